@@ -1,0 +1,77 @@
+-- CRITIC weights (Diakoulaki et al. 1995), a robustness alternative: contrast (sample standard
+-- deviation of z) times conflict (sum over the other indicators of 1 - correlation). A constant
+-- indicator has no contrast, so weight 0; its undefined correlations count as 0.
+with normalised as (
+    select
+        index_code,
+        dimension_code,
+        indicator_code,
+        weight_group,
+        unit_code,
+        year,
+        z
+    from {{ ref('int_indicators_normalised') }}
+),
+
+pairs as (
+    select
+        a.index_code,
+        a.weight_group,
+        a.indicator_code,
+        b.indicator_code as other_indicator_code,
+        coalesce(corr(a.z, b.z), 0.0) as correlation
+    from normalised as a
+    inner join normalised as b
+        on
+            a.index_code = b.index_code
+            and a.weight_group = b.weight_group
+            and a.unit_code = b.unit_code
+            and a.year = b.year
+            and a.indicator_code <> b.indicator_code
+    group by a.index_code, a.weight_group, a.indicator_code, b.indicator_code
+),
+
+conflict as (
+    select
+        index_code,
+        weight_group,
+        indicator_code,
+        sum(1.0 - correlation) as conflict
+    from pairs
+    group by index_code, weight_group, indicator_code
+),
+
+contrast as (
+    select
+        index_code,
+        dimension_code,
+        indicator_code,
+        weight_group,
+        coalesce(stddev_samp(z), 0.0) as contrast
+    from normalised
+    group by index_code, dimension_code, indicator_code, weight_group
+),
+
+information as (
+    select
+        contrast.index_code,
+        contrast.dimension_code,
+        contrast.indicator_code,
+        contrast.weight_group,
+        contrast.contrast * coalesce(conflict.conflict, 0.0) as information
+    from contrast
+    left join conflict
+        on
+            contrast.index_code = conflict.index_code
+            and contrast.weight_group = conflict.weight_group
+            and contrast.indicator_code = conflict.indicator_code
+)
+
+select
+    index_code,
+    dimension_code,
+    indicator_code,
+    weight_group,
+    information,
+    information / nullif(sum(information) over (partition by index_code, weight_group), 0) as weight
+from information

@@ -1,0 +1,40 @@
+-- Indicator weights with the sample window they were estimated on (METHODS 1.8).
+-- weight_year is null for pooled weights and the year for per-year weights.
+with weights as (
+    select * from {{ ref('int_index_weights') }}
+),
+
+windows as (
+    select
+        index_code,
+        weight_group,
+        indicator_code,
+        direction,
+        min(year) as window_start,
+        max(year) as window_end,
+        count(distinct unit_code) as n_units,
+        count(*) as n_rows
+    from {{ ref('int_indicators_normalised') }}
+    group by index_code, weight_group, indicator_code, direction
+)
+
+select
+    cast(weights.index_code as {{ cipanel.text_type() }}) as index_code,
+    cast(weights.method as {{ cipanel.text_type() }}) as method,
+    cast(case when weights.weight_group >= 0 then weights.weight_group end as integer) as weight_year,
+    cast(weights.dimension_code as {{ cipanel.text_type() }}) as dimension_code,
+    cast(weights.indicator_code as {{ cipanel.text_type() }}) as indicator_code,
+    cast(windows.direction as {{ cipanel.text_type() }}) as direction,
+    cast(weights.entropy as {{ cipanel.double_type() }}) as entropy,
+    cast(weights.weight as {{ cipanel.double_type() }}) as weight,
+    cast(weights.is_constant as boolean) as is_constant,
+    cast(windows.window_start as integer) as window_start,
+    cast(windows.window_end as integer) as window_end,
+    cast(windows.n_units as integer) as n_units,
+    cast(windows.n_rows as integer) as n_rows
+from weights
+inner join windows
+    on
+        weights.index_code = windows.index_code
+        and weights.weight_group = windows.weight_group
+        and weights.indicator_code = windows.indicator_code

@@ -1,0 +1,9 @@
+select
+    cast(unit_code as {{ cipanel.text_type() }}) as unit_code,
+    name_zh,
+    short_name_zh,
+    name_en,
+    unit_type,
+    cast(is_municipality as boolean) as is_municipality,
+    cast(in_sample as boolean) as in_sample
+from {{ ref('ref_units') }}
