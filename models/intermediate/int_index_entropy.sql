@@ -34,6 +34,7 @@ select
     is_constant,
     case
         when is_constant then 1.0
-        else -(sum_z_ln_z / sum_z - {{ cipanel.ln('sum_z') }}) / {{ cipanel.ln('n_rows') }}
+        -- -(sum p ln p) = ln S - (sum z' ln z') / S
+        else ({{ cipanel.ln('sum_z') }} - sum_z_ln_z / sum_z) / {{ cipanel.ln('n_rows') }}
     end as entropy
 from sums
