@@ -14,18 +14,19 @@ import pandas as pd
 def pca_scores(frame: pd.DataFrame) -> pd.DataFrame:
     wide = frame.pivot_table(index=["unit_code", "year"], columns="indicator_code", values="value", aggfunc="first")
     direction = frame.drop_duplicates("indicator_code").set_index("indicator_code")["direction"]
-    spread = wide.std(ddof=1)
-    wide = wide.loc[:, spread > 0]
+    wide = wide.loc[:, wide.max() > wide.min()]  # exact test: std() of a constant can be 1e-10
     standardised = (wide - wide.mean()) / wide.std(ddof=1)
     standardised = standardised * np.where(direction.reindex(standardised.columns) == "-", -1.0, 1.0)
-    eigenvalues, eigenvectors = np.linalg.eigh(np.corrcoef(standardised.to_numpy(), rowvar=False))
+    eigenvalues, eigenvectors = np.linalg.eigh(np.atleast_2d(np.corrcoef(standardised.to_numpy(), rowvar=False)))
     order = np.argsort(eigenvalues)[::-1]
     eigenvalues, eigenvectors = eigenvalues[order], eigenvectors[:, order]
     keep = max(int((eigenvalues > 1).sum()), 1)
     loadings = eigenvectors[:, :keep] * np.sign(eigenvectors[:, :keep].sum(axis=0))
     components = standardised.to_numpy() @ loadings
     composite = components @ (eigenvalues[:keep] / eigenvalues[:keep].sum())
-    scaled = (composite - composite.min()) / (composite.max() - composite.min())
+    span = composite.max() - composite.min()
+    # a composite with no spread (degenerate, e.g. two exactly opposite indicators) scores 0
+    scaled = (composite - composite.min()) / span if span > 0 else np.zeros_like(composite)
     return pd.DataFrame(
         {
             "unit_code": wide.index.get_level_values("unit_code"),

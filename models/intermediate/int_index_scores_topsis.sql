@@ -62,5 +62,7 @@ select
     dimension_code,
     unit_code,
     year,
-    d_worst / nullif(d_best + d_worst, 0) as score
+    -- a dimension whose indicators are all constant (weight 0) has no best or worst: score 0,
+    -- as its weighted-sum score would be
+    coalesce(d_worst / nullif(d_best + d_worst, 0), 0.0) as score
 from distances

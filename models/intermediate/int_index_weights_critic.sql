@@ -1,6 +1,8 @@
 -- CRITIC weights (Diakoulaki et al. 1995), a robustness alternative: contrast (sample standard
 -- deviation of z) times conflict (sum over the other indicators of 1 - correlation). A constant
--- indicator has no contrast, so weight 0; its undefined correlations count as 0.
+-- indicator has no contrast, so weight 0; its undefined correlations count as 0. When no
+-- indicator carries information (all constant or perfectly correlated) CRITIC is undefined and
+-- falls back to equal weights (flagged by the warn_degenerate_critic test).
 with normalised as (
     select
         index_code,
@@ -19,7 +21,11 @@ pairs as (
         a.weight_group,
         a.indicator_code,
         b.indicator_code as other_indicator_code,
-        coalesce(corr(a.z, b.z), 0.0) as correlation
+        -- corr() of a constant column is NaN on DuckDB, null elsewhere: define it as 0 here
+        case
+            when stddev_samp(a.z) > 0 and stddev_samp(b.z) > 0 then corr(a.z, b.z)
+            else 0.0
+        end as correlation
     from normalised as a
     inner join normalised as b
         on
@@ -73,5 +79,8 @@ select
     indicator_code,
     weight_group,
     information,
-    information / nullif(sum(information) over (partition by index_code, weight_group), 0) as weight
+    coalesce(
+        information / nullif(sum(information) over (partition by index_code, weight_group), 0),
+        1.0 / count(*) over (partition by index_code, weight_group)
+    ) as weight
 from information

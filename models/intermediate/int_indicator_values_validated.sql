@@ -8,15 +8,16 @@ units as (
     select * from {{ ref('stg_reference__units') }}
 ),
 
--- a unit may be written as its code, full name, short name or English name
+-- a unit may be written as its code, full name, short name or English name (matched without
+-- spaces and case)
 unit_keys as (
-    select unit_code as unit_key, unit_code from units
+    select lower(unit_code) as unit_key, unit_code from units
     union
-    select name_zh, unit_code from units
+    select lower(name_zh), unit_code from units
     union
-    select short_name_zh, unit_code from units
+    select lower(short_name_zh), unit_code from units
     union
-    select lower(name_en), unit_code from units
+    select lower(regexp_replace(name_en, '[[:space:]]', '', 'g')), unit_code from units
 ),
 
 unit_lookup as (
