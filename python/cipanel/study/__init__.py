@@ -1,0 +1,1 @@
+"""Study specs (YAML), the runner that estimates them on the panel mart, and their results."""
