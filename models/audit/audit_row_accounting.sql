@@ -20,8 +20,8 @@ validated as (
 select
     landed.source_file,
     landed.rows_landed,
-    coalesce(validated.rows_validated, 0) as rows_validated,
     cast(coalesce(validated.rows_accepted, 0) as bigint) as rows_accepted,
-    cast(coalesce(validated.rows_rejected, 0) as bigint) as rows_rejected
+    cast(coalesce(validated.rows_rejected, 0) as bigint) as rows_rejected,
+    coalesce(validated.rows_validated, 0) as rows_validated
 from landed
 left join validated on landed.source_file = validated.source_file

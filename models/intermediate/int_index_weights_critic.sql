@@ -25,7 +25,7 @@ pairs as (
         case
             when stddev_samp(a.z) > 0 and stddev_samp(b.z) > 0 then corr(a.z, b.z)
             else 0.0
-        end as correlation
+        end as r_jk
     from normalised as a
     inner join normalised as b
         on
@@ -42,7 +42,7 @@ conflict as (
         index_code,
         weight_group,
         indicator_code,
-        sum(1.0 - correlation) as conflict
+        sum(1.0 - r_jk) as conflict_sum
     from pairs
     group by index_code, weight_group, indicator_code
 ),
@@ -64,7 +64,7 @@ information as (
         contrast.dimension_code,
         contrast.indicator_code,
         contrast.weight_group,
-        contrast.contrast * coalesce(conflict.conflict, 0.0) as information
+        contrast.contrast * coalesce(conflict.conflict_sum, 0.0) as information
     from contrast
     left join conflict
         on

@@ -78,9 +78,10 @@ select
     case
         when brackets.value is not null then brackets.value
         when prev_obs.value is not null and next_obs.value is not null
-            then prev_obs.value
-            + (next_obs.value - prev_obs.value)
-            * (brackets.year - brackets.prev_year) / (brackets.next_year - brackets.prev_year)
+            then
+                prev_obs.value
+                + (next_obs.value - prev_obs.value)
+                * (brackets.year - brackets.prev_year) / (brackets.next_year - brackets.prev_year)
     end as value,
     case
         when brackets.value is not null then 'observed'

@@ -11,13 +11,25 @@ units as (
 -- a unit may be written as its code, full name, short name or English name (matched without
 -- spaces and case)
 unit_keys as (
-    select lower(unit_code) as unit_key, unit_code from units
+    select
+        lower(unit_code) as unit_key,
+        unit_code
+    from units
     union
-    select lower(name_zh), unit_code from units
+    select
+        lower(name_zh) as unit_key,
+        unit_code
+    from units
     union
-    select lower(short_name_zh), unit_code from units
+    select
+        lower(short_name_zh) as unit_key,
+        unit_code
+    from units
     union
-    select lower(regexp_replace(name_en, '[[:space:]]', '', 'g')), unit_code from units
+    select
+        lower(regexp_replace(name_en, '[[:space:]]', '', 'g')) as unit_key,
+        unit_code
+    from units
 ),
 
 unit_lookup as (
@@ -41,9 +53,15 @@ indicators as (
 ),
 
 indicator_keys as (
-    select indicator_code as indicator_key, indicator_code from indicators
+    select
+        indicator_code as indicator_key,
+        indicator_code
+    from indicators
     union
-    select label_zh, indicator_code from indicators
+    select
+        label_zh as indicator_key,
+        indicator_code
+    from indicators
 ),
 
 indicator_lookup as (
@@ -85,9 +103,10 @@ first_reason as (
             when indicator_matches > 1 then 'ambiguous indicator label ' || indicator_raw
             when year is null then 'invalid year ' || coalesce(year_raw, '')
             when year < valid_from or year > valid_to
-                then 'year ' || cast(year as {{ cipanel.text_type() }}) || ' outside the window '
-                || cast(valid_from as {{ cipanel.text_type() }}) || '-'
-                || cast(valid_to as {{ cipanel.text_type() }}) || ' of ' || indicator_code
+                then
+                    'year ' || cast(year as {{ cipanel.text_type() }}) || ' outside the window '
+                    || cast(valid_from as {{ cipanel.text_type() }}) || '-'
+                    || cast(valid_to as {{ cipanel.text_type() }}) || ' of ' || indicator_code
             when scope = 'national' and unit_type <> 'nation'
                 then 'national indicator ' || indicator_code || ' given for a unit'
             when scope <> 'national' and unit_type = 'nation'

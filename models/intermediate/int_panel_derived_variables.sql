@@ -19,13 +19,13 @@ shift_share as (
         base.unit_code,
         panel_years.year,
         'iv_shift_share' as variable,
-        base.value * national.value as value
+        base.value * national_users.value as value
     from values_ as base
     cross join panel_years
-    inner join values_ as national
+    inner join values_ as national_users
         on
-            national.indicator_code = 'internet_users_national'
-            and national.year = panel_years.year - 1
+            national_users.indicator_code = 'internet_users_national'
+            and national_users.year = panel_years.year - 1
     where base.indicator_code = 'posts_telecom_1984' and base.year = 1984
 ),
 

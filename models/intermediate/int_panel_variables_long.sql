@@ -33,4 +33,10 @@ select * from panel_values
 union all
 select * from scores
 union all
-select * from {{ ref('int_panel_derived_variables') }}
+select
+    unit_code,
+    year,
+    variable,
+    value,
+    is_interpolated
+from {{ ref('int_panel_derived_variables') }}

@@ -1,8 +1,16 @@
 -- The unit-year panel Python reads: one row per in-sample unit and panel year, one column per
 -- variable (raw indicators, index scores, derived variables; the list follows the catalog, so a
 -- new indicator is a new column without any SQL edit), plus unit attributes and region schemes.
+{%- set variables = cipanel.panel_column_names(ref('int_panel_variables_long'), 'variable') %}
+{%- set schemes = cipanel.panel_column_names(ref('dim_unit_regions'), 'scheme') %}
+
 with units as (
-    select * from {{ ref('dim_units') }}
+    select
+        unit_code,
+        name_zh,
+        name_en,
+        is_municipality
+    from {{ ref('dim_units') }}
     where in_sample
 ),
 
@@ -14,8 +22,10 @@ variables_wide as (
     select
         unit_code,
         year,
-        sum(case when is_interpolated then 1 else 0 end) as n_interpolated_cells,
-        {{ cipanel.pivot_variables(ref('int_panel_variables_long')) }}
+        {%- for name in variables %}
+            max(case when variable = '{{ name }}' then value end) as {{ name }},
+        {%- endfor %}
+        sum(case when is_interpolated then 1 else 0 end) as n_interpolated_cells
     from {{ ref('int_panel_variables_long') }}
     group by unit_code, year
 ),
@@ -23,7 +33,10 @@ variables_wide as (
 regions as (
     select
         unit_code,
-        {{ cipanel.pivot_region_schemes(ref('dim_unit_regions')) }}
+        {%- for scheme in schemes %}
+            max(case when scheme = '{{ scheme }}' then region_code end) as region_{{ scheme }},
+        {%- endfor %}
+        count(*) as n_schemes
     from {{ ref('dim_unit_regions') }}
     group by unit_code
 )
@@ -34,12 +47,16 @@ select
     units.name_zh,
     units.name_en,
     units.is_municipality,
-    regions.* exclude (unit_code),
-    coalesce(variables_wide.n_interpolated_cells, 0) as n_interpolated_cells,
-    variables_wide.* exclude (unit_code, year, n_interpolated_cells)
+    {%- for scheme in schemes %}
+        regions.region_{{ scheme }},
+    {%- endfor %}
+    {%- for name in variables %}
+        variables_wide.{{ name }},
+    {%- endfor %}
+    coalesce(variables_wide.n_interpolated_cells, 0) as n_interpolated_cells
 from units
 cross join years
-left join regions on units.unit_code = regions.unit_code
+left join regions on units.unit_code = regions.unit_code  -- noqa: ST11 (its columns come from the catalog)
 left join variables_wide
     on
         units.unit_code = variables_wide.unit_code

@@ -2,9 +2,6 @@
 -- direction is validated here and checked by a data test, never guessed.
 select
     indicator_code,
-    nullif(trim(index_code), '') as index_code,
-    nullif(trim(dimension_code), '') as dimension_code,
-    nullif(trim(direction), '') as direction,
     unit_of_measure,
     label_zh,
     label_en,
@@ -12,6 +9,9 @@ select
     rationale,
     cast(first_year as integer) as first_year,
     cast(last_year as integer) as last_year,
+    nullif(trim(index_code), '') as index_code,
+    nullif(trim(dimension_code), '') as dimension_code,
+    nullif(trim(direction), '') as direction,
     coalesce(nullif(trim(scope), ''), 'unit') as scope,
     nullif(trim(index_code), '') is not null as is_index_component,
     case
