@@ -1,0 +1,1 @@
+"""Small-cluster inference: wild cluster bootstrap (WCR, WRE), group-difference tests, placebo."""
