@@ -1,0 +1,53 @@
+# Two commands do everything on a fresh machine (see README):
+#   make run    build the warehouse from the embedded SYNTHETIC demo data, run the studies, write the report
+#   make test   dbt build with all data and unit tests, sqlfluff lint, pytest
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: run test lint dbt-test pytest bench docs clean fonts
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Chinese labels in figures need a CJK font; optional (figures fall back to English without it)
+fonts:
+	-command -v fc-list >/dev/null && fc-list :lang=zh | grep -q . || \
+	  (command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && apt-get update -q >/dev/null && apt-get install -y -q fonts-noto-cjk >/dev/null) || \
+	  echo "note: no CJK font installed; figures use English labels"
+
+run: $(VENV)/.installed fonts
+	$(BIN)/cipanel run
+
+dbt-test: $(VENV)/.installed-test
+	CIPANEL_WAREHOUSE=warehouse/test.duckdb $(BIN)/dbt build --profiles-dir .
+
+lint: $(VENV)/.installed-test
+	$(BIN)/sqlfluff lint models data-tests analyses
+
+# pytest exits 5 when it collected no test: that is a failure here, not a pass
+pytest: $(VENV)/.installed-test
+	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+
+test: dbt-test lint pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_indices.py
+	$(BIN)/python benchmarks/bench_fe.py
+	$(BIN)/python benchmarks/bench_pipeline.py
+
+docs: $(VENV)/.installed
+	CIPANEL_WAREHOUSE=warehouse/cipanel.duckdb $(BIN)/dbt docs generate --profiles-dir .
+
+clean:
+	rm -rf target logs warehouse output .pytest_cache
