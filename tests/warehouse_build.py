@@ -3,41 +3,17 @@ project with replaced seeds (a user's own units and catalog) and a given input f
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pandas as pd
 
+from cipanel.build import BuildError, build_warehouse
+
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "data-tests", "seeds", "analyses"]
 
-
-class DbtFailed(RuntimeError):
-    pass
-
-
-def run_dbt(args: list[str], project_dir: Path, warehouse: Path, input_dir: Path) -> object:
-    from dbt.cli.main import dbtRunner
-
-    env = {
-        "CIPANEL_WAREHOUSE": str(warehouse),
-        "CIPANEL_INPUT_DIR": str(input_dir),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        result = dbtRunner().invoke(
-            [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--quiet"]
-        )
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    return result
+DbtFailed = BuildError
 
 
 def copy_project(dest: Path, seeds: dict[str, pd.DataFrame] | None = None) -> Path:
@@ -56,11 +32,4 @@ def copy_project(dest: Path, seeds: dict[str, pd.DataFrame] | None = None) -> Pa
 
 
 def build(project_dir: Path, warehouse: Path, input_dir: Path, extra: list[str] | None = None):
-    result = run_dbt(["build", *(extra or [])], project_dir, warehouse, input_dir)
-    if not result.success:
-        failures = []
-        for node in getattr(result.result, "results", None) or []:
-            if str(node.status) not in ("success", "pass", "warn", "skipped"):
-                failures.append(f"{node.node.name}: {node.status} {node.message}")
-        raise DbtFailed(f"dbt build failed: {result.exception or ''} {'; '.join(failures)}")
-    return result
+    return build_warehouse(warehouse, input_dir, extra_args=extra, project=project_dir)

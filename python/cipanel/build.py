@@ -28,10 +28,11 @@ def run_dbt(
     warehouse: Path | str | None = None,
     input_dir: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
+    project: Path | None = None,
 ):
     from dbt.cli.main import dbtRunner
 
-    project = project_dir()
+    project = Path(project or project_dir())
     os.environ["CIPANEL_WAREHOUSE"] = str(Path(warehouse_path(warehouse)).resolve())
     os.environ["CIPANEL_INPUT_DIR"] = str(Path(input_dir or os.environ.get("CIPANEL_INPUT_DIR") or project / "data/demo").resolve())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -75,6 +76,6 @@ def _release_warehouse() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-def build_warehouse(warehouse=None, input_dir=None, progress=None, select: list[str] | None = None):
-    args = ["build"] + (["--select", *select] if select else [])
-    return run_dbt(args, warehouse=warehouse, input_dir=input_dir, progress=progress)
+def build_warehouse(warehouse=None, input_dir=None, progress=None, extra_args: list[str] | None = None, project=None):
+    return run_dbt(["build", *(extra_args or [])], warehouse=warehouse, input_dir=input_dir, progress=progress,
+                   project=project)

@@ -1,0 +1,17 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # test helpers (warehouse_build, entropy_reference)
+
+from warehouse_build import ROOT, build  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Path:
+    """The embedded synthetic demo data built once per session through the real project, with every
+    dbt data test and unit test (a failing one fails this fixture)."""
+    warehouse = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build(ROOT, warehouse, ROOT / "data" / "demo")
+    return warehouse
