@@ -165,11 +165,12 @@ def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str)
             columns.extend(_iv_columns(sample, spec, model, lang))
             continue
         if table.kind == "gmm":
-            from cipanel.study.gmm_columns import fit_gmm_column
+            from cipanel.study.gmm_columns import fit_gmm_column, gmm_rows
 
             result = fit_gmm_column(sample, spec, model)
-            extra = {k: v for k, v in result.diagnostics.items() if k.startswith("_fmt_")}
-            columns.append(_column(f"({len(columns) + 1})", column.title, column.group, result, model, extra))
+            title = column.title or spec.label(model["outcome"], lang)
+            gmm_model = {**model, "effects": "none"}  # GMM differences the unit effects out; no FE rows
+            columns.append(_column(f"({len(columns) + 1})", title, column.group, result, gmm_model, gmm_rows(result)))
             continue
         result = _fit(sample, spec, model)
         title = column.title or spec.label(model["outcome"], lang)

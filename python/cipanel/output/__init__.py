@@ -1,0 +1,26 @@
+"""Output layer: study tables as Markdown/LaTeX/Word/Excel/CSV, figures, and the HTML report."""
+
+from cipanel.output.descriptive_tables import descriptive_grid
+from cipanel.output.figures import (
+    cjk_font,
+    plot_coefficients,
+    plot_index_trends,
+    plot_indicator_weights,
+)
+from cipanel.output.regression_tables import Grid, fmt_num, regression_grid, stars, write_table
+from cipanel.output.report import ReportSection, write_report
+
+__all__ = [
+    "Grid",
+    "ReportSection",
+    "cjk_font",
+    "descriptive_grid",
+    "fmt_num",
+    "plot_coefficients",
+    "plot_index_trends",
+    "plot_indicator_weights",
+    "regression_grid",
+    "stars",
+    "write_report",
+    "write_table",
+]

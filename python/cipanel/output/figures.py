@@ -1,0 +1,162 @@
+"""Figures for the report: index trends, indicator weights, coefficient plots (PNG, 150 dpi).
+
+Figures are drawn on matplotlib's Agg canvas directly (Figure + FigureCanvasAgg), not through
+pyplot, so they never touch the global backend or pyplot's figure registry. Chinese labels need a
+CJK font; without one (check `fc-list :lang=zh`) labels fall back to English and a warning is
+logged once: Debian's fonts-noto-cjk provides one."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager, rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from cipanel.output.labels import REGION_EN, check_lang, fixed
+
+log = logging.getLogger(__name__)
+DPI = 150
+SYNTHETIC_MARK = "SYNTHETIC DATA / 合成数据"
+_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
+                 "WenQuanYi Micro Hei", "SimHei", "SimSun", "Microsoft YaHei", "PingFang SC",
+                 "AR PL UMing CN", "Droid Sans Fallback")
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """Family name of an installed CJK font matplotlib can use, else None."""
+    fm = font_manager.fontManager
+    names = [f for f in _CJK_FAMILIES if f in {e.name for e in fm.ttflist}]
+    if not names and shutil.which("fc-list"):
+        # fonts installed after matplotlib built its font cache are unknown to it: add them
+        out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True,
+                             check=False).stdout
+        for path in (line.rstrip(": ") for line in out.splitlines() if line.strip()):
+            try:
+                fm.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue
+            names += [e.name for e in fm.ttflist if e.fname == path]
+    if not names:
+        log.warning("no CJK font found (fc-list :lang=zh is empty): figure labels fall back to "
+                    "English; install fonts-noto-cjk for Chinese labels")
+        return None
+    return names[0].strip()
+
+
+def _lang(lang: str) -> str:
+    check_lang(lang)
+    return lang if lang == "en" or cjk_font() else "en"
+
+
+def _text(s: object, lang: str) -> str:
+    s = str(s)
+    return REGION_EN.get(s, s) if lang == "en" else s
+
+
+def _style() -> contextlib.AbstractContextManager:
+    """Latin glyphs from DejaVu Sans, CJK glyphs from the CJK font (matplotlib falls back
+    glyph by glyph along font.family); applies to texts created inside the block."""
+    font = cjk_font()
+    return rc_context({"font.family": ["DejaVu Sans", font]} if font else {})
+
+
+def _new(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _save(fig: Figure, out: Path, synthetic: bool) -> Path:
+    if synthetic:
+        # the full mark needs a CJK font; without one print its English half
+        mark = SYNTHETIC_MARK if cjk_font() else SYNTHETIC_MARK.split(" / ")[0]
+        fig.text(0.5, 0.5, mark, ha="center", va="center", rotation=25, fontsize=28,
+                 color="red", alpha=0.25, fontweight="bold")
+        fig.suptitle(mark, color="red", fontweight="bold")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=DPI, format="png")
+    return out
+
+
+def plot_index_trends(panel: pd.DataFrame, index_cols: list[str], region_col: str, out: Path,
+                      synthetic: bool = False, year_col: str = "year",
+                      labels: dict[str, str] | None = None, lang: str = "zh") -> Path:
+    """Mean of each index by region over the years, one panel per index."""
+    lang, labels = _lang(lang), labels or {}
+    ncol = min(len(index_cols), 3)
+    nrow = -(-len(index_cols) // ncol)
+    means = panel.groupby([region_col, year_col])[index_cols].mean().reset_index()
+    with _style():
+        fig = _new(4.2 * ncol, 3.2 * nrow + 0.5)
+        axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
+        for ax, col in zip(axes, index_cols, strict=False):
+            for region, d in means.groupby(region_col):
+                ax.plot(d[year_col], d[col], marker="o", ms=3, label=_text(region, lang))
+            ax.set_title(_text(labels.get(col, col), lang))
+            ax.set_xlabel(fixed("year", lang))
+            ax.set_ylabel(fixed("index_mean", lang))
+            ax.xaxis.get_major_locator().set_params(integer=True)
+            ax.legend(fontsize=7)
+        for ax in axes[len(index_cols):]:
+            ax.set_visible(False)
+        return _save(fig, out, synthetic)
+
+
+def plot_indicator_weights(weights: pd.DataFrame, out_dir: Path, synthetic: bool = False,
+                           labels: dict[str, str] | None = None, lang: str = "zh") -> list[Path]:
+    """Horizontal bars of indicator weights, coloured by dimension; one PNG per index
+    (weights_<index_code>.png). Columns: index_code, dimension_code, indicator_code, weight."""
+    lang, labels = _lang(lang), labels or {}
+    name = lambda k: _text(labels.get(k, k), lang)  # noqa: E731
+    paths = []
+    for index, d in weights.groupby("index_code", sort=False):
+        d = d.sort_values(["dimension_code", "weight"], ascending=[False, True])
+        colors = {k: f"C{i}" for i, k in enumerate(dict.fromkeys(d["dimension_code"][::-1]))}
+        with _style():
+            fig = _new(6.5, 1.3 + 0.28 * len(d))
+            ax = fig.add_subplot()
+            ax.barh([name(i) for i in d["indicator_code"]], d["weight"],
+                    color=[colors[k] for k in d["dimension_code"]])
+            ax.legend(handles=[Patch(color=c, label=name(k)) for k, c in colors.items()],
+                      fontsize=7, loc="lower right")
+            ax.set_xlabel(fixed("weight", lang))
+            ax.set_title(fixed("weights_title", lang).format(index=name(index)))
+            paths.append(_save(fig, Path(out_dir) / f"weights_{index}.png", synthetic))
+    return paths
+
+
+def plot_coefficients(rows: pd.DataFrame, out: Path, synthetic: bool = False,
+                      title: str | None = None, labels: dict[str, str] | None = None,
+                      lang: str = "zh") -> Path:
+    """Coefficients with 95% CIs, one line per row, grouped and coloured by `group`.
+    Columns: group, label, estimate, lower, upper (`labels` renames groups and labels)."""
+    lang, labels = _lang(lang), labels or {}
+    with _style():
+        fig = _new(6.5, 1.5 + 0.35 * len(rows))
+        ax = fig.add_subplot()
+        y, ticks, names = 0.0, [], []
+        for i, (group, d) in enumerate(rows.groupby("group", sort=False)):
+            pos = y - np.arange(len(d))
+            err = [d["estimate"] - d["lower"], d["upper"] - d["estimate"]]
+            ax.errorbar(d["estimate"], pos, xerr=err, fmt="o", color=f"C{i}", capsize=3,
+                        label=_text(labels.get(group, group), lang))
+            ticks += list(pos)
+            names += [_text(labels.get(v, v), lang) for v in d["label"]]
+            y = pos[-1] - 1.5  # a gap between groups
+        ax.axvline(0, color="grey", lw=0.8, ls="--")
+        ax.set_yticks(ticks, names)
+        ax.set_xlabel(fixed("estimate", lang))
+        ax.set_title(_text(title, lang) if title else fixed("coef_title", lang))
+        ax.legend(fontsize=7)
+        return _save(fig, out, synthetic)

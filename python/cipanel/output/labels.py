@@ -1,0 +1,104 @@
+"""Fixed labels of the output layer in Chinese and English. Variable labels come from the study
+(RegressionTable.labels); only the words every table shares live here."""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+FIXED: dict[str, dict[str, str]] = {
+    "variable": {"zh": "变量", "en": "Variable"},
+    "controls": {"zh": "控制变量", "en": "Controls"},
+    "year_fe": {"zh": "年份固定效应", "en": "Year FE"},
+    "unit_fe": {"zh": "个体固定效应", "en": "Unit FE"},
+    "yes": {"zh": "是", "en": "Yes"},
+    "no": {"zh": "否", "en": "No"},
+    "N": {"zh": "N", "en": "N"},
+    "mean": {"zh": "均值", "en": "Mean"},
+    "sd": {"zh": "标准差", "en": "SD"},
+    "min": {"zh": "最小值", "en": "Min"},
+    "max": {"zh": "最大值", "en": "Max"},
+    "median": {"zh": "中位数", "en": "Median"},
+    "note_prefix": {"zh": "注：", "en": "Note: "},
+    "note_stars": {
+        "zh": "*、**、*** 分别表示在 10%、5%、1% 的水平上显著（* p<0.10，** p<0.05，*** p<0.01）。",
+        "en": "* p<0.10, ** p<0.05, *** p<0.01.",
+    },
+    "note_t": {"zh": "括号内为 t 统计量。", "en": "t statistics in parentheses."},
+    "note_se": {"zh": "括号内为标准误。", "en": "Standard errors in parentheses."},
+    "note_cov": {"zh": "标准误类型：{cov}。", "en": "Standard errors: {cov}."},
+    "note_clusters": {"zh": "，聚类数 {n}", "en": ", {n} clusters"},
+    "note_r2": {"zh": "{label}的口径：{raw}。", "en": "{label} is the {raw}."},
+    "synthetic_banner": {
+        "zh": "本报告的全部数字由合成数据生成，仅用于检验流程，不代表真实经济结果。",
+        "en": "Every number in this report comes from synthetic data; it tests the pipeline "
+        "and says nothing about the real economy.",
+    },
+    "downloads": {"zh": "下载：", "en": "Download: "},
+    "year": {"zh": "年份", "en": "Year"},
+    "index_mean": {"zh": "指数均值", "en": "Mean index"},
+    "weight": {"zh": "权重", "en": "Weight"},
+    "weights_title": {"zh": "指标权重：{index}", "en": "Indicator weights: {index}"},
+    "coef_title": {"zh": "分组系数与 95% 置信区间", "en": "Coefficients with 95% CIs by group"},
+    "estimate": {"zh": "估计系数", "en": "Estimate"},
+}
+
+# Default printed labels for the diagnostic rows of ModelColumn.extra_rows (keys follow
+# FitResult.diagnostics); RegressionTable.labels overrides them.
+ROW_LABELS: dict[str, dict[str, str]] = {
+    "kp_rk_lm": {"zh": "Kleibergen-Paap rk LM 统计量", "en": "Kleibergen-Paap rk LM statistic"},
+    "kp_rk_lm_p": {"zh": "Kleibergen-Paap rk LM 检验 P 值", "en": "Kleibergen-Paap rk LM p-value"},
+    "kp_rk_wald_f": {"zh": "Kleibergen-Paap rk Wald F 统计量",
+                     "en": "Kleibergen-Paap rk Wald F statistic"},
+    "cd_wald_f": {"zh": "Cragg-Donald Wald F 统计量", "en": "Cragg-Donald Wald F statistic"},
+    "first_stage_f": {"zh": "第一阶段 F 统计量", "en": "First-stage F statistic"},
+    "endog_test_p": {"zh": "内生性检验 P 值", "en": "Endogeneity test p-value"},
+    "durbin_p": {"zh": "Durbin 检验 P 值", "en": "Durbin test p-value"},
+    "wu_hausman_p": {"zh": "Wu-Hausman 检验 P 值", "en": "Wu-Hausman test p-value"},
+    "dwh_p": {"zh": "Durbin-Wu-Hausman 检验 P 值", "en": "Durbin-Wu-Hausman test p-value"},
+    "sargan_p": {"zh": "Sargan 检验 P 值", "en": "Sargan test p-value"},
+    "hansen_p": {"zh": "Hansen 检验 P 值", "en": "Hansen test p-value"},
+    "ar1_p": {"zh": "AR(1) 检验 P 值", "en": "AR(1) test p-value"},
+    "ar2_p": {"zh": "AR(2) 检验 P 值", "en": "AR(2) test p-value"},
+    "n_instruments": {"zh": "工具变量个数", "en": "Number of instruments"},
+    "ar1": {"zh": "AR(1) 检验 z 值 [P 值]", "en": "AR(1) test z [p-value]"},
+    "ar2": {"zh": "AR(2) 检验 z 值 [P 值]", "en": "AR(2) test z [p-value]"},
+    "hansen": {"zh": "Hansen 检验 χ² [P 值]", "en": "Hansen test chi2 [p-value]"},
+    "dk_bandwidth": {"zh": "Driscoll-Kraay 滞后阶数", "en": "Driscoll-Kraay lag length"},
+    "n_clusters": {"zh": "聚类数", "en": "Clusters"},
+    "n_entities": {"zh": "个体数", "en": "Units"},
+}
+
+# Region names that figures translate when no CJK font is installed.
+REGION_EN = {"东部": "East", "中部": "Central", "西部": "West", "东北": "Northeast",
+             "东部地区": "East", "中部地区": "Central", "西部地区": "West", "东北地区": "Northeast"}
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    return lang
+
+
+def fixed(key: str, lang: str) -> str:
+    return FIXED[key][check_lang(lang)]
+
+
+def row_label(key: str, lang: str, overrides: dict[str, str] | None = None) -> str:
+    """Printed label of an extra row: the study's label, else the default here, else the key."""
+    if overrides and key in overrides:
+        return overrides[key]
+    entry = ROW_LABELS.get(key)
+    return entry[check_lang(lang)] if entry else key
+
+
+def r2_label(raw: str, lang: str, overrides: dict[str, str] | None = None) -> str:
+    """Short printed R² label from FitResult.r_squared_label (estimators store the full
+    definition, e.g. "within R2 (xtreg fe, year dummies as regressors)"; the note repeats it)."""
+    if overrides and raw in overrides:
+        return overrides[raw]
+    low = raw.lower()
+    for kind, zh in (("within", "组内"), ("between", "组间"), ("overall", "总体"),
+                     ("centered", "中心化")):
+        if kind in low:
+            return f"R² ({kind})" if check_lang(lang) == "en" else f"R²（{zh}）"
+    return "R²"

@@ -1,0 +1,94 @@
+"""Study report as Markdown and a self-contained HTML page (inline CSS, images linked relatively).
+
+The HTML is the Markdown converted by the `markdown` package, so both say the same thing; tables
+are the pipe tables written by write_table (header levels stacked with <br>), and the CSS draws
+them as three-line tables."""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+
+from cipanel.output.labels import check_lang, fixed
+from cipanel.output.regression_tables import write_table
+from cipanel.study.tables import DescriptiveTable, RegressionTable
+
+BANNER = "SYNTHETIC DATA / 合成数据"
+
+CSS = """
+body { font-family: "Times New Roman", "Songti SC", SimSun, serif; max-width: 60em;
+       margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #111; }
+.synthetic-banner { background: #b00020; color: #fff; padding: .8em 1em; font-size: 1.15em;
+                    border-radius: 4px; margin-bottom: 1.5em; }
+table { border-collapse: collapse; margin: .8em auto; border-top: 2px solid #000;
+        border-bottom: 2px solid #000; }
+thead th { border-bottom: 1px solid #000; font-weight: normal; vertical-align: bottom; }
+th, td { padding: .15em .9em; text-align: center; border: none; }
+th:first-child, td:first-child { text-align: left; }
+img { max-width: 100%; display: block; margin: 1em auto; }
+"""
+
+
+@dataclass
+class ReportSection:
+    title: str
+    tables: list[RegressionTable | DescriptiveTable | Path] = field(default_factory=list)
+    figures: list[Path] = field(default_factory=list)
+    text: str = ""  # Markdown
+
+
+def _rel(path: Path, out_dir: Path, sub: str) -> str:
+    """Relative link from the report; files outside out_dir are copied into out_dir/sub first."""
+    path, out_dir = Path(path).resolve(), out_dir.resolve()
+    if not path.is_relative_to(out_dir):
+        (out_dir / sub).mkdir(parents=True, exist_ok=True)
+        path = Path(shutil.copy2(path, out_dir / sub / path.name))
+    return Path(os.path.relpath(path, out_dir)).as_posix()
+
+
+def _table_md(table: RegressionTable | DescriptiveTable | Path, out_dir: Path, lang: str) -> str:
+    if isinstance(table, (RegressionTable, DescriptiveTable)):
+        files = write_table(table, out_dir / "tables", lang)
+    else:  # a table written earlier: embed its .md, link its other formats
+        md = Path(table).with_suffix(".md")
+        if not md.exists():
+            return f"[{Path(table).name}]({_rel(Path(table), out_dir, 'tables')})\n"
+        files = {p.suffix[1:]: p for p in md.parent.glob(md.stem + ".*")}
+    links = " · ".join(f"[{ext}]({_rel(p, out_dir, 'tables')})"
+                       for ext, p in sorted(files.items()) if ext != "md")
+    body = files["md"].read_text(encoding="utf-8")
+    return body + (f"\n{fixed('downloads', lang)}{links}\n" if links else "")
+
+
+def write_report(sections: list[ReportSection], out_dir: Path, title: str, synthetic: bool,
+                 lang: str = "zh") -> dict[str, Path]:
+    """Write report.md and report.html into out_dir (tables under out_dir/tables)."""
+    check_lang(lang)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    parts = [f"# {title}", ""]
+    if synthetic:
+        parts += [f'<div class="synthetic-banner"><strong>{BANNER}</strong> — '
+                  f'{html.escape(fixed("synthetic_banner", lang))}</div>', ""]
+    for sec in sections:
+        parts += [f"## {sec.title}", ""]
+        if sec.text:
+            parts += [sec.text.strip(), ""]
+        for table in sec.tables:
+            parts += [_table_md(table, out_dir, lang), ""]
+        for fig in sec.figures:
+            parts += [f"![{Path(fig).stem}]({_rel(Path(fig), out_dir, 'figures')})", ""]
+    md_text = "\n".join(parts)
+    body = markdown.markdown(md_text, extensions=["tables"])
+    page = (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
+            f'<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
+            f"<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+    paths = {"md": out_dir / "report.md", "html": out_dir / "report.html"}
+    paths["md"].write_text(md_text, encoding="utf-8")
+    paths["html"].write_text(page, encoding="utf-8")
+    return paths
