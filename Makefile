@@ -30,6 +30,7 @@ run: $(VENV)/.installed fonts
 	$(BIN)/cipanel run
 
 dbt-test: $(VENV)/.installed-test
+	mkdir -p warehouse
 	CIPANEL_WAREHOUSE=warehouse/test.duckdb $(BIN)/dbt build --profiles-dir .
 
 lint: $(VENV)/.installed-test

@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("build", "run"):
             say(f"building warehouse {warehouse_path(args.warehouse)} ...")
             build_warehouse(args.warehouse, args.input, progress=say)
+            say(f"warehouse built in {time.perf_counter() - started:.1f} s")
         if args.command in ("run", "study"):
             from cipanel.pipeline import default_study_paths, run_studies
 

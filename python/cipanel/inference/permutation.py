@@ -73,7 +73,8 @@ def _two_groups(values: pd.Series, name: str) -> tuple[np.ndarray, tuple]:
     labels = np.sort(values.dropna().unique())
     if len(labels) != 2:
         raise ValueError(f"group column {name!r} must take exactly two values, has {len(labels)}")
-    return (values.to_numpy() == labels[1]).astype(float), (labels[0], labels[1])
+    labels = tuple(v.item() if hasattr(v, "item") else v for v in labels)
+    return (values.to_numpy() == labels[1]).astype(float), labels
 
 
 def interaction_test(

@@ -16,7 +16,7 @@ when clustering by unit) are kept as explicit dummy columns; demeaning them away
 bootstrap residuals. Entity effects are dummies too when the clusters do not contain the units.
 
 Vectorisation ("fast and wild", Roodman et al. 2019): per-cluster scores X_g'u and X_g'X_g pieces
-are computed once; each block of draws V (b x G) then costs a few (b x G) @ (G x G) products. With
+are computed once; each block of draws V (b x G) then costs a few (b x G) @ (G x k) products. With
 the null b0 the restricted residuals are affine in b0, so the test inversion of the WCR needs only
 five numbers per draw. The WRE (Davidson & MacKinnon 2010) for 2SLS with one endogenous regressor
 is recomputed per b0 (its first stage depends on b0) with the same draws.
@@ -108,9 +108,10 @@ def _check_weights(weights: str) -> None:
 
 
 def progress_printer(stage: str, done: int, total: int) -> None:
-    """Default progress callback (progress=True): one updating line on stderr."""
-    print(f"\r{stage}: {done}/{total}", end="\n" if done >= total else "", file=sys.stderr,
-          flush=True)
+    """Default progress callback (progress=True): one updating line on stderr (total 0 means
+    unknown)."""
+    print(f"\r{stage}: {done}" + (f"/{total}" if total else ""),
+          end="\n" if total and done >= total else "", file=sys.stderr, flush=True)
 
 
 def _progress(progress: bool | Progress | None) -> Progress | None:
@@ -119,9 +120,24 @@ def _progress(progress: bool | Progress | None) -> Progress | None:
     return progress or None
 
 
-def _setup_draws(B: int, G: int, weights: str, seed: int | None, draws, full_enumeration):
+def _reporting(blocks, prog: Progress | None, stage: str, total: int):
+    """Pass blocks of draws through, reporting the running count every `_CHUNK` draws."""
+    done = 0
+    for V in blocks:
+        yield V
+        done += len(V)
+        if prog and (done % _CHUNK == 0 or done == total):
+            prog(stage, done, total)
+
+
+def _setup_draws(B: int, G: int, weights: str, seed: int | None, draws, full_enumeration,
+                 level: float = 0.95):
     """Resolve the draw scheme: user draws, full enumeration (Rademacher, 2^G <= B) or random."""
     _check_weights(weights)
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level}")
+    if G > 62 and full_enumeration:
+        raise ValueError(f"cannot enumerate 2^{G} draws")
     if draws is not None:
         draws = np.asarray(draws, dtype=float)
         if draws.ndim != 2 or draws.shape[1] != G:
@@ -167,7 +183,7 @@ def _invert(pfun: Callable[[float], float], est: float, se: float, alpha: float,
             else:
                 outside = mid
         out.append(0.5 * (inside + outside))
-    return out[0], out[1]
+    return float(out[0]), float(out[1])
 
 
 # ---------------------------------------------------------------- design from a DataFrame
@@ -234,8 +250,10 @@ def _design(df: pd.DataFrame, cols: list[str], exog: list[str], *, entity, time,
 class _WCR:
     """Precomputed pieces of the restricted wild cluster bootstrap for coefficient j of y on X.
 
-    With the null b0 imposed the restricted residuals are r0 - b0 r1, so the cluster scores,
-    the numerator c'v and the CRVE pieces Z = V*c - V H' are affine in b0."""
+    For draw v the numerator is c'v and the CRVE of the draw is ssc * sum_g Z_g^2 with
+    Z = v * c - H v, c_g = a's_g, H_gh = a'X_g'X_g (X'X)^-1 s_h (a = (X'X)^-1 e_j, s_g = X_g'u_r).
+    H = W S' has rank k, so V H' = (V S) W' costs O(B G k), not O(B G^2). With the null b0
+    imposed the restricted residuals are r0 - b0 r1, so S, c and Z are affine in b0."""
 
     def __init__(self, X: np.ndarray, y: np.ndarray, cl: _core.Grouping, j: int, ssc: float):
         A = _core.sym_inv(_core.crossprod(X))
@@ -251,16 +269,17 @@ class _WCR:
             r0, r1 = y - X1 @ (p1 @ y), xj - X1 @ (p1 @ xj)
         else:
             r0, r1 = y, xj
-        S0, S1 = cl.sums(X * r0[:, None]), cl.sums(X * r1[:, None])  # G x k restricted scores
-        wa = cl.sums(X * (X @ a)[:, None]) @ A  # row g: a' X_g'X_g (X'X)^-1
-        self.c0, self.c1 = S0 @ a, S1 @ a
-        self.h0t, self.h1t = (wa @ S0.T).T, (wa @ S1.T).T
+        self.s0, self.s1 = cl.sums(X * r0[:, None]), cl.sums(X * r1[:, None])  # G x k scores
+        self.w = cl.sums(X * (X @ a)[:, None]) @ A  # row g: a' X_g'X_g (X'X)^-1
+        self.a = a
+        self.c0, self.c1 = self.s0 @ a, self.s1 @ a
 
     def accumulate(self, V: np.ndarray) -> np.ndarray:
         """(5, b): numerator pieces n0, n1 and CRVE sums of squares q00, q01, q11 per draw."""
-        z0 = V * self.c0 - V @ self.h0t
-        z1 = V * self.c1 - V @ self.h1t
-        return np.stack([V @ self.c0, V @ self.c1, np.einsum("bg,bg->b", z0, z0),
+        vs0, vs1 = V @ self.s0, V @ self.s1
+        z0 = V * self.c0 - vs0 @ self.w.T
+        z1 = V * self.c1 - vs1 @ self.w.T
+        return np.stack([vs0 @ self.a, vs1 @ self.a, np.einsum("bg,bg->b", z0, z0),
                          np.einsum("bg,bg->b", z0, z1), np.einsum("bg,bg->b", z1, z1)])
 
     def t_boot(self, acc: np.ndarray, b0: float) -> np.ndarray:
@@ -272,16 +291,12 @@ class _WCR:
 def _run_wcr(X, y, cl, j, ssc, name, *, null, B, weights, seed, level, ci, draws,
              full_enumeration, progress) -> BootResult:
     G = cl.n
-    B, seed, enum, draws = _setup_draws(B, G, weights, seed, draws, full_enumeration)
+    B, seed, enum, draws = _setup_draws(B, G, weights, seed, draws, full_enumeration,
+                                          level)
     prog = _progress(progress)
     w = _WCR(X, y, cl, j, ssc)
-    parts, done = [], 0
-    for V in _blocks(B, G, weights, seed, enum, draws, width=G * (G + 2)):
-        parts.append(w.accumulate(V))
-        done += len(V)
-        if prog:
-            prog("wild bootstrap draws", done, B)
-    acc = np.hstack(parts)
+    blocks = _blocks(B, G, weights, seed, enum, draws, width=G * (2 * X.shape[1] + 2))
+    acc = np.hstack([w.accumulate(V) for V in _reporting(blocks, prog, "WCR draws", B)])
 
     def pfun(b0: float) -> float:
         return _pvalue((w.estimate - b0) / w.se, w.t_boot(acc, b0))
@@ -382,10 +397,10 @@ class _WRE:
         self.y1, self.y2, self.Zt = mx(y1), mx(y2), mx(Z)
         self.Q = _core.crossprod(self.Zt)
         self.Qi = _core.sym_inv(self.Q)
-        l, k = Z.shape[1], X.shape[1]
+        n, m, k = len(Z), Z.shape[1], X.shape[1]
         zt = self.Zt
-        self.F = cl.sums(np.einsum("il,ik->ilk", zt, X).reshape(len(zt), -1)).reshape(-1, l, k)
-        self.P = cl.sums(np.einsum("il,im->ilm", zt, zt).reshape(len(zt), -1)).reshape(-1, l, l)
+        self.F = cl.sums(np.einsum("il,ik->ilk", zt, X).reshape(n, m * k)).reshape(cl.n, m, k)
+        self.P = cl.sums(np.einsum("il,im->ilm", zt, zt).reshape(n, m * m)).reshape(cl.n, m, m)
         # the actual 2SLS estimate and its clustered SE
         pi = self.Qi @ (zt.T @ self.y2)
         d = pi @ self.Q @ pi
@@ -407,8 +422,8 @@ class _WRE:
         vt = self.y2 - zt @ pit
         (Su, Gu), (Sv, Gv) = self._term(ut), self._term(vt)
         Qpi, Ppi = self.Q @ pit, self.P @ pit  # Zt'Zt pi~ and its cluster parts (G x l)
-        G, l, k = self.F.shape
-        Fr = self.F.reshape(G * l, k)
+        G, m, k = self.F.shape
+        Fr = self.F.reshape(G * m, k)
         out = []
         for V in blocks:
             g2 = Qpi + V @ Sv  # Zt'y2* (b x l)
@@ -417,7 +432,7 @@ class _WRE:
             delta = np.einsum("bl,bl->b", pis, V @ Su) / d  # b* - b0
             # cluster scores pis' Zt_g'(M_X(u~ v) - delta y2*) of the draw
             e = V @ Gu - delta[:, None] * (V @ Gv)
-            fe = np.einsum("bgl,bl->bg", (e @ Fr.T).reshape(len(V), G, l), pis)
+            fe = np.einsum("bgl,bl->bg", (e @ Fr.T).reshape(len(V), G, m), pis)
             sc = V * (pis @ Su.T - delta[:, None] * (pis @ Sv.T)) - fe
             sc -= delta[:, None] * (pis @ Ppi.T)
             var = self.ssc * np.einsum("bg,bg->b", sc, sc) / d ** 2
@@ -457,7 +472,8 @@ def wild_bootstrap_iv(
     d = _design(df, [y, endog, *instruments], exog, entity=entity, time=time, effects=effects,
                 cluster=cluster, n_endog=1)
     G = d.clusters.n
-    B, seed, enum, draws = _setup_draws(B, G, weights, seed, draws, full_enumeration)
+    B, seed, enum, draws = _setup_draws(B, G, weights, seed, draws, full_enumeration,
+                                          level)
     prog = _progress(progress)
     w = _WRE(d.cols[y], d.cols[endog], np.column_stack([d.cols[c] for c in instruments]), d.X,
              d.clusters, d.ssc)
@@ -465,21 +481,21 @@ def wild_bootstrap_iv(
         draws = np.vstack(list(_blocks(B, G, weights, seed, enum, None)))
     width = G * (d.X.shape[1] * len(instruments) + G)
     blocks = lambda: _blocks(B, G, weights, seed, enum, draws, width)  # noqa: E731
-    t_null = w.t_boot(null, blocks())
-    if prog:
-        prog("WRE draws", B, B)
+    t_null = w.t_boot(null, _reporting(blocks(), prog, "WRE draws", B))
     calls = [0]
 
-    def pfun(b0: float) -> float:
+    def pfun(b0: float) -> float:  # one bootstrap pass per trial value
         calls[0] += 1
         if prog:
-            prog("WRE confidence interval (bootstrap passes)", calls[0], calls[0])
+            prog("WRE confidence interval: bootstrap passes", calls[0], 0)
         return _pvalue((w.estimate - b0) / w.se, w.t_boot(b0, blocks()))
 
     lo = hi = np.nan
     if ci:
         lo, hi = _invert(pfun, w.estimate, w.se, 1 - level, stats.t.ppf(0.5 + level / 2, G - 1),
                          rel_tol=1e-5)
+        if prog:
+            prog("WRE confidence interval: bootstrap passes", calls[0], calls[0])
     return BootResult(
         estimate=w.estimate, t_stat=(w.estimate - null) / w.se,
         p_value=_pvalue((w.estimate - null) / w.se, t_null), ci_lower=lo, ci_upper=hi, B=B,

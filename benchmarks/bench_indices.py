@@ -1,0 +1,432 @@
+"""Benchmark: the entropy index models at county scale, dbt + DuckDB vs an idiomatic pandas version.
+
+A synthetic county panel (default 3,000 units x 20 years x 60 indicators in 4 indices = 3.6 M
+values, fixed seed; see _county_panel.py) is written in the user's long format (Parquet via DuckDB
+COPY, or CSV with --format csv) and built through the project's own dbt models on a copy of the
+project whose seeds are replaced (units, regions, indicator / index / dimension catalogs). In the
+same run the same computation is done in pandas, timed, and checked against the warehouse to 1e-12.
+
+What is measured (every dbt step and the pandas side run in their own subprocess; "peak MB" of a
+whole process is its VmHWM, the kernel's resident-set high-water mark since exec, read by the
+process itself at the end; dbt, the landing plugin, DuckDB and the Python model all run in it):
+  - dbt fixed start-up: `import dbt` and a `dbt run` of an empty dbt project (no nodes);
+  - `dbt seed`, then `dbt run` of the whole project, with per-node timings from the run results
+    (landing = compile phase of stg_raw__indicator_values, where the plugin lands the files);
+    dbt's own work in that run = invoke wall time minus the sum of node times (needs
+    --dbt-threads 1, the default here, so that node times do not overlap); per node group, the
+    highest RSS sampled from /proc every 20 ms while those nodes ran;
+  - the index models re-run alone (`dbt run --select ...` in a fresh process on the built
+    warehouse): their own time and that process's peak memory;
+  - one `dbt build` (seeds, models and data tests) with the profile's thread count;
+  - pandas: load of the long file (not compared), then the computation best of --repeats, peak
+    RSS of its process, and the tracemalloc peak of one computation (Python-level allocations,
+    numpy included).
+
+Run: .venv/bin/python benchmarks/bench_indices.py [--units 3000 --years 20 --indicators 60
+     --indices 4 --format parquet|csv --repeats 3 --dbt-threads 1 --skip-build --keep DIR
+     --project-dir PATH]
+--project-dir benchmarks another copy of the project (e.g. a scratch copy with a model change).
+Exit status 0 when pandas and the warehouse agree to 1e-12, 1 otherwise (targets are reported,
+not enforced: timings depend on the machine and its load).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+TOLERANCE = 1e-12
+TARGET_RATIO, TARGET_MB = 5.0, 1024.0
+
+PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "data-tests", "seeds", "analyses"]
+LANDING_NODE = "stg_raw__indicator_values"
+STAGING_NODES = ["stg_raw__indicator_values", "int_indicator_values_validated", "stg_reference__units",
+                 "stg_reference__unit_regions", "stg_catalog__indicators", "stg_catalog__indices",
+                 "stg_catalog__dimensions"]
+INTERPOLATION_NODES = ["int_indicator_values_interpolated"]
+INDEX_NODES = ["int_indicators_normalised", "int_index_entropy", "int_index_weights_entropy",
+               "int_index_weights", "int_index_scores_weighted"]
+ROBUSTNESS_NODES = ["int_index_weights_critic", "int_index_scores_topsis", "int_index_scores_pca"]
+
+
+# ----------------------------------------------------------------------------------------------
+# subprocess workers (this file run with --worker); each writes a JSON result file
+
+def _worker_dbt(spec: dict) -> dict:
+    t0 = time.perf_counter()
+    from dbt.cli.main import dbtRunner  # timed: dbt's import cost
+
+    t_import = time.perf_counter() - t0
+    # the worker is its own process: set the environment the profile reads, then invoke in-process
+    os.environ.update({"CIPANEL_WAREHOUSE": spec["warehouse"], "CIPANEL_INPUT_DIR": spec["inputs"],
+                       "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+    os.chdir(spec["project"])
+    t1 = time.perf_counter()
+    result = dbtRunner().invoke([*spec["args"], "--project-dir", spec["project"], "--profiles-dir", spec["project"],
+                                 "--quiet"])
+    t_invoke = time.perf_counter() - t1
+    nodes, failures = [], []
+    for node in getattr(result.result, "results", None) or []:
+        phases = {t.name: (t.completed_at - t.started_at).total_seconds()
+                  for t in node.timing if t.started_at and t.completed_at}
+        stamps = [t for t in node.timing if t.started_at and t.completed_at]
+        nodes.append({"name": node.node.name, "type": node.node.resource_type, "status": str(node.status),
+                      "seconds": node.execution_time, **{f"{k}_s": v for k, v in phases.items()},
+                      "start": min(t.started_at for t in stamps).replace(tzinfo=timezone.utc).timestamp()
+                      if stamps else None,
+                      "end": max(t.completed_at for t in stamps).replace(tzinfo=timezone.utc).timestamp()
+                      if stamps else None})
+        if str(node.status) not in ("success", "pass", "warn"):
+            failures.append(f"{node.node.name}: {node.status} {node.message}")
+    return {"success": bool(result.success), "exception": str(result.exception or ""), "failures": failures,
+            "import_s": t_import, "invoke_s": t_invoke, "nodes": nodes}
+
+
+def _worker_pandas(spec: dict) -> dict:
+    import tracemalloc
+
+    import pandas as pd
+
+    import _county_panel as cp
+
+    catalog = pd.read_csv(spec["indicator_catalog"], dtype=str)
+    indices = pd.read_csv(spec["index_catalog"], dtype={"index_code": str, "shift": float})
+    t0 = time.perf_counter()
+    values = cp.read_values(Path(spec["values"]))
+    t_load = time.perf_counter() - t0
+    rss_after_load = _hwm_mb()
+    times = []
+    for _ in range(spec["repeats"]):
+        t0 = time.perf_counter()
+        weights, scores = cp.pandas_indices(values, catalog, indices)
+        times.append(time.perf_counter() - t0)
+    rss_peak = _hwm_mb()
+    del weights, scores
+    tracemalloc.start()
+    weights, scores = cp.pandas_indices(values, catalog, indices)
+    _, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    weights.to_pickle(spec["out_weights"])
+    scores.to_pickle(spec["out_scores"])
+    return {"load_s": t_load, "times": times, "rss_after_load_mb": rss_after_load, "rss_peak_mb": rss_peak,
+            "traced_peak_mb": traced_peak / 2**20, "n_values": len(values)}
+
+
+def _hwm_mb() -> float:
+    """VmHWM: this process's peak resident set since its exec. (ru_maxrss is not used: Linux carries
+    it over from the forked parent image, so a child would report at least the parent's size.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def _worker_main(kind: str, spec_path: str, out_path: str) -> int:
+    spec = json.loads(Path(spec_path).read_text())
+    out = _worker_dbt(spec) if kind == "dbt" else _worker_pandas(spec)
+    out["peak_mb"] = _hwm_mb()
+    Path(out_path).write_text(json.dumps(out))
+    return 0
+
+
+def run_worker(kind: str, spec: dict, work: Path, label: str) -> dict:
+    """Run a worker in a subprocess; add its wall time and its RSS sampled every 20 ms."""
+    spec_path, out_path = work / f"{label}.spec.json", work / f"{label}.out.json"
+    spec_path.write_text(json.dumps(spec))
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": str(ROOT / "python")}
+    log = (work / f"{label}.log").open("w")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(spec_path),
+                             str(out_path)], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(work))
+    samples: list[tuple[float, float]] = []  # (unix time, RSS MB) of the worker, every 20 ms
+    done = threading.Event()
+
+    def sample() -> None:
+        status_file = Path(f"/proc/{proc.pid}/status")
+        while not done.is_set():
+            try:
+                for line in status_file.read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        samples.append((time.time(), int(line.split()[1]) / 1024))
+                        break
+            except (OSError, ValueError):
+                pass
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, _ = os.wait4(proc.pid, 0)
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    log.close()
+    if proc.returncode != 0 or not out_path.exists():
+        tail = (work / f"{label}.log").read_text()[-3000:]
+        raise RuntimeError(f"worker {label} failed (exit {proc.returncode}):\n{tail}")
+    out = json.loads(out_path.read_text())
+    out.update({"wall_s": wall, "rss_samples": samples})
+    if kind == "dbt" and not out["success"]:
+        raise RuntimeError(f"dbt {spec['args'][0]} ({label}) failed: {out['exception']} {out['failures']}")
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# project setup
+
+def copy_project(source: Path, dest: Path, seeds: dict) -> Path:
+    """The approach of tests/warehouse_build.copy_project, from any source project (default: this
+    repository): the dbt project files, then the given seed frames written over the seed files."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, dest / part, dirs_exist_ok=True)
+        elif (source / part).exists():
+            shutil.copy(source / part, dest / part)
+    for name, frame in seeds.items():
+        frame.to_csv(dest / "seeds" / f"{name}.csv", index=False, lineterminator="\n")
+    return dest
+
+
+def empty_project(dest: Path) -> Path:
+    """A dbt project with no nodes, on the same adapter (duckdb) and profile shape."""
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / "dbt_project.yml").write_text(
+        'name: empty\nversion: "0.1.0"\nconfig-version: 2\nprofile: empty\n'
+        "flags:\n  send_anonymous_usage_stats: false\n")
+    (dest / "profiles.yml").write_text(
+        "empty:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        "      path: \"{{ env_var('CIPANEL_WAREHOUSE') }}\"\n      threads: 1\n      keep_open: false\n")
+    return dest
+
+
+# ----------------------------------------------------------------------------------------------
+# reporting
+
+def node_seconds(run: dict, names: list[str], phase: str | None = None) -> float:
+    key = "seconds" if phase is None else f"{phase}_s"
+    return sum(n.get(key, 0.0) for n in run["nodes"] if n["name"] in names)
+
+
+def rss_during(run: dict, names: list[str]) -> float | None:
+    """Highest sampled RSS (MB) of the worker while any of these nodes ran (compile or execute)."""
+    windows = [(n["start"], n["end"]) for n in run["nodes"] if n["name"] in names and n["start"]]
+    inside = [mb for t, mb in run["rss_samples"] if any(a <= t <= b for a, b in windows)]
+    return max(inside) if inside else None
+
+
+def compare(warehouse: Path, work: Path) -> tuple[float, float, int, int]:
+    import duckdb
+    import pandas as pd
+
+    pd_weights = pd.read_pickle(work / "pandas_weights.pkl")
+    pd_scores = pd.read_pickle(work / "pandas_scores.pkl")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        sql_weights = con.execute(
+            "select index_code, indicator_code, entropy, weight from marts.fct_indicator_weights "
+            "where method = 'entropy'").df()
+        sql_scores = con.execute(
+            "select index_code, dimension_code, unit_code, year, score from marts.fct_index_scores "
+            "where method = 'entropy'").df()
+    finally:
+        con.close()
+    w = pd_weights.merge(sql_weights, on=["index_code", "indicator_code"], suffixes=("_pd", "_sql"))
+    s = pd_scores.merge(sql_scores, on=["index_code", "dimension_code", "unit_code", "year"],
+                        suffixes=("_pd", "_sql"))
+    if len(w) != len(pd_weights) or len(w) != len(sql_weights) or len(s) != len(pd_scores) \
+            or len(s) != len(sql_scores):
+        return float("inf"), float("inf"), len(w), len(s)
+    dw = max((w.weight_pd - w.weight_sql).abs().max(), (w.entropy_pd - w.entropy_sql).abs().max())
+    ds = (s.score_pd - s.score_sql).abs().max()
+    return float(dw), float(ds), len(w), len(s)
+
+
+def duckdb_settings(project: Path) -> str:
+    import duckdb
+
+    profile = (project / "profiles.yml").read_text()
+    con = duckdb.connect()
+    try:
+        threads, limit = con.execute(
+            "select current_setting('threads'), current_setting('memory_limit')").fetchone()
+    finally:
+        con.close()
+    custom = "the profile sets DuckDB settings" if "settings:" in profile else "the profile sets none"
+    return f"DuckDB defaults on this machine: threads={threads}, memory_limit={limit} ({custom})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--units", type=int, default=3000)
+    parser.add_argument("--years", type=int, default=20)
+    parser.add_argument("--indicators", type=int, default=60)
+    parser.add_argument("--indices", type=int, default=4)
+    parser.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    parser.add_argument("--repeats", type=int, default=3, help="pandas repetitions (best is reported)")
+    parser.add_argument("--dbt-threads", type=int, default=1,
+                        help="dbt node concurrency for the timed runs (1: node times do not overlap)")
+    parser.add_argument("--skip-build", action="store_true", help="skip the `dbt build` with tests")
+    parser.add_argument("--skip-rerun", action="store_true",
+                        help="skip the re-run of the index models alone (their own time and peak memory)")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp dir)")
+    parser.add_argument("--project-dir", type=Path, default=ROOT, help="the dbt project to benchmark")
+    args = parser.parse_args(argv)
+    if args.indicators < args.indices * 3:
+        parser.error("need at least 3 indicators per index (3 dimensions)")
+
+    import _county_panel as cp
+
+    if args.keep:
+        work = args.keep.resolve()
+        marker = work / ".bench_indices"
+        if work.exists() and any(work.iterdir()) and not marker.exists():
+            parser.error(f"--keep {work} exists and was not made by this script: give a new folder")
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        marker.touch()
+    else:
+        work = Path(tempfile.mkdtemp(prefix="bench_indices_"))
+    rows: list[tuple[str, float | None, float | None]] = []  # (component, seconds, peak MB)
+    t_start = time.perf_counter()
+    try:
+        t0 = time.perf_counter()
+        seeds = cp.make_seeds(args.units, args.years, args.indicators, args.indices)
+        values = cp.make_values(args.units, args.years, args.indicators)
+        n_values = len(values)
+        values_path = cp.write_values(values, work / "inputs", args.format)
+        del values
+        t_generate = time.perf_counter() - t0
+        project = copy_project(args.project_dir.resolve(), work / "project", seeds)
+        empty = empty_project(work / "empty")
+        last_year = cp.FIRST_YEAR + args.years - 1
+        dbt_vars = ["--vars", f"{{panel_start_year: {cp.FIRST_YEAR}, panel_end_year: {last_year}}}"]
+        threads = ["--threads", str(args.dbt_threads)]
+        warehouse = work / "warehouse.duckdb"
+
+        def dbt(label, dbt_args, proj=project, wh=warehouse):
+            spec = {"args": dbt_args, "project": str(proj), "warehouse": str(wh), "inputs": str(work / "inputs")}
+            return run_worker("dbt", spec, work, label)
+
+        print(f"panel: {args.units} units x {args.years} years x {args.indicators} indicators in "
+              f"{args.indices} indices = {n_values:,} values ({args.format}, "
+              f"{values_path.stat().st_size / 2**20:.1f} MB), generated in {t_generate:.1f} s; work dir {work}",
+              flush=True)
+
+        startup = dbt("empty", ["run"], proj=empty, wh=work / "empty.duckdb")
+        seed = dbt("seed", ["seed", *dbt_vars, *threads])
+        run = dbt("run", ["run", *dbt_vars, *threads])
+        print(f"dbt run done in {run['wall_s']:.1f} s", flush=True)
+        index_alone = None
+        if not args.skip_rerun:
+            index_alone = dbt("run_index", ["run", "--select", *INDEX_NODES, *dbt_vars, *threads])
+        pandas = run_worker("pandas", {
+            "values": str(values_path), "repeats": args.repeats,
+            "indicator_catalog": str(project / "seeds/catalog/indicator_catalog.csv"),
+            "index_catalog": str(project / "seeds/catalog/index_catalog.csv"),
+            "out_weights": str(work / "pandas_weights.pkl"), "out_scores": str(work / "pandas_scores.pkl"),
+        }, work, "pandas")
+        dw, ds, n_w, n_s = compare(warehouse, work)
+        build = None
+        if not args.skip_build:
+            build = dbt("build", ["build", *dbt_vars], wh=work / "build.duckdb")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    # ------------------------------------------------------------------------------------------
+    overhead_run = run["invoke_s"] - sum(n["seconds"] for n in run["nodes"])
+    landing = node_seconds(run, [LANDING_NODE], "compile")
+    staging = node_seconds(run, STAGING_NODES) - landing
+    interpolation = node_seconds(run, INTERPOLATION_NODES)
+    index_total = node_seconds(run, INDEX_NODES)
+    robust_total = node_seconds(run, ROBUSTNESS_NODES)
+    other = sum(n["seconds"] for n in run["nodes"]) - landing - staging - interpolation - index_total - robust_total
+    grouped = set(STAGING_NODES + INTERPOLATION_NODES + INDEX_NODES + ROBUSTNESS_NODES)
+    other_nodes = [n["name"] for n in run["nodes"] if n["name"] not in grouped]
+    index_alone_s = sum(n["seconds"] for n in index_alone["nodes"]) if index_alone else None
+    pandas_best, pandas_first = min(pandas["times"]), pandas["times"][0]
+
+    rows.append(("dbt start-up: import dbt (empty project process)", startup["import_s"], None))
+    rows.append(("dbt start-up: `dbt run` of an empty project (invoke)", startup["invoke_s"], None))
+    rows.append(("dbt start-up: empty project, whole process", startup["wall_s"], startup["peak_mb"]))
+    rows.append(("dbt seed (5 seeds), whole process", seed["wall_s"], seed["peak_mb"]))
+    rows.append((f"dbt run, whole project, whole process (--threads {args.dbt_threads})", run["wall_s"],
+                 run["peak_mb"]))
+    rows.append(("  import dbt", run["import_s"], None))
+    rows.append(("  dbt's own work in the run (invoke - sum of node times)", overhead_run, None))
+    rows.append(("  landing (plugin, compile of stg_raw__indicator_values)", landing,
+                 rss_during(run, [LANDING_NODE])))
+    rows.append(("  staging + validation (stg_*, int_indicator_values_validated)", staging,
+                 rss_during(run, STAGING_NODES[1:])))
+    rows.append(("  interpolation (int_indicator_values_interpolated)", interpolation,
+                 rss_during(run, INTERPOLATION_NODES)))
+    for name in INDEX_NODES:
+        rows.append((f"    {name}", node_seconds(run, [name]), rss_during(run, [name])))
+    rows.append(("  INDEX MODELS (sum of the 5 above)", index_total, rss_during(run, INDEX_NODES)))
+    for name in ROBUSTNESS_NODES:
+        rows.append((f"    {name}", node_seconds(run, [name]), rss_during(run, [name])))
+    rows.append(("  robustness models (sum of the 3 above)", robust_total, rss_during(run, ROBUSTNESS_NODES)))
+    rows.append(("  marts, audit, panel (the other nodes)", other, rss_during(run, other_nodes)))
+    if index_alone:
+        rows.append(("INDEX MODELS re-run alone (dbt run --select, fresh process):", None, None))
+        for name in INDEX_NODES:
+            rows.append((f"    {name}", node_seconds(index_alone, [name]), rss_during(index_alone, [name])))
+        rows.append(("  INDEX MODELS (sum of the 5 above)", index_alone_s, None))
+        rows.append(("  whole process (import, dbt start-up, the 5 models)", index_alone["wall_s"],
+                     index_alone["peak_mb"]))
+    if build:
+        n_tests = sum(1 for n in build["nodes"] if n["type"] == "test")
+        rows.append((f"dbt build (seeds, models, {n_tests} tests; profile threads), whole process",
+                     build["wall_s"], build["peak_mb"]))
+    rows.append(("pandas: read the long file (duckdb -> DataFrame; not compared)", pandas["load_s"],
+                 pandas["rss_after_load_mb"]))
+    rows.append((f"pandas: index computation, best of {len(pandas['times'])} (first {pandas_first:.2f} s)",
+                 pandas_best, pandas["rss_peak_mb"]))
+    rows.append(("pandas: same, tracemalloc peak of one computation (MB column)", None, pandas["traced_peak_mb"]))
+
+    width = max(len(r[0]) for r in rows) + 2
+    print()
+    print(f"{'component':<{width}}{'seconds':>9}{'peak MB':>10}")
+    print("-" * (width + 19))
+    for name, seconds, mb in rows:
+        print(f"{name:<{width}}{'' if seconds is None else f'{seconds:9.2f}':>9}"
+              f"{'' if mb is None else f'{mb:10.0f}':>10}")
+    print("-" * (width + 19))
+    ratio_run = pandas_best / index_total
+    print(f"ratio pandas / index models (full run)     = {ratio_run:5.2f}x   (target >= {TARGET_RATIO:.0f}x)")
+    if index_alone:
+        print(f"ratio pandas / index models (re-run alone) = {pandas_best / index_alone_s:5.2f}x   "
+              f"peak of that process {index_alone['peak_mb']:.0f} MB (target < {TARGET_MB:.0f} MB)")
+    print(f"peak memory of the whole `dbt run` process  = {run['peak_mb']:.0f} MB (target < {TARGET_MB:.0f} MB)")
+    print("peak MB: 'whole process' rows = VmHWM of that subprocess (dbt, the landing plugin, DuckDB and the\n"
+          "  Python model all run in it); indented rows = highest RSS sampled (/proc, 20 ms) while those nodes\n"
+          "  ran, which includes memory still held from earlier nodes; the tracemalloc row counts the Python and\n"
+          "  numpy allocations of one pandas computation only.")
+    print(duckdb_settings(args.project_dir))
+    load = os.getloadavg()
+    print(f"machine: {os.cpu_count()} CPUs, load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+          "(other processes share the CPUs: compare figures of the same run)")
+    print(f"pandas vs warehouse (entropy method): {n_w} weights max |diff| {dw:.1e}, {n_s:,} scores max "
+          f"|diff| {ds:.1e} -> {'agree' if max(dw, ds) <= TOLERANCE else 'DISAGREE'} (tolerance {TOLERANCE:g})")
+    print(f"total benchmark time {time.perf_counter() - t_start:.0f} s")
+    return 0 if max(dw, ds) <= TOLERANCE else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        sys.exit(_worker_main(sys.argv[2], sys.argv[3], sys.argv[4]))
+    sys.exit(main())
