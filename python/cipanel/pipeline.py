@@ -62,6 +62,12 @@ def _figures(run: StudyRun, panel: pd.DataFrame, warehouse, out: Path, synthetic
         path = out / f"{spec.study}_{coefficients['table']}_coefficients.png"
         plot_coefficients(rows, path, synthetic=synthetic)
         made.append(path)
+    for table_id, result in run.placebos.items():
+        from cipanel.output.figures import plot_placebo
+
+        path = out / f"{spec.study}_{table_id}_placebo.png"
+        plot_placebo(result.coefs, result.real_coef, path, synthetic=synthetic, lang=run.lang)
+        made.append(path)
     return made
 
 

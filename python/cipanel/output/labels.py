@@ -64,6 +64,11 @@ ROW_LABELS: dict[str, dict[str, str]] = {
     "ar2": {"zh": "AR(2) 检验 z 值 [P 值]", "en": "AR(2) test z [p-value]"},
     "hansen": {"zh": "Hansen 检验 χ² [P 值]", "en": "Hansen test chi2 [p-value]"},
     "dk_bandwidth": {"zh": "Driscoll-Kraay 滞后阶数", "en": "Driscoll-Kraay lag length"},
+    "wcr_p": {"zh": "野聚类自助法 P 值(WCR)", "en": "Wild cluster bootstrap p-value (WCR)"},
+    "wcr_ci": {"zh": "野聚类自助法 95% 置信区间", "en": "Wild cluster bootstrap 95% CI"},
+    "interaction_p": {"zh": "组间系数差异 P 值(交互项)", "en": "Coefficient difference p-value (interaction)"},
+    "perm_p": {"zh": "组间系数差异 P 值(费舍尔组合检验)", "en": "Coefficient difference p-value (Fisher permutation)"},
+    "placebo_share": {"zh": "安慰剂系数绝对值不小于真实系数的比例", "en": "Share of |placebo| >= |real| coefficient"},
     "n_clusters": {"zh": "聚类数", "en": "Clusters"},
     "n_entities": {"zh": "个体数", "en": "Units"},
 }

@@ -23,7 +23,7 @@ class StudyRun:
     spec: StudySpec
     lang: str
     tables: list[StudyTable] = field(default_factory=list)
-    samples: dict[str, pd.DataFrame] = field(default_factory=dict)  # table_id/column -> sample used
+    placebos: dict[str, Any] = field(default_factory=dict)  # table_id -> PlaceboResult
 
 
 def stars(p: float) -> str:
@@ -147,7 +147,7 @@ def _iv_columns(sample: pd.DataFrame, spec: StudySpec, model: dict, lang: str) -
     ]
 
 
-def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str) -> StudyTable:
+def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str, run: StudyRun | None = None) -> StudyTable:
     if table.kind == "descriptive":
         sample = base_sample(panel, spec)
         _require(sample, table.variables, f"table {table.id}")
@@ -159,10 +159,12 @@ def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str)
         stats.index = [spec.label(v, lang) for v in table.variables]
         return DescriptiveTable(table.id, table.title, stats, table.notes)
     columns: list[ModelColumn] = []
+    used: list[tuple[pd.DataFrame, dict, str]] = []  # (sample, model, role) of each column
     for column in table.columns:
         sample, model = column_sample(panel, spec, table, column)
         if table.kind == "iv":
             columns.extend(_iv_columns(sample, spec, model, lang))
+            used += [(sample, model, "iv_first"), (sample, model, "iv_second")]
             continue
         if table.kind == "gmm":
             from cipanel.study.gmm_columns import fit_gmm_column, gmm_rows
@@ -171,13 +173,39 @@ def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str)
             title = column.title or spec.label(model["outcome"], lang)
             gmm_model = {**model, "effects": "none"}  # GMM differences the unit effects out; no FE rows
             columns.append(_column(f"({len(columns) + 1})", title, column.group, result, gmm_model, gmm_rows(result)))
+            used.append((sample, model, "gmm"))
             continue
         result = _fit(sample, spec, model)
         title = column.title or spec.label(model["outcome"], lang)
         columns.append(_column(f"({len(columns) + 1})", title, column.group, result, model))
+        used.append((sample, model, "ols"))
+    _add_inference(table, columns, used, spec, run)
     keep = table.keep or _default_keep(table)
     labels = {name: spec.label(name, lang) for name in {*spec.labels, *keep}}
     return RegressionTable(table.id, table.title, columns, keep, labels, table.stat, table.notes)
+
+
+def _add_inference(table: TableSpec, columns: list[ModelColumn], used: list, spec: StudySpec,
+                   run: StudyRun | None) -> None:
+    from cipanel.study import inference_rows
+
+    options = table.inference
+    if "wild_bootstrap" in options:
+        for column, (sample, model, role) in zip(columns, used):
+            inference_rows.bootstrap_column(column, sample, model, spec.panel, options["wild_bootstrap"] or {}, role)
+    for i, test in enumerate(options.get("group_tests") or []):
+        inference_rows.group_test(columns, [u[0] for u in used], [u[1] for u in used], spec.panel, test,
+                                  f"table {table.id}.group_tests[{i}]")
+    if "placebo" in options:
+        block = options["placebo"] or {}
+        names = [c.name for c in columns]
+        target = block.get("column", names[-1])
+        if target not in names:
+            raise SpecError(f"table {table.id}.placebo.column: {target!r} is not one of {names}")
+        i = names.index(target)
+        result = inference_rows.placebo(columns[i], used[i][0], used[i][1], spec.panel, block)
+        if run is not None:
+            run.placebos[table.id] = result
 
 
 def _default_keep(table: TableSpec) -> list[str]:
@@ -196,5 +224,5 @@ def run_study(
     for table in spec.tables:
         if progress:
             progress(f"{spec.study}: table {table.id} ({table.kind}, {len(table.columns) or 1} column(s))")
-        run.tables.append(run_table(panel, spec, table, lang))
+        run.tables.append(run_table(panel, spec, table, lang, run))
     return run

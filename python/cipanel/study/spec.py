@@ -23,7 +23,8 @@ MODEL_KEYS = {
     "instruments": list, "gmm": dict,
 }
 COLUMN_KEYS = {**MODEL_KEYS, "title": (str, dict), "group": (str, dict)}
-TABLE_KEYS = {"id", "kind", "title", "stat", "keep", "columns", "variables", "notes", *MODEL_KEYS}
+INFERENCE_KEYS = {"wild_bootstrap", "group_tests", "placebo"}
+TABLE_KEYS = {"id", "kind", "title", "stat", "keep", "columns", "variables", "notes", *INFERENCE_KEYS, *MODEL_KEYS}
 STUDY_KEYS = {"study", "title", "source", "synthetic_note", "panel", "labels", "model", "tables", "figures"}
 PANEL_KEYS = {"relation", "entity", "time", "years", "where"}
 
@@ -49,6 +50,7 @@ class TableSpec:
     columns: list[ColumnSpec]
     variables: list[str]
     notes: list[str]
+    inference: dict[str, Any] = field(default_factory=dict)  # wild_bootstrap, group_tests, placebo
 
 
 @dataclass
@@ -168,6 +170,7 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
             id=str(table_id), kind=kind, title=_text(table.get("title"), lang), stat=stat,
             keep=list(table.get("keep") or []), columns=columns, variables=list(table.get("variables") or []),
             notes=[_text(n, lang) for n in table.get("notes") or []],
+            inference={k: table[k] for k in INFERENCE_KEYS if k in table},
         ))
     labels = raw.get("labels") or {}
     if not isinstance(labels, dict):
