@@ -158,7 +158,8 @@ def plot_coefficients(rows: pd.DataFrame, out: Path, synthetic: bool = False,
         ax.set_yticks(ticks, names)
         ax.set_xlabel(fixed("estimate", lang))
         ax.set_title(_text(title, lang) if title else fixed("coef_title", lang))
-        ax.legend(fontsize=7)
+        if rows["group"].astype(str).str.len().gt(0).any():
+            ax.legend(fontsize=7)
         return _save(fig, out, synthetic)
 
 
