@@ -95,7 +95,8 @@ def run_studies(
         written = [write_table(table, study_out, lang) for table in run.tables]
         figures = _figures(run, panel, warehouse, study_out, synthetic)
         progress(f"{spec.study}: {len(written)} tables and {len(figures)} figures in {study_out}")
-        sections.append(ReportSection(title=spec.title, tables=run.tables, figures=figures, text=spec.source))
+        # the tables already written under the study's folder (table ids repeat across studies)
+        sections.append(ReportSection(title=spec.title, tables=[w["md"] for w in written], figures=figures, text=spec.source))
         outputs[spec.study] = {"tables": written, "figures": figures, "run": run}
     report = write_report(sections, out_dir, title="cipanel", synthetic=synthetic, lang=lang)
     progress(f"report: {', '.join(str(p) for p in report.values())}")
