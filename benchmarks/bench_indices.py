@@ -151,18 +151,20 @@ def run_worker(kind: str, spec: dict, work: Path, label: str) -> dict:
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(spec_path),
                              str(out_path)], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(work))
-    samples: list[tuple[float, float]] = []  # (unix time, RSS MB) of the worker, every 20 ms
+    samples: list[tuple[float, float, float]] = []  # (unix time, RSS MB, CPU s) of the worker, every 20 ms
     done = threading.Event()
+    tick = os.sysconf("SC_CLK_TCK")
 
     def sample() -> None:
-        status_file = Path(f"/proc/{proc.pid}/status")
+        status_file, stat_file = Path(f"/proc/{proc.pid}/status"), Path(f"/proc/{proc.pid}/stat")
         while not done.is_set():
             try:
-                for line in status_file.read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        samples.append((time.time(), int(line.split()[1]) / 1024))
-                        break
-            except (OSError, ValueError):
+                rss = next(int(line.split()[1]) / 1024 for line in status_file.read_text().splitlines()
+                           if line.startswith("VmRSS:"))
+                fields = stat_file.read_text().rsplit(")", 1)[1].split()
+                cpu = (int(fields[11]) + int(fields[12])) / tick  # utime + stime, all threads
+                samples.append((time.time(), rss, cpu))
+            except (OSError, ValueError, StopIteration, IndexError):
                 pass
             done.wait(0.02)
 
@@ -224,8 +226,24 @@ def node_seconds(run: dict, names: list[str], phase: str | None = None) -> float
 def rss_during(run: dict, names: list[str]) -> float | None:
     """Highest sampled RSS (MB) of the worker while any of these nodes ran (compile or execute)."""
     windows = [(n["start"], n["end"]) for n in run["nodes"] if n["name"] in names and n["start"]]
-    inside = [mb for t, mb in run["rss_samples"] if any(a <= t <= b for a, b in windows)]
+    inside = [mb for t, mb, _ in run["rss_samples"] if any(a <= t <= b for a, b in windows)]
     return max(inside) if inside else None
+
+
+def cpu_during(run: dict, names: list[str]) -> float | None:
+    """CPU seconds (user + system, all threads) the worker used while these nodes ran, from the
+    /proc samples; less sensitive than wall time to other processes on a shared machine."""
+    samples = run["rss_samples"]
+    total = 0.0
+    for n in run["nodes"]:
+        if n["name"] not in names or not n["start"]:
+            continue
+        before = [c for t, _, c in samples if t <= n["start"]]
+        after = [c for t, _, c in samples if t >= n["end"]]
+        if not before or not after:
+            return None
+        total += after[0] - before[-1]
+    return total
 
 
 def compare(warehouse: Path, work: Path) -> tuple[float, float, int, int]:

@@ -272,9 +272,10 @@ def to_docx(g: Grid, path: Path) -> None:
                 cell = cell.merge(table.cell(i, col + span - 1))
             cell.text = text
             col += span
-    for i, row in enumerate(g.body):
-        for j, text in enumerate(row):
-            table.cell(nh + i, j).text = text
+    # row.cells once per row: table.cell(i, j) rescans the whole grid on every call (O(n^2))
+    for docx_row, row in zip(table.rows[nh:], g.body):
+        for cell, text in zip(docx_row.cells, row):
+            cell.text = text
     last, partial = nh + len(g.body) - 1, _span_rules(g)
     for i, row in enumerate(table.rows):
         seen: set = set()
