@@ -18,7 +18,8 @@ SEED = 20240601
 FIRST_YEAR = 2004
 SHIFT = 0.0001
 N_DIMENSIONS = 3
-REGIONS = [("north", "北部", "North"), ("south", "南部", "South"), ("east", "东部", "East"), ("west", "西部", "West")]
+REGIONS = [("north", "北部", "North"), ("south", "南部", "South"), ("east", "东部", "East"),
+           ("west", "西部", "West")]
 
 
 def index_codes(n_indices: int) -> list[str]:
@@ -132,11 +133,11 @@ def read_values(path: Path) -> pd.DataFrame:
         con.close()
 
 
-def pandas_indices(values: pd.DataFrame, indicator_catalog: pd.DataFrame,
+def pandas_weights(values: pd.DataFrame, indicator_catalog: pd.DataFrame,
                    index_catalog: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Pooled entropy weights and weighted-sum scores (METHODS 1.1-1.7), written the way a pandas
-    user would: groupby/transform min-max, p = z'/sum, p ln p, groupby sum, then one wide matrix per
-    index and a dot product for the index and each dimension. Returns (weights, scores)."""
+    """Pooled entropy weights (METHODS 1.1-1.5, 1.7) the way a pandas user would write them:
+    groupby/transform min-max, z' = z + shift, p = z'/sum z', p ln p, groupby sum, e, d, w.
+    Returns (the normalised long frame, weights)."""
     catalog = indicator_catalog[["indicator_code", "index_code", "dimension_code", "direction"]].merge(
         index_catalog[["index_code", "shift"]], on="index_code")
     df = values.merge(catalog, on="indicator_code")
@@ -155,7 +156,12 @@ def pandas_indices(values: pd.DataFrame, indicator_catalog: pd.DataFrame,
     entropy["weight"] = entropy["divergence"] / entropy.groupby("index_code")["divergence"].transform("sum")
     weights = entropy.merge(catalog, on=["index_code", "indicator_code"])[
         ["index_code", "dimension_code", "indicator_code", "entropy", "weight"]]
+    return df, weights.reset_index(drop=True)
 
+
+def pandas_scores(df: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
+    """Weighted-sum scores S = sum_j w_j z'_j (METHODS 1.6): one wide matrix per index (pivot) and a
+    dot product for the index and for each dimension; long result like fct_index_scores."""
     scores = []
     for index_code, part in df.groupby("index_code", sort=True):
         wide = part.pivot(index=["unit_code", "year"], columns="indicator_code", values="z_shifted")
@@ -167,4 +173,11 @@ def pandas_indices(values: pd.DataFrame, indicator_catalog: pd.DataFrame,
         long = frame.rename_axis(columns="dimension_code").stack().rename("score").reset_index()
         long.insert(0, "index_code", index_code)
         scores.append(long)
-    return weights.reset_index(drop=True), pd.concat(scores, ignore_index=True)
+    return pd.concat(scores, ignore_index=True)
+
+
+def pandas_indices(values: pd.DataFrame, indicator_catalog: pd.DataFrame,
+                   index_catalog: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Entropy weights and scores in pandas (pandas_weights, then pandas_scores): (weights, scores)."""
+    df, weights = pandas_weights(values, indicator_catalog, index_catalog)
+    return weights, pandas_scores(df, weights)

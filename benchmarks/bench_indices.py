@@ -17,17 +17,24 @@ process itself at the end; dbt, the landing plugin, DuckDB and the Python model 
     highest RSS sampled from /proc every 20 ms while those nodes ran;
   - the index models re-run alone (`dbt run --select ...` in a fresh process on the built
     warehouse): their own time and that process's peak memory;
+  - each index model's compiled SQL (target/compiled) run alone into an in-memory temp table on
+    the built warehouse (best of 3): the queries' own cost, without dbt and without the write to
+    the warehouse file;
   - one `dbt build` (seeds, models and data tests) with the profile's thread count;
-  - pandas: load of the long file (not compared), then the computation best of --repeats, peak
-    RSS of its process, and the tracemalloc peak of one computation (Python-level allocations,
-    numpy included).
+  - pandas (_county_panel.pandas_weights / pandas_scores): load of the long file (not compared),
+    then the computation best of --repeats, peak RSS of its process, and the tracemalloc peak of
+    one computation (Python-level allocations, numpy included).
+The CPU s column (user + system of the process while those nodes ran, all threads) is steadier than
+wall time when other processes share the machine.
 
 Run: .venv/bin/python benchmarks/bench_indices.py [--units 3000 --years 20 --indicators 60
-     --indices 4 --format parquet|csv --repeats 3 --dbt-threads 1 --skip-build --keep DIR
-     --project-dir PATH]
---project-dir benchmarks another copy of the project (e.g. a scratch copy with a model change).
-Exit status 0 when pandas and the warehouse agree to 1e-12, 1 otherwise (targets are reported,
-not enforced: timings depend on the machine and its load).
+     --indices 4 --format parquet|csv --repeats 3 --dbt-threads 1 --skip-rerun --skip-build
+     --keep DIR --project-dir PATH]
+At full scale it takes about 3-4 minutes on 2 cores. --project-dir benchmarks another copy of the
+project (e.g. a scratch copy with a model change; the cipanel package still comes from this
+repository's python/ folder, ahead of any PYTHONPATH). Exit status 0 when pandas and the warehouse
+agree to 1e-12, 1 otherwise (the speed and memory targets are reported, not enforced: timings
+depend on the machine and its load).
 """
 
 from __future__ import annotations
@@ -108,11 +115,15 @@ def _worker_pandas(spec: dict) -> dict:
     values = cp.read_values(Path(spec["values"]))
     t_load = time.perf_counter() - t0
     rss_after_load = _hwm_mb()
-    times = []
+    times, cpu_times, weight_times = [], [], []
     for _ in range(spec["repeats"]):
-        t0 = time.perf_counter()
-        weights, scores = cp.pandas_indices(values, catalog, indices)
+        t0, c0 = time.perf_counter(), time.process_time()
+        frame, weights = cp.pandas_weights(values, catalog, indices)
+        weight_times.append(time.perf_counter() - t0)
+        scores = cp.pandas_scores(frame, weights)
         times.append(time.perf_counter() - t0)
+        cpu_times.append(time.process_time() - c0)
+        del frame
     rss_peak = _hwm_mb()
     del weights, scores
     tracemalloc.start()
@@ -121,8 +132,31 @@ def _worker_pandas(spec: dict) -> dict:
     tracemalloc.stop()
     weights.to_pickle(spec["out_weights"])
     scores.to_pickle(spec["out_scores"])
-    return {"load_s": t_load, "times": times, "rss_after_load_mb": rss_after_load, "rss_peak_mb": rss_peak,
-            "traced_peak_mb": traced_peak / 2**20, "n_values": len(values)}
+    return {"load_s": t_load, "times": times, "cpu_times": cpu_times, "weight_times": weight_times,
+            "rss_after_load_mb": rss_after_load, "rss_peak_mb": rss_peak, "traced_peak_mb": traced_peak / 2**20,
+            "n_values": len(values)}
+
+
+def _worker_sql(spec: dict) -> dict:
+    """Each index model's compiled SQL run alone into an in-memory temp table (best of 3) on the built
+    warehouse, read-only: the query's own cost without dbt and without writing to the file."""
+    import duckdb
+
+    con = duckdb.connect(spec["warehouse"], read_only=True)
+    out = {}
+    try:
+        for name in spec["models"]:
+            sql = Path(spec["compiled"], f"{name}.sql").read_text()
+            best = float("inf")
+            for _ in range(3):
+                t0 = time.perf_counter()
+                con.execute(f"create or replace temp table bench_{name} as {sql}")
+                best = min(best, time.perf_counter() - t0)
+                con.execute(f"drop table bench_{name}")
+            out[name] = best
+    finally:
+        con.close()
+    return {"seconds": out}
 
 
 def _hwm_mb() -> float:
@@ -136,7 +170,7 @@ def _hwm_mb() -> float:
 
 def _worker_main(kind: str, spec_path: str, out_path: str) -> int:
     spec = json.loads(Path(spec_path).read_text())
-    out = _worker_dbt(spec) if kind == "dbt" else _worker_pandas(spec)
+    out = {"dbt": _worker_dbt, "pandas": _worker_pandas, "sql": _worker_sql}[kind](spec)
     out["peak_mb"] = _hwm_mb()
     Path(out_path).write_text(json.dumps(out))
     return 0
@@ -146,7 +180,8 @@ def run_worker(kind: str, spec: dict, work: Path, label: str) -> dict:
     """Run a worker in a subprocess; add its wall time and its RSS sampled every 20 ms."""
     spec_path, out_path = work / f"{label}.spec.json", work / f"{label}.out.json"
     spec_path.write_text(json.dumps(spec))
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": str(ROOT / "python")}
+    python_path = os.pathsep.join(p for p in (str(ROOT / "python"), os.environ.get("PYTHONPATH")) if p)
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": python_path}
     log = (work / f"{label}.log").open("w")
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(spec_path),
@@ -275,16 +310,20 @@ def compare(warehouse: Path, work: Path) -> tuple[float, float, int, int]:
 
 def duckdb_settings(project: Path) -> str:
     import duckdb
+    import yaml
 
-    profile = (project / "profiles.yml").read_text()
     con = duckdb.connect()
     try:
         threads, limit = con.execute(
             "select current_setting('threads'), current_setting('memory_limit')").fetchone()
     finally:
         con.close()
-    custom = "the profile sets DuckDB settings" if "settings:" in profile else "the profile sets none"
-    return f"DuckDB defaults on this machine: threads={threads}, memory_limit={limit} ({custom})"
+    try:
+        profile = yaml.safe_load((project / "profiles.yml").read_text())["cipanel"]["outputs"]["dev"]
+        custom = f"the profile's dev target sets {profile.get('settings') or 'no DuckDB settings'}"
+    except Exception:  # noqa: BLE001 - informational only
+        custom = "profile settings unknown"
+    return f"DuckDB defaults on this machine: threads={threads}, memory_limit={limit}; {custom}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -318,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         marker.touch()
     else:
         work = Path(tempfile.mkdtemp(prefix="bench_indices_"))
-    rows: list[tuple[str, float | None, float | None]] = []  # (component, seconds, peak MB)
+    rows: list[tuple[str, float | None, float | None, float | None]] = []  # (component, s, peak MB, CPU s)
     t_start = time.perf_counter()
     try:
         t0 = time.perf_counter()
@@ -351,6 +390,10 @@ def main(argv: list[str] | None = None) -> int:
         index_alone = None
         if not args.skip_rerun:
             index_alone = dbt("run_index", ["run", "--select", *INDEX_NODES, *dbt_vars, *threads])
+        sql_alone = run_worker("sql", {
+            "warehouse": str(warehouse), "models": INDEX_NODES,
+            "compiled": str(project / "target/compiled/cipanel/models/intermediate"),
+        }, work, "sql")
         pandas = run_worker("pandas", {
             "values": str(values_path), "repeats": args.repeats,
             "indicator_catalog": str(project / "seeds/catalog/indicator_catalog.csv"),
@@ -378,62 +421,80 @@ def main(argv: list[str] | None = None) -> int:
     index_alone_s = sum(n["seconds"] for n in index_alone["nodes"]) if index_alone else None
     pandas_best, pandas_first = min(pandas["times"]), pandas["times"][0]
 
-    rows.append(("dbt start-up: import dbt (empty project process)", startup["import_s"], None))
-    rows.append(("dbt start-up: `dbt run` of an empty project (invoke)", startup["invoke_s"], None))
-    rows.append(("dbt start-up: empty project, whole process", startup["wall_s"], startup["peak_mb"]))
-    rows.append(("dbt seed (5 seeds), whole process", seed["wall_s"], seed["peak_mb"]))
-    rows.append((f"dbt run, whole project, whole process (--threads {args.dbt_threads})", run["wall_s"],
-                 run["peak_mb"]))
-    rows.append(("  import dbt", run["import_s"], None))
-    rows.append(("  dbt's own work in the run (invoke - sum of node times)", overhead_run, None))
-    rows.append(("  landing (plugin, compile of stg_raw__indicator_values)", landing,
-                 rss_during(run, [LANDING_NODE])))
-    rows.append(("  staging + validation (stg_*, int_indicator_values_validated)", staging,
-                 rss_during(run, STAGING_NODES[1:])))
-    rows.append(("  interpolation (int_indicator_values_interpolated)", interpolation,
-                 rss_during(run, INTERPOLATION_NODES)))
+    def add(name: str, seconds: float | None, mb: float | None = None, cpu: float | None = None) -> None:
+        rows.append((name, seconds, mb, cpu))
+
+    def nodes_row(label: str, result: dict, names: list[str], seconds: float | None = None) -> None:
+        add(label, node_seconds(result, names) if seconds is None else seconds, rss_during(result, names),
+            cpu_during(result, names))
+
+    add("dbt start-up: import dbt (empty project process)", startup["import_s"])
+    add("dbt start-up: `dbt run` of an empty project (invoke)", startup["invoke_s"])
+    add("dbt start-up: empty project, whole process", startup["wall_s"], startup["peak_mb"])
+    add("dbt seed (5 seeds), whole process", seed["wall_s"], seed["peak_mb"])
+    add(f"dbt run, whole project, whole process (--threads {args.dbt_threads})", run["wall_s"], run["peak_mb"])
+    add("  import dbt", run["import_s"])
+    add("  dbt's own work in the run (invoke - sum of node times)", overhead_run)
+    add("  landing (plugin, compile of stg_raw__indicator_values)", landing, rss_during(run, [LANDING_NODE]),
+        cpu_during(run, [LANDING_NODE]))
+    nodes_row("  staging + validation (stg_*, int_indicator_values_validated)", run, STAGING_NODES[1:], staging)
+    nodes_row("  interpolation (int_indicator_values_interpolated)", run, INTERPOLATION_NODES)
     for name in INDEX_NODES:
-        rows.append((f"    {name}", node_seconds(run, [name]), rss_during(run, [name])))
-    rows.append(("  INDEX MODELS (sum of the 5 above)", index_total, rss_during(run, INDEX_NODES)))
+        nodes_row(f"    {name}", run, [name])
+    nodes_row("  INDEX MODELS (sum of the 5 above)", run, INDEX_NODES)
     for name in ROBUSTNESS_NODES:
-        rows.append((f"    {name}", node_seconds(run, [name]), rss_during(run, [name])))
-    rows.append(("  robustness models (sum of the 3 above)", robust_total, rss_during(run, ROBUSTNESS_NODES)))
-    rows.append(("  marts, audit, panel (the other nodes)", other, rss_during(run, other_nodes)))
+        nodes_row(f"    {name}", run, [name])
+    nodes_row("  robustness models (sum of the 3 above)", run, ROBUSTNESS_NODES)
+    nodes_row("  marts, audit, panel (the other nodes)", run, other_nodes, other)
     if index_alone:
-        rows.append(("INDEX MODELS re-run alone (dbt run --select, fresh process):", None, None))
+        add("INDEX MODELS re-run alone (dbt run --select, fresh process):", None)
         for name in INDEX_NODES:
-            rows.append((f"    {name}", node_seconds(index_alone, [name]), rss_during(index_alone, [name])))
-        rows.append(("  INDEX MODELS (sum of the 5 above)", index_alone_s, None))
-        rows.append(("  whole process (import, dbt start-up, the 5 models)", index_alone["wall_s"],
-                     index_alone["peak_mb"]))
+            nodes_row(f"    {name}", index_alone, [name])
+        nodes_row("  INDEX MODELS (sum of the 5 above)", index_alone, INDEX_NODES)
+        add("  whole process (import, dbt start-up, the 5 models)", index_alone["wall_s"], index_alone["peak_mb"])
+    add("INDEX MODELS' compiled SQL alone into in-memory temp tables (best of 3):", None)
+    for name in INDEX_NODES:
+        add(f"    {name}", sql_alone["seconds"][name])
+    sql_alone_s = sum(sql_alone["seconds"].values())
+    add("  INDEX MODELS, queries only (sum of the 5 above)", sql_alone_s)
+    add("  whole process (DuckDB, read-only on the warehouse)", sql_alone["wall_s"], sql_alone["peak_mb"])
     if build:
         n_tests = sum(1 for n in build["nodes"] if n["type"] == "test")
-        rows.append((f"dbt build (seeds, models, {n_tests} tests; profile threads), whole process",
-                     build["wall_s"], build["peak_mb"]))
-    rows.append(("pandas: read the long file (duckdb -> DataFrame; not compared)", pandas["load_s"],
-                 pandas["rss_after_load_mb"]))
-    rows.append((f"pandas: index computation, best of {len(pandas['times'])} (first {pandas_first:.2f} s)",
-                 pandas_best, pandas["rss_peak_mb"]))
-    rows.append(("pandas: same, tracemalloc peak of one computation (MB column)", None, pandas["traced_peak_mb"]))
+        add(f"dbt build (seeds, models, {n_tests} tests; profile threads), whole process", build["wall_s"],
+            build["peak_mb"])
+    add("pandas: read the long file (duckdb -> DataFrame; not compared)", pandas["load_s"],
+        pandas["rss_after_load_mb"])
+    add(f"pandas: index computation, best of {len(pandas['times'])} (first {pandas_first:.2f} s)", pandas_best,
+        pandas["rss_peak_mb"], min(pandas["cpu_times"]))
+    add("  of which weights (min-max, p ln p, groupby sums), best", min(pandas["weight_times"]))
+    add("pandas: same, tracemalloc peak of one computation (MB column)", None, pandas["traced_peak_mb"])
 
     width = max(len(r[0]) for r in rows) + 2
     print()
-    print(f"{'component':<{width}}{'seconds':>9}{'peak MB':>10}")
-    print("-" * (width + 19))
-    for name, seconds, mb in rows:
+    print(f"{'component':<{width}}{'seconds':>9}{'peak MB':>10}{'CPU s':>8}")
+    print("-" * (width + 27))
+    for name, seconds, mb, cpu in rows:
         print(f"{name:<{width}}{'' if seconds is None else f'{seconds:9.2f}':>9}"
-              f"{'' if mb is None else f'{mb:10.0f}':>10}")
-    print("-" * (width + 19))
+              f"{'' if mb is None else f'{mb:10.0f}':>10}{'' if cpu is None else f'{cpu:8.2f}':>8}")
+    print("-" * (width + 27))
     ratio_run = pandas_best / index_total
     print(f"ratio pandas / index models (full run)     = {ratio_run:5.2f}x   (target >= {TARGET_RATIO:.0f}x)")
+    index_cpu = cpu_during(run, INDEX_NODES)
+    if index_cpu:
+        print(f"  same in CPU seconds                       = {min(pandas['cpu_times']) / index_cpu:5.2f}x   "
+              "(DuckDB may use every core; pandas one)")
     if index_alone:
         print(f"ratio pandas / index models (re-run alone) = {pandas_best / index_alone_s:5.2f}x   "
               f"peak of that process {index_alone['peak_mb']:.0f} MB (target < {TARGET_MB:.0f} MB)")
+    print(f"ratio pandas / index models' queries only  = {pandas_best / sql_alone_s:5.2f}x   (no dbt, no write "
+          "to the warehouse file)")
     print(f"peak memory of the whole `dbt run` process  = {run['peak_mb']:.0f} MB (target < {TARGET_MB:.0f} MB)")
     print("peak MB: 'whole process' rows = VmHWM of that subprocess (dbt, the landing plugin, DuckDB and the\n"
           "  Python model all run in it); indented rows = highest RSS sampled (/proc, 20 ms) while those nodes\n"
           "  ran, which includes memory still held from earlier nodes; the tracemalloc row counts the Python and\n"
-          "  numpy allocations of one pandas computation only.")
+          "  numpy allocations of one pandas computation only.\n"
+          "CPU s: user + system CPU of the process over those nodes (all DuckDB threads; /proc samples), or of\n"
+          "  the best pandas repetition; steadier than wall time when other processes share the machine.")
     print(duckdb_settings(args.project_dir))
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} CPUs, load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "

@@ -87,3 +87,18 @@ def test_an_empty_or_missing_input_folder_is_a_clear_error(tmp_path):
         land_directory(tmp_path / "nope")
     with pytest.raises(LandingError, match="holds no .csv, .parquet or .xlsx"):
         land_directory(tmp_path)
+
+
+def test_parquet_landed_in_sql_equals_the_python_reader(tmp_path):
+    """The dbt plugin lands Parquet inside DuckDB; it must give the Python reader's rows exactly."""
+    from cipanel.landing.long_files import parquet_landing_sql
+
+    path = tmp_path / "values.parquet"
+    con = duckdb.connect()
+    con.execute(f"copy (select '110000' as unit_code, 2015 + i as year, 'gdp_pc' as indicator_code, "
+                f"case when i = 2 then null else i / 3 end as value from range(5) t(i)) to '{path}' (format parquet)")
+    in_sql = con.sql(parquet_landing_sql(path, con)).df()
+    con.close()
+    in_python = land_file(path)
+    for column in ("source_file", "source_row", "source_column", "unit_raw", "year_raw", "value_raw"):
+        assert list(in_sql[column].astype(str)) == list(in_python[column].astype(str)), column

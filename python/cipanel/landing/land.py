@@ -44,8 +44,9 @@ def land_file(path: Path) -> pd.DataFrame:
     )
 
 
-def land_directory(input_dir: Path) -> pd.DataFrame:
-    """Every .csv/.parquet/.xlsx file directly inside `input_dir`, in name order."""
+def input_files(input_dir: Path) -> list[Path]:
+    """Every .csv/.parquet/.xlsx file directly inside `input_dir`, in name order (Excel's ~$ lock
+    files and hidden files skipped)."""
     input_dir = Path(input_dir)
     if not input_dir.is_dir():
         raise LandingError(f"input folder {input_dir} does not exist (set CIPANEL_INPUT_DIR)")
@@ -53,4 +54,8 @@ def land_directory(input_dir: Path) -> pd.DataFrame:
     files = [p for p in files if not p.name.startswith(("~$", "."))]
     if not files:
         raise LandingError(f"input folder {input_dir} holds no .csv, .parquet or .xlsx file")
-    return pd.concat([land_file(p) for p in files], ignore_index=True)
+    return files
+
+
+def land_directory(input_dir: Path) -> pd.DataFrame:
+    return pd.concat([land_file(p) for p in input_files(input_dir)], ignore_index=True)

@@ -71,6 +71,25 @@ def read_long_csv(path: Path) -> list[tuple]:
     return rows
 
 
+def _parquet_columns(path: Path, con) -> dict[str, str]:
+    header = [r[0] for r in con.execute("select name from parquet_schema(?) where num_children is null", [str(path)]).fetchall()]
+    return {role: header[i] for role, i in _locate_columns(path, header).items()}
+
+
+def parquet_landing_sql(path: Path, con) -> str:
+    """The landing rows of a long Parquet file as SQL on `con` (same text as read_long_parquet)."""
+    cols = _parquet_columns(path, con)
+    quoted = {role: '"' + name.replace('"', '""') + '"' for role, name in cols.items()}
+    literal = lambda text: "'" + str(text).replace("'", "''") + "'"  # noqa: E731
+    text = {role: f"coalesce(cast({quoted[role]} as varchar), '')" for role in quoted}
+    return (
+        f"select {literal(path.name)} as source_file, '' as source_sheet, file_row_number + 1 as source_row, "
+        f"{literal(cols['value'])} as source_column, {text['unit']} as unit_raw, {text['year']} as year_raw, "
+        f"{text['indicator']} as indicator_raw, {text['value']} as value_raw, cast(null as varchar) as landing_issue "
+        f"from read_parquet({literal(path)}, file_row_number = true)"
+    )
+
+
 def read_long_parquet(path: Path) -> list[tuple]:
     con = duckdb.connect()
     try:
