@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine (see README):
 #   make run    build the warehouse from the embedded SYNTHETIC demo data, run the studies, write the report
-#   make test   dbt build with all data and unit tests, sqlfluff lint, pytest
+#   make test   dbt build with all data and unit tests, sqlfluff lint, pytest (incl. the Spark comparison)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -16,8 +16,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# the tests include the Spark comparison, so they need the optional `spark` extra (not `make run`)
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,spark]'
 	touch $@
 
 # Chinese labels in figures need a CJK font; optional (figures fall back to English without it)
@@ -46,6 +47,8 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_indices.py
 	$(BIN)/python benchmarks/bench_fe.py
 	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_wild_bootstrap.py
+	$(BIN)/python benchmarks/bench_spark.py
 
 docs: $(VENV)/.installed
 	CIPANEL_WAREHOUSE=warehouse/cipanel.duckdb $(BIN)/dbt docs generate --profiles-dir .

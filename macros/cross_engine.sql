@@ -1,4 +1,5 @@
-{#- Engine differences live here, dispatched per adapter, never as `if` branches in models. -#}
+{#- Engine differences live here, dispatched per adapter, never as `if` branches in models.
+    default__ is DuckDB (the default engine); spark__ is Apache Spark 4 (the `spark` target). -#}
 
 {% macro safe_cast(expression, type) %}
     {{ return(adapter.dispatch('safe_cast', 'cipanel')(expression, type)) }}
@@ -9,12 +10,32 @@
     try_cast({{ expression }} as {{ type }})
 {% endmacro %}
 
+{% macro spark__safe_cast(expression, type) %}
+    {%- if type | lower in ('double', 'float', 'real') -%}
+        {#- Spark parses text to a number with Java's rules: it accepts a type suffix ('1.5d', '2f')
+            that DuckDB rejects and rejects the digit separator ('1_000') that DuckDB accepts.
+            Reject the first and remove the second so both engines accept the same text. -#}
+        case
+            when not {{ expression }} rlike '[0-9.][dDfF]\\s*$'
+                then try_cast(regexp_replace({{ expression }}, '(?<=[0-9])_(?=[0-9])', '') as {{ type }})
+        end
+    {%- else -%}
+        try_cast({{ expression }} as {{ type }})
+    {%- endif -%}
+{% endmacro %}
+
 {% macro is_finite(expression) %}
     {{ return(adapter.dispatch('is_finite', 'cipanel')(expression)) }}
 {% endmacro %}
 
 {% macro default__is_finite(expression) %}
     isfinite({{ expression }})
+{% endmacro %}
+
+{% macro spark__is_finite(expression) %}
+    {#- Spark has no isfinite(); NaN compares greater than every number, so NaN and +-inf are not
+        below infinity (null stays null, as in DuckDB) -#}
+    (abs({{ expression }}) < cast('Infinity' as double))
 {% endmacro %}
 
 {% macro ln(expression) %}
@@ -25,6 +46,8 @@
     -- natural logarithm; DuckDB's log() is base 10
     ln({{ expression }})
 {% endmacro %}
+
+{#- Spark's ln() is the natural logarithm too (its log() is also natural): the default serves both. -#}
 
 {% macro double_type() %}
     {{ return(adapter.dispatch('double_type', 'cipanel')()) }}
@@ -38,10 +61,80 @@
 
 {% macro default__text_type() %}varchar{% endmacro %}
 
+{#- Spark rejects `varchar` without a length -#}
+{% macro spark__text_type() %}string{% endmacro %}
+
+{% macro regexp_matches(expression, pattern) %}
+    {{ return(adapter.dispatch('regexp_matches', 'cipanel')(expression, pattern)) }}
+{% endmacro %}
+
+{% macro default__regexp_matches(expression, pattern) %}
+    regexp_matches({{ expression }}, {{ pattern }})
+{% endmacro %}
+
+{% macro spark__regexp_matches(expression, pattern) %}
+    ({{ expression }} rlike {{ pattern }})
+{% endmacro %}
+
+{% macro remove_whitespace(expression, extra='') %}
+    {#- every whitespace character (space, tab, newline, ...) and the `extra` characters removed -#}
+    {{ return(adapter.dispatch('remove_whitespace', 'cipanel')(expression, extra)) }}
+{% endmacro %}
+
+{% macro default__remove_whitespace(expression, extra) %}
+    regexp_replace({{ expression }}, '[[:space:]{{ extra }}]', '', 'g')
+{% endmacro %}
+
+{% macro spark__remove_whitespace(expression, extra) %}
+    {#- Java regular expressions: no POSIX [:space:] class (\p{Space} is the same set); replaces all
+        matches without a flag -#}
+    regexp_replace({{ expression }}, '[\\p{Space}{{ extra }}]', '')
+{% endmacro %}
+
 {% macro is_missing_marker(expression) %}
     -- the markers yearbooks use for "not available"; documented in the README
     (
         {{ expression }} is null
         or {{ expression }} in ('', 'NA', 'N/A', 'na', 'NaN', '..', '...', '…', '—', '-', '--')
     )
+{% endmacro %}
+
+{% macro index_score_models() %}
+    {#- the models fct_index_scores stacks, one per scoring method family -#}
+    {{ return(adapter.dispatch('index_score_models', 'cipanel')()) }}
+{% endmacro %}
+
+{% macro default__index_score_models() %}
+    {{ return(['int_index_scores_weighted', 'int_index_scores_topsis', 'int_index_scores_pca']) }}
+{% endmacro %}
+
+{% macro spark__index_score_models() %}
+    {#- int_index_scores_pca is a dbt-duckdb Python model (an eigen-decomposition has no portable SQL
+        form) and is disabled on Spark in dbt_project.yml: Spark has no pca method -#}
+    {{ return(['int_index_scores_weighted', 'int_index_scores_topsis']) }}
+{% endmacro %}
+
+{% macro register_landed_rows() %}
+    {#- pre-hook of stg_raw__indicator_values: makes the source raw.indicator_values exist -#}
+    {{ return(adapter.dispatch('register_landed_rows', 'cipanel')()) }}
+{% endmacro %}
+
+{% macro default__register_landed_rows() %}
+    {#- DuckDB: nothing to do, the dbt-duckdb `landing` plugin lands the input files when the source
+        compiles (models/staging/_raw__sources.yml) -#}
+    {{ return('') }}
+{% endmacro %}
+
+{% macro spark__register_landed_rows() %}
+    {#- Spark has no source plugins. `cipanel compare-spark` (cipanel.spark_compare.land_to_parquet)
+        runs the same Python landing and writes its rows to Parquet under CIPANEL_SPARK_DIR; here the
+        source becomes an external table over that folder, so the staging SQL is the same on both
+        engines. A table, not a temporary view: Spark refuses permanent views (staging) over
+        temporary views. Dropping an external table keeps its files. -#}
+    {%- set location = env_var('CIPANEL_SPARK_DIR', '/tmp/cipanel-spark') ~ '/landed/indicator_values' -%}
+    {%- set relation = source('raw', 'indicator_values') -%}
+    {%- do run_query('create schema if not exists ' ~ relation.schema) -%}
+    {%- do run_query('drop table if exists ' ~ relation) -%}
+    {%- do run_query("create table " ~ relation ~ " using parquet location '" ~ location ~ "'") -%}
+    {{ return('') }}
 {% endmacro %}

@@ -27,7 +27,7 @@ unit_keys as (
     from units
     union
     select
-        lower(regexp_replace(name_en, '[[:space:]]', '', 'g')) as unit_key,
+        lower({{ cipanel.remove_whitespace("name_en") }}) as unit_key,
         unit_code
     from units
 ),

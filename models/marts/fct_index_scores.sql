@@ -1,44 +1,21 @@
 -- Index and dimension scores, long: one row per (index, method, dimension, unit, year).
 -- dimension_code '_all' is the index itself; method 'entropy' is the default index.
-with weighted as (
-    select
-        index_code,
-        method,
-        dimension_code,
-        unit_code,
-        year,
-        score
-    from {{ ref('int_index_scores_weighted') }}
-),
-
-topsis as (
-    select
-        index_code,
-        method,
-        dimension_code,
-        unit_code,
-        year,
-        score
-    from {{ ref('int_index_scores_topsis') }}
-),
-
-pca as (
-    select
-        index_code,
-        method,
-        dimension_code,
-        unit_code,
-        year,
-        score
-    from {{ ref('int_index_scores_pca') }}
-),
-
-all_scores as (
-    select * from weighted
-    union all
-    select * from topsis
-    union all
-    select * from pca
+-- The scoring models stacked here come from cipanel.index_score_models(): the pooled-PCA Python
+-- model is not available on Spark (macros/cross_engine.sql).
+with all_scores as (
+    {%- for model_name in cipanel.index_score_models() %}
+        {%- if not loop.first %}
+            union all
+        {%- endif %}
+        select
+            index_code,
+            method,
+            dimension_code,
+            unit_code,
+            year,
+            score
+        from {{ ref(model_name) }}
+    {%- endfor %}
 )
 
 select

@@ -25,9 +25,9 @@ select
     indicator_raw,
     value_raw,
     -- yearbook names carry ASCII and full-width spaces ("北  京"): match names without them
-    regexp_replace(unit_raw, '[[:space:]　]', '', 'g') as unit_key,
+    {{ cipanel.remove_whitespace("unit_raw", extra="　") }} as unit_key,
     case
-        when regexp_matches(year_raw, '^[0-9]{4}年?$')
+        when {{ cipanel.regexp_matches("year_raw", "'^[0-9]{4}年?$'") }}
             then {{ cipanel.safe_cast("left(year_raw, 4)", "integer") }}
     end as year,
     {{ cipanel.is_missing_marker("value_raw") }} as is_missing_marker,

@@ -21,6 +21,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("build", parents=[common], help="dbt build (landing, models, data tests)")
     sub.add_parser("run", parents=[common, study], help="build, then run the studies and write the report")
     sub.add_parser("study", parents=[common, study], help="run the studies on an existing warehouse")
+    from cipanel.spark_compare import add_arguments as spark_arguments
+
+    spark_arguments(sub.add_parser("compare-spark", help="build on DuckDB and on Spark (the `spark` target, "
+                                   "extra [spark]) and compare every index score and weight to 1e-12"))
     return parser
 
 
@@ -31,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     from cipanel.warehouse import WarehouseError, warehouse_path
 
     args = _parser().parse_args(argv)
+    if args.command == "compare-spark":
+        from cipanel.spark_compare import run_cli
+
+        return run_cli(args)
     started = time.perf_counter()
     say = lambda message: print(message, flush=True)  # noqa: E731
     try:

@@ -28,9 +28,15 @@ class Plugin(BasePlugin):
         files = input_files(Path(source_config.get("input_dir", "data/demo")))
         if self._conn is None:  # no adapter connection to read Parquet with: land everything in Python
             return pd.concat([land_file(p) for p in files], ignore_index=True)
-        parts = [parquet_landing_sql(p, self._conn) for p in files if p.suffix.lower() == ".parquet"]
         others = [land_file(p) for p in files if p.suffix.lower() != ".parquet"]
+        parquet = [self._conn.sql(parquet_landing_sql(p, self._conn)) for p in files if p.suffix.lower() == ".parquet"]
+        if not parquet:
+            return pd.concat(others, ignore_index=True)
+        # relations, not registered views: dbt-duckdb reads the result on another cursor, which does
+        # not see views registered on this connection
+        landed = parquet[0]
+        for relation in parquet[1:]:
+            landed = landed.union(relation)
         if others:
-            self._conn.register("cipanel_landed_files", pd.concat(others, ignore_index=True))
-            parts.append(f"select {', '.join(LANDING_COLUMNS)} from cipanel_landed_files")
-        return self._conn.sql(" union all ".join(parts))
+            landed = landed.union(self._conn.from_df(pd.concat(others, ignore_index=True)).project(", ".join(LANDING_COLUMNS)))
+        return landed
