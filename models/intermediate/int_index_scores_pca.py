@@ -7,6 +7,7 @@ sign so its loadings sum to a positive number, weight components by their share 
 variance, and rescale the composite to [0, 1] over the pooled window.
 """
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -39,9 +40,17 @@ def pca_scores(frame: pd.DataFrame) -> pd.DataFrame:
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    normalised = dbt.ref("int_indicators_normalised").df()
+    normalised = dbt.ref("int_indicators_normalised")
+    # fetch one index at a time and only the columns pca_scores reads: the whole relation as one
+    # DataFrame holds every text column as Python strings (GBs at county scale)
+    index_codes = [row[0] for row in normalised.project("index_code").distinct().order("index_code").fetchall()]
     parts = []
-    for index_code, frame in normalised.groupby("index_code", sort=True):
+    for index_code in index_codes:
+        frame = (
+            normalised.filter(duckdb.ColumnExpression("index_code") == duckdb.ConstantExpression(index_code))
+            .project("indicator_code, direction, unit_code, year, value")
+            .df()
+        )
         scores = pca_scores(frame)
         scores.insert(0, "index_code", index_code)
         parts.append(scores)

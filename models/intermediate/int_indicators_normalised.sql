@@ -45,12 +45,30 @@ values_in_window as (
     inner join sample_units on values_.unit_code = sample_units.unit_code
 ),
 
+-- min and max per normalisation group as an aggregate joined back (one hash aggregate over the
+-- rows and a join to a handful of groups), not a window partitioned over all rows
+ranges as (
+    select
+        index_code,
+        indicator_code,
+        weight_group,
+        min(value) as group_min,
+        max(value) as group_max
+    from values_in_window
+    group by index_code, indicator_code, weight_group
+),
+
 ranged as (
     select
-        *,
-        min(value) over (partition by index_code, indicator_code, weight_group) as group_min,
-        max(value) over (partition by index_code, indicator_code, weight_group) as group_max
+        values_in_window.*,
+        ranges.group_min,
+        ranges.group_max
     from values_in_window
+    inner join ranges
+        on
+            values_in_window.index_code = ranges.index_code
+            and values_in_window.indicator_code = ranges.indicator_code
+            and values_in_window.weight_group = ranges.weight_group
 ),
 
 normalised as (
