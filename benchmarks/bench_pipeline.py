@@ -38,7 +38,7 @@ def main() -> None:
         tmp = Path(tmp)
         empty = tmp / "empty"
         empty.mkdir()
-        (empty / "dbt_project.yml").write_text('name: empty\nversion: "1"\nconfig-version: 2\nprofile: empty\n')
+        (empty / "dbt_project.yml").write_text('name: empty\nversion: "1.0.0"\nconfig-version: 2\nprofile: empty\n')
         (empty / "profiles.yml").write_text(
             f"empty:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: {tmp / 'empty.duckdb'}\n")
         bare, main = [], []
