@@ -107,7 +107,7 @@ def iv_panel() -> pd.DataFrame:
 
 @pytest.mark.parametrize("vcov", ["CRV1", "iid"])
 def test_twoway_iv_matches_pyfixest(iv_panel, vcov):
-    pf = pytest.importorskip("pyfixest")
+    import pyfixest as pf
     cov = "clustered" if vcov == "CRV1" else "unadjusted"
     r = fit_iv(iv_panel, "y", ["w"], ["d"], ["z1", "z2"], entity="id", time="yr", cov=cov)
     m = pf.feols("y ~ w | id + yr | d ~ z1 + z2", data=iv_panel,

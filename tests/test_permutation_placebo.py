@@ -52,7 +52,7 @@ def test_interaction_se_matches_pyfixest_up_to_k():
     """pyfixest `| id + year^g` gives the same coefficient and CRV1 SE except that it counts all
     18 year x group levels in K, one more than Stata's _rmcoll keeps next to the entity FE
     (ours K = x, x:g, c, 8 year dummies, 8 year x g, _cons = 20): SE ratio sqrt(250/249)."""
-    pf = pytest.importorskip("pyfixest")
+    import pyfixest as pf
     df = groups_panel(0.6)
     r = interaction_test(df, "y", "x", "g", controls=["c"], **FE)
     fit = pf.feols("y ~ x + xg + c | id + year^g", data=df.assign(xg=df["x"] * df["g"]),

