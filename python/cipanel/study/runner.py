@@ -14,6 +14,7 @@ from cipanel.estimators.iv import fit_iv
 from cipanel.estimators.panel import fit_panel
 from cipanel.estimators.result import FitResult
 from cipanel.estimators.winsor import winsorize
+from cipanel.output.regression_tables import stars  # one star rule for every printed number
 from cipanel.study.spec import ColumnSpec, SpecError, StudySpec, TableSpec
 from cipanel.study.tables import DescriptiveTable, ModelColumn, RegressionTable, StudyTable
 
@@ -24,10 +25,6 @@ class StudyRun:
     lang: str
     tables: list[StudyTable] = field(default_factory=list)
     placebos: dict[str, Any] = field(default_factory=dict)  # table_id -> PlaceboResult
-
-
-def stars(p: float) -> str:
-    return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.10 else ""
 
 
 def _filter(frame: pd.DataFrame, where: str | None, context: str) -> pd.DataFrame:
