@@ -62,6 +62,29 @@ logs as (
         end as value
     from values_
     where indicator_code in ('fintech_firms', 'gdp_pc') and value > 0
+),
+
+derived as (
+    select
+        unit_code,
+        year,
+        variable,
+        value
+    from shift_share
+    union all
+    select
+        unit_code,
+        year,
+        variable,
+        value
+    from structure_upgrading
+    union all
+    select
+        unit_code,
+        year,
+        variable,
+        value
+    from logs
 )
 
 select
@@ -70,20 +93,4 @@ select
     variable,
     value,
     false as is_interpolated
-from shift_share
-union all
-select
-    unit_code,
-    year,
-    variable,
-    value,
-    false as is_interpolated
-from structure_upgrading
-union all
-select
-    unit_code,
-    year,
-    variable,
-    value,
-    false as is_interpolated
-from logs
+from derived
