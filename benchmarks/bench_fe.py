@@ -9,9 +9,10 @@ Target: ratio <= 1.2.  Run: python benchmarks/bench_fe.py
 from __future__ import annotations
 
 import sys
-import time
 
 import numpy as np
+
+import _timing
 import pandas as pd
 
 N_UNITS, N_YEARS, K, SEED, REPEATS = 5_000, 15, 20, 20240601, 3
@@ -33,13 +34,8 @@ def make_panel() -> tuple[pd.DataFrame, list[str]]:
     return df, [f"x{i}" for i in range(1, K + 1)]
 
 
-def best_of(fn, repeats: int = REPEATS) -> tuple[float, object]:
-    best, out = np.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+def best_of(fn, repeats: int = REPEATS):
+    return _timing.best_of(fn, repeats)
 
 
 def main() -> int:

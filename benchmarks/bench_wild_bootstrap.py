@@ -14,10 +14,11 @@ Run: python benchmarks/bench_wild_bootstrap.py
 from __future__ import annotations
 
 import sys
-import time
 import warnings
 
 import numpy as np
+
+import _timing
 import pandas as pd
 
 G, T, B, SEED, REPEATS, TARGET = 30, 9, 9999, 20261124, 3, 0.3
@@ -35,12 +36,7 @@ def make_panel() -> pd.DataFrame:
 
 
 def best_of(fn, repeats: int = REPEATS):
-    best, out = np.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+    return _timing.best_of(fn, repeats)
 
 
 def main() -> int:
