@@ -91,6 +91,32 @@
     regexp_replace({{ expression }}, '[\\p{Space}{{ extra }}]', '')
 {% endmacro %}
 
+{% macro last_non_null(expression) %}
+    {#- window function: the last non-null value of the frame (use with an ordered window) -#}
+    {{ return(adapter.dispatch('last_non_null', 'cipanel')(expression)) }}
+{% endmacro %}
+
+{% macro default__last_non_null(expression) %}
+    last_value({{ expression }} ignore nulls)
+{% endmacro %}
+
+{% macro spark__last_non_null(expression) %}
+    last_value({{ expression }}, true)
+{% endmacro %}
+
+{% macro first_non_null(expression) %}
+    {#- window function: the first non-null value of the frame (use with an ordered window) -#}
+    {{ return(adapter.dispatch('first_non_null', 'cipanel')(expression)) }}
+{% endmacro %}
+
+{% macro default__first_non_null(expression) %}
+    first_value({{ expression }} ignore nulls)
+{% endmacro %}
+
+{% macro spark__first_non_null(expression) %}
+    first_value({{ expression }}, true)
+{% endmacro %}
+
 {% macro is_missing_marker(expression) %}
     -- the markers yearbooks use for "not available"; documented in the README
     (
@@ -99,19 +125,25 @@
     )
 {% endmacro %}
 
-{% macro index_score_models() %}
-    {#- the models fct_index_scores stacks, one per scoring method family -#}
-    {{ return(adapter.dispatch('index_score_models', 'cipanel')()) }}
+{% macro weighted_score_methods() %}
+    {#- the weighting methods int_index_scores_weighted scores with, one score_<method> column each -#}
+    {{ return(['entropy', 'equal', 'critic']) }}
 {% endmacro %}
 
-{% macro default__index_score_models() %}
-    {{ return(['int_index_scores_weighted', 'int_index_scores_topsis', 'int_index_scores_pca']) }}
+{% macro long_index_score_models() %}
+    {#- the long scoring models (one row per method and score) fct_index_scores stacks under the
+        unpivoted weighted scores, one per scoring method family -#}
+    {{ return(adapter.dispatch('long_index_score_models', 'cipanel')()) }}
 {% endmacro %}
 
-{% macro spark__index_score_models() %}
+{% macro default__long_index_score_models() %}
+    {{ return(['int_index_scores_topsis', 'int_index_scores_pca']) }}
+{% endmacro %}
+
+{% macro spark__long_index_score_models() %}
     {#- int_index_scores_pca is a dbt-duckdb Python model (an eigen-decomposition has no portable SQL
         form) and is disabled on Spark in dbt_project.yml: Spark has no pca method -#}
-    {{ return(['int_index_scores_weighted', 'int_index_scores_topsis']) }}
+    {{ return(['int_index_scores_topsis']) }}
 {% endmacro %}
 
 {% macro register_landed_rows() %}
