@@ -32,6 +32,8 @@ select
     first_year,
     last_year,
     is_constant,
+    -- S = sum z', kept for the p score basis (p = z' / S) in int_index_scores_weighted
+    sum_z as sum_z_shifted,
     case
         when is_constant then 1.0
         -- -(sum p ln p) = ln S - (sum z' ln z') / S

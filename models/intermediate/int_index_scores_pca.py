@@ -7,53 +7,84 @@ sign so its loadings sum to a positive number, weight components by their share 
 variance, and rescale the composite to [0, 1] over the pooled window.
 """
 
-import duckdb
 import numpy as np
 import pandas as pd
 
+# One numbered cell per (index, unit-year, indicator): the matrices are filled from integer
+# positions fetched as numpy arrays. Fetching the text columns into pandas (one Python string per
+# value) and pivoting there took most of this model's time at county scale.
+KEYS_SQL = """
+with cells as (
+    select index_code, indicator_code, direction, unit_code, year, value from normalised
+),
+index_keys as (
+    select index_code, row_number() over (order by index_code) - 1 as index_no
+    from cells group by index_code
+),
+row_keys as (
+    select
+        index_code, unit_code, year,
+        row_number() over (partition by index_code order by unit_code, year) - 1 as row_no
+    from cells group by index_code, unit_code, year
+),
+column_keys as (
+    select
+        index_code, indicator_code, min(direction) as direction,
+        row_number() over (partition by index_code order by indicator_code) - 1 as column_no
+    from cells group by index_code, indicator_code
+)
+"""
+CELLS_SQL = KEYS_SQL + """
+select index_keys.index_no, row_keys.row_no, column_keys.column_no, coalesce(cells.value, cast('nan' as double)) as value
+from cells
+inner join index_keys using (index_code)
+inner join row_keys using (index_code, unit_code, year)
+inner join column_keys using (index_code, indicator_code)
+"""
 
-def pca_scores(frame: pd.DataFrame) -> pd.DataFrame:
-    wide = frame.pivot_table(index=["unit_code", "year"], columns="indicator_code", values="value", aggfunc="first")
-    direction = frame.drop_duplicates("indicator_code").set_index("indicator_code")["direction"]
-    wide = wide.loc[:, wide.max() > wide.min()]  # exact test: std() of a constant can be 1e-10
-    standardised = (wide - wide.mean()) / wide.std(ddof=1)
-    standardised = standardised * np.where(direction.reindex(standardised.columns) == "-", -1.0, 1.0)
-    eigenvalues, eigenvectors = np.linalg.eigh(np.atleast_2d(np.corrcoef(standardised.to_numpy(), rowvar=False)))
+
+def pca_scores(matrix: np.ndarray, negative: np.ndarray) -> tuple[np.ndarray, int]:
+    """Composite scores in [0, 1] and the number of kept components, for a complete matrix of raw
+    values (rows = unit-years, columns = indicators; `negative` flags the '-' indicators)."""
+    informative = matrix.max(axis=0) > matrix.min(axis=0)  # exact test: the std of a constant can be 1e-10
+    x = matrix[:, informative]
+    standardised = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)
+    standardised = standardised * np.where(negative[informative], -1.0, 1.0)
+    eigenvalues, eigenvectors = np.linalg.eigh(np.atleast_2d(np.corrcoef(standardised, rowvar=False)))
     order = np.argsort(eigenvalues)[::-1]
     eigenvalues, eigenvectors = eigenvalues[order], eigenvectors[:, order]
     keep = max(int((eigenvalues > 1).sum()), 1)
     loadings = eigenvectors[:, :keep] * np.sign(eigenvectors[:, :keep].sum(axis=0))
-    components = standardised.to_numpy() @ loadings
-    composite = components @ (eigenvalues[:keep] / eigenvalues[:keep].sum())
+    composite = (standardised @ loadings) @ (eigenvalues[:keep] / eigenvalues[:keep].sum())
     span = composite.max() - composite.min()
     # a composite with no spread (degenerate, e.g. two exactly opposite indicators) scores 0
     scaled = (composite - composite.min()) / span if span > 0 else np.zeros_like(composite)
-    return pd.DataFrame(
-        {
-            "unit_code": wide.index.get_level_values("unit_code"),
-            "year": wide.index.get_level_values("year").astype("int32"),
-            "score": scaled,
-            "n_components": keep,
-        }
-    )
+    return scaled, keep
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     normalised = dbt.ref("int_indicators_normalised")
-    # fetch one index at a time and only the columns pca_scores reads: the whole relation as one
-    # DataFrame holds every text column as Python strings (GBs at county scale)
-    index_codes = [row[0] for row in normalised.project("index_code").distinct().order("index_code").fetchall()]
+    cells = normalised.query("normalised", CELLS_SQL).fetchnumpy()
+    indices = normalised.query("normalised", KEYS_SQL + "select * from index_keys").df()
+    rows = normalised.query("normalised", KEYS_SQL + "select * from row_keys order by row_no").df()
+    columns = normalised.query("normalised", KEYS_SQL + "select * from column_keys order by column_no").df()
     parts = []
-    for index_code in index_codes:
-        frame = (
-            normalised.filter(duckdb.ColumnExpression("index_code") == duckdb.ConstantExpression(index_code))
-            .project("indicator_code, direction, unit_code, year, value")
-            .df()
-        )
-        scores = pca_scores(frame)
-        scores.insert(0, "index_code", index_code)
-        parts.append(scores)
+    for index_code, index_no in zip(indices["index_code"], indices["index_no"]):
+        keys = rows[rows["index_code"] == index_code]
+        indicators = columns[columns["index_code"] == index_code]
+        mine = cells["index_no"] == index_no
+        matrix = np.full((len(keys), len(indicators)), np.nan)
+        matrix[cells["row_no"][mine], cells["column_no"][mine]] = cells["value"][mine]
+        if np.isnan(matrix).any():
+            raise ValueError(
+                f"int_index_scores_pca: index {index_code} has {int(np.isnan(matrix).sum())} missing cells; "
+                "see the data test assert_index_inputs_complete"
+            )
+        scores, keep = pca_scores(matrix, indicators["direction"].to_numpy() == "-")
+        parts.append(pd.DataFrame({"index_code": index_code, "unit_code": keys["unit_code"].to_numpy(),
+                                   "year": keys["year"].to_numpy().astype("int32"), "score": scores,
+                                   "n_components": keep}))
     result = pd.concat(parts, ignore_index=True)
     result.insert(1, "method", "pca")
     result.insert(2, "dimension_code", "_all")

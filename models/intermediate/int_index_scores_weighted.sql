@@ -2,8 +2,9 @@
 -- basis z, z' (default) or p as the index catalog says. A dimension score is the same sum over the
 -- dimension's indicators, not renormalised, so the index total equals the sum of its dimensions.
 -- The weights of all methods are pivoted to one row per indicator first, so the component rows are
--- joined and aggregated once for all methods (not once per method), then unpivoted to long form.
-{% set methods = ['entropy', 'equal', 'critic'] %}
+-- joined and aggregated once for all methods (not once per method). Wide, one score column per
+-- method: fct_index_scores unpivots it (writing the long form here as well cost 3x the write).
+{% set methods = cipanel.weighted_score_methods() %}
 with normalised as (
     select
         index_code,
@@ -17,33 +18,30 @@ with normalised as (
     from {{ ref('int_indicators_normalised') }}
 ),
 
--- sum of z' per normalisation group, for the p basis (p = z' / sum z')
-group_sums as (
-    select
-        index_code,
-        indicator_code,
-        weight_group,
-        sum(z_shifted) as sum_z_shifted
-    from normalised
-    group by index_code, indicator_code, weight_group
-),
-
 indices as (
     select * from {{ ref('stg_catalog__indices') }}
 ),
 
+-- one row per indicator and weight group: the basis, S = sum z' (for p = z' / S, from the entropy
+-- pass) and scale * weight for every method
 factors as (
     select
         weights.index_code,
         weights.weight_group,
         weights.indicator_code,
         min(indices.score_basis) as score_basis,
+        min(entropy.sum_z_shifted) as sum_z_shifted,
         {%- for method in methods %}
             max(case when weights.method = '{{ method }}' then indices.scale * weights.weight end) as f_{{ method }}
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from {{ ref('int_index_weights') }} as weights
     inner join indices on weights.index_code = indices.index_code
+    inner join {{ ref('int_index_entropy') }} as entropy
+        on
+            weights.index_code = entropy.index_code
+            and weights.weight_group = entropy.weight_group
+            and weights.indicator_code = entropy.indicator_code
     group by weights.index_code, weights.weight_group, weights.indicator_code
 ),
 
@@ -58,7 +56,7 @@ based as (
         {%- endfor %}
         case factors.score_basis
             when 'z' then normalised.z
-            when 'p' then normalised.z_shifted / group_sums.sum_z_shifted
+            when 'p' then normalised.z_shifted / factors.sum_z_shifted
             else normalised.z_shifted
         end as basis
     from normalised
@@ -67,11 +65,6 @@ based as (
             normalised.index_code = factors.index_code
             and normalised.weight_group = factors.weight_group
             and normalised.indicator_code = factors.indicator_code
-    inner join group_sums
-        on
-            normalised.index_code = group_sums.index_code
-            and normalised.weight_group = group_sums.weight_group
-            and normalised.indicator_code = group_sums.indicator_code
 ),
 
 dimensions as (
@@ -100,22 +93,8 @@ totals as (
         {%- endfor %}
     from dimensions
     group by index_code, unit_code, year
-),
-
-both_levels as (
-    select * from dimensions
-    union all
-    select * from totals
 )
 
-{% for method in methods %}
-    select
-        index_code,
-        '{{ method }}' as method,
-        dimension_code,
-        unit_code,
-        year,
-        score_{{ method }} as score
-    from both_levels
-    {% if not loop.last %}union all{% endif %}
-{% endfor %}
+select * from dimensions
+union all
+select * from totals

@@ -15,6 +15,8 @@ with normalised as (
     from {{ ref('int_indicators_normalised') }}
 ),
 
+-- each unordered pair once (j < k: correlation is symmetric, and this self-join is the model's
+-- whole cost), then counted for both indicators in conflict
 pairs as (
     select
         a.index_code,
@@ -33,8 +35,24 @@ pairs as (
             and a.weight_group = b.weight_group
             and a.unit_code = b.unit_code
             and a.year = b.year
-            and a.indicator_code <> b.indicator_code
+            and a.indicator_code < b.indicator_code
     group by a.index_code, a.weight_group, a.indicator_code, b.indicator_code
+),
+
+both_orientations as (
+    select
+        index_code,
+        weight_group,
+        indicator_code,
+        r_jk
+    from pairs
+    union all
+    select
+        index_code,
+        weight_group,
+        other_indicator_code as indicator_code,
+        r_jk
+    from pairs
 ),
 
 conflict as (
@@ -43,7 +61,7 @@ conflict as (
         weight_group,
         indicator_code,
         sum(1.0 - r_jk) as conflict_sum
-    from pairs
+    from both_orientations
     group by index_code, weight_group, indicator_code
 ),
 

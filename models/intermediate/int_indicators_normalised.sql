@@ -1,18 +1,25 @@
 -- Direction-aware min-max normalisation of every index component over its index's window
 -- (METHODS 1.1-1.2). The normalisation group is the whole pooled window, or one year when the
 -- index uses per-year weighting. A constant indicator (max = min) gets z = 0 and is flagged.
+-- A view, not a table: its consumers (entropy, scores, CRITIC, TOPSIS, PCA) each aggregate it
+-- straight away, and writing one row per value with 15 columns cost more than all of them
+-- together at county scale (benchmarks/bench_indices.py).
+{{ config(materialized='view') }}
+
 with components as (
     select
-        indicator_code,
-        index_code,
-        dimension_code,
-        direction
-    from {{ ref('stg_catalog__indicators') }}
-    where is_index_component
-),
-
-indices as (
-    select * from {{ ref('stg_catalog__indices') }}
+        components.indicator_code,
+        components.index_code,
+        components.dimension_code,
+        components.direction,
+        indices.weighting,
+        indices.shift,
+        indices.window_start,
+        indices.window_end
+    from {{ ref('stg_catalog__indicators') }} as components
+    inner join {{ ref('stg_catalog__indices') }} as indices
+        on components.index_code = indices.index_code
+    where components.is_index_component
 ),
 
 sample_units as (
@@ -20,55 +27,51 @@ sample_units as (
     where in_sample
 ),
 
-values_in_window as (
+-- min and max per normalisation group, aggregated straight from the values table and joined back
+-- to the rows (not a window over all rows; and not from values_in_window, which DuckDB would then
+-- have to materialise for its two readers)
+ranges as (
+    select
+        components.index_code,
+        components.indicator_code,
+        case when components.weighting = 'per_year' then values_.year else -1 end as weight_group,
+        min(values_.value) as group_min,
+        max(values_.value) as group_max
+    from components
+    inner join {{ ref('int_indicator_values_interpolated') }} as values_
+        on
+            components.indicator_code = values_.indicator_code
+            and values_.year between components.window_start and components.window_end
+    inner join sample_units on values_.unit_code = sample_units.unit_code
+    group by 1, 2, 3
+),
+
+ranged as (
     select
         components.index_code,
         components.dimension_code,
         components.indicator_code,
         components.direction,
-        indices.weighting,
-        indices.shift,
+        components.weighting,
+        components.shift,
+        ranges.weight_group,
         values_.unit_code,
         values_.year,
         values_.value,
         values_.value_status,
-        case
-            when indices.weighting = 'per_year' then values_.year
-            else -1
-        end as weight_group
+        ranges.group_min,
+        ranges.group_max
     from components
-    inner join indices on components.index_code = indices.index_code
     inner join {{ ref('int_indicator_values_interpolated') }} as values_
         on
             components.indicator_code = values_.indicator_code
-            and values_.year between indices.window_start and indices.window_end
+            and values_.year between components.window_start and components.window_end
     inner join sample_units on values_.unit_code = sample_units.unit_code
-),
-
--- min and max per normalisation group as an aggregate joined back (one hash aggregate over the
--- rows and a join to a handful of groups), not a window partitioned over all rows
-ranges as (
-    select
-        index_code,
-        indicator_code,
-        weight_group,
-        min(value) as group_min,
-        max(value) as group_max
-    from values_in_window
-    group by index_code, indicator_code, weight_group
-),
-
-ranged as (
-    select
-        values_in_window.*,
-        ranges.group_min,
-        ranges.group_max
-    from values_in_window
     inner join ranges
         on
-            values_in_window.index_code = ranges.index_code
-            and values_in_window.indicator_code = ranges.indicator_code
-            and values_in_window.weight_group = ranges.weight_group
+            components.index_code = ranges.index_code
+            and components.indicator_code = ranges.indicator_code
+            and ranges.weight_group = case when components.weighting = 'per_year' then values_.year else -1 end
 ),
 
 normalised as (

@@ -4,18 +4,23 @@ with weights as (
     select * from {{ ref('int_index_weights') }}
 ),
 
+-- the sample each weight was estimated on, counted in the entropy pass (the same rows for every
+-- method), and the indicator's direction from the catalog
 windows as (
     select
-        index_code,
-        weight_group,
-        indicator_code,
-        direction,
-        min(year) as window_start,
-        max(year) as window_end,
-        count(distinct unit_code) as n_units,
-        count(*) as n_rows
-    from {{ ref('int_indicators_normalised') }}
-    group by index_code, weight_group, indicator_code, direction
+        entropy.index_code,
+        entropy.weight_group,
+        entropy.indicator_code,
+        indicators.direction,
+        entropy.first_year as window_start,
+        entropy.last_year as window_end,
+        entropy.n_units,
+        entropy.n_rows
+    from {{ ref('int_index_weights_entropy') }} as entropy
+    inner join {{ ref('stg_catalog__indicators') }} as indicators
+        on
+            entropy.index_code = indicators.index_code
+            and entropy.indicator_code = indicators.indicator_code
 )
 
 select
