@@ -308,6 +308,14 @@ def compare(warehouse: Path, work: Path) -> tuple[float, float, int, int]:
     return float(dw), float(ds), len(w), len(s)
 
 
+def _render_env_var(text: str) -> str:
+    """The value a profile's `{{ env_var('NAME', 'default') }}` takes in this environment."""
+    import re
+
+    return re.sub(r"\{\{\s*env_var\('([^']+)',\s*'([^']*)'\)\s*\}\}",
+                  lambda m: os.environ.get(m.group(1), m.group(2)), text)
+
+
 def duckdb_settings(project: Path) -> str:
     import duckdb
     import yaml
@@ -320,7 +328,8 @@ def duckdb_settings(project: Path) -> str:
         con.close()
     try:
         profile = yaml.safe_load((project / "profiles.yml").read_text())["cipanel"]["outputs"]["dev"]
-        custom = f"the profile's dev target sets {profile.get('settings') or 'no DuckDB settings'}"
+        settings = {key: _render_env_var(str(value)) for key, value in (profile.get("settings") or {}).items()}
+        custom = f"the profile's dev target sets {settings or 'no DuckDB settings'}"
     except Exception:  # noqa: BLE001 - informational only
         custom = "profile settings unknown"
     return f"DuckDB defaults on this machine: threads={threads}, memory_limit={limit}; {custom}"
