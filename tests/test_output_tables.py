@@ -122,6 +122,15 @@ def test_languages():
         regression_grid(regression_table(), "fr")
 
 
+def test_notes_state_the_r2_and_standard_errors_in_the_table_language():
+    zh, en = regression_grid(regression_table(), "zh"), regression_grid(regression_table(), "en")
+    assert "标准误类型：聚类稳健标准误，聚类数 30。" in zh.notes
+    assert "R²（组内）的口径：组内 R²（xtreg, fe；年份虚拟变量作为解释变量）。" in zh.notes
+    assert not any("xtreg fe, year dummies" in note or "clustered" in note for note in zh.notes)
+    assert "Standard errors: clustered, 30 clusters." in en.notes
+    assert f"R² (within) is the {WITHIN}." in en.notes
+
+
 def test_latex_three_lines_and_escaping(tmp_path):
     tex = write_table(regression_table(), tmp_path)["tex"].read_text("utf-8")
     for cmd in (r"\toprule", r"\midrule", r"\bottomrule", r"\begin{threeparttable}",

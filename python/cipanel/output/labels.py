@@ -88,6 +88,29 @@ def fixed(key: str, lang: str) -> str:
     return FIXED[key][check_lang(lang)]
 
 
+# Chinese wording of the definitions the estimators report in English (FitResult.r_squared_label
+# and FitResult.cov_type), for the notes under Chinese tables; an unknown one is printed as is.
+DEFINITIONS_ZH: dict[str, str] = {
+    "within R2 (xtreg fe, year dummies as regressors)": "组内 R²（xtreg, fe；年份虚拟变量作为解释变量）",
+    "within R2 (xtreg fe)": "组内 R²（xtreg, fe）",
+    "within R2 (time dummies as regressors)": "组内 R²（年份虚拟变量作为解释变量）",
+    "within R2": "组内 R²",
+    "unadjusted": "普通标准误（同方差假定）",
+    "robust": "异方差稳健标准误",
+    "clustered": "聚类稳健标准误",
+    "driscoll_kraay": "Driscoll-Kraay 标准误",
+    "two-step, Windmeijer-corrected": "两步法，Windmeijer 修正的稳健标准误",
+    "two-step, uncorrected (biased downwards)": "两步法，未经修正的标准误（向下偏误）",
+    "one-step, robust (clustered by entity)": "一步法，按个体聚类的稳健标准误",
+    "one-step, homoskedastic": "一步法，同方差标准误",
+}
+
+
+def definition(raw: str, lang: str) -> str:
+    """An estimator's English definition (R² kind, standard-error type) in the table's language."""
+    return DEFINITIONS_ZH.get(raw, raw) if check_lang(lang) == "zh" else raw
+
+
 def row_label(key: str, lang: str, overrides: dict[str, str] | None = None) -> str:
     """Printed label of an extra row: the study's label, else the default here, else the key."""
     if overrides and key in overrides:

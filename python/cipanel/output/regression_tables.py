@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cipanel.output.labels import check_lang, fixed, r2_label, row_label
+from cipanel.output.labels import check_lang, definition, fixed, r2_label, row_label
 from cipanel.study.tables import DescriptiveTable, ModelColumn, RegressionTable
 
 Span = tuple[str, int]  # header cell text and how many grid columns it covers
@@ -136,10 +136,10 @@ def regression_grid(table: RegressionTable, lang: str = "zh") -> Grid:
     cov = {(c.result.cov_type, c.result.n_clusters) for c in cols}
     if len(cov) == 1 and (only := cov.pop())[0]:
         extra = fixed("note_clusters", lang).format(n=only[1]) if only[1] else ""
-        notes.append(fixed("note_cov", lang).format(cov=only[0] + extra))
+        notes.append(fixed("note_cov", lang).format(cov=definition(only[0], lang) + extra))
     for i, short in r2.items():  # say which R² (METHODS.md: within as reghdfe or as xtreg)
         raw = cols[i].result.r_squared_label
-        note = fixed("note_r2", lang).format(label=short, raw=raw)
+        note = fixed("note_r2", lang).format(label=short, raw=definition(raw, lang))
         if raw and raw not in (short, "R2") and note not in notes:
             notes.append(note)
     notes += table.notes
