@@ -128,6 +128,21 @@ def test_an_index_component_without_data_fails_the_build_naming_the_test(tmp_pat
         build(project, tmp_path / "w.duckdb", ROOT / "data" / "demo", ["--select", "+assert_index_inputs_complete"])
 
 
+def test_a_year_where_no_component_varies_fails_a_per_year_index_naming_the_test(tmp_path):
+    """Per-year entropy weights are undefined in a year where every component is constant."""
+    from synthetic_cases import FIRST_YEAR, write_case
+
+    n_units, n_years = 4, 3
+    x = np.arange(n_units * n_years * 2, dtype=float).reshape(-1, 2)
+    x[n_units:2 * n_units] = 7.0  # the second year: both indicators constant
+    case = {"x": x, "directions": ["+", "-"], "weighting": "per_year", "score_basis": "z_shifted", "shift": 0.01}
+    project, inputs, _ = write_case(tmp_path, n_units, n_years, [case])
+    window = f"{{panel_start_year: {FIRST_YEAR}, panel_end_year: {FIRST_YEAR + n_years - 1}}}"
+    with pytest.raises(DbtFailed, match="assert_index_groups_have_information"):
+        build(project, tmp_path / "w.duckdb", inputs,
+              ["--select", "+assert_index_groups_have_information", "--vars", window])
+
+
 def test_a_workbook_with_merged_header_cells_fails_the_build_with_the_landing_message(tmp_path):
     inputs = tmp_path / "inputs"
     inputs.mkdir()

@@ -35,12 +35,17 @@ def indices(draw, n_units: int, n_years: int):
             columns.append(np.array(draw(st.lists(values, min_size=n_rows, max_size=n_rows))))
         directions.append(draw(st.sampled_from(["+", "-"])))
     x = np.column_stack(columns)
-    if not (x.max(axis=0) > x.min(axis=0)).any():  # an index needs one informative indicator
-        x[0, 0] += 1.0
+    weighting = draw(st.sampled_from(["pooled", "per_year"]))
+    # every weight group needs one informative indicator (else the build fails on purpose:
+    # assert_index_groups_have_information); rows are year-major (synthetic_cases.write_case)
+    blocks = [x] if weighting == "pooled" else [x[k * n_units:(k + 1) * n_units] for k in range(n_years)]
+    for block in blocks:  # views into x
+        if not (block.max(axis=0) > block.min(axis=0)).any():
+            block[0, 0] += 1.0
     return {
         "x": x,
         "directions": directions,
-        "weighting": draw(st.sampled_from(["pooled", "per_year"])),
+        "weighting": weighting,
         "score_basis": draw(st.sampled_from(["z", "z_shifted", "p"])),
         "shift": draw(st.sampled_from([0.0001, 0.01])),
     }
