@@ -147,12 +147,14 @@ def _worker_sql(spec: dict) -> dict:
     try:
         for name in spec["models"]:
             sql = Path(spec["compiled"], f"{name}.sql").read_text()
+            # a view model runs inside its consumers' queries, as in dbt: only its definition here
+            kind = "view" if name in spec["views"] else "table"
             best = float("inf")
             for _ in range(3):
                 t0 = time.perf_counter()
-                con.execute(f"create or replace temp table bench_{name} as {sql}")
+                con.execute(f"create or replace temp {kind} bench_{name} as {sql}")
                 best = min(best, time.perf_counter() - t0)
-                con.execute(f"drop table bench_{name}")
+                con.execute(f"drop {kind} bench_{name}")
             out[name] = best
     finally:
         con.close()
@@ -399,8 +401,11 @@ def main(argv: list[str] | None = None) -> int:
         index_alone = None
         if not args.skip_rerun:
             index_alone = dbt("run_index", ["run", "--select", *INDEX_NODES, *dbt_vars, *threads])
+        manifest = json.loads((project / "target/manifest.json").read_text())
+        views = [node["name"] for node in manifest["nodes"].values()
+                 if node["resource_type"] == "model" and node["config"]["materialized"] == "view"]
         sql_alone = run_worker("sql", {
-            "warehouse": str(warehouse), "models": INDEX_NODES,
+            "warehouse": str(warehouse), "models": INDEX_NODES, "views": views,
             "compiled": str(project / "target/compiled/cipanel/models/intermediate"),
         }, work, "sql")
         pandas = run_worker("pandas", {
@@ -463,7 +468,8 @@ def main(argv: list[str] | None = None) -> int:
         add("  whole process (import, dbt start-up, the 5 models)", index_alone["wall_s"], index_alone["peak_mb"])
     add("INDEX MODELS' compiled SQL alone into in-memory temp tables (best of 3):", None)
     for name in INDEX_NODES:
-        add(f"    {name}", sql_alone["seconds"][name])
+        view = " (a view: evaluated in its consumers)" if name in views else ""
+        add(f"    {name}{view}", sql_alone["seconds"][name])
     sql_alone_s = sum(sql_alone["seconds"].values())
     add("  INDEX MODELS, queries only (sum of the 5 above)", sql_alone_s)
     add("  whole process (DuckDB, read-only on the warehouse)", sql_alone["wall_s"], sql_alone["peak_mb"])
