@@ -143,6 +143,12 @@ def test_a_year_where_no_component_varies_fails_a_per_year_index_naming_the_test
               ["--select", "+assert_index_groups_have_information", "--vars", window])
 
 
+def test_running_out_of_duckdb_memory_names_the_setting_to_raise(tmp_path, monkeypatch):
+    monkeypatch.setenv("CIPANEL_DUCKDB_MEMORY_LIMIT", "2MB")
+    with pytest.raises(DbtFailed, match="raise CIPANEL_DUCKDB_MEMORY_LIMIT"):
+        build(ROOT, tmp_path / "w.duckdb", ROOT / "data" / "demo", ["--select", "+int_indicator_values_interpolated"])
+
+
 def test_a_workbook_with_merged_header_cells_fails_the_build_with_the_landing_message(tmp_path):
     inputs = tmp_path / "inputs"
     inputs.mkdir()

@@ -58,8 +58,12 @@ def run_dbt(
             if str(r.status) in ("error", "fail")
         ]
         detail = "\n  ".join(failed) if failed else str(result.exception)
+        hint = (
+            "DuckDB ran out of its memory limit: raise CIPANEL_DUCKDB_MEMORY_LIMIT (profiles.yml, default "
+            "500MB), e.g. CIPANEL_DUCKDB_MEMORY_LIMIT=8GB.\n" if "out of memory" in detail.lower() else ""
+        )
         raise BuildError(
-            f"dbt {args[0]} failed:\n  {detail}\n"
+            f"dbt {args[0]} failed:\n{hint}  {detail}\n"
             "Rejected input rows are listed in audit.audit_rejected_rows; run `dbt build --profiles-dir .` "
             "for the full log."
         )
