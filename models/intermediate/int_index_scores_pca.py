@@ -12,31 +12,31 @@ import pandas as pd
 
 # One numbered cell per (index, unit-year, indicator): the matrices are filled from integer
 # positions fetched as numpy arrays. Fetching the text columns into pandas (one Python string per
-# value) and pivoting there took most of this model's time at county scale.
-KEYS_SQL = """
-with cells as (
-    select index_code, indicator_code, direction, unit_code, year, value from normalised
-),
-index_keys as (
-    select index_code, row_number() over (order by index_code) - 1 as index_no
-    from cells group by index_code
-),
-row_keys as (
-    select
-        index_code, unit_code, year,
-        row_number() over (partition by index_code order by unit_code, year) - 1 as row_no
-    from cells group by index_code, unit_code, year
-),
-column_keys as (
-    select
-        index_code, indicator_code, min(direction) as direction,
-        row_number() over (partition by index_code order by indicator_code) - 1 as column_no
-    from cells group by index_code, indicator_code
-)
+# value) and pivoting there took most of this model's time at county scale. The numbering is done
+# once, into small DataFrames that label the matrices and that CELLS_SQL joins (DuckDB reads a
+# pandas DataFrame by its variable name), not recomputed inside the cells query.
+INDEX_KEYS_SQL = """
+select index_code, row_number() over (order by index_code) - 1 as index_no
+from normalised group by index_code
 """
-CELLS_SQL = KEYS_SQL + """
-select index_keys.index_no, row_keys.row_no, column_keys.column_no, coalesce(cells.value, cast('nan' as double)) as value
-from cells
+ROW_KEYS_SQL = """
+select
+    index_code, unit_code, year,
+    row_number() over (partition by index_code order by unit_code, year) - 1 as row_no
+from normalised group by index_code, unit_code, year
+order by index_code, row_no
+"""
+COLUMN_KEYS_SQL = """
+select
+    index_code, indicator_code, min(direction) as direction,
+    row_number() over (partition by index_code order by indicator_code) - 1 as column_no
+from normalised group by index_code, indicator_code
+order by index_code, column_no
+"""
+CELLS_SQL = """
+select index_keys.index_no, row_keys.row_no, column_keys.column_no,
+    coalesce(normalised.value, cast('nan' as double)) as value
+from normalised
 inner join index_keys using (index_code)
 inner join row_keys using (index_code, unit_code, year)
 inner join column_keys using (index_code, indicator_code)
@@ -65,14 +65,14 @@ def pca_scores(matrix: np.ndarray, negative: np.ndarray) -> tuple[np.ndarray, in
 def model(dbt, session):
     dbt.config(materialized="table")
     normalised = dbt.ref("int_indicators_normalised")
-    cells = normalised.query("normalised", CELLS_SQL).fetchnumpy()
-    indices = normalised.query("normalised", KEYS_SQL + "select * from index_keys").df()
-    rows = normalised.query("normalised", KEYS_SQL + "select * from row_keys order by row_no").df()
-    columns = normalised.query("normalised", KEYS_SQL + "select * from column_keys order by column_no").df()
+    index_keys = normalised.query("normalised", INDEX_KEYS_SQL).df()
+    row_keys = normalised.query("normalised", ROW_KEYS_SQL).df()
+    column_keys = normalised.query("normalised", COLUMN_KEYS_SQL).df()
+    cells = normalised.query("normalised", CELLS_SQL).fetchnumpy()  # joins the three frames above
     parts = []
-    for index_code, index_no in zip(indices["index_code"], indices["index_no"]):
-        keys = rows[rows["index_code"] == index_code]
-        indicators = columns[columns["index_code"] == index_code]
+    for index_code, index_no in zip(index_keys["index_code"], index_keys["index_no"]):
+        keys = row_keys[row_keys["index_code"] == index_code]
+        indicators = column_keys[column_keys["index_code"] == index_code]
         mine = cells["index_no"] == index_no
         matrix = np.full((len(keys), len(indicators)), np.nan)
         matrix[cells["row_no"][mine], cells["column_no"][mine]] = cells["value"][mine]
