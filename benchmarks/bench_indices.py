@@ -58,7 +58,6 @@ sys.path.insert(0, str(HERE))
 TOLERANCE = 1e-12
 TARGET_RATIO, TARGET_MB = 5.0, 1024.0
 
-PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "data-tests", "seeds", "analyses"]
 LANDING_NODE = "stg_raw__indicator_values"
 STAGING_NODES = ["stg_raw__indicator_values", "int_indicator_values_validated", "stg_reference__units",
                  "stg_reference__unit_regions", "stg_catalog__indicators", "stg_catalog__indices",
@@ -226,20 +225,6 @@ def run_worker(kind: str, spec: dict, work: Path, label: str) -> dict:
 # ----------------------------------------------------------------------------------------------
 # project setup
 
-def copy_project(source: Path, dest: Path, seeds: dict) -> Path:
-    """The approach of tests/warehouse_build.copy_project, from any source project (default: this
-    repository): the dbt project files, then the given seed frames written over the seed files."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        if (source / part).is_dir():
-            shutil.copytree(source / part, dest / part, dirs_exist_ok=True)
-        elif (source / part).exists():
-            shutil.copy(source / part, dest / part)
-    for name, frame in seeds.items():
-        frame.to_csv(dest / "seeds" / f"{name}.csv", index=False, lineterminator="\n")
-    return dest
-
-
 def empty_project(dest: Path) -> Path:
     """A dbt project with no nodes, on the same adapter (duckdb) and profile shape."""
     dest.mkdir(parents=True, exist_ok=True)
@@ -357,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("need at least 3 indicators per index (3 dimensions)")
 
     import _county_panel as cp
+    from cipanel.build import copy_project  # here, not at the top: workers time their own imports
 
     if args.keep:
         work = args.keep.resolve()
@@ -378,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         values_path = cp.write_values(values, work / "inputs", args.format)
         del values
         t_generate = time.perf_counter() - t0
-        project = copy_project(args.project_dir.resolve(), work / "project", seeds)
+        project = copy_project(work / "project", seeds, source=args.project_dir.resolve())
         empty = empty_project(work / "empty")
         last_year = cp.FIRST_YEAR + args.years - 1
         dbt_vars = ["--vars", f"{{panel_start_year: {cp.FIRST_YEAR}, panel_end_year: {last_year}}}"]

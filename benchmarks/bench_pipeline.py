@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+BARE = "A  dbt build, empty dbt-duckdb project"
+MAIN_COLD = "B  cipanel run, cold (build + 2 studies + report)"
 
 
 def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, str]:
@@ -58,7 +60,7 @@ def main() -> None:
             f"empty:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: {tmp / 'empty.duckdb'}\n")
         out = ""
         for i in range(args.repeat):
-            record("A  dbt build, empty dbt-duckdb project", timed([dbt, "build", "--profiles-dir", "."], empty, ENV)[0])
+            record(BARE, timed([dbt, "build", "--profiles-dir", "."], empty, ENV)[0])
             parse_env = {**ENV, "CIPANEL_WAREHOUSE": str(tmp / f"parse{i}.duckdb")}
             record("   dbt parse, this project, full", timed([dbt, "parse", "--profiles-dir", "."], ROOT, parse_env)[0])
             record("   dbt parse, this project, partial", timed([dbt, "parse", "--profiles-dir", "."], ROOT, parse_env)[0])
@@ -68,18 +70,17 @@ def main() -> None:
             record("   dbt build, this project, warm (partial parse)",
                    timed([dbt, "build", "--profiles-dir", "."], ROOT, build_env)[0])
             run_env = {**ENV, "CIPANEL_WAREHOUSE": str(tmp / f"w{i}.duckdb")}
-            record("B  cipanel run, cold (build + 2 studies + report)",
-                   timed([cipanel, "run", "--out", str(tmp / f"out{i}")], ROOT, run_env)[0])
+            record(MAIN_COLD, timed([cipanel, "run", "--out", str(tmp / f"out{i}")], ROOT, run_env)[0])
             seconds, out = timed([cipanel, "run", "--out", str(tmp / f"out{i}")], ROOT, run_env)
             record("   cipanel run, warm (same warehouse path again)", seconds)
             record("   cipanel study (2 studies + report, built warehouse)",
                    timed([cipanel, "study", "--out", str(tmp / f"out{i}")], ROOT, run_env)[0])
         breakdown = [line for line in out.splitlines() if "built in" in line or line.startswith("done in")]
-    bare = min(rows["A  dbt build, empty dbt-duckdb project"])
+    bare = min(rows[BARE])
     print(f"{'command (fresh process each)':<56}{'best s':>8}{'x A':>7}   all runs")
     for label, seconds in rows.items():
         print(f"{label:<56}{min(seconds):>8.2f}{min(seconds) / bare:>7.2f}   {[round(s, 2) for s in seconds]}")
-    main_cold = min(rows["B  cipanel run, cold (build + 2 studies + report)"])
+    main_cold = min(rows[MAIN_COLD])
     print(f"ratio B / A (main command, cold): {main_cold / bare:.2f} (target <= 2)")
     print("in-process breakdown of the last warm run:", "; ".join(breakdown))
 

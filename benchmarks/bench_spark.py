@@ -39,7 +39,6 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 TOLERANCE = 1e-12
-PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "data-tests", "seeds", "analyses"]
 INDEX_NODES = ["int_indicators_normalised", "int_index_entropy", "int_index_weights_entropy",
                "int_index_weights", "int_index_scores_weighted"]
 ROBUSTNESS_SQL_NODES = ["int_index_weights_critic", "int_index_scores_topsis"]
@@ -92,20 +91,6 @@ def run_duckdb(args: list[str], project: Path, warehouse: Path, inputs: Path, wo
 
 # ----------------------------------------------------------------------------------------------
 
-def copy_project(dest: Path, seeds: dict) -> Path:
-    """This repository's dbt project with the county seeds written over its seed files."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, dest / part, dirs_exist_ok=True)
-        elif source.exists():
-            shutil.copy(source, dest / part)
-    for name, frame in seeds.items():
-        frame.to_csv(dest / "seeds" / f"{name}.csv", index=False, lineterminator="\n")
-    return dest
-
-
 def node_seconds(run: dict, names: list[str]) -> float:
     return sum(n["seconds"] for n in run["nodes"] if n["name"] in names)
 
@@ -140,6 +125,7 @@ def compare_engines(warehouse: Path, weights_dir: str, scores_dir: str) -> tuple
 
 def bench_scale(n_units: int, args, work: Path) -> dict:
     import _county_panel as cp
+    from cipanel.build import copy_project
     from cipanel.spark_compare import land_to_parquet, run_spark_dbt
 
     scale_dir = work / f"units_{n_units}"

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 import entropy_reference as ref
+from synthetic_cases import FIRST_YEAR, write_case
 from warehouse_build import ROOT, DbtFailed, build, copy_project
 
 CATALOG = ROOT / "seeds" / "catalog" / "indicator_catalog.csv"
@@ -130,8 +131,6 @@ def test_an_index_component_without_data_fails_the_build_naming_the_test(tmp_pat
 
 def test_a_year_where_no_component_varies_fails_a_per_year_index_naming_the_test(tmp_path):
     """Per-year entropy weights are undefined in a year where every component is constant."""
-    from synthetic_cases import FIRST_YEAR, write_case
-
     n_units, n_years = 4, 3
     x = np.arange(n_units * n_years * 2, dtype=float).reshape(-1, 2)
     x[n_units:2 * n_units] = 7.0  # the second year: both indicators constant

@@ -8,6 +8,9 @@ from typing import Callable
 
 from cipanel.warehouse import warehouse_path
 
+# the files and folders that make up the dbt project (what a copy of it needs)
+PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "data-tests", "seeds", "analyses")
+
 
 class BuildError(RuntimeError):
     pass
@@ -20,6 +23,24 @@ def project_dir() -> Path:
         return Path(os.environ["CIPANEL_PROJECT_DIR"])
     repo = Path(__file__).resolve().parents[2]
     return repo if (repo / "dbt_project.yml").exists() else Path.cwd()
+
+
+def copy_project(dest: Path, seeds: dict | None = None, source: Path | None = None) -> Path:
+    """A copy of the dbt project (default: project_dir()) in `dest`, with the seed files named in
+    `seeds` (e.g. 'catalog/indicator_catalog') replaced by the given DataFrames: the same models on
+    other units, catalogs or panels (tests, benchmarks)."""
+    import shutil
+
+    source = Path(source or project_dir())
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, dest / part, dirs_exist_ok=True)
+        elif (source / part).exists():
+            shutil.copy(source / part, dest / part)
+    for name, frame in (seeds or {}).items():
+        frame.to_csv(dest / "seeds" / f"{name}.csv", index=False, lineterminator="\n")
+    return dest
 
 
 def run_dbt(
