@@ -41,14 +41,15 @@ def estimation_sample(sample: pd.DataFrame, model: dict, entity: str, time: str)
     return sample.dropna(subset=needed)
 
 
-def check_sample(sample: pd.DataFrame, complete: pd.DataFrame, model: dict, entity: str, time: str,
-                 context: str, origins: dict[str, str], spec_file: str) -> list[str]:
-    """Raise StudyError where the model cannot be estimated; return warnings (plain English,
-    the runner words the notes)."""
+def check_sample(sample: pd.DataFrame, model: dict, entity: str, time: str, context: str,
+                 origins: dict[str, str], spec_file: str) -> tuple[pd.DataFrame, list[str]]:
+    """Raise StudyError where the model cannot be estimated; return the estimation sample and
+    warnings (short codes such as "few_clusters:8"; the runner words the notes)."""
     cluster = cluster_column(model, entity)
     if cluster and cluster not in sample.columns:
         key = origins.get("cluster", "cluster")
         raise SpecError(f"{spec_file}: {key}: cluster column {cluster!r} is not a column of the panel")
+    complete = estimation_sample(sample, model, entity, time)
     if complete.empty:
         missing = {v: int(sample[v].isna().sum()) for v in model_variables(model) if v in sample.columns}
         worst = ", ".join(f"{v} missing in {n}" for v, n in sorted(missing.items(), key=lambda kv: -kv[1]) if n)
@@ -75,7 +76,7 @@ def check_sample(sample: pd.DataFrame, complete: pd.DataFrame, model: dict, enti
                              f"estimation sample has {n_clusters}; widen the sample or use cov: robust")
         if n_clusters < MIN_CLUSTERS:
             warnings.append(f"few_clusters:{n_clusters}")
-    return warnings
+    return complete, warnings
 
 
 def degenerate_terms(result: FitResult) -> list[str]:

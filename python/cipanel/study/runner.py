@@ -116,9 +116,15 @@ def column_sample(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, column
     return sample, model
 
 
-def _context(spec: StudySpec, table: TableSpec, column: ColumnSpec, index: int | None = None) -> str:
-    name = column.title or (f"column {index + 1}" if index is not None else "")
-    return f"{spec.study}: table {table.id}" + (f", {name}" if name else "")
+def _context(spec: StudySpec, table: TableSpec, column: ColumnSpec, number: int | None = None) -> str:
+    """`file: tables[i].columns[j] (table t4, column (2) "Without municipalities")` for messages."""
+    i = next((k for k, t in enumerate(spec.tables) if t is table), None)
+    j = next((k for k, c in enumerate(table.columns) if c is column), None)
+    key = (f"tables[{i}]" if i is not None else f"table {table.id}") + (f".columns[{j}]" if j is not None else "")
+    shown = f"table {table.id}" + (f", column ({number})" if number is not None else "")
+    if column.title:
+        shown += f" {column.title!r}"
+    return f"{spec.path}: {key} ({shown})"
 
 
 def _fit(sample: pd.DataFrame, spec: StudySpec, model: dict) -> FitResult:
@@ -189,7 +195,7 @@ def _fit_column(table: TableSpec, spec: StudySpec, column: ColumnSpec, sample: p
     except SpecError:
         raise
     except (ValueError, TypeError, KeyError, np.linalg.LinAlgError) as exc:
-        raise StudyError(f"{_context(spec, table, column, number - 1)}: the model cannot be estimated on this "
+        raise StudyError(f"{_context(spec, table, column, number)}: the model cannot be estimated on this "
                          f"sample ({len(sample)} rows): {exc}") from None
 
 
@@ -214,9 +220,8 @@ def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str,
     warned: list[tuple[str, str, Any]] = []  # (column name, kind, detail) for the notes
     for j, column in enumerate(table.columns):
         sample, model = column_sample(panel, spec, table, column)
-        complete = checks.estimation_sample(sample, model, entity, time)
-        context = _context(spec, table, column, len(columns))
-        fragile = checks.check_sample(sample, complete, model, entity, time, context, column.origins, str(spec.path))
+        context = _context(spec, table, column, len(columns) + 1)
+        complete, fragile = checks.check_sample(sample, model, entity, time, context, column.origins, str(spec.path))
         fitted = _fit_column(table, spec, column, complete if table.kind == "iv" else sample, model,
                              len(columns) + 1, lang)
         cells = notes_mod.interpolated_cells(complete, model, entity, time, imputed)
