@@ -183,3 +183,13 @@ def test_a_window_function_in_where_keeps_the_right_rows(demo_warehouse, tmp_pat
     # with a two-year lead the wrongly kept rows included 2022-2023, whose lead is missing
     assert plain_lead.nobs == window_lead.nobs == 90
     assert window_lead.params["dt"] == pytest.approx(plain_lead.params["dt"], rel=1e-12)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("(" * 500 + "year" + ")" * 500 + " > 1", "nested more than 100 levels deep"),
+    ("year > 1 or " * 1000 + "true", "longer than 10000 characters"),
+    ("", "expected a non-empty expression"),
+])
+def test_oversized_expressions_are_refused_without_a_recursion_error(text, message):
+    with pytest.raises(SpecError, match=message):
+        validate_expression(text, ["year"], "s.yml: panel.where")

@@ -15,6 +15,7 @@ its own order once a window function is involved.
 from __future__ import annotations
 
 import difflib
+from itertools import accumulate
 from typing import Iterable
 
 import duckdb
@@ -28,6 +29,8 @@ from sqlglot.tokens import TokenType
 from cipanel.study.errors import SpecError
 
 DIALECT = "duckdb"
+MAX_LENGTH = 10_000  # characters; a filter is a line or two
+MAX_NESTING = 100  # parentheses / NOTs; deeper trees exhaust the parser's recursion
 
 # Scalar, aggregate and window functions a condition or derived variable may call (lower case, as
 # sqlglot names them). Aggregates are allowed only inside a window (OVER ...), so an expression
@@ -61,7 +64,9 @@ class ExpressionError(SpecError):
 
 
 def _fail(key: str, text: str, reason: str):
-    raise ExpressionError(f"{key}: {text!r} is not a valid SQL condition on the panel: {reason}")
+    shown = text if len(text) <= 200 else text[:200] + "..."
+    reason = reason if len(reason) <= 500 else reason[:500] + "..."
+    raise ExpressionError(f"{key}: {shown!r} is not a valid SQL condition on the panel: {reason}")
 
 
 def _function_name(node: exp.Func) -> str:
@@ -115,18 +120,27 @@ def validate_expression(text: str, columns: Iterable[str] | None, key: str) -> e
     Returns the checked syntax tree; `to_sql` turns it into the SQL that may run."""
     if not isinstance(text, str) or not text.strip():
         _fail(key, str(text), "expected a non-empty expression")
+    if len(text) > MAX_LENGTH:
+        _fail(key, text, f"longer than {MAX_LENGTH} characters")
     try:
         tokens = sqlglot.tokenize(text, read=DIALECT)
     except TokenError as exc:
         _fail(key, text, str(exc).splitlines()[0])
     if any(token.token_type == TokenType.SEMICOLON for token in tokens):
         _fail(key, text, "';' ends an SQL statement; a spec holds one expression, never statements")
+    depth = max(accumulate(1 if t.token_type == TokenType.L_PAREN else -1 if t.token_type == TokenType.R_PAREN
+                           else 0 for t in tokens), default=0)
+    if depth > MAX_NESTING or sum(t.token_type == TokenType.NOT for t in tokens) > MAX_NESTING:
+        _fail(key, text, f"nested more than {MAX_NESTING} levels deep")
     try:
         tree = sqlglot.parse_one(text, read=DIALECT, into=exp.Condition)
+        nodes = list(tree.walk())
     except ParseError as exc:
         detail = exc.errors[0].get("description") if exc.errors else str(exc)
         _fail(key, text, f"not a single expression ({detail})")
-    for node in tree.walk():
+    except RecursionError:
+        _fail(key, text, "nested too deeply")
+    for node in nodes:
         _check_node(node, key, text)
     if columns is not None:
         _check_columns(tree, columns, key, text)
@@ -139,7 +153,8 @@ def to_sql(tree: exp.Expression) -> str:
 
 def _sandbox() -> duckdb.DuckDBPyConnection:
     """An in-memory database that cannot read, write or attach files and cannot be reconfigured."""
-    return duckdb.connect(config={"enable_external_access": False, "lock_configuration": True})
+    return duckdb.connect(config={"enable_external_access": False, "autoinstall_known_extensions": False,
+                                  "autoload_known_extensions": False, "lock_configuration": True})
 
 
 def evaluate_condition(frame: pd.DataFrame, text: str, key: str) -> np.ndarray:

@@ -297,7 +297,8 @@ def run_study(
     """Run every table of `spec` on `panel`. `imputed` (cipanel.study.panel_source) says which
     cells were interpolated; `index_sample` which units the indices were computed on."""
     run = StudyRun(spec=spec, lang=lang)
-    check_expressions(spec)  # every filter checked before any table is fitted
+    leads = [f"F{c.model['lead']}_{c.model['outcome']}" for t in spec.tables for c in t.columns if c.model.get("lead")]
+    check_expressions(spec, [*panel.columns, *leads])  # every filter and its columns, before any fit
     panel, units = samples.apply_unit_rules(panel, spec)
     run.regression_sample = units.describe("en")
     run.index_sample = notes_mod.describe_index_sample(index_sample, "en")
