@@ -247,3 +247,15 @@ def test_results_tables_of_an_older_version_gain_the_new_columns(tmp_path):
                        "order by study").fetchall()
     con.close()
     assert rows[0] == ("other", 1.5, None) and rows[1][0] == "s"
+
+
+@pytest.mark.parametrize("change, message", [
+    (("- id: t1", "- id: t1\n    placebo: {B: 99, mode: unit}"), r"tables\[0\] \(table t1\): an inference option .*balanced panel"),
+    (("columns: [{}]", "columns: [{split: {variable: name, side: high}}]"), r"split.variable: 'name' is not numeric"),
+    (("tables:", "tables:\n  - id: d\n    kind: descriptive\n    variables: [x, name]"), r"variable 'name' is not numeric"),
+])
+def test_inference_and_variable_type_faults_are_clear_errors(tmp_path, change, message):
+    frame = panel().iloc[1:]  # unbalanced: firm F000 lacks its first year
+    frame = frame.assign(name="firm " + frame.firm)
+    with pytest.raises(SpecError, match=message):
+        run_study(spec_from(tmp_path, MINIMAL.replace(*change)), frame, "en")

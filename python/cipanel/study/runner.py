@@ -104,6 +104,9 @@ def column_sample(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, column
     sample = _filter(base, model.get("where"), where_key)
     if model.get("split"):
         _require(base, [model["split"]["variable"]], f"table {table.id} split")
+        if not pd.api.types.is_numeric_dtype(base[model["split"]["variable"]]):
+            raise SpecError(f"{spec.key(column.origins.get('split', 'split'))}.variable: "
+                            f"{model['split']['variable']!r} is not numeric; a median split needs numbers")
         sample = sample[_split_units(base, spec, model["split"]).reindex(sample.index).to_numpy(dtype=bool)]
     variables = checks.model_variables(model)
     _require(sample, variables, f"table {table.id}")
@@ -204,6 +207,10 @@ def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str,
     if table.kind == "descriptive":
         sample = base_sample(panel, spec)
         _require(sample, table.variables, f"table {table.id}")
+        text = [v for v in table.variables if not pd.api.types.is_numeric_dtype(sample[v])]
+        if text:
+            raise SpecError(f"{spec.key('tables')} (table {table.id}): variable {text[0]!r} is not numeric "
+                            f"({sample[text[0]].dtype}); a descriptive table summarises numeric columns")
         data = sample[table.variables]
         stats = pd.DataFrame({
             "N": data.count(), "mean": data.mean(), "sd": data.std(ddof=1), "min": data.min(),
@@ -245,7 +252,14 @@ def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str,
             used += [(iv_sample, model, "iv_first"), (iv_sample, model, "iv_second")]
         else:
             used.append((sample, model, fitted[0].role))
-    _add_inference(table, columns, used, spec, run)
+    try:
+        _add_inference(table, columns, used, spec, run)
+    except SpecError:
+        raise
+    except (ValueError, TypeError, KeyError, np.linalg.LinAlgError) as exc:
+        i = next((k for k, t in enumerate(spec.tables) if t is table), table.id)
+        raise StudyError(f"{spec.key(f'tables[{i}]')} (table {table.id}): an inference option "
+                         f"(wild_bootstrap, group_tests or placebo) cannot run on this table: {exc}") from None
     keep = table.keep or _default_keep(table)
     labels = {name: spec.label(name, lang) for name in {*spec.labels, *keep}}
     notes = [*table.notes, *notes_mod.table_notes(columns, warned, lang)]
