@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import pyfixest as pf
 import pytest
-
 from cipanel.cli import main as cli
 from cipanel.output.regression_tables import regression_grid
 from cipanel.study import results

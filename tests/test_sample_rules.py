@@ -11,7 +11,6 @@ import duckdb
 import pandas as pd
 import pyfixest as pf
 import pytest
-
 from cipanel.study.panel_source import read_panel
 from cipanel.study.results import store
 from cipanel.study.runner import run_study
@@ -174,7 +173,7 @@ def test_a_flag_of_dim_units_that_the_panel_lacks_is_joined(tmp_path, firm_wareh
     frame = firm_panel()
     small = frame[frame["size"] <= 0.5]
     assert run.tables[0].columns[0].result.n_clusters == small.firm.nunique()
-    assert run.index_sample == f"the 40 in-sample units of the reference data"
+    assert run.index_sample == "the 40 in-sample units of the reference data"
     assert "Interpolated cells used: not known (the warehouse has no imputation log)." in run.tables[0].notes
 
 

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from sqlglot import exp
-
 from cipanel.cli import main as cli
 from cipanel.study.expressions import validate_expression
 from cipanel.study.runner import run_study
 from cipanel.study.spec import SpecError, load_spec
 from cipanel.warehouse import read_table
+from sqlglot import exp
 from test_study import firm_panel
 
 SPEC = """

@@ -5,6 +5,7 @@ regression and index samples when a study sets its own."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -39,14 +40,14 @@ def interpolated_cells(complete: pd.DataFrame, model: dict, entity: str, time: s
         found.append(shifted.merge(rows, on=[entity, time])[[entity, time, "cell"]])
     if not found:
         return 0
-    return int(len(pd.concat(found).drop_duplicates()))
+    return len(pd.concat(found).drop_duplicates())
 
 
 def table_notes(columns: list, warned: list[tuple[str, str, Any]], lang: str) -> list[str]:
     zh = lang == "zh"
     notes = []
     counts = [(c.name, c.result.diagnostics.get("n_interpolated_cells")) for c in columns]
-    known = [(name, int(n)) for name, n in counts if n is not None and n == n]
+    known = [(name, int(n)) for name, n in counts if n is not None and not math.isnan(n)]
     if known:
         listed = ", ".join(f"{name} {n}" for name, n in known)
         notes.append(f"各列估计样本所用插值单元格数(含指数成分): {listed}。" if zh else

@@ -133,7 +133,7 @@ def _check_where(path: Path, where: str, model: dict[str, Any]) -> None:
         _fail(path, f"{where}.where", f"expected a condition as text, got {model['where']!r}")
 
 
-def check_expressions(spec: "StudySpec", columns=None) -> None:
+def check_expressions(spec: StudySpec, columns=None) -> None:
     """Parse and check every `where` of the spec against the allow-list (and, given the panel's
     columns, that each column exists) before anything runs; the error names the file and key.
     Called by the runner and by the pipeline for all specs before any work, not by load_spec, so
