@@ -192,3 +192,21 @@ def test_a_window_function_in_where_keeps_the_right_rows(demo_warehouse, tmp_pat
 def test_oversized_expressions_are_refused_without_a_recursion_error(text, message):
     with pytest.raises(SpecError, match=message):
         validate_expression(text, ["year"], "s.yml: panel.where")
+
+
+def test_a_derived_expression_is_evaluated_by_row_key():
+    """A window expression (lag within unit, by year) on a frame stored out of year order: each
+    value lands on its own row, whatever order DuckDB returns."""
+    import numpy as np
+    import pandas as pd
+
+    from cipanel.study.expressions import evaluate_expression
+
+    frame = pd.DataFrame({"unit": list("aabb"), "year": [2002, 2001, 2002, 2001], "de": [1.0, 2.0, 3.0, 4.0]},
+                         index=[10, 11, 12, 13])
+    lagged = evaluate_expression(frame, "lag(de) over (partition by unit order by year)", "s.yml: k")
+    expected = frame.sort_values("year").groupby("unit")["de"].shift(1).reindex(frame.index)
+    assert list(lagged.index) == [10, 11, 12, 13]
+    np.testing.assert_array_equal(lagged.to_numpy(dtype=float), expected.to_numpy(dtype=float))
+    squared = evaluate_expression(frame, "de + power(de, 2)", "s.yml: k")
+    np.testing.assert_allclose(squared.to_numpy(dtype=float), frame.de + frame.de**2)

@@ -157,25 +157,41 @@ def _sandbox() -> duckdb.DuckDBPyConnection:
                                   "autoload_known_extensions": False, "lock_configuration": True})
 
 
-def evaluate_condition(frame: pd.DataFrame, text: str, key: str) -> np.ndarray:
-    """The rows of `frame` where the condition is true (NULL counts as false), as a boolean mask
-    aligned with the frame by a row key."""
-    tree = validate_expression(text, frame.columns, key)
-    used = sorted({frame.columns[[c.lower() for c in frame.columns].index(col.name.lower())]
-                   for col in tree.find_all(exp.Column)})
+def _evaluate(frame: pd.DataFrame, tree: exp.Expression, key: str, text: str) -> tuple[np.ndarray, pd.Series, str]:
+    """Run the checked expression on the columns it uses; return (row keys, values, DuckDB type)."""
+    lower = [str(c).lower() for c in frame.columns]
+    used = sorted({frame.columns[lower.index(col.name.lower())] for col in tree.find_all(exp.Column)})
     data = frame[used].reset_index(drop=True).assign(_cipanel_row=np.arange(len(frame)))
     con = _sandbox()
     try:
         con.register("panel", data)
-        query = f"select _cipanel_row, ({to_sql(tree)}) as keep from panel"
+        query = f"select _cipanel_row, ({to_sql(tree)}) as value from panel"
         kind = con.execute(f"describe {query}").fetchall()[1][1]
-        if kind != "BOOLEAN":
-            _fail(key, text, f"gives {kind} values, not true/false; write a condition such as 'x > 0'")
-        rows = con.execute(f"select _cipanel_row from ({query}) where keep").fetchnumpy()["_cipanel_row"]
+        result = con.execute(query).df()
     except duckdb.Error as exc:
         _fail(key, text, str(exc).splitlines()[0])
     finally:
         con.close()
+    return result["_cipanel_row"].to_numpy(dtype=np.int64), result["value"], kind
+
+
+def evaluate_condition(frame: pd.DataFrame, text: str, key: str) -> np.ndarray:
+    """The rows of `frame` where the condition is true (NULL counts as false), as a boolean mask
+    aligned with the frame by a row key."""
+    tree = validate_expression(text, frame.columns, key)
+    rows, values, kind = _evaluate(frame, tree, key, text)
+    if kind != "BOOLEAN":
+        _fail(key, text, f"gives {kind} values, not true/false; write a condition such as 'x > 0'")
     mask = np.zeros(len(frame), dtype=bool)
-    mask[np.asarray(rows, dtype=np.int64)] = True
+    mask[rows[values.fillna(False).to_numpy(dtype=bool)]] = True
     return mask
+
+
+def evaluate_expression(frame: pd.DataFrame, text: str, key: str) -> pd.Series:
+    """A derived variable: the expression's value on every row of `frame`, aligned by row key and
+    returned with the frame's index (for formulas such as `de + power(de, 2)`)."""
+    tree = validate_expression(text, frame.columns, key)
+    rows, values, _ = _evaluate(frame, tree, key, text)
+    out = np.empty(len(frame), dtype=object)
+    out[rows] = values.to_numpy(dtype=object)
+    return pd.Series(out, index=frame.index, name=text).infer_objects()

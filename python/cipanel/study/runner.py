@@ -225,7 +225,7 @@ def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str,
     columns: list[ModelColumn] = []
     used: list[tuple[pd.DataFrame, dict, str]] = []  # (sample, model, role) of each column
     warned: list[tuple[str, str, Any]] = []  # (column name, kind, detail) for the notes
-    for j, column in enumerate(table.columns):
+    for column in table.columns:
         sample, model = column_sample(panel, spec, table, column)
         context = _context(spec, table, column, len(columns) + 1)
         complete, fragile = checks.check_sample(sample, model, entity, time, context, column.origins, str(spec.path))
