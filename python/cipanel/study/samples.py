@@ -8,6 +8,7 @@ in-sample units); both samples are stated in the table notes and in results.runs
         exclude: ["110000"]          # units left out of the regressions
         exclude_flags: [is_municipality]   # boolean columns of marts.dim_units (or of the panel)
 
+An explicitly included unit stays in even when one of its flags would exclude it.
 If the panel has a boolean column `in_sample` (SAMPLE_FLAG), its false rows are out of the default
 regression sample and `include` brings units back; marts.fct_panel today holds in-sample units only,
 so a unit the reference data keep out of sample has no rows there and including it is an error that
@@ -64,7 +65,8 @@ def apply_unit_rules(panel: pd.DataFrame, spec: StudySpec) -> tuple[pd.DataFrame
         unknown = [c for c in rules.get(key, []) if c not in present]
         if unknown:
             hint = (" (units the reference data keep out of sample have no rows in marts.fct_panel, so they "
-                    "cannot be brought into the regressions from the spec yet)" if key == "include" else "")
+                    "cannot be brought into the regressions from the spec yet)" if key == "include" else
+                    " (a typo, or a unit already out of the panel: there is nothing to exclude)")
             raise StudyError(f"{spec.key(f'panel.units.{key}')}: unit {unknown[0]!r} has no rows in "
                              f"{spec.panel['relation']}{hint}")
     keep = pd.Series(True, index=panel.index)
