@@ -8,9 +8,10 @@ from typing import Callable
 
 import pandas as pd
 
+from cipanel.study.panel_source import read_panel
 from cipanel.study.results import store
 from cipanel.study.runner import StudyRun, run_study
-from cipanel.study.spec import StudySpec, load_spec
+from cipanel.study.spec import StudySpec, check_expressions, load_spec
 from cipanel.study.tables import RegressionTable
 from cipanel.warehouse import connect, read_table
 
@@ -84,10 +85,13 @@ def run_studies(
 
     synthetic = is_synthetic(warehouse)
     specs: list[StudySpec] = [load_spec(p, lang) for p in spec_paths]  # validate all before any work
+    for spec in specs:
+        check_expressions(spec)
     sections, outputs = [], {}
     for spec in specs:
-        panel = read_table(spec.panel["relation"], warehouse)
-        run = run_study(spec, panel, lang, progress)
+        inputs = read_panel(spec, warehouse)  # a checked relation name, read-only; imputation flags
+        panel = inputs.frame
+        run = run_study(spec, panel, lang, progress, imputed=inputs.imputed, index_sample=inputs.index_sample)
         counts = store(run, warehouse, synthetic=synthetic)
         progress(f"{spec.study}: {counts['estimates']} estimates written to results.estimates")
         study_out = out_dir / spec.study

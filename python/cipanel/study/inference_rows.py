@@ -21,18 +21,64 @@ from cipanel.inference import (
     wild_bootstrap_iv,
     wild_cluster_bootstrap,
 )
-from cipanel.study.spec import SpecError
+from cipanel.inference.placebo import MODES as PLACEBO_MODES
+from cipanel.inference.wild_bootstrap import WEIGHTS as BOOT_WEIGHTS
+from cipanel.study.errors import SpecError
 from cipanel.study.tables import ModelColumn
 
 BOOT_KEYS = {"B", "weights", "seed"}
 GROUP_KEYS = {"columns", "methods", "B", "seed"}
+GROUP_METHODS = {"interaction", "permutation"}
 PLACEBO_KEYS = {"B", "mode", "seed", "column"}
 
 
-def _check(block: dict, allowed: set[str], where: str) -> None:
+def _check(block: Any, allowed: set[str], where: str) -> None:
+    if not isinstance(block, dict):
+        raise SpecError(f"{where}: expected a mapping, got {block!r}")
     unknown = sorted(set(block) - allowed)
     if unknown:
         raise SpecError(f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(allowed))}")
+
+
+def _check_count(block: dict, key: str, where: str, minimum: int = 1) -> None:
+    value = block.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < minimum):
+        raise SpecError(f"{where}.{key}: expected a whole number >= {minimum}, got {value!r}")
+
+
+def _check_choice(block: dict, key: str, allowed, where: str) -> None:
+    if key in block and block[key] not in allowed:
+        raise SpecError(f"{where}.{key}: {block[key]!r} is not allowed; use one of {', '.join(sorted(allowed))}")
+
+
+def check_options(options: dict, where: str) -> None:
+    """A table's inference blocks checked when the spec is read, before any work: keys, draw
+    counts, seeds, weight types, modes. `where` is "file: tables[i]"."""
+    if "wild_bootstrap" in options:
+        block, at = options["wild_bootstrap"] or {}, f"{where}.wild_bootstrap"
+        _check(block, BOOT_KEYS, at)
+        _check_count(block, "B", at, 99)  # fewer draws cannot give a p-value below 0.01
+        _check_count(block, "seed", at, 0)
+        _check_choice(block, "weights", BOOT_WEIGHTS, at)
+    tests = options.get("group_tests")
+    if tests is not None and not isinstance(tests, list):
+        raise SpecError(f"{where}.group_tests: expected a list of tests, got {tests!r}")
+    for i, test in enumerate(tests or []):
+        at = f"{where}.group_tests[{i}]"
+        _check(test, GROUP_KEYS, at)
+        _check_count(test, "B", at)
+        _check_count(test, "seed", at, 0)
+        methods = test.get("methods", ["interaction"])
+        unknown = sorted(set(methods if isinstance(methods, list) else [methods]) - GROUP_METHODS)
+        if unknown or not isinstance(methods, list):
+            raise SpecError(f"{at}.methods: {unknown[0] if unknown else methods!r} is not allowed; "
+                            "use interaction, permutation")
+    if "placebo" in options:
+        block, at = options["placebo"] or {}, f"{where}.placebo"
+        _check(block, PLACEBO_KEYS, at)
+        _check_count(block, "B", at)
+        _check_count(block, "seed", at, 0)
+        _check_choice(block, "mode", PLACEBO_MODES, at)
 
 
 def bootstrap_column(column: ModelColumn, sample: pd.DataFrame, model: dict, panel: dict, options: dict,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -15,7 +14,10 @@ from cipanel.estimators.panel import fit_panel
 from cipanel.estimators.result import FitResult
 from cipanel.estimators.winsor import winsorize
 from cipanel.output.regression_tables import stars  # one star rule for every printed number
-from cipanel.study.spec import ColumnSpec, SpecError, StudySpec, TableSpec
+from cipanel.study import checks, samples
+from cipanel.study import notes as notes_mod
+from cipanel.study.expressions import evaluate_condition
+from cipanel.study.spec import ColumnSpec, SpecError, StudyError, StudySpec, TableSpec, check_expressions
 from cipanel.study.tables import DescriptiveTable, ModelColumn, RegressionTable, StudyTable
 
 
@@ -25,21 +27,19 @@ class StudyRun:
     lang: str
     tables: list[StudyTable] = field(default_factory=list)
     placebos: dict[str, Any] = field(default_factory=dict)  # table_id -> PlaceboResult
+    warnings: list[str] = field(default_factory=list)  # also in the table notes; printed by the pipeline
+    regression_sample: str = ""  # the units the regressions use, in words (results.runs)
+    index_sample: str = ""  # the units the indices were computed on, in words (results.runs)
+    regression_sample_note: str = ""  # the same two in the table language, when the spec sets rules
+    index_sample_note: str = ""
 
 
-def _filter(frame: pd.DataFrame, where: str | None, context: str) -> pd.DataFrame:
-    """Filters are SQL boolean expressions, evaluated by DuckDB on the panel frame."""
+def _filter(frame: pd.DataFrame, where: str | None, key: str) -> pd.DataFrame:
+    """Keep the rows where the spec's condition holds: parsed and checked by
+    cipanel.study.expressions, evaluated in a sandbox, matched back by row key."""
     if not where:
         return frame
-    con = duckdb.connect()
-    try:
-        con.register("panel", frame)
-        keep = con.execute(f"select ({where}) as keep from panel").df()["keep"]
-    except duckdb.Error as exc:
-        raise SpecError(f"{context}: where {where!r} is not a valid SQL condition on the panel: {exc}") from None
-    finally:
-        con.close()
-    return frame[keep.fillna(False).to_numpy(dtype=bool)]
+    return frame[evaluate_condition(frame, where, key)]
 
 
 def _require(frame: pd.DataFrame, names: list[str], context: str) -> None:
@@ -51,11 +51,27 @@ def _require(frame: pd.DataFrame, names: list[str], context: str) -> None:
         )
 
 
+def _years(panel: pd.DataFrame, spec: StudySpec) -> tuple[int, int]:
+    time = spec.panel["time"]
+    if time not in panel.columns or spec.panel["entity"] not in panel.columns:
+        missing = time if time not in panel.columns else spec.panel["entity"]
+        raise SpecError(f"{spec.key('panel')}: {missing!r} is not a column of {spec.panel['relation']}")
+    have = pd.to_numeric(panel[time], errors="coerce").dropna()
+    if have.empty:
+        raise StudyError(f"{spec.key('panel.relation')}: {spec.panel['relation']} has no rows with a {time}")
+    low, high = int(have.min()), int(have.max())
+    first, last = spec.panel.get("years") or (low, high)
+    if first < low or last > high:
+        raise StudyError(f"{spec.key('panel.years')}: [{first}, {last}] is outside the data, which cover "
+                         f"{low}-{high} in {spec.panel['relation']}; choose years within them")
+    return first, last
+
+
 def base_sample(panel: pd.DataFrame, spec: StudySpec) -> pd.DataFrame:
-    first, last = spec.panel.get("years") or (panel[spec.panel["time"]].min(), panel[spec.panel["time"]].max())
+    first, last = _years(panel, spec)
     time = spec.panel["time"]
     frame = panel[(panel[time] >= first) & (panel[time] <= last)]
-    return _filter(frame, spec.panel.get("where"), "panel")
+    return _filter(frame, spec.panel.get("where"), spec.key("panel.where"))
 
 
 def _with_lead(panel: pd.DataFrame, spec: StudySpec, variable: str, lead: int) -> tuple[pd.DataFrame, str]:
@@ -81,20 +97,37 @@ def column_sample(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, column
     model = dict(column.model)
     frame = panel
     if model.get("lead"):
+        _require(frame, [model["outcome"]], _context(spec, table, column))
         frame, model["outcome"] = _with_lead(frame, spec, model["outcome"], model["lead"])
     base = base_sample(frame, spec)
-    sample = _filter(base, model.get("where"), f"table {table.id}, column {column.title or column.model}")
+    where_key = spec.key(column.origins.get("where", f"tables[{table.id}].where"))
+    sample = _filter(base, model.get("where"), where_key)
     if model.get("split"):
         _require(base, [model["split"]["variable"]], f"table {table.id} split")
+        if not pd.api.types.is_numeric_dtype(base[model["split"]["variable"]]):
+            raise SpecError(f"{spec.key(column.origins.get('split', 'split'))}.variable: "
+                            f"{model['split']['variable']!r} is not numeric; a median split needs numbers")
         sample = sample[_split_units(base, spec, model["split"]).reindex(sample.index).to_numpy(dtype=bool)]
-    variables = [model["outcome"], model["treatment"], *model.get("controls", []), *model.get("instruments", [])]
+    variables = checks.model_variables(model)
     _require(sample, variables, f"table {table.id}")
     if model.get("winsorize"):
         chosen = variables if model["winsorize"] is True else model["winsorize"]
+        _require(sample, list(chosen), f"table {table.id} winsorize")
         sample = sample.copy()
         for name in chosen:
             sample[name] = winsorize(sample[name], 1, 99)
     return sample, model
+
+
+def _context(spec: StudySpec, table: TableSpec, column: ColumnSpec, number: int | None = None) -> str:
+    """`file: tables[i].columns[j] (table t4, column (2) "Without municipalities")` for messages."""
+    i = next((k for k, t in enumerate(spec.tables) if t is table), None)
+    j = next((k for k, c in enumerate(table.columns) if c is column), None)
+    key = (f"tables[{i}]" if i is not None else f"table {table.id}") + (f".columns[{j}]" if j is not None else "")
+    shown = f"table {table.id}" + (f", column ({number})" if number is not None else "")
+    if column.title:
+        shown += f" {column.title!r}"
+    return f"{spec.path}: {key} ({shown})"
 
 
 def _fit(sample: pd.DataFrame, spec: StudySpec, model: dict) -> FitResult:
@@ -106,17 +139,19 @@ def _fit(sample: pd.DataFrame, spec: StudySpec, model: dict) -> FitResult:
     )
 
 
-def _column(name: str, title: str, group: str, result: FitResult, model: dict, extra: dict | None = None) -> ModelColumn:
+def _column(name: str, title: str, group: str, result: FitResult, model: dict, extra: dict | None = None,
+            role: str = "") -> ModelColumn:
     effects = model.get("effects", "twoway")
     return ModelColumn(
         name=name, title=title, result=result, controls=bool(model.get("controls")),
         unit_fe=effects in ("entity", "twoway"), year_fe=effects == "twoway",
-        extra_rows=extra or {}, group=group,
+        extra_rows=extra or {}, group=group, role=role,
     )
 
 
-def _iv_columns(sample: pd.DataFrame, spec: StudySpec, model: dict, lang: str) -> list[ModelColumn]:
-    """The first stage (treatment on instruments and controls, same FE) and the 2SLS second stage."""
+def _iv_columns(sample: pd.DataFrame, spec: StudySpec, model: dict, lang: str, first_number: int) -> list[ModelColumn]:
+    """The first stage (treatment on instruments and controls, same FE) and the 2SLS second stage,
+    both on `sample`, the 2SLS estimation sample (every variable observed)."""
     first_model = {**model, "outcome": model["treatment"]}
     controls = model.get("controls", [])
     first = fit_panel(
@@ -139,47 +174,102 @@ def _iv_columns(sample: pd.DataFrame, spec: StudySpec, model: dict, lang: str) -
     first_title = "第一阶段" if lang == "zh" else "First stage"
     second_title = "第二阶段" if lang == "zh" else "Second stage"
     return [
-        _column("(1)", first_title, "", first, first_model, first_extra),
-        _column("(2)", second_title, "", second, model, second_extra),
+        _column(f"({first_number})", first_title, "", first, first_model, first_extra, role="iv_first"),
+        _column(f"({first_number + 1})", second_title, "", second, model, second_extra, role="iv_second"),
     ]
 
 
-def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str, run: StudyRun | None = None) -> StudyTable:
-    if table.kind == "descriptive":
-        sample = base_sample(panel, spec)
-        _require(sample, table.variables, f"table {table.id}")
-        data = sample[table.variables]
-        stats = pd.DataFrame({
-            "N": data.count(), "mean": data.mean(), "sd": data.std(ddof=1), "min": data.min(),
-            "max": data.max(), "median": data.median(),
-        })
-        stats.index = [spec.label(v, lang) for v in table.variables]
-        return DescriptiveTable(table.id, table.title, stats, table.notes)
-    columns: list[ModelColumn] = []
-    used: list[tuple[pd.DataFrame, dict, str]] = []  # (sample, model, role) of each column
-    for column in table.columns:
-        sample, model = column_sample(panel, spec, table, column)
+def _fit_column(table: TableSpec, spec: StudySpec, column: ColumnSpec, sample: pd.DataFrame, model: dict,
+                number: int, lang: str) -> list[ModelColumn]:
+    """Fit one spec column (two model columns for IV); estimator errors become StudyErrors."""
+    try:
         if table.kind == "iv":
-            columns.extend(_iv_columns(sample, spec, model, lang))
-            used += [(sample, model, "iv_first"), (sample, model, "iv_second")]
-            continue
+            return _iv_columns(sample, spec, model, lang, number)
         if table.kind == "gmm":
             from cipanel.study.gmm_columns import fit_gmm_column, gmm_rows
 
             result = fit_gmm_column(sample, spec, model)
             title = column.title or spec.label(model["outcome"], lang)
             gmm_model = {**model, "effects": "none"}  # GMM differences the unit effects out; no FE rows
-            columns.append(_column(f"({len(columns) + 1})", title, column.group, result, gmm_model, gmm_rows(result)))
-            used.append((sample, model, "gmm"))
-            continue
+            return [_column(f"({number})", title, column.group, result, gmm_model, gmm_rows(result), role="gmm")]
         result = _fit(sample, spec, model)
         title = column.title or spec.label(model["outcome"], lang)
-        columns.append(_column(f"({len(columns) + 1})", title, column.group, result, model))
-        used.append((sample, model, "ols"))
-    _add_inference(table, columns, used, spec, run)
+        return [_column(f"({number})", title, column.group, result, model, role="ols")]
+    except SpecError:
+        raise
+    except (ValueError, TypeError, KeyError, np.linalg.LinAlgError) as exc:
+        raise StudyError(f"{_context(spec, table, column, number)}: the model cannot be estimated on this "
+                         f"sample ({len(sample)} rows): {exc}") from None
+
+
+def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str, run: StudyRun | None = None,
+              imputed: pd.DataFrame | None = None) -> StudyTable:
+    if table.kind == "descriptive":
+        sample = base_sample(panel, spec)
+        _require(sample, table.variables, f"table {table.id}")
+        text = [v for v in table.variables if not pd.api.types.is_numeric_dtype(sample[v])]
+        if text:
+            raise SpecError(f"{spec.key('tables')} (table {table.id}): variable {text[0]!r} is not numeric "
+                            f"({sample[text[0]].dtype}); a descriptive table summarises numeric columns")
+        data = sample[table.variables]
+        stats = pd.DataFrame({
+            "N": data.count(), "mean": data.mean(), "sd": data.std(ddof=1), "min": data.min(),
+            "max": data.max(), "median": data.median(),
+        })
+        stats.index = [spec.label(v, lang) for v in table.variables]
+        notes = list(table.notes)
+        if run is not None and run.regression_sample_note:
+            notes.append(run.regression_sample_note)
+        return DescriptiveTable(table.id, table.title, stats, notes)
+    entity, time = spec.panel["entity"], spec.panel["time"]
+    columns: list[ModelColumn] = []
+    used: list[tuple[pd.DataFrame, dict, str]] = []  # (sample, model, role) of each column
+    warned: list[tuple[str, str, Any]] = []  # (column name, kind, detail) for the notes
+    for column in table.columns:
+        sample, model = column_sample(panel, spec, table, column)
+        context = _context(spec, table, column, len(columns) + 1)
+        complete, fragile = checks.check_sample(sample, model, entity, time, context, column.origins, str(spec.path))
+        fitted = _fit_column(table, spec, column, complete if table.kind == "iv" else sample, model,
+                             len(columns) + 1, lang)
+        cells = notes_mod.interpolated_cells(complete, model, entity, time, imputed)
+        for made in fitted:
+            if cells is not None:
+                made.result.diagnostics["n_interpolated_cells"] = float(cells)
+            if any(w.startswith("few_clusters") for w in fragile) and made.result.n_clusters is not None:
+                made.result.diagnostics["few_clusters"] = 1.0
+                warned.append((made.name, "few_clusters", made.result.n_clusters))
+            made.degenerate_terms = checks.degenerate_terms(made.result)
+            if made.degenerate_terms:
+                warned.append((made.name, "degenerate_se", made.degenerate_terms))
+            if made.role == "iv_second":
+                f = made.result.diagnostics.get("kp_rk_wald_f")
+                if f is not None and np.isfinite(f) and f < checks.WEAK_INSTRUMENT_F:
+                    made.result.diagnostics["weak_instrument"] = 1.0
+                    warned.append((made.name, "weak_instrument", f))
+            columns.append(made)
+        iv_sample = complete if table.kind == "iv" else sample
+        if table.kind == "iv":
+            used += [(iv_sample, model, "iv_first"), (iv_sample, model, "iv_second")]
+        else:
+            used.append((sample, model, fitted[0].role))
+    try:
+        _add_inference(table, columns, used, spec, run)
+    except SpecError:
+        raise
+    except (ValueError, TypeError, KeyError, np.linalg.LinAlgError) as exc:
+        i = next((k for k, t in enumerate(spec.tables) if t is table), table.id)
+        raise StudyError(f"{spec.key(f'tables[{i}]')} (table {table.id}): an inference option "
+                         f"(wild_bootstrap, group_tests or placebo) cannot run on this table: {exc}") from None
     keep = table.keep or _default_keep(table)
     labels = {name: spec.label(name, lang) for name in {*spec.labels, *keep}}
-    return RegressionTable(table.id, table.title, columns, keep, labels, table.stat, table.notes)
+    notes = [*table.notes, *notes_mod.table_notes(columns, warned, lang)]
+    if run is not None:
+        run.warnings += [f"{spec.study}: table {table.id}: {w}" for w in notes_mod.warning_lines(warned)]
+        if run.regression_sample_note:
+            notes.append(run.regression_sample_note)
+        if run.index_sample_note:
+            notes.append(run.index_sample_note)
+    return RegressionTable(table.id, table.title, columns, keep, labels, table.stat, notes)
 
 
 def _add_inference(table: TableSpec, columns: list[ModelColumn], used: list, spec: StudySpec,
@@ -215,11 +305,25 @@ def _default_keep(table: TableSpec) -> list[str]:
 
 
 def run_study(
-    spec: StudySpec, panel: pd.DataFrame, lang: str = "zh", progress: Callable[[str], None] | None = None
+    spec: StudySpec, panel: pd.DataFrame, lang: str = "zh", progress: Callable[[str], None] | None = None,
+    imputed: pd.DataFrame | None = None, index_sample: dict | None = None,
 ) -> StudyRun:
+    """Run every table of `spec` on `panel`. `imputed` (cipanel.study.panel_source) says which
+    cells were interpolated; `index_sample` which units the indices were computed on."""
     run = StudyRun(spec=spec, lang=lang)
+    leads = [f"F{c.model['lead']}_{c.model['outcome']}" for t in spec.tables for c in t.columns if c.model.get("lead")]
+    check_expressions(spec, [*panel.columns, *leads])  # every filter and its columns, before any fit
+    panel, units = samples.apply_unit_rules(panel, spec)
+    run.regression_sample = units.describe("en")
+    run.index_sample = notes_mod.describe_index_sample(index_sample, "en")
+    if units.has_rules:  # stated in every table when the study sets its own sample
+        run.regression_sample_note = notes_mod.sample_note(units.describe(lang), lang)
+        run.index_sample_note = notes_mod.index_note(notes_mod.describe_index_sample(index_sample, lang), lang)
     for table in spec.tables:
         if progress:
             progress(f"{spec.study}: table {table.id} ({table.kind}, {len(table.columns) or 1} column(s))")
-        run.tables.append(run_table(panel, spec, table, lang, run))
+        run.tables.append(run_table(panel, spec, table, lang, run, imputed))
+    if progress:
+        for warning in run.warnings:
+            progress(f"warning: {warning}")
     return run

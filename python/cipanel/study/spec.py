@@ -3,11 +3,15 @@ so a new study is a new file, not new Python. Validation names the offending key
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from cipanel.study.errors import SpecError, StudyError  # noqa: F401 (both are imported from here)
+from cipanel.study.expressions import validate_expression
 
 TABLE_KINDS = {"descriptive", "regression", "iv", "gmm"}
 EFFECTS = {"none", "entity", "twoway"}
@@ -26,11 +30,17 @@ COLUMN_KEYS = {**MODEL_KEYS, "title": (str, dict), "group": (str, dict)}
 INFERENCE_KEYS = {"wild_bootstrap", "group_tests", "placebo"}
 TABLE_KEYS = {"id", "kind", "title", "stat", "keep", "columns", "variables", "notes", *INFERENCE_KEYS, *MODEL_KEYS}
 STUDY_KEYS = {"study", "title", "source", "synthetic_note", "panel", "labels", "model", "tables", "figures"}
-PANEL_KEYS = {"relation", "entity", "time", "years", "where"}
+PANEL_KEYS = {"relation", "entity", "time", "years", "where", "units"}
+UNIT_RULE_KEYS = {"include", "exclude", "exclude_flags"}
+FIGURE_KEYS = {"index_trends", "weights", "coefficients"}
 
-
-class SpecError(ValueError):
-    """An invalid study spec; the message names the file and the key path."""
+# Names that become file and folder names (output/<study>/<table>.md) and SQL identifiers: letters,
+# digits, _ and - only, so a spec cannot write outside the output folder (`study: ../x`).
+SAFE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+WINDOWS_DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+# panel.relation names a table or view of the warehouse, never a query or table function
+RELATION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}\.[A-Za-z_][A-Za-z0-9_]{0,127}$")
 
 
 @dataclass
@@ -38,6 +48,8 @@ class ColumnSpec:
     title: str
     group: str
     model: dict[str, Any]
+    # spec key each model key came from ("tables[3].columns[1].where", "model.controls"), for messages
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -67,6 +79,10 @@ class StudySpec:
     def label(self, name: str, lang: str) -> str:
         entry = self.labels.get(name, {})
         return entry.get(lang) or entry.get("en") or name
+
+    def key(self, where: str) -> str:
+        """`file: key` as spec errors name it."""
+        return f"{self.path}: {where}"
 
 
 def _fail(path: Path, where: str, message: str):
@@ -104,6 +120,96 @@ def _check_model(path: Path, where: str, model: dict[str, Any]) -> None:
             _fail(path, f"{where}.split", "missing key 'variable'")
 
 
+def _check_name(path: Path, where: str, value: Any, what: str) -> str:
+    name = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if not SAFE_NAME.match(name) or name.lower() in WINDOWS_DEVICE_NAMES:
+        _fail(path, where, f"{value!r} is not a valid {what}: it names files in the output folder, so use "
+              "letters, digits, _ and - (starting with a letter, at most 64 characters; no dots, slashes or spaces)")
+    return name
+
+
+def _check_where(path: Path, where: str, model: dict[str, Any]) -> None:
+    if "where" in model and not isinstance(model["where"], str):
+        _fail(path, f"{where}.where", f"expected a condition as text, got {model['where']!r}")
+
+
+def check_expressions(spec: StudySpec, columns=None) -> None:
+    """Parse and check every `where` of the spec against the allow-list (and, given the panel's
+    columns, that each column exists) before anything runs; the error names the file and key.
+    Called by the runner and by the pipeline for all specs before any work, not by load_spec, so
+    a spec with a bad filter can still be loaded and inspected."""
+    if spec.panel.get("where"):
+        validate_expression(spec.panel["where"], columns, spec.key("panel.where"))
+    for table in spec.tables:
+        for column in table.columns:
+            if column.model.get("where"):
+                validate_expression(column.model["where"], columns, spec.key(column.origins["where"]))
+
+
+def _check_variables(path: Path, where: str, model: dict[str, Any]) -> None:
+    """Every name a column's model uses is a plain column name, and none is used twice."""
+    roles = [("outcome", [model["outcome"]]), ("treatment", [model["treatment"]]),
+             ("controls", model.get("controls") or []), ("instruments", model.get("instruments") or [])]
+    seen: dict[str, str] = {}
+    for role, names in roles:
+        for name in names:
+            if not isinstance(name, str) or not IDENTIFIER.match(name):
+                _fail(path, f"{where}.{role}", f"{name!r} is not a column name (letters, digits and _)")
+            if name in seen:
+                _fail(path, f"{where}.{role}", f"{name!r} is already the {seen[name]} of this column; "
+                      "use each variable once")
+            seen[name] = role
+    if "cluster" in model and not IDENTIFIER.match(model["cluster"]):
+        _fail(path, f"{where}.cluster", f"{model['cluster']!r} is not a column name")
+
+
+def _check_panel(path: Path, panel: dict[str, Any]) -> dict[str, Any]:
+    relation = panel["relation"]
+    if not isinstance(relation, str) or not RELATION.match(relation):
+        _fail(path, "panel.relation", f"{relation!r} is not a relation name; write schema.table of a table or "
+              "view in the warehouse (e.g. marts.fct_panel), never a query or a function such as read_csv")
+    for key in ("entity", "time"):
+        if not isinstance(panel[key], str) or not IDENTIFIER.match(panel[key]):
+            _fail(path, f"panel.{key}", f"{panel[key]!r} is not a column name (letters, digits and _)")
+    years = panel.get("years")
+    if years is not None:
+        if (not isinstance(years, list) or len(years) != 2
+                or not all(isinstance(y, int) and not isinstance(y, bool) for y in years) or years[0] > years[1]):
+            _fail(path, "panel.years", f"expected [first, last] as two years with first <= last, got {years!r}")
+    _check_where(path, "panel", panel)
+    units = panel.get("units")
+    if units is not None:
+        _check_keys(path, "panel.units", units, UNIT_RULE_KEYS)
+        rules = {}
+        for key in ("include", "exclude", "exclude_flags"):
+            values = units.get(key) or []
+            if not isinstance(values, list):
+                _fail(path, f"panel.units.{key}", f"expected a list, got {values!r}")
+            for value in values:
+                if isinstance(value, bool) or not isinstance(value, (str, int)):
+                    _fail(path, f"panel.units.{key}", f"{value!r} is not a unit code")
+                if key == "exclude_flags" and not (isinstance(value, str) and IDENTIFIER.match(value)):
+                    _fail(path, f"panel.units.{key}", f"{value!r} is not a column name of marts.dim_units")
+            rules[key] = [str(v) for v in values]
+        both = sorted(set(rules["include"]) & set(rules["exclude"]))
+        if both:
+            _fail(path, "panel.units", f"unit {both[0]!r} is both included and excluded")
+        panel = {**panel, "units": rules}
+    return panel
+
+
+def _check_figures(path: Path, figures: Any, table_ids: set[str]) -> dict[str, Any]:
+    figures = figures or {}
+    _check_keys(path, "figures", figures, FIGURE_KEYS)
+    coefficients = figures.get("coefficients")
+    if coefficients is not None:
+        _check_keys(path, "figures.coefficients", coefficients, {"table", "term"})
+        if coefficients.get("table") not in table_ids:
+            _fail(path, "figures.coefficients.table", f"{coefficients.get('table')!r} is not a table id of this "
+                  f"spec ({', '.join(sorted(table_ids))})")
+    return figures
+
+
 def _text(value: Any, lang: str) -> str:
     if isinstance(value, dict):
         return str(value.get(lang) or value.get("en") or next(iter(value.values()), ""))
@@ -122,19 +228,23 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
     for key in ("study", "panel", "tables"):
         if key not in raw:
             _fail(path, "top level", f"missing key {key!r}")
+    study = _check_name(path, "study", raw["study"], "study name")
     panel = raw["panel"]
     _check_keys(path, "panel", panel, PANEL_KEYS)
-    panel = {"relation": "marts.fct_panel", "entity": "unit_code", "time": "year", **panel}
+    panel = _check_panel(path, {"relation": "marts.fct_panel", "entity": "unit_code", "time": "year", **panel})
     defaults = raw.get("model", {}) or {}
     _check_keys(path, "model", defaults, set(MODEL_KEYS))
     _check_model(path, "model", defaults)
+    _check_where(path, "model", defaults)
     if not isinstance(raw["tables"], list) or not raw["tables"]:
         _fail(path, "tables", "expected a non-empty list of tables")
     tables, seen = [], set()
     for i, table in enumerate(raw["tables"]):
         where = f"tables[{i}]"
         _check_keys(path, where, table, TABLE_KEYS)
-        table_id = table.get("id") or _fail(path, where, "missing key 'id'")
+        if "id" not in table:
+            _fail(path, where, "missing key 'id'")
+        table_id = _check_name(path, f"{where}.id", table["id"], "table id")
         if table_id in seen:
             _fail(path, f"{where}.id", f"duplicate table id {table_id!r}")
         seen.add(table_id)
@@ -146,6 +256,10 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
             _fail(path, f"{where}.stat", f"{stat!r} is not allowed; use t or se")
         table_model = {k: v for k, v in table.items() if k in MODEL_KEYS}
         _check_model(path, where, table_model)
+        _check_where(path, where, table_model)
+        from cipanel.study.inference_rows import check_options  # heavy imports only when a spec is read
+
+        check_options({k: table[k] for k in INFERENCE_KEYS if k in table}, f"{path}: {where}")
         columns = []
         if kind == "descriptive":
             if not table.get("variables"):
@@ -156,8 +270,12 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
             for j, column in enumerate(table["columns"]):
                 cwhere = f"{where}.columns[{j}]"
                 _check_keys(path, cwhere, column or {}, set(COLUMN_KEYS))
-                model = {**defaults, **table_model, **{k: v for k, v in (column or {}).items() if k in MODEL_KEYS}}
+                own = {k: v for k, v in (column or {}).items() if k in MODEL_KEYS}
+                model = {**defaults, **table_model, **own}
+                origins = {**{k: f"model.{k}" for k in defaults}, **{k: f"{where}.{k}" for k in table_model},
+                           **{k: f"{cwhere}.{k}" for k in own}}
                 _check_model(path, cwhere, model)
+                _check_where(path, cwhere, own)
                 for required in ("outcome", "treatment"):
                     if required not in model:
                         _fail(path, cwhere, f"no {required!r} here, in the table or in the study's model block")
@@ -165,7 +283,9 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
                     _fail(path, cwhere, "an iv column needs 'instruments'")
                 if kind == "gmm" and not model.get("gmm"):
                     _fail(path, cwhere, "a gmm column needs a 'gmm' block")
-                columns.append(ColumnSpec(_text((column or {}).get("title"), lang), _text((column or {}).get("group"), lang), model))
+                _check_variables(path, cwhere, model)
+                columns.append(ColumnSpec(_text((column or {}).get("title"), lang),
+                                          _text((column or {}).get("group"), lang), model, origins))
         tables.append(TableSpec(
             id=str(table_id), kind=kind, title=_text(table.get("title"), lang), stat=stat,
             keep=list(table.get("keep") or []), columns=columns, variables=list(table.get("variables") or []),
@@ -175,8 +295,9 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
     labels = raw.get("labels") or {}
     if not isinstance(labels, dict):
         _fail(path, "labels", "expected a mapping of variable -> {zh: ..., en: ...}")
+    figures = _check_figures(path, raw.get("figures"), seen)
     return StudySpec(
-        study=str(raw["study"]), title=_text(raw.get("title"), lang), source=_text(raw.get("source"), lang),
+        study=study, title=_text(raw.get("title"), lang), source=_text(raw.get("source"), lang),
         panel=panel, labels={k: (v if isinstance(v, dict) else {"en": str(v), "zh": str(v)}) for k, v in labels.items()},
-        tables=tables, figures=raw.get("figures") or {}, path=path,
+        tables=tables, figures=figures, path=path,
     )

@@ -25,6 +25,9 @@ class ModelColumn:
     # extra statistic rows printed under the column, already formatted (e.g. {"kp_rk_lm": "42.77***"})
     extra_rows: dict[str, str] = field(default_factory=dict)
     group: str = ""  # spanning header above several columns (heterogeneity splits)
+    role: str = ""  # ols, iv_first, iv_second or gmm (stored in results.estimates)
+    # terms whose standard error is degenerate (zero or numerically zero): no t, p or stars
+    degenerate_terms: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -1,0 +1,97 @@
+"""Checks of a column's estimation sample before a model is fitted, and of its inference after:
+a sample the model cannot use is a StudyError naming the table and column and what to change;
+a usable but fragile one (few clusters, a weak instrument, a degenerate standard error) is a
+warning that reaches the table notes and the results schema."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from cipanel.estimators.result import FitResult
+from cipanel.study.errors import SpecError, StudyError
+
+# Below this many clusters cluster-robust p-values are unreliable (Cameron, Gelbach and Miller
+# 2008 and later work put the threshold between 10 and 50); the table says so and results flag it.
+MIN_CLUSTERS = 10
+# Kleibergen-Paap rk Wald F below this: the Staiger-Stock rule of thumb for a weak instrument.
+WEAK_INSTRUMENT_F = 10.0
+# |t| beyond this is not a statistic but a standard error that is numerically zero (an exact fit,
+# or a cluster-robust variance of rank below the number of regressors, e.g. with two clusters).
+DEGENERATE_T = 1e8
+
+
+def model_variables(model: dict) -> list[str]:
+    return [model["outcome"], model["treatment"], *model.get("controls", []), *model.get("instruments", [])]
+
+
+def cluster_column(model: dict, entity: str) -> str | None:
+    if model.get("cov", "clustered") != "clustered":
+        return None
+    return model.get("cluster") or entity
+
+
+def estimation_sample(sample: pd.DataFrame, model: dict, entity: str, time: str) -> pd.DataFrame:
+    """The rows every part of the column uses: all its variables and its cluster observed (so the
+    first stage of an IV column is fitted on exactly the 2SLS sample)."""
+    cluster = cluster_column(model, entity)
+    needed = list(dict.fromkeys([*model_variables(model), entity, time, *([cluster] if cluster else [])]))
+    return sample.dropna(subset=needed)
+
+
+def check_sample(sample: pd.DataFrame, model: dict, entity: str, time: str, context: str,
+                 origins: dict[str, str], spec_file: str) -> tuple[pd.DataFrame, list[str]]:
+    """Raise StudyError where the model cannot be estimated; return the estimation sample and
+    warnings (short codes such as "few_clusters:8"; the runner words the notes)."""
+    cluster = cluster_column(model, entity)
+    if cluster and cluster not in sample.columns:
+        key = origins.get("cluster", "cluster")
+        raise SpecError(f"{spec_file}: {key}: cluster column {cluster!r} is not a column of the panel")
+    complete = estimation_sample(sample, model, entity, time)
+    if complete.empty:
+        missing = {v: int(sample[v].isna().sum()) for v in model_variables(model) if v in sample.columns}
+        worst = ", ".join(f"{v} missing in {n}" for v, n in sorted(missing.items(), key=lambda kv: -kv[1]) if n)
+        raise StudyError(f"{context}: the estimation sample is empty: {len(sample)} panel rows after the "
+                         f"years, units and where rules, none with every variable observed"
+                         + (f" ({worst})" if worst else " (no rows match the years, units and where rules)"))
+    effects = model.get("effects", "twoway")
+    roles = [("treatment", model["treatment"]), *(("instrument", z) for z in model.get("instruments", []))]
+    for role, name in roles:
+        values = pd.to_numeric(complete[name], errors="coerce")
+        if values.nunique(dropna=True) < 2:
+            raise StudyError(f"{context}: the {role} {name!r} is constant in the estimation sample "
+                             f"({len(complete)} rows); its coefficient is not identified")
+        if effects in ("entity", "twoway") and not model.get("gmm"):
+            within = complete.assign(_v=values).groupby(entity)["_v"].nunique()
+            if (within < 2).all():
+                raise StudyError(f"{context}: the {role} {name!r} does not vary within any unit, so the unit "
+                                 f"fixed effects absorb it; use effects: none, or a {role} that varies over time")
+    warnings = []
+    if cluster:
+        n_clusters = complete[cluster].nunique()
+        if n_clusters < 2:
+            raise StudyError(f"{context}: clustered standard errors by {cluster!r} need at least 2 clusters, the "
+                             f"estimation sample has {n_clusters}; widen the sample or use cov: robust")
+        if n_clusters < MIN_CLUSTERS:
+            warnings.append(f"few_clusters:{n_clusters}")
+    return complete, warnings
+
+
+def degenerate_terms(result: FitResult) -> list[str]:
+    """Terms whose standard error is zero, not finite or numerically zero; their t statistic and
+    p-value are set to NaN, so no table prints stars on them."""
+    bad = []
+    for term in result.params.index:
+        se, t = float(result.std_errors.get(term, math.nan)), float(result.tstats.get(term, math.nan))
+        if not math.isfinite(float(result.params[term])):
+            continue
+        if not math.isfinite(se) or se <= 0 or not math.isfinite(t) or abs(t) > DEGENERATE_T:
+            bad.append(term)
+    if bad:
+        result.tstats = result.tstats.astype(float).copy()
+        result.pvalues = result.pvalues.astype(float).copy()
+        result.tstats.loc[bad] = np.nan
+        result.pvalues.loc[bad] = np.nan
+    return bad

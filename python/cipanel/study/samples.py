@@ -1,0 +1,102 @@
+"""Sample rules of a study (`panel.units`): which units enter its regressions, decided in the spec
+and never by editing the reference data. The indices keep their own sample (the reference data's
+in-sample units); both samples are stated in the table notes and in results.runs.
+
+    panel:
+      units:
+        include: ["540000"]          # units the panel marks out of the regression sample, brought in
+        exclude: ["110000"]          # units left out of the regressions
+        exclude_flags: [is_municipality]   # boolean columns of marts.dim_units (or of the panel)
+
+An explicitly included unit stays in even when one of its flags would exclude it.
+If the panel has a boolean column `in_sample` (SAMPLE_FLAG), its false rows are out of the default
+regression sample and `include` brings units back; marts.fct_panel today holds in-sample units only,
+so a unit the reference data keep out of sample has no rows there and including it is an error that
+says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from cipanel.study.errors import StudyError
+from cipanel.study.spec import StudySpec
+
+SAMPLE_FLAG = "in_sample"
+
+
+@dataclass
+class UnitSample:
+    n_units: int
+    included: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    excluded_by_flag: dict[str, list[str]] = field(default_factory=dict)
+    out_by_panel_flag: list[str] = field(default_factory=list)
+
+    @property
+    def has_rules(self) -> bool:
+        return bool(self.included or self.excluded or self.excluded_by_flag)
+
+    def describe(self, lang: str = "en") -> str:
+        zh = lang == "zh"
+        parts = [f"{self.n_units} 个单位" if zh else f"{self.n_units} units"]
+        if self.included:
+            parts.append(("纳入 " if zh else "included ") + ", ".join(self.included))
+        if self.excluded:
+            parts.append(("剔除 " if zh else "excluded ") + ", ".join(self.excluded))
+        for flag, codes in self.excluded_by_flag.items():
+            listed = ", ".join(codes) if codes else ("无" if zh else "none")
+            parts.append((f"按 {flag} 剔除 {len(codes)} 个: " if zh else f"excluded by {flag} ({len(codes)}): ")
+                         + listed)
+        if self.out_by_panel_flag:
+            parts.append((f"面板 {SAMPLE_FLAG} 为否: " if zh else f"out by the panel's {SAMPLE_FLAG}: ")
+                         + ", ".join(self.out_by_panel_flag))
+        return ("; " if not zh else "；").join(parts)
+
+
+def apply_unit_rules(panel: pd.DataFrame, spec: StudySpec) -> tuple[pd.DataFrame, UnitSample]:
+    entity = spec.panel["entity"]
+    rules = spec.panel.get("units") or {}
+    codes = panel[entity].astype(str)
+    present = set(codes)
+    for key in ("include", "exclude"):
+        unknown = [c for c in rules.get(key, []) if c not in present]
+        if unknown:
+            hint = (" (units the reference data keep out of sample have no rows in marts.fct_panel, so they "
+                    "cannot be brought into the regressions from the spec yet)" if key == "include" else
+                    " (a typo, or a unit already out of the panel: there is nothing to exclude)")
+            raise StudyError(f"{spec.key(f'panel.units.{key}')}: unit {unknown[0]!r} has no rows in "
+                             f"{spec.panel['relation']}{hint}")
+    keep = pd.Series(True, index=panel.index)
+    sample = UnitSample(n_units=0)
+    if SAMPLE_FLAG in panel.columns and panel[SAMPLE_FLAG].dtype == bool:
+        out = ~panel[SAMPLE_FLAG] & ~codes.isin(rules.get("include", []))
+        sample.out_by_panel_flag = sorted(set(codes[out]))
+        keep &= ~out
+    sample.included = list(rules.get("include", []))
+    sample.excluded = list(rules.get("exclude", []))
+    keep &= ~codes.isin(sample.excluded)
+    for flag in rules.get("exclude_flags", []):
+        if flag not in panel.columns:
+            raise StudyError(f"{spec.key('panel.units.exclude_flags')}: {flag!r} is not a column of the panel")
+        values = panel[flag]
+        if values.isna().any():
+            bad = sorted(set(codes[values.isna()]))
+            raise StudyError(f"{spec.key('panel.units.exclude_flags')}: {flag} is missing for unit(s) "
+                             f"{', '.join(bad[:5])}; set it in the reference data")
+        if not values.isin([True, False]).all():
+            raise StudyError(f"{spec.key('panel.units.exclude_flags')}: {flag} is not a true/false column")
+        varying = values.astype(bool).groupby(codes).nunique()
+        if (varying > 1).any():
+            raise StudyError(f"{spec.key('panel.units.exclude_flags')}: {flag} changes over time within unit "
+                             f"{varying[varying > 1].index[0]}; a unit flag must be constant")
+        flagged = values.astype(bool) & ~codes.isin(sample.included)
+        sample.excluded_by_flag[flag] = sorted(set(codes[flagged]))
+        keep &= ~flagged
+    frame = panel[keep.to_numpy()]
+    sample.n_units = int(frame[entity].nunique())
+    if frame.empty:
+        raise StudyError(f"{spec.key('panel.units')}: the sample rules leave no unit for the regressions")
+    return frame, sample
