@@ -25,6 +25,7 @@ class StudyRun:
     lang: str
     tables: list[StudyTable] = field(default_factory=list)
     placebos: dict[str, Any] = field(default_factory=dict)  # table_id -> PlaceboResult
+    threshold_fits: dict[str, Any] = field(default_factory=dict)  # "table_id (n)" -> ThresholdResult (LR figure)
 
 
 def _filter(frame: pd.DataFrame, where: str | None, context: str) -> pd.DataFrame:
@@ -172,13 +173,31 @@ def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str,
             columns.append(_column(f"({len(columns) + 1})", title, column.group, result, gmm_model, gmm_rows(result)))
             used.append((sample, model, "gmm"))
             continue
+        if table.kind in ("threshold", "spatial"):
+            from cipanel.study.model_columns import model_column
+
+            col, fitted = model_column(table.kind, sample, spec, model, f"({len(columns) + 1})",
+                                       column.title or spec.label(model["outcome"], lang), column.group)
+            columns.append(col)
+            used.append((sample, model, table.kind))
+            if run is not None and table.kind == "threshold":
+                run.threshold_fits[f"{table.id} {col.name}"] = fitted
+            continue
         result = _fit(sample, spec, model)
         title = column.title or spec.label(model["outcome"], lang)
         columns.append(_column(f"({len(columns) + 1})", title, column.group, result, model))
         used.append((sample, model, "ols"))
     _add_inference(table, columns, used, spec, run)
     keep = table.keep or _default_keep(table)
+    if table.kind in ("threshold", "spatial") and not table.keep:
+        from cipanel.study.model_columns import default_keep
+
+        keep = default_keep(table.kind, columns, [c.model["treatment"] for c in table.columns])
     labels = {name: spec.label(name, lang) for name in {*spec.labels, *keep}}
+    if table.kind in ("threshold", "spatial"):
+        from cipanel.study.model_columns import row_labels
+
+        labels = {**row_labels(table.kind, lang), **labels}
     return RegressionTable(table.id, table.title, columns, keep, labels, table.stat, table.notes)
 
 
