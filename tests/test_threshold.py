@@ -1,10 +1,13 @@
 """Panel threshold regression (cipanel.estimators.threshold, xthreg-compatible).
 
-- every candidate's RSS from the fast within/FWL search equals a brute-force LSDV regression
-  (unit dummies, numpy lstsq) at that candidate, for one and two thresholds;
+- every candidate's RSS from the fast search (FWL on precomputed within columns) equals a
+  brute-force regression at that candidate: pandas group demeaning, the last period deleted
+  (Hansen's stacking), numpy lstsq; for one and two thresholds; the final regime regression
+  equals an LSDV regression (unit dummies) at the estimates;
 - a SYNTHETIC planted threshold is recovered, with a significant bootstrap F test;
 - Hansen's (1999) investment panel (xthreg's example data `hansen1999.dta`, 565 firms x 14 years):
-  the published first threshold 0.0157 (debt/assets) with the exhaustive search. The file is
+  Hansen's published thresholds 0.0157 and 0.5362 (debt/assets) with his grid (400 quantiles,
+  1% trim), single and double threshold significant, the third not. The file is
   public but not shipped with this repository: set CIPANEL_HANSEN1999=/path/to/hansen1999.dta
   (the Stata example file distributed with xthreg) to run those tests; they are skipped otherwise.
 - bad input: unbalanced panel, wrong thnum/trim/bs counts, time-invariant variable.
@@ -23,6 +26,20 @@ from cipanel.estimators.threshold import candidate_grid, fit_threshold, lr_criti
 from cipanel.estimators.threshold_sim import threshold_panel
 
 KW = dict(rx="r", qx="q", entity="unit", time="year")
+
+
+def _search_rss(df: pd.DataFrame, thresholds: list[float]) -> float:
+    """RSS of the demeaned regression with the last period of every unit deleted."""
+    codes = np.searchsorted(sorted(thresholds), df["q"].to_numpy(), side="left")
+    frame = df[["unit", "year", "y", "w"]].copy()
+    for k in range(len(thresholds) + 1):
+        frame[f"r{k}"] = (codes == k) * df["r"].to_numpy()
+    cols = ["y", "w", *[f"r{k}" for k in range(len(thresholds) + 1)]]
+    frame[cols] = frame[cols] - frame.groupby("unit")[cols].transform("mean")
+    frame = frame[frame["year"] < frame["year"].max()]
+    design = frame[cols[1:]].to_numpy()
+    b, *_ = np.linalg.lstsq(design, frame["y"].to_numpy(), rcond=None)
+    return float(np.sum((frame["y"].to_numpy() - design @ b) ** 2))
 
 
 def _lsdv_rss(df: pd.DataFrame, thresholds: list[float]) -> float:
@@ -48,12 +65,16 @@ def test_single_threshold_search_equals_brute_force_at_every_candidate():
     res = fit_threshold(df, "y", ["w"], grid=20, trim=0.1, **KW)
     curve = res.lr["LR"]
     sigma2 = res.thresholds.loc["Th-1", "rss"] / (8 * 4)
-    brute = np.array([_lsdv_rss(df, [g]) for g in curve["threshold"]])
+    brute = np.array([_search_rss(df, [g]) for g in curve["threshold"]])
     np.testing.assert_allclose(curve["lr"] * sigma2 + res.thresholds.loc["Th-1", "rss"], brute, rtol=1e-10)
     assert res.estimates[0] == curve["threshold"].to_numpy()[np.argmin(brute)]
-    # the regime regression is xtreg, fe at the estimate
-    resid_rss = _lsdv_rss(df, res.estimates)
-    assert resid_rss == pytest.approx(res.thresholds.loc["Th-1", "rss"], rel=1e-10)
+    # the regime regression is xtreg, fe (= LSDV) on all periods at the estimate
+    b, *_ = np.linalg.lstsq(np.column_stack([pd.get_dummies(df["unit"]).to_numpy(float), df["w"],
+                                             (df["q"] <= res.estimates[0]) * df["r"], (df["q"] > res.estimates[0]) * df["r"]]),
+                            df["y"].to_numpy(), rcond=None)
+    assert res.params["w"] == pytest.approx(b[8], rel=1e-9)
+    assert res.params["0._cat#c.r"] == pytest.approx(b[9], rel=1e-9)
+    assert res.params["1._cat#c.r"] == pytest.approx(b[10], rel=1e-9)
 
 
 def test_double_threshold_stages_equal_brute_force():
@@ -61,13 +82,13 @@ def test_double_threshold_stages_equal_brute_force():
     res = fit_threshold(df, "y", ["w"], thnum=2, grid=15, trim=[0.05, 0.05], **KW)
     g1 = res.thresholds.loc["Th-1", "threshold"]
     curve = res.lr["LR22"]  # second threshold given the first
-    brute = np.array([_lsdv_rss(df, [g1, g]) for g in curve["threshold"]])
+    brute = np.array([_search_rss(df, [g1, g]) for g in curve["threshold"]])
     rss2 = res.thresholds.loc["Th-22", "rss"]
     np.testing.assert_allclose(curve["lr"] * rss2 / (10 * 5) + rss2, brute, rtol=1e-10)
     # refinement: the first threshold re-estimated given the second
     g2 = res.thresholds.loc["Th-22", "threshold"]
     refine = res.lr["LR21"]
-    brute21 = np.array([_lsdv_rss(df, [g, g2]) for g in refine["threshold"]])
+    brute21 = np.array([_search_rss(df, [g, g2]) for g in refine["threshold"]])
     assert res.thresholds.loc["Th-21", "threshold"] == refine["threshold"].to_numpy()[np.argmin(brute21)]
     # F2 = (S1 - S2) / (S2 / (N (T - 1)))
     s1 = res.thresholds.loc["Th-1", "rss"]
@@ -96,11 +117,11 @@ def test_bootstrap_is_reproducible_with_a_seed_and_rejects_rarely_under_the_null
     assert a.tests.loc["single", "p_value"] > 0.01
 
 
-def test_candidate_grid_is_trimmed_quantiles():
-    q = np.arange(1000) / 1000.0
-    c = candidate_grid(q, 0.05, 100)
-    assert c.min() == pytest.approx(0.049) and c.max() == pytest.approx(0.949)
-    assert len(c) == 91
+def test_candidate_grid_is_hansens_quantiles_of_the_distinct_values():
+    q = np.repeat(np.arange(1000) / 1000.0, 3)  # duplicates do not count
+    c = candidate_grid(q, 0.01, 400)
+    assert len(c) == 393  # Hansen's 1%, 1.25%, ..., 99%
+    assert c[0] == pytest.approx(0.009) and c[-1] == pytest.approx(0.989)
 
 
 def test_unbalanced_panel_is_refused_with_the_unit_named():
@@ -143,23 +164,21 @@ HANSEN = dict(rx="c1", qx="d1", entity="id", time="year")
 HANSEN_X = ["q1", "q2", "q3", "d1", "qd1"]
 
 
-def test_hansen_1999_first_threshold():
+def test_hansen_1999_published_thresholds():
     d = _hansen()
     assert d.shape[0] == 7910 and d["id"].nunique() == 565
-    # a fine 1000-point grid (quantile steps of 0.1%): Hansen's 0.0157
-    res = fit_threshold(d, "i", HANSEN_X, thnum=1, trim=0.01, grid=1000, **HANSEN)
-    assert round(res.estimates[0], 4) == 0.0157
-    th = res.thresholds.loc["Th-1"]
-    assert th["lower"] < 0.0157 < th["upper"] and th["upper"] - th["lower"] < 0.01
-    # the 400-point quantile grid lands on the neighbouring quantile, inside that confidence set
-    coarse = fit_threshold(d, "i", HANSEN_X, thnum=1, trim=0.01, grid=400, **HANSEN)
-    assert th["lower"] <= coarse.estimates[0] <= th["upper"]
+    res = fit_threshold(d, "i", HANSEN_X, thnum=2, trim=[0.01, 0.01], grid=400, bs=[20, 20], seed=1, **HANSEN)
+    th = res.thresholds["threshold"]
+    assert round(th["Th-1"], 4) == 0.0157 and round(th["Th-21"], 4) == 0.0157
+    assert round(th["Th-22"], 4) == 0.5362
+    assert res.thresholds.loc["Th-22", "lower"] < 0.5362 < res.thresholds.loc["Th-22", "upper"]
+    assert res.nobs == 7910 and res.regression.cov_type
+    # 565 x 13 rows after deleting one period per firm
+    assert res.tests.loc["single", "rss"] / res.tests.loc["single", "mse"] == pytest.approx(565 * 13)
+    assert res.tests.loc["single", "p_value"] <= 0.05 and res.tests.loc["double", "p_value"] <= 0.1
 
 
-def test_hansen_1999_two_thresholds_and_tests():
+def test_hansen_1999_no_third_threshold():
     d = _hansen()
-    res = fit_threshold(d, "i", HANSEN_X, thnum=2, trim=[0.01, 0.01], grid=1000, bs=[30, 30], seed=1, **HANSEN)
-    assert round(res.thresholds.loc["Th-21", "threshold"], 4) == 0.0157
-    # the second threshold is near the published 0.536 (see the module notes on the grid)
-    assert abs(res.thresholds.loc["Th-22", "threshold"] - 0.536) < 0.01
-    assert res.tests.loc["single", "p_value"] == 0.0 and res.tests.loc["double", "p_value"] < 0.1
+    res = fit_threshold(d, "i", HANSEN_X, thnum=3, trim=[0.01, 0.01, 0.05], grid=400, bs=[0, 0, 30], seed=2, **HANSEN)
+    assert res.tests.loc["triple", "p_value"] > 0.2

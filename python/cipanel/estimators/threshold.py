@@ -83,8 +83,8 @@ class ThresholdResult:
 # ---------------------------------------------------------------------------- data preparation
 @dataclass
 class _Panel:
-    y: np.ndarray  # (N*T,) within-transformed
-    x: np.ndarray  # (N*T, kx) within-transformed common regressors
+    y: np.ndarray  # (N*(T-1),) within-transformed, last period deleted
+    x: np.ndarray  # (N*(T-1), kx) within-transformed common regressors
     r_raw: np.ndarray  # (N*T, p) regime-dependent regressors, raw
     q: np.ndarray  # (N*T,) threshold variable, raw
     n: int
@@ -93,8 +93,13 @@ class _Panel:
 
 
 def _within(a: np.ndarray, n: int, t: int) -> np.ndarray:
+    """Within transformation of a unit-major balanced panel, with the last period deleted (Hansen
+    1999, sec. 2: the demeaned errors of a unit sum to zero, so one period is redundant). The
+    search, the F and LR statistics use these N(T-1) rows, as Hansen's programs do; the final
+    regime regression is xtreg, fe on all NT rows."""
     shaped = a.reshape(n, t, *a.shape[1:])
-    return (shaped - shaped.mean(axis=1, keepdims=True)).reshape(a.shape)
+    out = (shaped - shaped.mean(axis=1, keepdims=True))[:, : t - 1]
+    return out.reshape(n * (t - 1), *a.shape[1:])
 
 
 def _prepare(df: pd.DataFrame, y: str, x: list[str], rx: list[str], qx: str, entity: str, time: str) -> _Panel:
@@ -129,70 +134,73 @@ def _prepare(df: pd.DataFrame, y: str, x: list[str], rx: list[str], qx: str, ent
 
 
 def candidate_grid(q: np.ndarray, trim: float, grid: int) -> np.ndarray:
-    """Candidate thresholds: the sample quantiles of q at levels j/grid inside [trim, 1 - trim]
-    (Hansen's search over the quantiles 1%, 1.25%, ..., 99% is trim 0.01, grid 400), taken as
-    order statistics so every candidate is an observed value; duplicates are dropped."""
+    """Candidate thresholds as in Hansen's (1999) programs: the distinct values of q, sorted, and
+    of those the ones at the quantile levels trim, trim + 1/grid, ..., 1 - trim (trim 0.01 and
+    grid 400 give Hansen's 393 quantiles 1%, 1.25%, ..., 99%); the value at level s is the
+    floor(s * n_distinct)-th distinct value. Every candidate is an observed value."""
     if not 0 <= trim < 0.5:
         raise ValueError(f"trim must be in [0, 0.5), got {trim}")
     if grid < 2:
         raise ValueError(f"grid must be at least 2, got {grid}")
-    qs = np.sort(q)
-    levels = np.arange(1, grid) / grid
-    levels = levels[(levels >= trim - 1e-12) & (levels <= 1 - trim + 1e-12)]
-    pos = np.clip(np.ceil(levels * len(qs)).astype(int) - 1, 0, len(qs) - 1)
-    return np.unique(qs[pos])
+    distinct = np.unique(q)
+    levels = trim + np.arange(0, int(round(grid * (1 - 2 * trim))) + 1) / grid
+    pos = np.clip(np.floor(levels * len(distinct) + 1e-9).astype(int) - 1, 0, len(distinct) - 1)
+    return np.unique(distinct[pos])
 
 
 # ---------------------------------------------------------------------------- the search
 class _Search:
     """RSS of the within regression at every candidate threshold, for many y vectors at once."""
 
-    def __init__(self, panel: _Panel, candidates: np.ndarray):
+    def __init__(self, panel: _Panel, candidates: np.ndarray, grid: int):
         self.p = panel
         self.cand = candidates
+        self.grid = grid
         below = panel.q[:, None] <= candidates[None, :]  # (NT, G)
-        # within-transformed r * 1(q <= g) for every candidate: (G, NT, p)
+        # within-transformed r * 1(q <= g) for every candidate: (G, N(T-1), p)
         d = below.T[:, :, None] * panel.r_raw[None, :, :]
         self.d = _within(d.transpose(1, 0, 2), panel.n, panel.t).transpose(1, 0, 2)
         self.r = _within(panel.r_raw, panel.n, panel.t)
-        self.share_below = below.mean(axis=0)
 
     def column(self, j: int) -> np.ndarray:
         return self.d[j]
 
     def rss(self, ys: np.ndarray, base: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-        """RSS (G, B) of ys (NT, B) on [base, d_g]; inf where not allowed or degenerate."""
+        """RSS (G, B) of ys (rows, B) on [base, d_g]; inf where not allowed or degenerate."""
+        d = self.d[allowed]  # (g, rows, p)
+        g, rows, p = d.shape
         if base.shape[1]:
             q_, _ = np.linalg.qr(base)
             e = ys - q_ @ (q_.T @ ys)
-            d = self.d[allowed] - np.einsum("nk,gkp->gnp", q_, np.einsum("nk,gnp->gkp", q_, self.d[allowed]))
+            flat = d.transpose(1, 0, 2).reshape(rows, g * p)  # partial the base out of every candidate (BLAS)
+            flat = flat - q_ @ (q_.T @ flat)
+            d = flat.reshape(rows, g, p).transpose(1, 0, 2)
         else:
-            e, d = ys, self.d[allowed]
+            e = ys
         ee = np.einsum("nb,nb->b", e, e)
-        de = np.einsum("gnp,nb->gpb", d, e)
-        dd = np.einsum("gnp,gnq->gpq", d, d)
+        de = np.matmul(d.transpose(0, 2, 1), e)  # (g, p, B)
+        dd = np.matmul(d.transpose(0, 2, 1), d)  # (g, p, p)
         out = np.full((len(self.cand), ys.shape[1]), np.inf)
         scale = np.einsum("gpp->g", dd)
-        ok = scale > 1e-10 * max(float(scale.max(initial=0.0)), 1e-300)
-        cond = np.linalg.cond(dd[ok]) if ok.any() else np.array([])
-        good = np.zeros(len(dd), bool)
-        good[np.flatnonzero(ok)[cond < 1e12]] = True
-        if good.any():
-            sol = np.linalg.solve(dd[good], de[good])
-            red = np.einsum("gpb,gpb->gb", de[good], sol)
-            idx = np.flatnonzero(allowed)[good]
-            out[idx] = ee[None, :] - red
+        good = scale > 1e-10 * max(float(scale.max(initial=0.0)), 1e-300)  # a regime left empty
+        if p == 1:
+            red = de[good, 0, :] ** 2 / dd[good, 0, 0][:, None]
+        else:
+            good &= np.linalg.matrix_rank(dd) == p
+            red = np.einsum("gpb,gpb->gb", de[good], np.linalg.solve(dd[good], de[good]))
+        out[np.flatnonzero(allowed)[good]] = ee[None, :] - red
         return out
 
     def base(self, fixed: list[int]) -> np.ndarray:
         return np.hstack([self.p.x, self.r, *[self.d[j] for j in fixed]])
 
     def allowed(self, fixed: list[int], trim: float) -> np.ndarray:
-        """Candidates that leave at least a `trim` share of observations between them and every
-        threshold already fixed (and are not one of them)."""
+        """Candidates at least trim * grid grid positions away from every threshold already
+        fixed (Hansen's rule for the second and third threshold)."""
         ok = np.ones(len(self.cand), bool)
+        pos = np.arange(len(self.cand))
         for j in fixed:
-            ok &= np.abs(self.share_below - self.share_below[j]) >= max(trim, 1e-12)
+            ok &= np.abs(pos - j) >= max(trim * self.grid, 1.0)
         return ok
 
 
@@ -230,36 +238,33 @@ def _fitted_resid(y: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.nda
 def _bootstrap_f(search: _Search, y: np.ndarray, stage: int, fixed_null: list[int], trims: list[float],
                  reps: int, rng: np.random.Generator) -> np.ndarray:
     """F statistics of `stage` thresholds against `stage - 1` under the null model with the
-    thresholds `fixed_null`: residual blocks of whole units drawn with replacement (Hansen 1999)."""
+    thresholds `fixed_null`: residual blocks of whole units drawn with replacement (Hansen 1999).
+    In each sample the earlier thresholds are re-estimated sequentially; samples that share them
+    share the base design and are solved together."""
     n, t = search.p.n, search.p.t
     fit, resid = _fitted_resid(y, search.base(fixed_null))
-    blocks = resid.reshape(n, t)
+    blocks = resid.reshape(n, t - 1)
     draws = rng.integers(0, n, size=(reps, n))
-    ys = fit[:, None] + blocks[draws].reshape(reps, n * t).T  # (NT, B); unit blocks stay mean zero
+    ys = fit[:, None] + blocks[draws].reshape(reps, n * (t - 1)).T  # (N(T-1), B): whole units resampled
     nt1 = n * (t - 1)
+    base0 = search.base([])
+    e0 = ys - base0 @ np.linalg.lstsq(base0, ys, rcond=None)[0] if base0.shape[1] else ys
+    s_null = np.einsum("nb,nb->b", e0, e0)
+    groups: dict[tuple[int, ...], np.ndarray] = {(): np.arange(reps)}
+    for s in range(stage - 1):
+        regrouped: dict[tuple[int, ...], list[int]] = {}
+        for fixed, members in groups.items():
+            path = search.rss(ys[:, members], search.base(list(fixed)), search.allowed(list(fixed), trims[s]))
+            best = path.argmin(axis=0)
+            s_null[members] = path[best, np.arange(len(members))]
+            for m, j in zip(members, best):
+                regrouped.setdefault((*fixed, int(j)), []).append(int(m))
+        groups = {k: np.asarray(v) for k, v in regrouped.items()}
     f = np.empty(reps)
-    if stage == 1:
-        base = search.base([])
-        e = ys - base @ np.linalg.lstsq(base, ys, rcond=None)[0] if base.shape[1] else ys
-        s0 = np.einsum("nb,nb->b", e, e)
-        s1 = search.rss(ys, base, search.allowed([], trims[0])).min(axis=0)
-        return (s0 - s1) / (s1 / nt1)
-    # stages >= 2: the earlier thresholds are re-estimated in each sample; samples that share them
-    # share the base design, so they are solved together
-    first = search.rss(ys, search.base([]), search.allowed([], trims[0]))
-    idx1 = first.argmin(axis=0)
-    groups: dict[tuple[int, ...], list[int]] = {}
-    for b in range(reps):
-        fixed = [int(idx1[b])]
-        for s in range(1, stage - 1):
-            fixed.append(_stage(search, ys[:, b], fixed, trims[s]).index)
-        groups.setdefault(tuple(fixed), []).append(b)
     for fixed, members in groups.items():
-        cols = ys[:, members]
-        base = search.base(list(fixed))
-        s_null = search.rss(cols, search.base(list(fixed[:-1])), search.allowed(list(fixed[:-1]), trims[stage - 2]))[fixed[-1]]
-        s_alt = search.rss(cols, base, search.allowed(list(fixed), trims[stage - 1])).min(axis=0)
-        f[members] = (s_null - s_alt) / (s_alt / nt1)
+        s_alt = search.rss(ys[:, members], search.base(list(fixed)),
+                           search.allowed(list(fixed), trims[stage - 1])).min(axis=0)
+        f[members] = (s_null[members] - s_alt) / (s_alt / nt1)
     return f
 
 
@@ -313,8 +318,8 @@ def fit_threshold(
     if overlap:
         raise ValueError(f"{overlap[0]!r} is both a common and a regime-dependent regressor")
     panel = _prepare(df, y, x, rx, qx, entity, time)
-    cand = candidate_grid(panel.q, min(trims), grid)
-    search = _Search(panel, cand)
+    cand = candidate_grid(panel.q, trims[0], grid)
+    search = _Search(panel, cand, grid)
     rng = np.random.default_rng(seed)
     nt1 = panel.n * (panel.t - 1)
 
