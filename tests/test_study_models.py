@@ -119,3 +119,15 @@ def test_spatial_table_without_the_weights_module_says_so(tmp_path, monkeypatch)
     monkeypatch.setitem(sys.modules, "cipanel.analytics.weights", None)  # import fails
     with pytest.raises(SpecError, match="spatial weights need cipanel.analytics.weights"):
         run_study(_spec(tmp_path, SPATIAL_SPEC), threshold_panel(12, 6), lang="en")
+
+
+def test_threshold_rows_pair_each_threshold_with_its_own_confidence_set(tmp_path):
+    from cipanel.study.threshold_columns import threshold_rows
+
+    res = fit_threshold(threshold_panel(30, 10, gamma=0.5, seed=8), "y", ["w"], rx="r", qx="q", entity="unit",
+                        time="year", thnum=2, grid=100, trim=[0.05, 0.05])
+    rows = threshold_rows(res)
+    for key in ("threshold_1", "threshold_2"):
+        value, lower, upper = (float(v) for v in rows[key].replace("[", "").replace("]", "").replace(",", "").split())
+        assert lower <= value <= upper
+    assert float(rows["threshold_1"].split()[0]) < float(rows["threshold_2"].split()[0])

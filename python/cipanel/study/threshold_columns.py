@@ -60,10 +60,11 @@ def threshold_fit_result(res: ThresholdResult) -> FitResult:
 
 def threshold_rows(res: ThresholdResult) -> dict[str, str]:
     rows = {}
-    for i, value in enumerate(res.estimates, start=1):
-        name = "Th-1" if len(res.estimates) == 1 else ("Th-21", "Th-22", "Th-3")[i - 1]
-        row = res.thresholds.loc[name]
-        rows[f"threshold_{i}"] = f"{value:.4f} [{row['lower']:.4f}, {row['upper']:.4f}]"
+    # the thresholds of the regression (Th-1, or the refined Th-21 with Th-22 and Th-3), ascending,
+    # each with its own confidence set
+    used = res.thresholds.loc[["Th-1"] if len(res.estimates) == 1 else [n for n in ("Th-21", "Th-22", "Th-3") if n in res.thresholds.index]]
+    for i, (_, row) in enumerate(used.sort_values("threshold").iterrows(), start=1):
+        rows[f"threshold_{i}"] = f"{row['threshold']:.4f} [{row['lower']:.4f}, {row['upper']:.4f}]"
     for stage in STAGES:
         if stage in res.tests.index:
             row = res.tests.loc[stage]
