@@ -50,6 +50,7 @@ class ThresholdResult:
     reps: list[int]
     regime_names: list[str]
     notes: list[str] = field(default_factory=list)
+    threshold_variable: str = ""
 
     # the FitResult interface, so tables and the results store treat this like any model
     @property
@@ -367,7 +368,7 @@ def fit_threshold(
         test_frame = test_frame[["rss", "mse", "f_stat"]]
     return ThresholdResult(
         regression=regression, thresholds=thresholds, tests=test_frame, lr=lr, estimates=ths, level=level,
-        n_units=panel.n, n_periods=panel.t, grid=grid, trim=trims, reps=reps, regime_names=names,
+        n_units=panel.n, n_periods=panel.t, grid=grid, trim=trims, reps=reps, regime_names=names, threshold_variable=qx,
         notes=[f"Threshold variable {qx}; regime-dependent {', '.join(rx)}; {len(cand)} candidate "
                f"thresholds; bootstrap of whole units ({' '.join(map(str, reps))} replications, seed {seed})."],
     )

@@ -18,8 +18,9 @@ _TITLES = {
 
 
 def plot_lr_curves(res: ThresholdResult, out: Path, synthetic: bool = False, lang: str = "zh",
-                   variable: str = "q") -> Path:
+                   variable: str | None = None) -> Path:
     lang = _lang(lang)
+    variable = variable or res.threshold_variable or "q"
     # the curves of the thresholds used: LR for one threshold, LR21/LR22 (and LR3) otherwise
     keys = ["LR"] if len(res.lr) == 1 else [k for k in ("LR21", "LR22", "LR3") if k in res.lr]
     crit = res.lr_critical
@@ -30,7 +31,7 @@ def plot_lr_curves(res: ThresholdResult, out: Path, synthetic: bool = False, lan
             curve = res.lr[key]
             ax.plot(curve["threshold"], curve["lr"], color="C0", lw=1.2)
             ax.axhline(crit, color="C3", ls="--", lw=1.0)
-            zh, en = _TITLES[key]
+            zh, en = _TITLES[key]  # LR21 / LR22 as xthreg: refined first threshold, then the second found
             ax.set_title(zh if lang == "zh" else en)
             ax.set_ylabel("LR 统计量" if lang == "zh" else "LR statistic")
             ax.set_xlabel((f"门槛变量 {variable}" if lang == "zh" else f"Threshold variable {variable}"))
