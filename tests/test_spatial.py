@@ -138,3 +138,34 @@ def test_produc_with_state_contiguity_matches_spreg():
         ours = fit_spatial(d, "lgsp", x, entity="state", time="year", w=w, model=model, leeyu=False, nsim=0, tests=False)
         np.testing.assert_allclose(ours.params.to_numpy(), ref.betas.ravel(), rtol=1e-5, atol=1e-8)
         np.testing.assert_allclose(ours.bse.to_numpy(), np.sqrt(np.diag(ref.vm)), rtol=1e-4)
+
+
+@pytest.mark.parametrize("fe", ["time", "twoway"])
+def test_time_and_twoway_effects_equal_ml_with_explicit_dummies(fe):
+    """Independent route: maximise the SAR/SDM likelihood with unit/period dummies as regressors
+    (no demeaning), rho by scipy over the concentrated likelihood, b by lstsq."""
+    from scipy import optimize
+
+    df, _, w, y, x = _sdm_panel(side=5, t=6, seed=9, time_effects=True)
+    t, n = y.shape
+    wy = y @ w.T
+    wx = x @ w.T
+    dummies = [np.kron(np.eye(t), np.ones((n, 1)))]  # period dummies
+    if fe == "twoway":
+        dummies.append(np.kron(np.ones((t, 1)), np.eye(n))[:, 1:])
+    z = np.column_stack([x.reshape(-1), wx.reshape(-1), *dummies])
+    eig = np.linalg.eigvals(w).real
+
+    def negll(r):
+        target = y.reshape(-1) - r * wy.reshape(-1)
+        b, *_ = np.linalg.lstsq(z, target, rcond=None)
+        e = target - z @ b
+        return n * t / 2 * np.log(e @ e / (n * t)) - t * np.sum(np.log(1 - r * eig))
+
+    rho = optimize.minimize_scalar(negll, bounds=(-0.99, 0.99), method="bounded", options={"xatol": 1e-10}).x
+    b, *_ = np.linalg.lstsq(z, y.reshape(-1) - rho * wy.reshape(-1), rcond=None)
+    ours = fit_spatial(df, "y", ["x"], w=w, model="sdm", fe=fe, nsim=0, tests=False, **KW)
+    assert ours.params["rho"] == pytest.approx(rho, abs=1e-6)
+    assert ours.params["x"] == pytest.approx(b[0], abs=1e-6)
+    assert ours.params["W*x"] == pytest.approx(b[1], abs=1e-6)
+    assert ours.loglik == pytest.approx(-negll(rho) - n * t / 2 * (np.log(2 * np.pi) + 1), abs=1e-6)
