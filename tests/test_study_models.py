@@ -9,7 +9,6 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
-
 from cipanel.estimators.spatial import fit_spatial
 from cipanel.estimators.threshold import fit_threshold
 from cipanel.estimators.threshold_sim import threshold_panel

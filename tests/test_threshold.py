@@ -21,11 +21,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from cipanel.estimators.threshold import candidate_grid, fit_threshold, lr_critical, regime_codes
+from cipanel.estimators.threshold import (
+    candidate_grid,
+    fit_threshold,
+    lr_critical,
+    regime_codes,
+)
 from cipanel.estimators.threshold_sim import threshold_panel
 
-KW = dict(rx="r", qx="q", entity="unit", time="year")
+KW = {"rx": "r", "qx": "q", "entity": "unit", "time": "year"}
 
 
 def _search_rss(df: pd.DataFrame, thresholds: list[float]) -> float:
@@ -160,7 +164,7 @@ def _hansen() -> pd.DataFrame:
     return pd.read_stata(path)
 
 
-HANSEN = dict(rx="c1", qx="d1", entity="id", time="year")
+HANSEN = {"rx": "c1", "qx": "d1", "entity": "id", "time": "year"}
 HANSEN_X = ["q1", "q2", "q3", "d1", "qd1"]
 
 

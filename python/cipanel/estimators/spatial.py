@@ -285,8 +285,8 @@ def fit_spatial(
         raise ValueError(f"column {missing[0]!r} is not in the data")
     durbin = list(x if durbin is None else durbin) if model == "sdm" else []
     if set(durbin) - set(x):
-        raise ValueError(f"durbin variable {sorted(set(durbin) - set(x))[0]!r} is not among the regressors")
-    ya, xa, units, _ = _panel_arrays(df, y, x, entity, time, w)
+        raise ValueError(f"durbin variable {min(set(durbin) - set(x))!r} is not among the regressors")
+    ya, xa, _units, _ = _panel_arrays(df, y, x, entity, time, w)
     t, n = ya.shape
     corrected = leeyu and fe == "entity"
     n_eff, t_eff = (n * (t - 1), t - 1) if corrected else (n * t, t)

@@ -144,7 +144,7 @@ def candidate_grid(q: np.ndarray, trim: float, grid: int) -> np.ndarray:
     if grid < 2:
         raise ValueError(f"grid must be at least 2, got {grid}")
     distinct = np.unique(q)
-    levels = trim + np.arange(0, int(round(grid * (1 - 2 * trim))) + 1) / grid
+    levels = trim + np.arange(0, round(grid * (1 - 2 * trim)) + 1) / grid
     pos = np.clip(np.floor(levels * len(distinct) + 1e-9).astype(int) - 1, 0, len(distinct) - 1)
     return np.unique(distinct[pos])
 
@@ -369,8 +369,8 @@ def fit_threshold(
     return ThresholdResult(
         regression=regression, thresholds=thresholds, tests=test_frame, lr=lr, estimates=ths, level=level,
         n_units=panel.n, n_periods=panel.t, grid=grid, trim=trims, reps=reps, regime_names=names, threshold_variable=qx,
-        notes=[f"Threshold variable {qx}; regime-dependent {', '.join(rx)}; {len(cand)} candidate "
-               f"thresholds; bootstrap of whole units ({' '.join(map(str, reps))} replications, seed {seed})."],
+        notes=[(f"Threshold variable {qx}; regime-dependent {', '.join(rx)}; {len(cand)} candidate "
+               f"thresholds; bootstrap of whole units ({' '.join(map(str, reps))} replications, seed {seed}).")],
     )
 
 

@@ -34,6 +34,6 @@ def plot_lr_curves(res: ThresholdResult, out: Path, synthetic: bool = False, lan
             zh, en = _TITLES[key]  # LR21 / LR22 as xthreg: refined first threshold, then the second found
             ax.set_title(zh if lang == "zh" else en)
             ax.set_ylabel("LR 统计量" if lang == "zh" else "LR statistic")
-            ax.set_xlabel((f"门槛变量 {variable}" if lang == "zh" else f"Threshold variable {variable}"))
+            ax.set_xlabel(f"门槛变量 {variable}" if lang == "zh" else f"Threshold variable {variable}")
             ax.text(1.0, crit, f" {crit:.2f}", color="C3", va="bottom", ha="right", transform=ax.get_yaxis_transform())
         return _save(fig, out, synthetic)

@@ -11,7 +11,11 @@ from cipanel.study.tables import ModelColumn
 def model_column(kind: str, sample, spec, model: dict[str, Any], name: str, title: str, group: str):
     effects = "entity"
     if kind == "threshold":
-        from cipanel.study.threshold_columns import fit_threshold_column, threshold_fit_result, threshold_rows
+        from cipanel.study.threshold_columns import (
+            fit_threshold_column,
+            threshold_fit_result,
+            threshold_rows,
+        )
 
         fitted = fit_threshold_column(sample, spec, model)
         result, extra = threshold_fit_result(fitted), threshold_rows(fitted)
