@@ -171,3 +171,9 @@ def test_time_and_twoway_effects_equal_ml_with_explicit_dummies(fe):
     assert ours.params["x"] == pytest.approx(b[0], abs=1e-6)
     assert ours.params["W*x"] == pytest.approx(b[1], abs=1e-6)
     assert ours.loglik == pytest.approx(-negll(rho) - n * t / 2 * (np.log(2 * np.pi) + 1), abs=1e-6)
+
+
+def test_summary_prints_coefficients_effects_and_tests(panel):
+    df, _, w, _, _ = panel
+    text = fit_spatial(df, "y", ["x"], w=w, nsim=20, **KW).summary()
+    assert "W*x" in text and "Effects (LeSage-Pace)" in text and "lr_sdm_vs_sem" in text

@@ -186,3 +186,10 @@ def test_hansen_1999_no_third_threshold():
     d = _hansen()
     res = fit_threshold(d, "i", HANSEN_X, thnum=3, trim=[0.01, 0.01, 0.05], grid=400, bs=[0, 0, 30], seed=2, **HANSEN)
     assert res.tests.loc["triple", "p_value"] > 0.2
+
+
+def test_summary_prints_thresholds_and_tests():
+    res = fit_threshold(threshold_panel(20, 5, seed=2), "y", ["w"], bs=19, **KW)
+    text = res.summary()
+    assert "Th-1" in text and "p_value" in text and "crit5" in text
+    assert res.conf_int().shape == (len(res.params), 2) and res.nobs == 100

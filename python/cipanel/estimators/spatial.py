@@ -71,6 +71,17 @@ class SpatialResult:
         q = stats.norm.ppf(0.5 + level / 2)
         return pd.DataFrame({"lower": self.params - q * self.bse, "upper": self.params + q * self.bse})
 
+    def summary(self) -> str:
+        table = pd.DataFrame({"coef": self.params, "std_err": self.bse, "z": self.zstats, "p": self.pvalues})
+        lines = [f"{self.model.upper()} with {self.fe} fixed effects (QML): N = {self.n_units}, T = {self.n_periods}, "
+                 f"log-likelihood {self.loglik:.4f}, sigma2 {self.sigma2:.6g}, pseudo R2 {self.pseudo_r2:.4f}",
+                 table.to_string(float_format="%.4f")]
+        if len(self.effects):
+            lines += ["", "Effects (LeSage-Pace):", self.effects.to_string(float_format="%.4f")]
+        if self.tests:
+            lines += ["", "Tests: " + ", ".join(f"{k} {v:.4g}" for k, v in self.tests.items())]
+        return "\n".join(lines)
+
     def to_fit_result(self) -> FitResult:
         """The generic result type of the tables and the results store; diagnostics carry rho,
         the log-likelihood, the tests and the effects (effect_<kind>_<variable>[_se])."""
