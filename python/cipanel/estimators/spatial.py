@@ -73,8 +73,8 @@ class SpatialResult:
 
     def summary(self) -> str:
         table = pd.DataFrame({"coef": self.params, "std_err": self.bse, "z": self.zstats, "p": self.pvalues})
-        lines = [f"{self.model.upper()} with {self.fe} fixed effects (QML): N = {self.n_units}, T = {self.n_periods}, "
-                 f"log-likelihood {self.loglik:.4f}, sigma2 {self.sigma2:.6g}, pseudo R2 {self.pseudo_r2:.4f}",
+        lines = [(f"{self.model.upper()} with {self.fe} fixed effects (QML): N = {self.n_units}, T = {self.n_periods}, "
+                 f"log-likelihood {self.loglik:.4f}, sigma2 {self.sigma2:.6g}, pseudo R2 {self.pseudo_r2:.4f}"),
                  table.to_string(float_format="%.4f")]
         if len(self.effects):
             lines += ["", "Effects (LeSage-Pace):", self.effects.to_string(float_format="%.4f")]
