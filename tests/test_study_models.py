@@ -114,6 +114,20 @@ def test_spatial_table_uses_the_weights_module(tmp_path, monkeypatch):
     assert "effect_indirect_r" in set(tidy(run)["diagnostics"]["name"])
 
 
+def test_spatial_weights_are_row_standardised_unless_told_not_to(tmp_path, monkeypatch):
+    panel = threshold_panel(12, 6, gamma=None, seed=4)  # SYNTHETIC
+    module = types.ModuleType("cipanel.analytics.weights")
+    module.spatial_weights = lambda kind, codes, **o: (2 * _ring(len(codes)), list(codes))  # rows sum to 2
+    monkeypatch.setitem(sys.modules, "cipanel.analytics", types.ModuleType("cipanel.analytics"))
+    monkeypatch.setitem(sys.modules, "cipanel.analytics.weights", module)
+    col = run_study(_spec(tmp_path, SPATIAL_SPEC), panel, lang="en").tables[0].columns[0]
+    direct = fit_spatial(panel, "y", ["r", "w"], entity="unit", time="year", w=_ring(12), nsim=50)
+    pd.testing.assert_series_equal(col.result.params, direct.params)
+    raw = SPATIAL_SPEC.replace("nsim: 50}", "nsim: 50, normalize: none}")
+    col = run_study(_spec(tmp_path, raw), panel, lang="en").tables[0].columns[0]
+    assert col.result.params["rho"] == pytest.approx(direct.params["rho"] / 2, rel=1e-5)
+
+
 def test_spatial_table_without_the_weights_module_says_so(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "cipanel.analytics.weights", None)  # import fails
     with pytest.raises(SpecError, match="spatial weights need cipanel.analytics.weights"):

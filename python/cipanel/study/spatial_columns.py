@@ -3,7 +3,7 @@ and the rows papers print under it (rho, log-likelihood, tests against SAR/SEM, 
 
     kind: spatial
     columns:
-      - spatial: {model: sdm, fe: entity, weights: {kind: contiguity}}
+      - spatial: {model: sdm, fe: entity, weights: {kind: contiguity}, normalize: row}
 
 The weights come from `cipanel.analytics.weights.spatial_weights(kind, unit_codes, **options)`
 (the index-analytics branch): an N x N array in the order of the sorted unit codes. Until that
@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cipanel.estimators.spatial import SpatialResult, fit_spatial
+from cipanel.estimators.spatial import SpatialResult, fit_spatial, row_standardise
 from cipanel.study.spec import SpecError
 
-SPATIAL_KEYS = {"model", "fe", "weights", "durbin", "leeyu", "nsim", "seed"}
+SPATIAL_KEYS = {"model", "fe", "weights", "normalize", "durbin", "leeyu", "nsim", "seed"}
 
 
 def weights_for(sample: pd.DataFrame, spec, block: dict[str, Any]) -> np.ndarray:
@@ -50,6 +50,14 @@ def fit_spatial_column(sample: pd.DataFrame, spec, model: dict[str, Any], w: np.
         raise SpecError(f"spatial block: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(SPATIAL_KEYS))}")
     if w is None:
         w = weights_for(sample, spec, block)
+    normalize = block.get("normalize", "row")  # as xsmle users do with spmat ..., normalize(row)
+    if normalize not in ("row", "none"):
+        raise SpecError(f"spatial block: normalize {normalize!r} is not allowed; use row or none")
+    if normalize == "row":
+        try:
+            w = row_standardise(w)
+        except ValueError as exc:
+            raise SpecError(f"spatial block: weights: {exc}") from None
     try:
         return fit_spatial(
             sample, model["outcome"], [model["treatment"], *model.get("controls", [])],
