@@ -69,6 +69,12 @@ def _figures(run: StudyRun, panel: pd.DataFrame, warehouse, out: Path, synthetic
         path = out / f"{spec.study}_{table_id}_placebo.png"
         plot_placebo(result.coefs, result.real_coef, path, synthetic=synthetic, lang=run.lang)
         made.append(path)
+    for key, result in getattr(run, "threshold_fits", {}).items():  # LR curves of threshold tables
+        from cipanel.output.threshold_figures import plot_lr_curves
+
+        path = out / f"{spec.study}_{key.replace(' ', '_').strip('()').replace('(', '').replace(')', '')}_threshold_lr.png"
+        plot_lr_curves(result, path, synthetic=synthetic, lang=run.lang)
+        made.append(path)
     return made
 
 

@@ -32,6 +32,7 @@ class StudyRun:
     index_sample: str = ""  # the units the indices were computed on, in words (results.runs)
     regression_sample_note: str = ""  # the same two in the table language, when the spec sets rules
     index_sample_note: str = ""
+    threshold_fits: dict[str, Any] = field(default_factory=dict)  # "table_id (n)" -> ThresholdResult (LR figure)
 
 
 def _filter(frame: pd.DataFrame, where: str | None, key: str) -> pd.DataFrame:
@@ -180,7 +181,7 @@ def _iv_columns(sample: pd.DataFrame, spec: StudySpec, model: dict, lang: str, f
 
 
 def _fit_column(table: TableSpec, spec: StudySpec, column: ColumnSpec, sample: pd.DataFrame, model: dict,
-                number: int, lang: str) -> list[ModelColumn]:
+                number: int, lang: str, run: StudyRun | None = None) -> list[ModelColumn]:
     """Fit one spec column (two model columns for IV); estimator errors become StudyErrors."""
     try:
         if table.kind == "iv":
@@ -192,6 +193,15 @@ def _fit_column(table: TableSpec, spec: StudySpec, column: ColumnSpec, sample: p
             title = column.title or spec.label(model["outcome"], lang)
             gmm_model = {**model, "effects": "none"}  # GMM differences the unit effects out; no FE rows
             return [_column(f"({number})", title, column.group, result, gmm_model, gmm_rows(result), role="gmm")]
+        if table.kind in ("threshold", "spatial"):
+            from cipanel.study.model_columns import model_column
+
+            col, fitted = model_column(table.kind, sample, spec, model, f"({number})",
+                                       column.title or spec.label(model["outcome"], lang), column.group)
+            col.role = table.kind
+            if run is not None and table.kind == "threshold":
+                run.threshold_fits[f"{table.id} {col.name}"] = fitted
+            return [col]
         result = _fit(sample, spec, model)
         title = column.title or spec.label(model["outcome"], lang)
         return [_column(f"({number})", title, column.group, result, model, role="ols")]
@@ -230,7 +240,7 @@ def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str,
         context = _context(spec, table, column, len(columns) + 1)
         complete, fragile = checks.check_sample(sample, model, entity, time, context, column.origins, str(spec.path))
         fitted = _fit_column(table, spec, column, complete if table.kind == "iv" else sample, model,
-                             len(columns) + 1, lang)
+                             len(columns) + 1, lang, run)
         cells = notes_mod.interpolated_cells(complete, model, entity, time, imputed)
         for made in fitted:
             if cells is not None:
@@ -261,7 +271,15 @@ def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str,
         raise StudyError(f"{spec.key(f'tables[{i}]')} (table {table.id}): an inference option "
                          f"(wild_bootstrap, group_tests or placebo) cannot run on this table: {exc}") from None
     keep = table.keep or _default_keep(table)
+    if table.kind in ("threshold", "spatial") and not table.keep:
+        from cipanel.study.model_columns import default_keep
+
+        keep = default_keep(table.kind, columns, [c.model["treatment"] for c in table.columns])
     labels = {name: spec.label(name, lang) for name in {*spec.labels, *keep}}
+    if table.kind in ("threshold", "spatial"):
+        from cipanel.study.model_columns import row_labels
+
+        labels = {**row_labels(table.kind, lang), **labels}
     notes = [*table.notes, *notes_mod.table_notes(columns, warned, lang)]
     if run is not None:
         run.warnings += [f"{spec.study}: table {table.id}: {w}" for w in notes_mod.warning_lines(warned)]

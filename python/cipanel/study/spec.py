@@ -13,7 +13,7 @@ import yaml
 from cipanel.study.errors import SpecError, StudyError  # noqa: F401 (both are imported from here)
 from cipanel.study.expressions import validate_expression
 
-TABLE_KINDS = {"descriptive", "regression", "iv", "gmm"}
+TABLE_KINDS = {"descriptive", "regression", "iv", "gmm", "threshold", "spatial"}
 EFFECTS = {"none", "entity", "twoway"}
 COVS = {"clustered", "robust", "unadjusted", "driscoll_kraay"}
 STATS = {"t", "se"}
@@ -24,7 +24,7 @@ SPLIT_SIDES = {"high", "low"}
 MODEL_KEYS = {
     "outcome": str, "treatment": str, "controls": list, "effects": str, "cov": str, "cluster": str,
     "bandwidth": int, "trends": bool, "where": str, "split": dict, "lead": int, "winsorize": (bool, list),
-    "instruments": list, "gmm": dict,
+    "instruments": list, "gmm": dict, "threshold": dict, "spatial": dict,
 }
 COLUMN_KEYS = {**MODEL_KEYS, "title": (str, dict), "group": (str, dict)}
 INFERENCE_KEYS = {"wild_bootstrap", "group_tests", "placebo"}
@@ -283,6 +283,8 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
                     _fail(path, cwhere, "an iv column needs 'instruments'")
                 if kind == "gmm" and not model.get("gmm"):
                     _fail(path, cwhere, "a gmm column needs a 'gmm' block")
+                if kind in ("threshold", "spatial") and not model.get(kind):
+                    _fail(path, cwhere, f"a {kind} column needs a '{kind}' block")
                 _check_variables(path, cwhere, model)
                 columns.append(ColumnSpec(_text((column or {}).get("title"), lang),
                                           _text((column or {}).get("group"), lang), model, origins))

@@ -1,0 +1,52 @@
+"""Columns of the `threshold` and `spatial` table kinds: fit, the FitResult the tables and the
+results store read, the extra rows and their labels (kept out of runner.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cipanel.study.tables import ModelColumn
+
+
+def model_column(kind: str, sample, spec, model: dict[str, Any], name: str, title: str, group: str):
+    effects = "entity"
+    if kind == "threshold":
+        from cipanel.study.threshold_columns import (
+            fit_threshold_column,
+            threshold_fit_result,
+            threshold_rows,
+        )
+
+        fitted = fit_threshold_column(sample, spec, model)
+        result, extra = threshold_fit_result(fitted), threshold_rows(fitted)
+    else:
+        from cipanel.study.spatial_columns import fit_spatial_column, spatial_rows
+
+        fitted = fit_spatial_column(sample, spec, model)
+        result, extra = fitted.to_fit_result(), spatial_rows(fitted, model["treatment"])
+        effects = fitted.fe
+    column = ModelColumn(
+        name=name, title=title, result=result, controls=bool(model.get("controls")),
+        unit_fe=effects in ("entity", "twoway"), year_fe=effects in ("time", "twoway"), extra_rows=extra, group=group,
+    )
+    return column, fitted
+
+
+def row_labels(kind: str, lang: str) -> dict[str, str]:
+    if kind == "threshold":
+        from cipanel.study.threshold_columns import ROW_LABELS
+    else:
+        from cipanel.study.spatial_columns import ROW_LABELS
+    return {k: v[lang] if lang in v else v["en"] for k, v in ROW_LABELS.items()}
+
+
+def default_keep(kind: str, columns: list[ModelColumn], treatment_terms: list[str]) -> list[str]:
+    """Regime coefficients (threshold) or the treatment, its W-lag and rho/lambda (spatial)."""
+    seen: list[str] = []
+    for column in columns:
+        for term in column.result.params.index:
+            wanted = ("._cat#c." in term) if kind == "threshold" else (
+                term in treatment_terms or term.removeprefix("W*") in treatment_terms or term in ("rho", "lambda"))
+            if wanted and term not in seen:
+                seen.append(term)
+    return [*seen, "_cons"] if kind == "threshold" else seen

@@ -1,0 +1,93 @@
+"""A spec's `spatial` block -> the xsmle-compatible spatial panel model (SDM, SAR, SEM with FE),
+and the rows papers print under it (rho, log-likelihood, tests against SAR/SEM, effects).
+
+    kind: spatial
+    columns:
+      - spatial: {model: sdm, fe: entity, weights: {kind: contiguity}, normalize: row}
+
+The weights come from `cipanel.analytics.weights.spatial_weights(kind, unit_codes, **options)`
+(the index-analytics branch): an N x N array in the order of the sorted unit codes. Until that
+module exists a spatial table stops with a clear message. Python users can call
+`cipanel.estimators.spatial.fit_spatial` with any W array directly."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cipanel.estimators.spatial import SpatialResult, fit_spatial, row_standardise
+from cipanel.study.spec import SpecError
+
+SPATIAL_KEYS = {"model", "fe", "weights", "normalize", "durbin", "leeyu", "nsim", "seed"}
+
+
+def weights_for(sample: pd.DataFrame, spec, block: dict[str, Any]) -> np.ndarray:
+    options = dict(block.get("weights") or {})
+    kind = options.pop("kind", None)
+    if not kind:
+        raise SpecError("spatial block: 'weights' needs a 'kind' (e.g. {kind: contiguity})")
+    try:
+        module = importlib.import_module("cipanel.analytics.weights")
+    except ImportError:
+        raise SpecError("spatial block: spatial weights need cipanel.analytics.weights, which is not installed in this version") from None
+    units = sorted(sample[spec.panel["entity"]].unique())
+    try:
+        w, codes = module.spatial_weights(kind, units, **options)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SpecError(f"spatial block: weights: {exc}") from None
+    if list(codes) != list(units):
+        raise SpecError("spatial block: the weights' unit order differs from the panel's sorted unit codes")
+    return np.asarray(w, dtype=float)
+
+
+def fit_spatial_column(sample: pd.DataFrame, spec, model: dict[str, Any], w: np.ndarray | None = None) -> SpatialResult:
+    block = model["spatial"]
+    unknown = sorted(set(block) - SPATIAL_KEYS)
+    if unknown:
+        raise SpecError(f"spatial block: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(SPATIAL_KEYS))}")
+    if w is None:
+        w = weights_for(sample, spec, block)
+    normalize = block.get("normalize", "row")  # as xsmle users do with spmat ..., normalize(row)
+    if normalize not in ("row", "none"):
+        raise SpecError(f"spatial block: normalize {normalize!r} is not allowed; use row or none")
+    if normalize == "row":
+        try:
+            w = row_standardise(w)
+        except ValueError as exc:
+            raise SpecError(f"spatial block: weights: {exc}") from None
+    try:
+        return fit_spatial(
+            sample, model["outcome"], [model["treatment"], *model.get("controls", [])],
+            entity=spec.panel["entity"], time=spec.panel["time"], w=w, model=block.get("model", "sdm"),
+            fe=block.get("fe", "entity"), durbin=block.get("durbin"), leeyu=block.get("leeyu", True),
+            nsim=block.get("nsim", 500), seed=block.get("seed", 12345),
+        )
+    except (ValueError, TypeError) as exc:
+        raise SpecError(f"spatial block: {exc}") from None
+
+
+def spatial_rows(res: SpatialResult, treatment: str) -> dict[str, str]:
+    rows = {"loglik": f"{res.loglik:.3f}"}
+    for kind in ("direct", "indirect", "total"):
+        if (kind, treatment) in res.effects.index:
+            e = res.effects.loc[(kind, treatment)]
+            rows[f"effect_{kind}"] = f"{e['estimate']:.4f} ({e['std_error']:.4f})"
+    for name in ("wald_sdm_vs_sar", "wald_sdm_vs_sem", "lr_sdm_vs_sar", "lr_sdm_vs_sem"):
+        if name in res.tests:
+            rows[name] = f"{res.tests[name]:.2f} [{res.tests[name + '_p']:.3f}]"
+    return rows
+
+
+ROW_LABELS = {
+    "loglik": {"zh": "对数似然值", "en": "Log-likelihood"},
+    "effect_direct": {"zh": "直接效应 (标准误)", "en": "Direct effect (SE)"},
+    "effect_indirect": {"zh": "间接效应 (标准误)", "en": "Indirect effect (SE)"},
+    "effect_total": {"zh": "总效应 (标准误)", "en": "Total effect (SE)"},
+    "wald_sdm_vs_sar": {"zh": "Wald 检验 SDM vs SAR [P 值]", "en": "Wald SDM vs SAR [p]"},
+    "wald_sdm_vs_sem": {"zh": "Wald 检验 SDM vs SEM [P 值]", "en": "Wald SDM vs SEM [p]"},
+    "lr_sdm_vs_sar": {"zh": "LR 检验 SDM vs SAR [P 值]", "en": "LR SDM vs SAR [p]"},
+    "lr_sdm_vs_sem": {"zh": "LR 检验 SDM vs SEM [P 值]", "en": "LR SDM vs SEM [p]"},
+}
