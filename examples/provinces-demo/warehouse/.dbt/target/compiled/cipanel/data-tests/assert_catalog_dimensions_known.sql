@@ -1,0 +1,11 @@
+-- Every (index, dimension) used in the indicator catalog has a label in dimension_catalog.csv.
+select
+    indicators.indicator_code,
+    indicators.index_code,
+    indicators.dimension_code
+from "new"."staging"."stg_catalog__indicators" as indicators
+left join "new"."staging"."stg_catalog__dimensions" as dimensions
+    on
+        indicators.index_code = dimensions.index_code
+        and indicators.dimension_code = dimensions.dimension_code
+where indicators.is_index_component and dimensions.dimension_code is null

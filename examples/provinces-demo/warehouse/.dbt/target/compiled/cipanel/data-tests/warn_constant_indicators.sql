@@ -1,0 +1,9 @@
+
+-- A constant indicator carries no information: it gets entropy weight 0 (METHODS 1.7). Listed as
+-- a warning so the analyst sees which indicator it is.
+select
+    index_code,
+    indicator_code,
+    weight_group
+from "new"."intermediate"."int_index_entropy"
+where is_constant

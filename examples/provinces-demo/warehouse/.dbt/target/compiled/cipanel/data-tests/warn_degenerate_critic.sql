@@ -1,0 +1,9 @@
+
+-- CRITIC is undefined when no indicator of an index carries information (all constant or
+-- perfectly correlated); int_index_weights_critic then falls back to equal weights.
+select
+    index_code,
+    weight_group
+from "new"."intermediate"."int_index_weights_critic"
+group by index_code, weight_group
+having sum(information) = 0

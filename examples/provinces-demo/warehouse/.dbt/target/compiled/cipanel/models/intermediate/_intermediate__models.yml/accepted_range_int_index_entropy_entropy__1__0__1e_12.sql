@@ -1,0 +1,10 @@
+
+select *
+from "new"."intermediate"."int_index_entropy"
+where
+    entropy is not null
+    and (
+        false
+         or entropy < 0 - 1e-12
+         or entropy > 1 + 1e-12
+    )

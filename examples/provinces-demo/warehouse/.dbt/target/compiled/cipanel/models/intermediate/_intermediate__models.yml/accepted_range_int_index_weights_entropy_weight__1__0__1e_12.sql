@@ -1,0 +1,10 @@
+
+select *
+from "new"."intermediate"."int_index_weights_entropy"
+where
+    weight is not null
+    and (
+        false
+         or weight < 0 - 1e-12
+         or weight > 1 + 1e-12
+    )

@@ -1,0 +1,22 @@
+
+    
+    
+
+with all_values as (
+
+    select
+        method as value_field,
+        count(*) as n_records
+
+    from "new"."intermediate"."int_index_weights"
+    group by method
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'entropy','equal','critic'
+)
+
+

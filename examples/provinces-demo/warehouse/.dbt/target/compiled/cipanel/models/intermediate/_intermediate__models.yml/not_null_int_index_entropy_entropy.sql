@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select entropy
+from "new"."intermediate"."int_index_entropy"
+where entropy is null
+
+

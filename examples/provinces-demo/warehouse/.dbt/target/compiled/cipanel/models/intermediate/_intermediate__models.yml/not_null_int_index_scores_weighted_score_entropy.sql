@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select score_entropy
+from "new"."intermediate"."int_index_scores_weighted"
+where score_entropy is null
+
+

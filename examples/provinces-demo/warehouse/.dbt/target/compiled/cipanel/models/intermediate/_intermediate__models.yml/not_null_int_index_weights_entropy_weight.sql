@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select weight
+from "new"."intermediate"."int_index_weights_entropy"
+where weight is null
+
+

@@ -1,0 +1,5 @@
+
+select unit_code, indicator_code, year, count(*) as n_rows
+from "new"."intermediate"."int_indicator_values_interpolated"
+group by unit_code, indicator_code, year
+having count(*) > 1

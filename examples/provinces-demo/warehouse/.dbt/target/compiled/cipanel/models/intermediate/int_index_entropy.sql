@@ -1,0 +1,51 @@
+-- Entropy of every index component (METHODS 1.3-1.5) in one aggregate pass:
+-- with S = sum z', sum p ln p = (sum z' ln z') / S - ln S, and n = the number of rows summed.
+with normalised as (
+    select * from "new"."intermediate"."int_indicators_normalised"
+),
+
+sums as (
+    select
+        index_code,
+        dimension_code,
+        indicator_code,
+        weight_group,
+        count(*) as n_rows,
+        count(distinct unit_code) as n_units,
+        min(year) as first_year,
+        max(year) as last_year,
+        bool_or(is_constant) as is_constant,
+        sum(z_shifted) as sum_z,
+        -- 0 ln 0 = 0 (the limit) when the shift is zero
+        sum(case when z_shifted > 0 then z_shifted * 
+    -- natural logarithm; DuckDB's log() is base 10
+    ln(z_shifted)
+ else 0 end) as sum_z_ln_z
+    from normalised
+    group by index_code, dimension_code, indicator_code, weight_group
+)
+
+select
+    index_code,
+    dimension_code,
+    indicator_code,
+    weight_group,
+    n_rows,
+    n_units,
+    first_year,
+    last_year,
+    is_constant,
+    -- S = sum z', kept for the p score basis (p = z' / S) in int_index_scores_weighted
+    sum_z as sum_z_shifted,
+    case
+        when is_constant then 1.0
+        -- -(sum p ln p) = ln S - (sum z' ln z') / S
+        else (
+    -- natural logarithm; DuckDB's log() is base 10
+    ln(sum_z)
+ - sum_z_ln_z / sum_z) / 
+    -- natural logarithm; DuckDB's log() is base 10
+    ln(n_rows)
+
+    end as entropy
+from sums

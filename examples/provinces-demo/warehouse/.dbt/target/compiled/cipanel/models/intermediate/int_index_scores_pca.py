@@ -1,0 +1,155 @@
+"""Pooled PCA index (METHODS 1, robustness alternative; study B Table 4 column 3).
+
+Python model: an eigen-decomposition has no portable SQL form. Steps: z-score each component over
+the index's pooled window (negative indicators sign-flipped, constant indicators left out), keep
+components of the correlation matrix with eigenvalue > 1 (at least one), align each component's
+sign so its loadings sum to a positive number, weight components by their share of the kept
+variance, and rescale the composite to [0, 1] over the pooled window.
+"""
+
+import numpy as np
+import pandas as pd
+
+# One numbered cell per (index, unit-year, indicator): the matrices are filled from integer
+# positions fetched as numpy arrays. Fetching the text columns into pandas (one Python string per
+# value) and pivoting there took most of this model's time at county scale. The numbering is done
+# once, into small DataFrames that label the matrices and that CELLS_SQL joins (DuckDB reads a
+# pandas DataFrame by its variable name), not recomputed inside the cells query.
+INDEX_KEYS_SQL = """
+select index_code, row_number() over (order by index_code) - 1 as index_no
+from normalised group by index_code
+"""
+ROW_KEYS_SQL = """
+select
+    index_code, unit_code, year,
+    row_number() over (partition by index_code order by unit_code, year) - 1 as row_no
+from normalised group by index_code, unit_code, year
+order by index_code, row_no
+"""
+COLUMN_KEYS_SQL = """
+select
+    index_code, indicator_code, min(direction) as direction,
+    row_number() over (partition by index_code order by indicator_code) - 1 as column_no
+from normalised group by index_code, indicator_code
+order by index_code, column_no
+"""
+CELLS_SQL = """
+select index_keys.index_no, row_keys.row_no, column_keys.column_no,
+    coalesce(normalised.value, cast('nan' as double)) as value
+from normalised
+inner join index_keys using (index_code)
+inner join row_keys using (index_code, unit_code, year)
+inner join column_keys using (index_code, indicator_code)
+"""
+
+
+def pca_scores(matrix: np.ndarray, negative: np.ndarray) -> tuple[np.ndarray, int]:
+    """Composite scores in [0, 1] and the number of kept components, for a complete matrix of raw
+    values (rows = unit-years, columns = indicators; `negative` flags the '-' indicators)."""
+    informative = matrix.max(axis=0) > matrix.min(axis=0)  # exact test: the std of a constant can be 1e-10
+    x = matrix[:, informative]
+    standardised = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)
+    standardised = standardised * np.where(negative[informative], -1.0, 1.0)
+    eigenvalues, eigenvectors = np.linalg.eigh(np.atleast_2d(np.corrcoef(standardised, rowvar=False)))
+    order = np.argsort(eigenvalues)[::-1]
+    eigenvalues, eigenvectors = eigenvalues[order], eigenvectors[:, order]
+    keep = max(int((eigenvalues > 1).sum()), 1)
+    loadings = eigenvectors[:, :keep] * np.sign(eigenvectors[:, :keep].sum(axis=0))
+    composite = (standardised @ loadings) @ (eigenvalues[:keep] / eigenvalues[:keep].sum())
+    span = composite.max() - composite.min()
+    # a composite with no spread (degenerate, e.g. two exactly opposite indicators) scores 0
+    scaled = (composite - composite.min()) / span if span > 0 else np.zeros_like(composite)
+    return scaled, keep
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    normalised = dbt.ref("int_indicators_normalised")
+    index_keys = normalised.query("normalised", INDEX_KEYS_SQL).df()
+    row_keys = normalised.query("normalised", ROW_KEYS_SQL).df()
+    column_keys = normalised.query("normalised", COLUMN_KEYS_SQL).df()
+    cells = normalised.query("normalised", CELLS_SQL).fetchnumpy()  # joins the three frames above
+    parts = []
+    for index_code, index_no in zip(index_keys["index_code"], index_keys["index_no"]):
+        keys = row_keys[row_keys["index_code"] == index_code]
+        indicators = column_keys[column_keys["index_code"] == index_code]
+        mine = cells["index_no"] == index_no
+        matrix = np.full((len(keys), len(indicators)), np.nan)
+        matrix[cells["row_no"][mine], cells["column_no"][mine]] = cells["value"][mine]
+        if np.isnan(matrix).any():
+            raise ValueError(
+                f"int_index_scores_pca: index {index_code} has {int(np.isnan(matrix).sum())} missing cells; "
+                "see the data test assert_index_inputs_complete"
+            )
+        scores, keep = pca_scores(matrix, indicators["direction"].to_numpy() == "-")
+        parts.append(pd.DataFrame({"index_code": index_code, "unit_code": keys["unit_code"].to_numpy(),
+                                   "year": keys["year"].to_numpy().astype("int32"), "score": scores,
+                                   "n_components": keep}))
+    if not parts:  # a project without a composite index (or no index with components): no scores
+        parts.append(pd.DataFrame({"index_code": pd.Series(dtype="string"), "unit_code": pd.Series(dtype="string"),
+                                   "year": pd.Series(dtype="int32"), "score": pd.Series(dtype="float64"),
+                                   "n_components": pd.Series(dtype="int64")}))
+    result = pd.concat(parts, ignore_index=True)
+    result.insert(1, "method", "pca")
+    result.insert(2, "dimension_code", "_all")
+    return result[["index_code", "method", "dimension_code", "unit_code", "year", "score", "n_components"]]
+
+
+# This part is user provided model code
+# you will need to copy the next section to run the code
+# COMMAND ----------
+# this part is dbt logic for get ref work, do not modify
+
+def ref(*args, **kwargs):
+    refs = {"int_indicators_normalised": "\"new\".\"intermediate\".\"int_indicators_normalised\""}
+    key = '.'.join(args)
+    version = kwargs.get("v") or kwargs.get("version")
+    if version:
+        key += f".v{version}"
+    dbt_load_df_function = kwargs.get("dbt_load_df_function")
+    return dbt_load_df_function(refs[key])
+
+
+def source(*args, dbt_load_df_function):
+    sources = {}
+    key = '.'.join(args)
+    return dbt_load_df_function(sources[key])
+
+
+config_dict = {}
+meta_dict = {}
+
+
+class config:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    @staticmethod
+    def get(key, default=None):
+        return config_dict.get(key, default)
+
+    @staticmethod
+    def meta_get(key, default=None):
+        return meta_dict.get(key, default)
+
+class this:
+    """dbt.this() or dbt.this.identifier"""
+    database = "new"
+    schema = "intermediate"
+    identifier = "int_index_scores_pca"
+    
+    def __repr__(self):
+        return '"new"."intermediate"."int_index_scores_pca"'
+
+
+class dbtObj:
+    def __init__(self, load_df_function) -> None:
+        self.source = lambda *args: source(*args, dbt_load_df_function=load_df_function)
+        self.ref = lambda *args, **kwargs: ref(*args, **kwargs, dbt_load_df_function=load_df_function)
+        self.config = config
+        self.this = this()
+        self.is_incremental = False
+
+# COMMAND ----------
+
+

@@ -1,0 +1,97 @@
+-- Weighted-sum scores (METHODS 1.6) for every weighting method: S = scale * sum_j w_j * basis_j,
+-- basis z, z' (default) or p as the index catalog says. A dimension score is the same sum over the
+-- dimension's indicators, not renormalised, so the index total equals the sum of its dimensions.
+-- The weights of all methods are pivoted to one row per indicator first, so the component rows are
+-- joined and aggregated once for all methods (not once per method). Wide, one score column per
+-- method: fct_index_scores unpivots it (writing the long form here as well cost 3x the write).
+
+with normalised as (
+    select
+        index_code,
+        dimension_code,
+        indicator_code,
+        weight_group,
+        unit_code,
+        year,
+        z,
+        z_shifted
+    from "new"."intermediate"."int_indicators_normalised"
+),
+
+indices as (
+    select * from "new"."staging"."stg_catalog__indices"
+),
+
+-- one row per indicator and weight group: the basis, S = sum z' (for p = z' / S, from the entropy
+-- pass) and scale * weight for every method
+factors as (
+    select
+        weights.index_code,
+        weights.weight_group,
+        weights.indicator_code,
+        min(indices.score_basis) as score_basis,
+        min(entropy.sum_z_shifted) as sum_z_shifted,
+            max(case when weights.method = 'entropy' then indices.scale * weights.weight end) as f_entropy,
+            max(case when weights.method = 'equal' then indices.scale * weights.weight end) as f_equal,
+            max(case when weights.method = 'critic' then indices.scale * weights.weight end) as f_critic
+    from "new"."intermediate"."int_index_weights" as weights
+    inner join indices on weights.index_code = indices.index_code
+    inner join "new"."intermediate"."int_index_entropy" as entropy
+        on
+            weights.index_code = entropy.index_code
+            and weights.weight_group = entropy.weight_group
+            and weights.indicator_code = entropy.indicator_code
+    group by weights.index_code, weights.weight_group, weights.indicator_code
+),
+
+based as (
+    select
+        normalised.index_code,
+        normalised.dimension_code,
+        normalised.unit_code,
+        normalised.year,
+            factors.f_entropy,
+            factors.f_equal,
+            factors.f_critic,
+        case factors.score_basis
+            when 'z' then normalised.z
+            when 'p' then normalised.z_shifted / factors.sum_z_shifted
+            else normalised.z_shifted
+        end as basis
+    from normalised
+    inner join factors
+        on
+            normalised.index_code = factors.index_code
+            and normalised.weight_group = factors.weight_group
+            and normalised.indicator_code = factors.indicator_code
+),
+
+dimensions as (
+    select
+        index_code,
+        dimension_code,
+        unit_code,
+        year,
+            sum(f_entropy * basis) as score_entropy,
+            sum(f_equal * basis) as score_equal,
+            sum(f_critic * basis) as score_critic
+    from based
+    group by index_code, dimension_code, unit_code, year
+),
+
+totals as (
+    select
+        index_code,
+        '_all' as dimension_code,
+        unit_code,
+        year,
+            sum(score_entropy) as score_entropy,
+            sum(score_equal) as score_equal,
+            sum(score_critic) as score_critic
+    from dimensions
+    group by index_code, unit_code, year
+)
+
+select * from dimensions
+union all
+select * from totals

@@ -1,0 +1,23 @@
+-- Entropy weights (METHODS 1.5, 1.7): d = 1 - e, w = d / sum d within the index and weight group.
+-- A constant indicator carries no information: d = 0 exactly, so its weight is 0.
+with entropy as (
+    select
+        *,
+        case when is_constant then 0.0 else 1.0 - entropy end as divergence
+    from "new"."intermediate"."int_index_entropy"
+)
+
+select
+    index_code,
+    dimension_code,
+    indicator_code,
+    weight_group,
+    n_rows,
+    n_units,
+    first_year,
+    last_year,
+    is_constant,
+    entropy,
+    divergence,
+    divergence / nullif(sum(divergence) over (partition by index_code, weight_group), 0) as weight
+from entropy

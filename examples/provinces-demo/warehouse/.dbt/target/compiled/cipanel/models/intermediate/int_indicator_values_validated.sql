@@ -1,0 +1,156 @@
+-- Every landed row with the unit and indicator it resolves to and, if it cannot be used, the first
+-- reason why. Accepted rows have rejection_reason null; the audit models keep the rest.
+with landed as (
+    select * from "new"."staging"."stg_raw__indicator_values"
+),
+
+units as (
+    select * from "new"."staging"."stg_reference__units"
+),
+
+-- a unit may be written as its code, full name, short name or English name (matched without
+-- spaces and case)
+unit_keys as (
+    select
+        lower(unit_code) as unit_key,
+        unit_code
+    from units
+    union
+    select
+        lower(name_zh) as unit_key,
+        unit_code
+    from units
+    union
+    select
+        lower(short_name_zh) as unit_key,
+        unit_code
+    from units
+    union
+    select
+        lower(
+    regexp_replace(name_en, '[[:space:]]', '', 'g')
+) as unit_key,
+        unit_code
+    from units
+),
+
+unit_lookup as (
+    select
+        unit_key,
+        min(unit_code) as unit_code,
+        count(distinct unit_code) as n_matches
+    from unit_keys
+    group by unit_key
+),
+
+indicators as (
+    select
+        indicator_code,
+        min(label_zh) as label_zh,
+        min(first_year) as first_year,
+        min(last_year) as last_year,
+        min(scope) as scope
+    from "new"."staging"."stg_catalog__indicators"
+    group by indicator_code
+),
+
+indicator_keys as (
+    select
+        indicator_code as indicator_key,
+        indicator_code
+    from indicators
+    union
+    select
+        label_zh as indicator_key,
+        indicator_code
+    from indicators
+),
+
+indicator_lookup as (
+    select
+        indicator_key,
+        min(indicator_code) as indicator_code,
+        count(distinct indicator_code) as n_matches
+    from indicator_keys
+    group by indicator_key
+),
+
+resolved as (
+    select
+        landed.*,
+        unit_lookup.unit_code,
+        unit_lookup.n_matches as unit_matches,
+        indicator_lookup.indicator_code,
+        indicator_lookup.n_matches as indicator_matches,
+        units.in_sample,
+        units.unit_type,
+        indicators.scope,
+        coalesce(indicators.first_year, 2014) as valid_from,
+        coalesce(indicators.last_year, 2023) as valid_to
+    from landed
+    left join unit_lookup on lower(landed.unit_key) = unit_lookup.unit_key
+    left join indicator_lookup on landed.indicator_raw = indicator_lookup.indicator_key
+    left join units on unit_lookup.unit_code = units.unit_code
+    left join indicators on indicator_lookup.indicator_code = indicators.indicator_code
+),
+
+first_reason as (
+    select
+        *,
+        case
+            when landing_issue is not null then landing_issue
+            when unit_matches is null then 'unknown unit ' || coalesce(unit_raw, '')
+            when unit_matches > 1 then 'ambiguous unit name ' || unit_raw
+            when indicator_matches is null then 'unknown indicator ' || coalesce(indicator_raw, '')
+            when indicator_matches > 1 then 'ambiguous indicator label ' || indicator_raw
+            when year is null then 'invalid year ' || coalesce(year_raw, '')
+            when year < valid_from or year > valid_to
+                then
+                    'year ' || cast(year as varchar) || ' outside the window '
+                    || cast(valid_from as varchar) || '-'
+                    || cast(valid_to as varchar) || ' of ' || indicator_code
+            when scope = 'national' and unit_type <> 'nation'
+                then 'national indicator ' || indicator_code || ' given for a unit'
+            when scope <> 'national' and unit_type = 'nation'
+                then 'national total given for unit-level indicator ' || indicator_code
+            when unit_type <> 'nation' and not in_sample then 'unit ' || unit_code || ' is not in the sample'
+            when not is_missing_marker and value is null then 'non-numeric value ' || value_raw
+            when value is not null and not 
+    isfinite(value)
+ then 'non-finite value ' || value_raw
+        end as row_reason
+    from resolved
+),
+
+with_copies as (
+    -- copies are counted among otherwise usable rows only; all copies are rejected, none is picked
+    select
+        *,
+        sum(case when row_reason is null then 1 else 0 end)
+            over (partition by unit_code, indicator_code, year)
+            as n_copies
+    from first_reason
+)
+
+select
+    source_file,
+    source_sheet,
+    source_row,
+    source_column,
+    unit_raw,
+    year_raw,
+    indicator_raw,
+    value_raw,
+    unit_code,
+    indicator_code,
+    year,
+    value,
+    is_missing_marker,
+    coalesce(
+        row_reason,
+        case
+            when n_copies > 1
+                then 'duplicate unit-year-indicator (' || cast(n_copies as varchar) || ' rows)'
+        end
+    ) as rejection_reason
+from with_copies

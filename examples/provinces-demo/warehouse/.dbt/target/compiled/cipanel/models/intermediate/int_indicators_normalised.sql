@@ -1,0 +1,105 @@
+-- Direction-aware min-max normalisation of every index component over its index's window
+-- (METHODS 1.1-1.2). The normalisation group is the whole pooled window, or one year when the
+-- index uses per-year weighting. A constant indicator (max = min) gets z = 0 and is flagged.
+-- A view, not a table: its consumers (entropy, scores, CRITIC, TOPSIS, PCA) each aggregate it
+-- straight away, and writing one row per value with 15 columns cost more than all of them
+-- together at county scale (benchmarks/bench_indices.py).
+
+
+with components as (
+    select
+        components.indicator_code,
+        components.index_code,
+        components.dimension_code,
+        components.direction,
+        indices.weighting,
+        indices.shift,
+        indices.window_start,
+        indices.window_end
+    from "new"."staging"."stg_catalog__indicators" as components
+    inner join "new"."staging"."stg_catalog__indices" as indices
+        on components.index_code = indices.index_code
+    where components.is_index_component
+),
+
+sample_units as (
+    select unit_code from "new"."staging"."stg_reference__units"
+    where in_sample
+),
+
+-- min and max per normalisation group, aggregated straight from the values table and joined back
+-- to the rows below: not a window over all rows, and not from a CTE of the rows shared with
+-- `ranged` (DuckDB materialises a CTE read twice: 0.35 s at county scale)
+ranges as (
+    select
+        components.index_code,
+        components.indicator_code,
+        case when components.weighting = 'per_year' then values_.year else -1 end as weight_group,
+        min(values_.value) as group_min,
+        max(values_.value) as group_max
+    from components
+    inner join "new"."intermediate"."int_indicator_values_interpolated" as values_
+        on
+            components.indicator_code = values_.indicator_code
+            and values_.year between components.window_start and components.window_end
+    inner join sample_units on values_.unit_code = sample_units.unit_code
+    group by 1, 2, 3
+),
+
+ranged as (
+    select
+        components.index_code,
+        components.dimension_code,
+        components.indicator_code,
+        components.direction,
+        components.weighting,
+        components.shift,
+        ranges.weight_group,
+        values_.unit_code,
+        values_.year,
+        values_.value,
+        values_.value_status,
+        ranges.group_min,
+        ranges.group_max
+    from components
+    inner join "new"."intermediate"."int_indicator_values_interpolated" as values_
+        on
+            components.indicator_code = values_.indicator_code
+            and values_.year between components.window_start and components.window_end
+    inner join sample_units on values_.unit_code = sample_units.unit_code
+    inner join ranges
+        on
+            components.index_code = ranges.index_code
+            and components.indicator_code = ranges.indicator_code
+            and ranges.weight_group = case when components.weighting = 'per_year' then values_.year else -1 end
+),
+
+normalised as (
+    select
+        *,
+        group_max = group_min as is_constant,
+        case
+            when group_max = group_min then 0.0
+            when direction = '+' then (value - group_min) / (group_max - group_min)
+            when direction = '-' then (group_max - value) / (group_max - group_min)
+        end as z
+    from ranged
+)
+
+select
+    index_code,
+    dimension_code,
+    indicator_code,
+    direction,
+    weighting,
+    weight_group,
+    unit_code,
+    year,
+    value,
+    value_status,
+    group_min,
+    group_max,
+    is_constant,
+    z,
+    z + shift as z_shifted
+from normalised

@@ -1,0 +1,10 @@
+
+select *
+from "new"."marts"."fct_indicator_weights"
+where
+    weight is not null
+    and (
+        false
+         or weight < 0 - 1e-12
+         or weight > 1 + 1e-12
+    )

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select method
+from "new"."marts"."fct_indicator_weights"
+where method is null
+
+

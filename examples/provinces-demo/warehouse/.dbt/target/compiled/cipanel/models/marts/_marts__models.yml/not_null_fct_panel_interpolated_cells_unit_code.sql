@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select unit_code
+from "new"."marts"."fct_panel_interpolated_cells"
+where unit_code is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select year
+from "new"."marts"."fct_panel"
+where year is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select source_file
+from "new"."staging"."stg_raw__indicator_values"
+where source_file is null
+
+

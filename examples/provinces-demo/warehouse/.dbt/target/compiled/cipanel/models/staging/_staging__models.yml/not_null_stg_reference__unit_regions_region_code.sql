@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select region_code
+from "new"."staging"."stg_reference__unit_regions"
+where region_code is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select scheme
+from "new"."staging"."stg_reference__unit_regions"
+where scheme is null
+
+

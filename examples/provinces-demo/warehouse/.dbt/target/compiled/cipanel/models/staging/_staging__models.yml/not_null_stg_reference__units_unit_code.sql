@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select unit_code
+from "new"."staging"."stg_reference__units"
+where unit_code is null
+
+

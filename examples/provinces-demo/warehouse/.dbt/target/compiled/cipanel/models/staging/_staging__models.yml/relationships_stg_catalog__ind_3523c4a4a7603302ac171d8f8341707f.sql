@@ -1,0 +1,25 @@
+
+    
+    
+
+with child as (
+    select index_code as from_field
+    from "new"."staging"."stg_catalog__indicators"
+    where index_code is not null
+),
+
+parent as (
+    select index_code as to_field
+    from "new"."staging"."stg_catalog__indices"
+)
+
+select
+    from_field
+
+from child
+left join parent
+    on child.from_field = parent.to_field
+
+where parent.to_field is null
+
+

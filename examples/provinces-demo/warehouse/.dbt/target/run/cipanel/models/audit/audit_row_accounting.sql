@@ -1,0 +1,38 @@
+
+    
+
+    create  table
+      "new"."audit"."audit_row_accounting__dbt_tmp"
+  
+    
+    as (
+      -- Rows in = rows accepted + rows rejected, per input file (tested in _audit__models.yml).
+with landed as (
+    select
+        source_file,
+        count(*) as rows_landed
+    from "new"."staging"."stg_raw__indicator_values"
+    group by source_file
+),
+
+validated as (
+    select
+        source_file,
+        count(*) as rows_validated,
+        sum(case when rejection_reason is null then 1 else 0 end) as rows_accepted,
+        sum(case when rejection_reason is not null then 1 else 0 end) as rows_rejected
+    from "new"."intermediate"."int_indicator_values_validated"
+    group by source_file
+)
+
+select
+    landed.source_file,
+    landed.rows_landed,
+    cast(coalesce(validated.rows_accepted, 0) as bigint) as rows_accepted,
+    cast(coalesce(validated.rows_rejected, 0) as bigint) as rows_rejected,
+    coalesce(validated.rows_validated, 0) as rows_validated
+from landed
+left join validated on landed.source_file = validated.source_file
+    );
+    
+  

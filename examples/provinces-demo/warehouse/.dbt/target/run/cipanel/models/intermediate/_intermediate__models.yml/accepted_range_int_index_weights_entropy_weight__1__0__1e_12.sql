@@ -1,0 +1,24 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+select *
+from "new"."intermediate"."int_index_weights_entropy"
+where
+    weight is not null
+    and (
+        false
+         or weight < 0 - 1e-12
+         or weight > 1 + 1e-12
+    )
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,18 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+select *
+from "new"."intermediate"."int_indicator_values_interpolated"
+where not (value_status <> 'interpolated' or (interpolated_from_year < year and year < interpolated_to_year))
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,25 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+
+
+select entropy
+from "new"."intermediate"."int_index_entropy"
+where entropy is null
+
+
+
+  
+  
+      
+    ) dbt_internal_test

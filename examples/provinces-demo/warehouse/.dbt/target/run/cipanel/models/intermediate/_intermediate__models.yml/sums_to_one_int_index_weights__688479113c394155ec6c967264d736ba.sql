@@ -1,0 +1,19 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+select index_code, weight_group, sum(weight) as total
+from "new"."intermediate"."int_index_weights_entropy"
+group by index_code, weight_group
+having abs(sum(weight) - 1) > 1e-09 or sum(weight) is null
+
+  
+  
+      
+    ) dbt_internal_test

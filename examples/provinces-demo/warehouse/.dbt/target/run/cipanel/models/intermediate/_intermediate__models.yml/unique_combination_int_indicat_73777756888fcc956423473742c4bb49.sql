@@ -1,0 +1,19 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+select index_code, indicator_code, unit_code, year, count(*) as n_rows
+from "new"."intermediate"."int_indicators_normalised"
+group by index_code, indicator_code, unit_code, year
+having count(*) > 1
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,19 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+select unit_code, year, variable, count(*) as n_rows
+from "new"."intermediate"."int_panel_variables_long"
+group by unit_code, year, variable
+having count(*) > 1
+
+  
+  
+      
+    ) dbt_internal_test

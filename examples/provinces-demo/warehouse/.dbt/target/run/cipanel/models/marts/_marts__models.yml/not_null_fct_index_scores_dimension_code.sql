@@ -1,0 +1,25 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+
+
+select dimension_code
+from "new"."marts"."fct_index_scores"
+where dimension_code is null
+
+
+
+  
+  
+      
+    ) dbt_internal_test

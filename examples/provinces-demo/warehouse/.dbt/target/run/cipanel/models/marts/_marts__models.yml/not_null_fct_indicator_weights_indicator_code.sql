@@ -1,0 +1,25 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+
+
+select indicator_code
+from "new"."marts"."fct_indicator_weights"
+where indicator_code is null
+
+
+
+  
+  
+      
+    ) dbt_internal_test

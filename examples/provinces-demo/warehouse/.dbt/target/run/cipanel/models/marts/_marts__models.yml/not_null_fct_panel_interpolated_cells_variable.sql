@@ -1,0 +1,25 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+
+
+select variable
+from "new"."marts"."fct_panel_interpolated_cells"
+where variable is null
+
+
+
+  
+  
+      
+    ) dbt_internal_test

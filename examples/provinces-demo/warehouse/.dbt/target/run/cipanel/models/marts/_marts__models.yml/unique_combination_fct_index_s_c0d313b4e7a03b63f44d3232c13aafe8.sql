@@ -1,0 +1,19 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+select index_code, method, dimension_code, unit_code, year, count(*) as n_rows
+from "new"."marts"."fct_index_scores"
+group by index_code, method, dimension_code, unit_code, year
+having count(*) > 1
+
+  
+  
+      
+    ) dbt_internal_test

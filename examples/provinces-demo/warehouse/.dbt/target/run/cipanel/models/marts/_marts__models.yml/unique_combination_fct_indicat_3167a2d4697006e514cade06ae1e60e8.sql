@@ -1,0 +1,19 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+select index_code, method, weight_year, indicator_code, count(*) as n_rows
+from "new"."marts"."fct_indicator_weights"
+group by index_code, method, weight_year, indicator_code
+having count(*) > 1
+
+  
+  
+      
+    ) dbt_internal_test

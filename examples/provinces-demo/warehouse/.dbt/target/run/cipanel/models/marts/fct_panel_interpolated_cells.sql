@@ -1,0 +1,19 @@
+
+    
+
+    create  table
+      "new"."marts"."fct_panel_interpolated_cells__dbt_tmp"
+  
+    
+    as (
+      -- The interpolated cells of fct_panel, one row per (unit, year, variable): a study counts how many
+-- of the cells its regression used were filled (join on unit_code, year and the variable's name).
+select
+    unit_code,
+    year,
+    variable
+from "new"."intermediate"."int_panel_variables_long"
+where is_interpolated
+    );
+    
+  

@@ -1,0 +1,24 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+select *
+from "new"."staging"."stg_catalog__indices"
+where
+    shift is not null
+    and (
+        false
+         or shift < 0 - 0
+        
+    )
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,36 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+with all_values as (
+
+    select
+        weighting as value_field,
+        count(*) as n_records
+
+    from "new"."staging"."stg_catalog__indices"
+    group by weighting
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'pooled','per_year'
+)
+
+
+
+  
+  
+      
+    ) dbt_internal_test

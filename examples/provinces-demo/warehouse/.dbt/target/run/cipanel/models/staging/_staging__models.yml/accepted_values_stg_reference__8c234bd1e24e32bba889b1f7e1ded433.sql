@@ -1,0 +1,36 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+with all_values as (
+
+    select
+        unit_type as value_field,
+        count(*) as n_records
+
+    from "new"."staging"."stg_reference__units"
+    group by unit_type
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'municipality','province','autonomous_region','nation','city','county','firm','country','unit','other'
+)
+
+
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,18 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+select *
+from "new"."staging"."stg_catalog__indices"
+where not (window_start <= window_end)
+
+  
+  
+      
+    ) dbt_internal_test

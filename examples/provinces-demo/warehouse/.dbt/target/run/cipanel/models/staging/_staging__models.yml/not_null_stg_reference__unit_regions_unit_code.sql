@@ -1,0 +1,25 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+
+
+select unit_code
+from "new"."staging"."stg_reference__unit_regions"
+where unit_code is null
+
+
+
+  
+  
+      
+    ) dbt_internal_test

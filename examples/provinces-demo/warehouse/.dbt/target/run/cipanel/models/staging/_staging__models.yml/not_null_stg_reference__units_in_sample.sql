@@ -1,0 +1,25 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+
+
+select in_sample
+from "new"."staging"."stg_reference__units"
+where in_sample is null
+
+
+
+  
+  
+      
+    ) dbt_internal_test

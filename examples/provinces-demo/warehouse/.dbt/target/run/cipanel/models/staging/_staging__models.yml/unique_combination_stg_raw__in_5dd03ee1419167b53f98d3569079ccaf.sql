@@ -1,0 +1,19 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+select source_file, source_sheet, source_row, source_column, count(*) as n_rows
+from "new"."staging"."stg_raw__indicator_values"
+group by source_file, source_sheet, source_row, source_column
+having count(*) > 1
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,28 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+select
+    index_code as unique_field,
+    count(*) as n_records
+
+from "new"."staging"."stg_catalog__indices"
+where index_code is not null
+group by index_code
+having count(*) > 1
+
+
+
+  
+  
+      
+    ) dbt_internal_test

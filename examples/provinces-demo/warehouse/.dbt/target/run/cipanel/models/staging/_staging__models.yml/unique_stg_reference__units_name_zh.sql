@@ -1,0 +1,28 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+select
+    name_zh as unique_field,
+    count(*) as n_records
+
+from "new"."staging"."stg_reference__units"
+where name_zh is not null
+group by name_zh
+having count(*) > 1
+
+
+
+  
+  
+      
+    ) dbt_internal_test
