@@ -64,8 +64,12 @@ def copy_project(dest: Path, seeds: dict | None = None, source: Path | None = No
         target.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(target, index=False, lineterminator="\n")
     if any("ref_unit" in name for name in seeds):
-        config = "\n".join(line for line in config.splitlines() if not line.startswith(("units:", "sample:")))
-        config += "\nunits: custom\n"
+        import yaml
+
+        settings = yaml.safe_load(config) or {}
+        settings.pop("sample", None)
+        settings["units"] = "custom"
+        config = yaml.safe_dump(settings, allow_unicode=True, sort_keys=False)
         if not any("ref_unit_regions" in name for name in seeds):
             (dest / CATALOG_FILES["ref_unit_regions"][0]).write_text("scheme,unit_code,region_code,region_zh,region_en\n")
     (dest / "cipanel.yml").write_text(config, encoding="utf-8")

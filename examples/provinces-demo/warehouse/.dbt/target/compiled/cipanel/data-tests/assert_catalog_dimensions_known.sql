@@ -3,8 +3,8 @@ select
     indicators.indicator_code,
     indicators.index_code,
     indicators.dimension_code
-from "new"."staging"."stg_catalog__indicators" as indicators
-left join "new"."staging"."stg_catalog__dimensions" as dimensions
+from "w"."staging"."stg_catalog__indicators" as indicators
+left join "w"."staging"."stg_catalog__dimensions" as dimensions
     on
         indicators.index_code = dimensions.index_code
         and indicators.dimension_code = dimensions.dimension_code

@@ -6,6 +6,6 @@ select
     index_code,
     weight_group,
     count(*) as n_indicators
-from "new"."intermediate"."int_index_entropy"
+from "demo"."intermediate"."int_index_entropy"
 group by index_code, weight_group
 having bool_and(is_constant)

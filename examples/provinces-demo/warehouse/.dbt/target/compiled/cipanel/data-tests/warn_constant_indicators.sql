@@ -5,5 +5,5 @@ select
     index_code,
     indicator_code,
     weight_group
-from "new"."intermediate"."int_index_entropy"
+from "demo"."intermediate"."int_index_entropy"
 where is_constant

@@ -4,6 +4,6 @@
 select
     index_code,
     weight_group
-from "new"."intermediate"."int_index_weights_critic"
+from "demo"."intermediate"."int_index_weights_critic"
 group by index_code, weight_group
 having sum(information) = 0

@@ -4,5 +4,5 @@
 select
     index_code,
     weighting
-from "new"."staging"."stg_catalog__indices"
+from "demo"."staging"."stg_catalog__indices"
 where weighting = 'per_year'

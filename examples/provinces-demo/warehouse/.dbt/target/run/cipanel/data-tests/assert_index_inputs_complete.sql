@@ -21,7 +21,7 @@ select
     'give ' || indicator_code || ' for every in-sample unit and year of index ' || index_code
     || ' (an indicator with no data at all: remove its row from catalog/indicator_catalog.csv), '
     || 'or shorten the window of ' || index_code || ' in catalog/index_catalog.csv' as fix
-from "new"."intermediate"."int_indicators_normalised"
+from "demo"."intermediate"."int_indicators_normalised"
 where value is null
 group by index_code, indicator_code
   

@@ -9,7 +9,7 @@
     
   -- For weighted-sum methods the index equals the sum of its dimension scores (METHODS 1.6).
 with scores as (
-    select * from "new"."marts"."fct_index_scores"
+    select * from "demo"."marts"."fct_index_scores"
     where method in ('entropy', 'equal', 'critic')
 ),
 

@@ -10,12 +10,12 @@
   -- Every in-sample unit appears in every panel year exactly once.
 with expected as (
     select count(*) * (2023 - 2014 + 1) as n_rows
-    from "new"."marts"."dim_units"
+    from "demo"."marts"."dim_units"
     where in_sample
 ),
 
 actual as (
-    select count(*) as n_rows from "new"."marts"."fct_panel"
+    select count(*) as n_rows from "demo"."marts"."fct_panel"
 )
 
 select

@@ -13,11 +13,11 @@ with accounting as (
         sum(rows_landed) as rows_landed,
         sum(rows_accepted) as rows_accepted,
         sum(rows_rejected) as rows_rejected
-    from "new"."audit"."audit_row_accounting"
+    from "demo"."audit"."audit_row_accounting"
 ),
 
 landed as (
-    select count(*) as rows_in from "new"."staging"."stg_raw__indicator_values"
+    select count(*) as rows_in from "demo"."staging"."stg_raw__indicator_values"
 )
 
 select

@@ -13,7 +13,7 @@
 select
     index_code,
     weighting
-from "new"."staging"."stg_catalog__indices"
+from "demo"."staging"."stg_catalog__indices"
 where weighting = 'per_year'
   
   

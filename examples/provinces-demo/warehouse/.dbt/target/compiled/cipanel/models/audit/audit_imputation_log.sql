@@ -8,5 +8,5 @@ select
     value_status,
     interpolated_from_year,
     interpolated_to_year
-from "new"."intermediate"."int_indicator_values_interpolated"
+from "demo"."intermediate"."int_indicator_values_interpolated"
 where value_status <> 'observed'

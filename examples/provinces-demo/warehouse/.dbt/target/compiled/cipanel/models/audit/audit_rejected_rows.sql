@@ -9,5 +9,5 @@ select
     indicator_raw,
     value_raw,
     rejection_reason
-from "new"."intermediate"."int_indicator_values_validated"
+from "demo"."intermediate"."int_indicator_values_validated"
 where rejection_reason is not null

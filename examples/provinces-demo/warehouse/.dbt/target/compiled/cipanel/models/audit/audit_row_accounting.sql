@@ -3,7 +3,7 @@ with landed as (
     select
         source_file,
         count(*) as rows_landed
-    from "new"."staging"."stg_raw__indicator_values"
+    from "demo"."staging"."stg_raw__indicator_values"
     group by source_file
 ),
 
@@ -13,7 +13,7 @@ validated as (
         count(*) as rows_validated,
         sum(case when rejection_reason is null then 1 else 0 end) as rows_accepted,
         sum(case when rejection_reason is not null then 1 else 0 end) as rows_rejected
-    from "new"."intermediate"."int_indicator_values_validated"
+    from "demo"."intermediate"."int_indicator_values_validated"
     group by source_file
 )
 

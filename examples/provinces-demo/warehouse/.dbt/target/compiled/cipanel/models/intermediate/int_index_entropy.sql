@@ -1,7 +1,7 @@
 -- Entropy of every index component (METHODS 1.3-1.5) in one aggregate pass:
 -- with S = sum z', sum p ln p = (sum z' ln z') / S - ln S, and n = the number of rows summed.
 with normalised as (
-    select * from "new"."intermediate"."int_indicators_normalised"
+    select * from "demo"."intermediate"."int_indicators_normalised"
 ),
 
 sums as (

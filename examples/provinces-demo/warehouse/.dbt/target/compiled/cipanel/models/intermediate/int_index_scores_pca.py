@@ -101,7 +101,7 @@ def model(dbt, session):
 # this part is dbt logic for get ref work, do not modify
 
 def ref(*args, **kwargs):
-    refs = {"int_indicators_normalised": "\"new\".\"intermediate\".\"int_indicators_normalised\""}
+    refs = {"int_indicators_normalised": "\"demo\".\"intermediate\".\"int_indicators_normalised\""}
     key = '.'.join(args)
     version = kwargs.get("v") or kwargs.get("version")
     if version:
@@ -134,12 +134,12 @@ class config:
 
 class this:
     """dbt.this() or dbt.this.identifier"""
-    database = "new"
+    database = "demo"
     schema = "intermediate"
     identifier = "int_index_scores_pca"
     
     def __repr__(self):
-        return '"new"."intermediate"."int_index_scores_pca"'
+        return '"demo"."intermediate"."int_index_scores_pca"'
 
 
 class dbtObj:

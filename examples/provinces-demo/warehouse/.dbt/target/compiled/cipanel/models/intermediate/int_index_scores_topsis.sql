@@ -10,8 +10,8 @@ with weighted as (
         normalised.unit_code,
         normalised.year,
         weights.weight * normalised.z as v
-    from "new"."intermediate"."int_indicators_normalised" as normalised
-    inner join "new"."intermediate"."int_index_weights_entropy" as weights
+    from "demo"."intermediate"."int_indicators_normalised" as normalised
+    inner join "demo"."intermediate"."int_index_weights_entropy" as weights
         on
             normalised.index_code = weights.index_code
             and normalised.weight_group = weights.weight_group

@@ -1,11 +1,11 @@
 -- All indicator weights, one row per (index, method, weight group, indicator): entropy (the
 -- default), equal weights and CRITIC as robustness alternatives.
 with entropy as (
-    select * from "new"."intermediate"."int_index_weights_entropy"
+    select * from "demo"."intermediate"."int_index_weights_entropy"
 ),
 
 critic as (
-    select * from "new"."intermediate"."int_index_weights_critic"
+    select * from "demo"."intermediate"."int_index_weights_critic"
 )
 
 select

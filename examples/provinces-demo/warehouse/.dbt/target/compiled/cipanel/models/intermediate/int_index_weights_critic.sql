@@ -12,7 +12,7 @@ with normalised as (
         unit_code,
         year,
         z
-    from "new"."intermediate"."int_indicators_normalised"
+    from "demo"."intermediate"."int_indicators_normalised"
 ),
 
 -- each unordered pair once (j < k: correlation is symmetric, and this self-join is the model's

@@ -4,7 +4,7 @@ with entropy as (
     select
         *,
         case when is_constant then 0.0 else 1.0 - entropy end as divergence
-    from "new"."intermediate"."int_index_entropy"
+    from "demo"."intermediate"."int_index_entropy"
 )
 
 select

@@ -10,7 +10,7 @@ with accepted as (
         indicator_code,
         year,
         value
-    from "new"."intermediate"."int_indicator_values_validated"
+    from "demo"."intermediate"."int_indicator_values_validated"
     where rejection_reason is null
 ),
 
@@ -21,7 +21,7 @@ indicators as (
         bool_or(interpolate) as interpolate,
         coalesce(min(first_year), 2014) as valid_from,
         coalesce(min(last_year), 2023) as valid_to
-    from "new"."staging"."stg_catalog__indicators"
+    from "demo"."staging"."stg_catalog__indicators"
     group by indicator_code
 ),
 
@@ -29,7 +29,7 @@ units as (
     select
         unit_code,
         case when unit_type = 'nation' then 'national' else 'unit' end as scope
-    from "new"."staging"."stg_reference__units"
+    from "demo"."staging"."stg_reference__units"
     where in_sample or unit_type = 'nation'
 ),
 

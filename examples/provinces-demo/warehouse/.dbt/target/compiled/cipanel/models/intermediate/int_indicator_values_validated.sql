@@ -1,11 +1,11 @@
 -- Every landed row with the unit and indicator it resolves to and, if it cannot be used, the first
 -- reason why. Accepted rows have rejection_reason null; the audit models keep the rest.
 with landed as (
-    select * from "new"."staging"."stg_raw__indicator_values"
+    select * from "demo"."staging"."stg_raw__indicator_values"
 ),
 
 units as (
-    select * from "new"."staging"."stg_reference__units"
+    select * from "demo"."staging"."stg_reference__units"
 ),
 
 -- a unit may be written as its code, full name, short name or English name (matched without
@@ -50,7 +50,7 @@ indicators as (
         min(first_year) as first_year,
         min(last_year) as last_year,
         min(scope) as scope
-    from "new"."staging"."stg_catalog__indicators"
+    from "demo"."staging"."stg_catalog__indicators"
     group by indicator_code
 ),
 

@@ -16,14 +16,14 @@ with components as (
         indices.shift,
         indices.window_start,
         indices.window_end
-    from "new"."staging"."stg_catalog__indicators" as components
-    inner join "new"."staging"."stg_catalog__indices" as indices
+    from "demo"."staging"."stg_catalog__indicators" as components
+    inner join "demo"."staging"."stg_catalog__indices" as indices
         on components.index_code = indices.index_code
     where components.is_index_component
 ),
 
 sample_units as (
-    select unit_code from "new"."staging"."stg_reference__units"
+    select unit_code from "demo"."staging"."stg_reference__units"
     where in_sample
 ),
 
@@ -38,7 +38,7 @@ ranges as (
         min(values_.value) as group_min,
         max(values_.value) as group_max
     from components
-    inner join "new"."intermediate"."int_indicator_values_interpolated" as values_
+    inner join "demo"."intermediate"."int_indicator_values_interpolated" as values_
         on
             components.indicator_code = values_.indicator_code
             and values_.year between components.window_start and components.window_end
@@ -62,7 +62,7 @@ ranged as (
         ranges.group_min,
         ranges.group_max
     from components
-    inner join "new"."intermediate"."int_indicator_values_interpolated" as values_
+    inner join "demo"."intermediate"."int_indicator_values_interpolated" as values_
         on
             components.indicator_code = values_.indicator_code
             and values_.year between components.window_start and components.window_end

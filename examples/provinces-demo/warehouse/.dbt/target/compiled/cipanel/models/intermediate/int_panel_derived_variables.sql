@@ -5,7 +5,7 @@ with values_ as (
         indicator_code,
         year,
         value
-    from "new"."intermediate"."int_indicator_values_interpolated"
+    from "demo"."intermediate"."int_indicator_values_interpolated"
 ),
 
 panel_years as (

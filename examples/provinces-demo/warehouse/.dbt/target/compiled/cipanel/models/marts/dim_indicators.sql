@@ -10,4 +10,4 @@ select
     cast(source as varchar) as source,
     cast(rationale as varchar) as rationale,
     cast(scope as varchar) as scope
-from "new"."staging"."stg_catalog__indicators"
+from "demo"."staging"."stg_catalog__indicators"

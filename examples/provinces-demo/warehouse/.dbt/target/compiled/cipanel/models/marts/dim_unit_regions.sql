@@ -5,4 +5,4 @@ select
     cast(region_code as varchar) as region_code,
     cast(region_zh as varchar) as region_zh,
     cast(region_en as varchar) as region_en
-from "new"."staging"."stg_reference__unit_regions"
+from "demo"."staging"."stg_reference__unit_regions"

@@ -6,4 +6,4 @@ select
     cast(unit_type as varchar) as unit_type,
     cast(is_municipality as boolean) as is_municipality,
     cast(in_sample as boolean) as in_sample
-from "new"."staging"."stg_reference__units"
+from "demo"."staging"."stg_reference__units"

@@ -11,7 +11,7 @@ with all_scores as (
             unit_code,
             year,
             score_entropy as score
-        from "new"."intermediate"."int_index_scores_weighted"
+        from "demo"."intermediate"."int_index_scores_weighted"
             union all
         select
             index_code,
@@ -20,7 +20,7 @@ with all_scores as (
             unit_code,
             year,
             score_equal as score
-        from "new"."intermediate"."int_index_scores_weighted"
+        from "demo"."intermediate"."int_index_scores_weighted"
             union all
         select
             index_code,
@@ -29,7 +29,7 @@ with all_scores as (
             unit_code,
             year,
             score_critic as score
-        from "new"."intermediate"."int_index_scores_weighted"
+        from "demo"."intermediate"."int_index_scores_weighted"
         union all
         select
             index_code,
@@ -38,7 +38,7 @@ with all_scores as (
             unit_code,
             year,
             score
-        from "new"."intermediate"."int_index_scores_topsis"
+        from "demo"."intermediate"."int_index_scores_topsis"
         union all
         select
             index_code,
@@ -47,7 +47,7 @@ with all_scores as (
             unit_code,
             year,
             score
-        from "new"."intermediate"."int_index_scores_pca"
+        from "demo"."intermediate"."int_index_scores_pca"
 )
 
 select

@@ -1,7 +1,7 @@
 -- Indicator weights with the sample window they were estimated on (METHODS 1.8).
 -- weight_year is null for pooled weights and the year for per-year weights.
 with weights as (
-    select * from "new"."intermediate"."int_index_weights"
+    select * from "demo"."intermediate"."int_index_weights"
 ),
 
 -- the sample each weight was estimated on, counted in the entropy pass (the same rows for every
@@ -16,8 +16,8 @@ windows as (
         entropy.last_year as window_end,
         entropy.n_units,
         entropy.n_rows
-    from "new"."intermediate"."int_index_weights_entropy" as entropy
-    inner join "new"."staging"."stg_catalog__indicators" as indicators
+    from "demo"."intermediate"."int_index_weights_entropy" as entropy
+    inner join "demo"."staging"."stg_catalog__indicators" as indicators
         on
             entropy.index_code = indicators.index_code
             and entropy.indicator_code = indicators.indicator_code

@@ -8,7 +8,7 @@ with units as (
         name_zh,
         name_en,
         is_municipality
-    from "new"."marts"."dim_units"
+    from "demo"."marts"."dim_units"
     where in_sample
 ),
 
@@ -126,7 +126,7 @@ variables_wide as (
             max(case when variable = 'va_share_2' then value end) as va_share_2,
             max(case when variable = 'va_share_3' then value end) as va_share_3,
         sum(case when is_interpolated then 1 else 0 end) as n_interpolated_cells
-    from "new"."intermediate"."int_panel_variables_long"
+    from "demo"."intermediate"."int_panel_variables_long"
     group by unit_code, year
 ),
 
@@ -136,7 +136,7 @@ regions as (
             max(case when scheme = 'nbs4' then region_code end) as region_nbs4,
             max(case when scheme = 'three_regions' then region_code end) as region_three_regions,
         count(*) as n_schemes
-    from "new"."marts"."dim_unit_regions"
+    from "demo"."marts"."dim_unit_regions"
     group by unit_code
 )
 

@@ -4,5 +4,5 @@ select
     unit_code,
     year,
     variable
-from "new"."intermediate"."int_panel_variables_long"
+from "demo"."intermediate"."int_panel_variables_long"
 where is_interpolated

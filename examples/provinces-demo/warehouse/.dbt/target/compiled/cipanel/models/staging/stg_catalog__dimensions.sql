@@ -4,4 +4,4 @@ select
     dimension_code,
     label_zh,
     label_en
-from "new"."raw"."dimension_catalog"
+from "demo"."raw"."dimension_catalog"

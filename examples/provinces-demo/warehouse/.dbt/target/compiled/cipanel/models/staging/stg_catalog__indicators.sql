@@ -22,4 +22,4 @@ select
         when nullif(trim(index_code), '') is null then true
         else coalesce(trim(direction) in ('+', '-'), false)
     end as has_valid_direction
-from "new"."raw"."indicator_catalog"
+from "w"."raw"."indicator_catalog"

@@ -10,4 +10,4 @@ select
     cast(coalesce(scale, 1) as double) as scale,
     cast(coalesce(window_start, 2014) as integer) as window_start,
     cast(coalesce(window_end, 2023) as integer) as window_end
-from "new"."raw"."index_catalog"
+from "demo"."raw"."index_catalog"

@@ -11,7 +11,7 @@ with landed as (
         trim(year_raw) as year_raw,
         trim(indicator_raw) as indicator_raw,
         trim(value_raw) as value_raw
-    from "new"."raw"."indicator_values"
+    from "demo"."raw"."indicator_values"
 )
 
 select

@@ -5,4 +5,4 @@ select
     region_code,
     region_zh,
     region_en
-from "new"."raw"."ref_unit_regions"
+from "demo"."raw"."ref_unit_regions"

@@ -7,4 +7,4 @@ select
     unit_type,
     cast(is_municipality as boolean) as is_municipality,
     cast(in_sample as boolean) as in_sample
-from "new"."raw"."ref_units"
+from "w"."raw"."ref_units"

@@ -2,7 +2,7 @@
     
 
     create  table
-      "new"."audit"."audit_imputation_log__dbt_tmp"
+      "demo"."audit"."audit_imputation_log__dbt_tmp"
   
     
     as (
@@ -16,7 +16,7 @@ select
     value_status,
     interpolated_from_year,
     interpolated_to_year
-from "new"."intermediate"."int_indicator_values_interpolated"
+from "demo"."intermediate"."int_indicator_values_interpolated"
 where value_status <> 'observed'
     );
     

@@ -2,7 +2,7 @@
     
 
     create  table
-      "new"."audit"."audit_rejected_rows__dbt_tmp"
+      "demo"."audit"."audit_rejected_rows__dbt_tmp"
   
     
     as (
@@ -17,7 +17,7 @@ select
     indicator_raw,
     value_raw,
     rejection_reason
-from "new"."intermediate"."int_indicator_values_validated"
+from "demo"."intermediate"."int_indicator_values_validated"
 where rejection_reason is not null
     );
     

@@ -2,7 +2,7 @@
     
 
     create  table
-      "new"."intermediate"."int_index_scores_weighted__dbt_tmp"
+      "demo"."intermediate"."int_index_scores_weighted__dbt_tmp"
   
     
     as (
@@ -23,11 +23,11 @@ with normalised as (
         year,
         z,
         z_shifted
-    from "new"."intermediate"."int_indicators_normalised"
+    from "demo"."intermediate"."int_indicators_normalised"
 ),
 
 indices as (
-    select * from "new"."staging"."stg_catalog__indices"
+    select * from "demo"."staging"."stg_catalog__indices"
 ),
 
 -- one row per indicator and weight group: the basis, S = sum z' (for p = z' / S, from the entropy
@@ -42,9 +42,9 @@ factors as (
             max(case when weights.method = 'entropy' then indices.scale * weights.weight end) as f_entropy,
             max(case when weights.method = 'equal' then indices.scale * weights.weight end) as f_equal,
             max(case when weights.method = 'critic' then indices.scale * weights.weight end) as f_critic
-    from "new"."intermediate"."int_index_weights" as weights
+    from "demo"."intermediate"."int_index_weights" as weights
     inner join indices on weights.index_code = indices.index_code
-    inner join "new"."intermediate"."int_index_entropy" as entropy
+    inner join "demo"."intermediate"."int_index_entropy" as entropy
         on
             weights.index_code = entropy.index_code
             and weights.weight_group = entropy.weight_group

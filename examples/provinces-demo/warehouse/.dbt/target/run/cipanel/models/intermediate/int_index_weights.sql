@@ -2,18 +2,18 @@
     
 
     create  table
-      "new"."intermediate"."int_index_weights__dbt_tmp"
+      "demo"."intermediate"."int_index_weights__dbt_tmp"
   
     
     as (
       -- All indicator weights, one row per (index, method, weight group, indicator): entropy (the
 -- default), equal weights and CRITIC as robustness alternatives.
 with entropy as (
-    select * from "new"."intermediate"."int_index_weights_entropy"
+    select * from "demo"."intermediate"."int_index_weights_entropy"
 ),
 
 critic as (
-    select * from "new"."intermediate"."int_index_weights_critic"
+    select * from "demo"."intermediate"."int_index_weights_critic"
 )
 
 select

@@ -2,7 +2,7 @@
     
 
     create  table
-      "new"."intermediate"."int_index_weights_critic__dbt_tmp"
+      "demo"."intermediate"."int_index_weights_critic__dbt_tmp"
   
     
     as (
@@ -20,7 +20,7 @@ with normalised as (
         unit_code,
         year,
         z
-    from "new"."intermediate"."int_indicators_normalised"
+    from "demo"."intermediate"."int_indicators_normalised"
 ),
 
 -- each unordered pair once (j < k: correlation is symmetric, and this self-join is the model's

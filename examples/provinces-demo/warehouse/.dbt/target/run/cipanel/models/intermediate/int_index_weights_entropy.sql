@@ -2,7 +2,7 @@
     
 
     create  table
-      "new"."intermediate"."int_index_weights_entropy__dbt_tmp"
+      "demo"."intermediate"."int_index_weights_entropy__dbt_tmp"
   
     
     as (
@@ -12,7 +12,7 @@ with entropy as (
     select
         *,
         case when is_constant then 0.0 else 1.0 - entropy end as divergence
-    from "new"."intermediate"."int_index_entropy"
+    from "demo"."intermediate"."int_index_entropy"
 )
 
 select

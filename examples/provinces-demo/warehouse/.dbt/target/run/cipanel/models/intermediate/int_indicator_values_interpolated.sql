@@ -2,7 +2,7 @@
     
 
     create  table
-      "new"."intermediate"."int_indicator_values_interpolated__dbt_tmp"
+      "demo"."intermediate"."int_indicator_values_interpolated__dbt_tmp"
   
     
     as (
@@ -18,7 +18,7 @@ with accepted as (
         indicator_code,
         year,
         value
-    from "new"."intermediate"."int_indicator_values_validated"
+    from "demo"."intermediate"."int_indicator_values_validated"
     where rejection_reason is null
 ),
 
@@ -29,7 +29,7 @@ indicators as (
         bool_or(interpolate) as interpolate,
         coalesce(min(first_year), 2014) as valid_from,
         coalesce(min(last_year), 2023) as valid_to
-    from "new"."staging"."stg_catalog__indicators"
+    from "demo"."staging"."stg_catalog__indicators"
     group by indicator_code
 ),
 
@@ -37,7 +37,7 @@ units as (
     select
         unit_code,
         case when unit_type = 'nation' then 'national' else 'unit' end as scope
-    from "new"."staging"."stg_reference__units"
+    from "demo"."staging"."stg_reference__units"
     where in_sample or unit_type = 'nation'
 ),
 

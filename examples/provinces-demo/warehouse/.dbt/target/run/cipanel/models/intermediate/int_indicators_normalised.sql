@@ -1,6 +1,6 @@
 
   
-  create view "new"."intermediate"."int_indicators_normalised__dbt_tmp" as (
+  create view "demo"."intermediate"."int_indicators_normalised__dbt_tmp" as (
     -- Direction-aware min-max normalisation of every index component over its index's window
 -- (METHODS 1.1-1.2). The normalisation group is the whole pooled window, or one year when the
 -- index uses per-year weighting. A constant indicator (max = min) gets z = 0 and is flagged.
@@ -19,14 +19,14 @@ with components as (
         indices.shift,
         indices.window_start,
         indices.window_end
-    from "new"."staging"."stg_catalog__indicators" as components
-    inner join "new"."staging"."stg_catalog__indices" as indices
+    from "demo"."staging"."stg_catalog__indicators" as components
+    inner join "demo"."staging"."stg_catalog__indices" as indices
         on components.index_code = indices.index_code
     where components.is_index_component
 ),
 
 sample_units as (
-    select unit_code from "new"."staging"."stg_reference__units"
+    select unit_code from "demo"."staging"."stg_reference__units"
     where in_sample
 ),
 
@@ -41,7 +41,7 @@ ranges as (
         min(values_.value) as group_min,
         max(values_.value) as group_max
     from components
-    inner join "new"."intermediate"."int_indicator_values_interpolated" as values_
+    inner join "demo"."intermediate"."int_indicator_values_interpolated" as values_
         on
             components.indicator_code = values_.indicator_code
             and values_.year between components.window_start and components.window_end
@@ -65,7 +65,7 @@ ranged as (
         ranges.group_min,
         ranges.group_max
     from components
-    inner join "new"."intermediate"."int_indicator_values_interpolated" as values_
+    inner join "demo"."intermediate"."int_indicator_values_interpolated" as values_
         on
             components.indicator_code = values_.indicator_code
             and values_.year between components.window_start and components.window_end

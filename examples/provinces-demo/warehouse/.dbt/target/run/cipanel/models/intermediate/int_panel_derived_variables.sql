@@ -2,7 +2,7 @@
     
 
     create  table
-      "new"."intermediate"."int_panel_derived_variables__dbt_tmp"
+      "demo"."intermediate"."int_panel_derived_variables__dbt_tmp"
   
     
     as (
@@ -13,7 +13,7 @@ with values_ as (
         indicator_code,
         year,
         value
-    from "new"."intermediate"."int_indicator_values_interpolated"
+    from "demo"."intermediate"."int_indicator_values_interpolated"
 ),
 
 panel_years as (

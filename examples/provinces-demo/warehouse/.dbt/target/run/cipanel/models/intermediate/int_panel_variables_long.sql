@@ -2,7 +2,7 @@
     
 
     create  table
-      "new"."intermediate"."int_panel_variables_long__dbt_tmp"
+      "demo"."intermediate"."int_panel_variables_long__dbt_tmp"
   
     
     as (
@@ -15,8 +15,8 @@ with panel_values as (
         values_.indicator_code as variable,
         values_.value,
         values_.value_status = 'interpolated' as is_interpolated
-    from "new"."intermediate"."int_indicator_values_interpolated" as values_
-    inner join "new"."staging"."stg_reference__units" as units
+    from "demo"."intermediate"."int_indicator_values_interpolated" as values_
+    inner join "demo"."staging"."stg_reference__units" as units
         on values_.unit_code = units.unit_code
     where
         units.in_sample
@@ -33,7 +33,7 @@ scores as (
         || case when method = 'entropy' then '' else '_' || method end as variable,
         score as value,
         false as is_interpolated
-    from "new"."marts"."fct_index_scores"
+    from "demo"."marts"."fct_index_scores"
     where dimension_code = '_all' or method = 'entropy'
 )
 
@@ -47,7 +47,7 @@ select
     variable,
     value,
     is_interpolated
-from "new"."intermediate"."int_panel_derived_variables"
+from "demo"."intermediate"."int_panel_derived_variables"
     );
     
   

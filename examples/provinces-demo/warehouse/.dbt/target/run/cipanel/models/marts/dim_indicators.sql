@@ -2,7 +2,7 @@
     
 
     create  table
-      "new"."marts"."dim_indicators__dbt_tmp"
+      "demo"."marts"."dim_indicators__dbt_tmp"
   
     
     as (
@@ -18,7 +18,7 @@ select
     cast(source as varchar) as source,
     cast(rationale as varchar) as rationale,
     cast(scope as varchar) as scope
-from "new"."staging"."stg_catalog__indicators"
+from "demo"."staging"."stg_catalog__indicators"
     );
     
   

@@ -4,7 +4,7 @@
     
 
     create  table
-      "new"."marts"."dim_units__dbt_tmp"
+      "demo"."marts"."dim_units__dbt_tmp"
   
   (
     unit_code TEXT,
@@ -19,7 +19,7 @@
  ;
     
     
-    insert into "new"."marts"."dim_units__dbt_tmp" 
+    insert into "demo"."marts"."dim_units__dbt_tmp" 
   (
     
       
@@ -63,7 +63,7 @@
     cast(unit_type as varchar) as unit_type,
     cast(is_municipality as boolean) as is_municipality,
     cast(in_sample as boolean) as in_sample
-from "new"."staging"."stg_reference__units"
+from "demo"."staging"."stg_reference__units"
     ) as model_subq
     );
   

@@ -4,7 +4,7 @@
     
 
     create  table
-      "new"."marts"."fct_index_scores__dbt_tmp"
+      "demo"."marts"."fct_index_scores__dbt_tmp"
   
   (
     index_code TEXT,
@@ -18,7 +18,7 @@
  ;
     
     
-    insert into "new"."marts"."fct_index_scores__dbt_tmp" 
+    insert into "demo"."marts"."fct_index_scores__dbt_tmp" 
   (
     
       
@@ -63,7 +63,7 @@ with all_scores as (
             unit_code,
             year,
             score_entropy as score
-        from "new"."intermediate"."int_index_scores_weighted"
+        from "demo"."intermediate"."int_index_scores_weighted"
             union all
         select
             index_code,
@@ -72,7 +72,7 @@ with all_scores as (
             unit_code,
             year,
             score_equal as score
-        from "new"."intermediate"."int_index_scores_weighted"
+        from "demo"."intermediate"."int_index_scores_weighted"
             union all
         select
             index_code,
@@ -81,7 +81,7 @@ with all_scores as (
             unit_code,
             year,
             score_critic as score
-        from "new"."intermediate"."int_index_scores_weighted"
+        from "demo"."intermediate"."int_index_scores_weighted"
         union all
         select
             index_code,
@@ -90,7 +90,7 @@ with all_scores as (
             unit_code,
             year,
             score
-        from "new"."intermediate"."int_index_scores_topsis"
+        from "demo"."intermediate"."int_index_scores_topsis"
         union all
         select
             index_code,
@@ -99,7 +99,7 @@ with all_scores as (
             unit_code,
             year,
             score
-        from "new"."intermediate"."int_index_scores_pca"
+        from "demo"."intermediate"."int_index_scores_pca"
 )
 
 select

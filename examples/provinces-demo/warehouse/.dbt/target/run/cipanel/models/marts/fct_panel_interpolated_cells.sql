@@ -2,7 +2,7 @@
     
 
     create  table
-      "new"."marts"."fct_panel_interpolated_cells__dbt_tmp"
+      "demo"."marts"."fct_panel_interpolated_cells__dbt_tmp"
   
     
     as (
@@ -12,7 +12,7 @@ select
     unit_code,
     year,
     variable
-from "new"."intermediate"."int_panel_variables_long"
+from "demo"."intermediate"."int_panel_variables_long"
 where is_interpolated
     );
     

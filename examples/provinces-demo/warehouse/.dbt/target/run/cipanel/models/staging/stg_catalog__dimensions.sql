@@ -1,11 +1,11 @@
 
   
-  create view "new"."staging"."stg_catalog__dimensions__dbt_tmp" as (
+  create view "demo"."staging"."stg_catalog__dimensions__dbt_tmp" as (
     
 select
     index_code,
     dimension_code,
     label_zh,
     label_en
-from "new"."raw"."dimension_catalog"
+from "demo"."raw"."dimension_catalog"
   );

@@ -1,6 +1,6 @@
 
   
-  create view "new"."staging"."stg_catalog__indicators__dbt_tmp" as (
+  create view "w"."staging"."stg_catalog__indicators__dbt_tmp" as (
     
 -- One row per (indicator, index) membership; index_code is empty for a standalone variable.
 -- direction is validated here and checked by a data test, never guessed.
@@ -25,5 +25,5 @@ select
         when nullif(trim(index_code), '') is null then true
         else coalesce(trim(direction) in ('+', '-'), false)
     end as has_valid_direction
-from "new"."raw"."indicator_catalog"
+from "w"."raw"."indicator_catalog"
   );

@@ -1,6 +1,6 @@
 
   
-  create view "new"."staging"."stg_catalog__indices__dbt_tmp" as (
+  create view "demo"."staging"."stg_catalog__indices__dbt_tmp" as (
     
 select
     index_code,
@@ -13,5 +13,5 @@ select
     cast(coalesce(scale, 1) as double) as scale,
     cast(coalesce(window_start, 2014) as integer) as window_start,
     cast(coalesce(window_end, 2023) as integer) as window_end
-from "new"."raw"."index_catalog"
+from "demo"."raw"."index_catalog"
   );

@@ -1,6 +1,6 @@
 
   
-  create view "new"."staging"."stg_raw__indicator_values__dbt_tmp" as (
+  create view "demo"."staging"."stg_raw__indicator_values__dbt_tmp" as (
     -- Typing and parse flags for every landed row; nothing is dropped (rejections happen downstream,
 -- where the unit and indicator catalogs are known).
 with landed as (
@@ -14,7 +14,7 @@ with landed as (
         trim(year_raw) as year_raw,
         trim(indicator_raw) as indicator_raw,
         trim(value_raw) as value_raw
-    from "new"."raw"."indicator_values"
+    from "demo"."raw"."indicator_values"
 )
 
 select

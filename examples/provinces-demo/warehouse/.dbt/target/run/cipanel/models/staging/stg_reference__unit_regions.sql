@@ -1,6 +1,6 @@
 
   
-  create view "new"."staging"."stg_reference__unit_regions__dbt_tmp" as (
+  create view "demo"."staging"."stg_reference__unit_regions__dbt_tmp" as (
     
 select
     scheme,
@@ -8,5 +8,5 @@ select
     region_code,
     region_zh,
     region_en
-from "new"."raw"."ref_unit_regions"
+from "demo"."raw"."ref_unit_regions"
   );

@@ -1,6 +1,6 @@
 
   
-  create view "new"."staging"."stg_reference__units__dbt_tmp" as (
+  create view "w"."staging"."stg_reference__units__dbt_tmp" as (
     
 select
     cast(unit_code as varchar) as unit_code,
@@ -10,5 +10,5 @@ select
     unit_type,
     cast(is_municipality as boolean) as is_municipality,
     cast(in_sample as boolean) as in_sample
-from "new"."raw"."ref_units"
+from "w"."raw"."ref_units"
   );

@@ -5,7 +5,7 @@
 
 
 select rejection_reason
-from "new"."audit"."audit_rejected_rows"
+from "demo"."audit"."audit_rejected_rows"
 where rejection_reason is null
 
 

@@ -1,6 +1,6 @@
 
 select *
-from "new"."intermediate"."int_index_entropy"
+from "demo"."intermediate"."int_index_entropy"
 where
     entropy is not null
     and (

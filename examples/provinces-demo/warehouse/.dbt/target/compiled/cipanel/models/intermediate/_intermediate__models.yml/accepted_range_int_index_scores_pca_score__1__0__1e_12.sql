@@ -1,6 +1,6 @@
 
 select *
-from "new"."intermediate"."int_index_scores_pca"
+from "demo"."intermediate"."int_index_scores_pca"
 where
     score is not null
     and (

@@ -1,6 +1,6 @@
 
 select *
-from "new"."intermediate"."int_index_scores_topsis"
+from "demo"."intermediate"."int_index_scores_topsis"
 where
     score is not null
     and (

@@ -8,7 +8,7 @@ with all_values as (
         value_status as value_field,
         count(*) as n_records
 
-    from "new"."intermediate"."int_indicator_values_interpolated"
+    from "demo"."intermediate"."int_indicator_values_interpolated"
     group by value_status
 
 )

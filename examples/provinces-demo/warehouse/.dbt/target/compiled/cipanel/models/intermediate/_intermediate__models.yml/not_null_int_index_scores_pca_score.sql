@@ -5,7 +5,7 @@
 
 
 select score
-from "new"."intermediate"."int_index_scores_pca"
+from "demo"."intermediate"."int_index_scores_pca"
 where score is null
 
 

@@ -5,7 +5,7 @@
 
 
 select weight
-from "new"."intermediate"."int_index_weights_entropy"
+from "demo"."intermediate"."int_index_weights_entropy"
 where weight is null
 
 

@@ -1,5 +1,5 @@
 
 select index_code, unit_code, year, count(*) as n_rows
-from "new"."intermediate"."int_index_scores_pca"
+from "demo"."intermediate"."int_index_scores_pca"
 group by index_code, unit_code, year
 having count(*) > 1

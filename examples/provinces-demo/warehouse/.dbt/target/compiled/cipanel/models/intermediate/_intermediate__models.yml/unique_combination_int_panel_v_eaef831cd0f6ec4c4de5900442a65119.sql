@@ -1,5 +1,5 @@
 
 select unit_code, year, variable, count(*) as n_rows
-from "new"."intermediate"."int_panel_variables_long"
+from "demo"."intermediate"."int_panel_variables_long"
 group by unit_code, year, variable
 having count(*) > 1

@@ -1,6 +1,6 @@
 
 select *
-from "new"."marts"."fct_index_scores"
+from "demo"."marts"."fct_index_scores"
 where
     score is not null
     and (

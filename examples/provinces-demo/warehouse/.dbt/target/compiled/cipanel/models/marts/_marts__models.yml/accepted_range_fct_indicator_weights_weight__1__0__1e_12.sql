@@ -1,6 +1,6 @@
 
 select *
-from "new"."marts"."fct_indicator_weights"
+from "demo"."marts"."fct_indicator_weights"
 where
     weight is not null
     and (

@@ -8,7 +8,7 @@ with all_values as (
         method as value_field,
         count(*) as n_records
 
-    from "new"."marts"."fct_index_scores"
+    from "demo"."marts"."fct_index_scores"
     group by method
 
 )

@@ -5,7 +5,7 @@
 
 
 select index_code
-from "new"."marts"."fct_index_scores"
+from "demo"."marts"."fct_index_scores"
 where index_code is null
 
 

@@ -5,7 +5,7 @@
 
 
 select score
-from "new"."marts"."fct_index_scores"
+from "demo"."marts"."fct_index_scores"
 where score is null
 
 

@@ -5,7 +5,7 @@
 
 
 select year
-from "new"."marts"."fct_index_scores"
+from "demo"."marts"."fct_index_scores"
 where year is null
 
 

@@ -5,7 +5,7 @@
 
 
 select indicator_code
-from "new"."marts"."fct_indicator_weights"
+from "demo"."marts"."fct_indicator_weights"
 where indicator_code is null
 
 

@@ -5,7 +5,7 @@
 
 
 select weight
-from "new"."marts"."fct_indicator_weights"
+from "demo"."marts"."fct_indicator_weights"
 where weight is null
 
 

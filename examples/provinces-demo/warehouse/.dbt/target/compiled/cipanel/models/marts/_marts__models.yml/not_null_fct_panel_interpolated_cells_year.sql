@@ -5,7 +5,7 @@
 
 
 select year
-from "new"."marts"."fct_panel_interpolated_cells"
+from "demo"."marts"."fct_panel_interpolated_cells"
 where year is null
 
 

@@ -5,7 +5,7 @@
 
 
 select unit_code
-from "new"."marts"."fct_panel"
+from "demo"."marts"."fct_panel"
 where unit_code is null
 
 

@@ -5,7 +5,7 @@
 
 
 select year
-from "new"."marts"."fct_panel"
+from "demo"."marts"."fct_panel"
 where year is null
 
 

@@ -4,13 +4,13 @@
 
 with child as (
     select unit_code as from_field
-    from "new"."marts"."fct_panel_interpolated_cells"
+    from "demo"."marts"."fct_panel_interpolated_cells"
     where unit_code is not null
 ),
 
 parent as (
     select unit_code as to_field
-    from "new"."marts"."dim_units"
+    from "demo"."marts"."dim_units"
 )
 
 select

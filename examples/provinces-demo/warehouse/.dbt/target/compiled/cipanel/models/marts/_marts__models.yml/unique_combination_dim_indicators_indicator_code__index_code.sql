@@ -1,5 +1,5 @@
 
 select indicator_code, index_code, count(*) as n_rows
-from "new"."marts"."dim_indicators"
+from "demo"."marts"."dim_indicators"
 group by indicator_code, index_code
 having count(*) > 1

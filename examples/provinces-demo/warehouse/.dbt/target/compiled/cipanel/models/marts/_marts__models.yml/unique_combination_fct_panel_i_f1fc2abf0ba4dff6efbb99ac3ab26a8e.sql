@@ -1,5 +1,5 @@
 
 select unit_code, year, variable, count(*) as n_rows
-from "new"."marts"."fct_panel_interpolated_cells"
+from "demo"."marts"."fct_panel_interpolated_cells"
 group by unit_code, year, variable
 having count(*) > 1

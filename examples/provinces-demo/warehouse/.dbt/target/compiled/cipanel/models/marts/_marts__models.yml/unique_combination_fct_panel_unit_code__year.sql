@@ -1,5 +1,5 @@
 
 select unit_code, year, count(*) as n_rows
-from "new"."marts"."fct_panel"
+from "demo"."marts"."fct_panel"
 group by unit_code, year
 having count(*) > 1

@@ -1,6 +1,6 @@
 
 select *
-from "new"."staging"."stg_catalog__indices"
+from "demo"."staging"."stg_catalog__indices"
 where
     shift is not null
     and (

@@ -8,7 +8,7 @@ with all_values as (
         scope as value_field,
         count(*) as n_records
 
-    from "new"."staging"."stg_catalog__indicators"
+    from "w"."staging"."stg_catalog__indicators"
     group by scope
 
 )

@@ -8,7 +8,7 @@ with all_values as (
         unit_type as value_field,
         count(*) as n_records
 
-    from "new"."staging"."stg_reference__units"
+    from "w"."staging"."stg_reference__units"
     group by unit_type
 
 )

@@ -1,4 +1,4 @@
 
 select *
-from "new"."staging"."stg_catalog__indices"
+from "demo"."staging"."stg_catalog__indices"
 where not (window_start <= window_end)

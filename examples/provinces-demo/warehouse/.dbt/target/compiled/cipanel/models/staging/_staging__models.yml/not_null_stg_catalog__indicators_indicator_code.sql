@@ -5,7 +5,7 @@
 
 
 select indicator_code
-from "new"."staging"."stg_catalog__indicators"
+from "w"."staging"."stg_catalog__indicators"
 where indicator_code is null
 
 

@@ -5,7 +5,7 @@
 
 
 select label_en
-from "new"."staging"."stg_catalog__indicators"
+from "w"."staging"."stg_catalog__indicators"
 where label_en is null
 
 

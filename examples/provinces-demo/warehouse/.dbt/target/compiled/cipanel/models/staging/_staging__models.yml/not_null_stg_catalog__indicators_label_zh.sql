@@ -5,7 +5,7 @@
 
 
 select label_zh
-from "new"."staging"."stg_catalog__indicators"
+from "w"."staging"."stg_catalog__indicators"
 where label_zh is null
 
 

@@ -5,7 +5,7 @@
 
 
 select source_file
-from "new"."staging"."stg_raw__indicator_values"
+from "demo"."staging"."stg_raw__indicator_values"
 where source_file is null
 
 

@@ -5,7 +5,7 @@
 
 
 select unit_code
-from "new"."staging"."stg_reference__unit_regions"
+from "demo"."staging"."stg_reference__unit_regions"
 where unit_code is null
 
 

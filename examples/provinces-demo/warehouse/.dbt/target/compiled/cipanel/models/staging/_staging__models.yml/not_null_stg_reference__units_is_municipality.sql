@@ -5,7 +5,7 @@
 
 
 select is_municipality
-from "new"."staging"."stg_reference__units"
+from "w"."staging"."stg_reference__units"
 where is_municipality is null
 
 

@@ -4,13 +4,13 @@
 
 with child as (
     select index_code as from_field
-    from "new"."staging"."stg_catalog__dimensions"
+    from "demo"."staging"."stg_catalog__dimensions"
     where index_code is not null
 ),
 
 parent as (
     select index_code as to_field
-    from "new"."staging"."stg_catalog__indices"
+    from "demo"."staging"."stg_catalog__indices"
 )
 
 select

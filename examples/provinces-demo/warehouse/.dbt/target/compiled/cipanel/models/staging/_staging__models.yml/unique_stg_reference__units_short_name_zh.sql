@@ -6,7 +6,7 @@ select
     short_name_zh as unique_field,
     count(*) as n_records
 
-from "new"."staging"."stg_reference__units"
+from "w"."staging"."stg_reference__units"
 where short_name_zh is not null
 group by short_name_zh
 having count(*) > 1

@@ -14,7 +14,7 @@
 
 
 select source_row
-from "new"."audit"."audit_rejected_rows"
+from "demo"."audit"."audit_rejected_rows"
 where source_row is null
 
 

@@ -14,7 +14,7 @@
 
 
 select source_file
-from "new"."audit"."audit_row_accounting"
+from "demo"."audit"."audit_row_accounting"
 where source_file is null
 
 

@@ -9,7 +9,7 @@
     
   
 select *
-from "new"."audit"."audit_row_accounting"
+from "demo"."audit"."audit_row_accounting"
 where not (rows_landed = rows_accepted + rows_rejected)
 
   

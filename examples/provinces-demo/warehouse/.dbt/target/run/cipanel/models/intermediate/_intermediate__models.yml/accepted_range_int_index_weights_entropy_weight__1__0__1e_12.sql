@@ -9,7 +9,7 @@
     
   
 select *
-from "new"."intermediate"."int_index_weights_entropy"
+from "demo"."intermediate"."int_index_weights_entropy"
 where
     weight is not null
     and (

@@ -9,7 +9,7 @@
     
   
 select *
-from "new"."intermediate"."int_indicators_normalised"
+from "demo"."intermediate"."int_indicators_normalised"
 where
     z is not null
     and (

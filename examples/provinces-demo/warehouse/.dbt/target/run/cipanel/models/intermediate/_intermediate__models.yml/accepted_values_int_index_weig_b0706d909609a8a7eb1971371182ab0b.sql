@@ -17,7 +17,7 @@ with all_values as (
         method as value_field,
         count(*) as n_records
 
-    from "new"."intermediate"."int_index_weights"
+    from "demo"."intermediate"."int_index_weights"
     group by method
 
 )

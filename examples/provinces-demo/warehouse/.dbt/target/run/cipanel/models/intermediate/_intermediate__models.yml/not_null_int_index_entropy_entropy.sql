@@ -14,7 +14,7 @@
 
 
 select entropy
-from "new"."intermediate"."int_index_entropy"
+from "demo"."intermediate"."int_index_entropy"
 where entropy is null
 
 

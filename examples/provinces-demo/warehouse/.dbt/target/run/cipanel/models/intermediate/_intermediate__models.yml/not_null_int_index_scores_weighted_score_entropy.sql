@@ -14,7 +14,7 @@
 
 
 select score_entropy
-from "new"."intermediate"."int_index_scores_weighted"
+from "demo"."intermediate"."int_index_scores_weighted"
 where score_entropy is null
 
 

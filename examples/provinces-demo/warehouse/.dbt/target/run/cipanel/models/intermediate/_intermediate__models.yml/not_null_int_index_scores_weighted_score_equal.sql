@@ -14,7 +14,7 @@
 
 
 select score_equal
-from "new"."intermediate"."int_index_scores_weighted"
+from "demo"."intermediate"."int_index_scores_weighted"
 where score_equal is null
 
 

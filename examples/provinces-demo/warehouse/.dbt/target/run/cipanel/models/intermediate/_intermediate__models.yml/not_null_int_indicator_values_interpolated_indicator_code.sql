@@ -14,7 +14,7 @@
 
 
 select indicator_code
-from "new"."intermediate"."int_indicator_values_interpolated"
+from "demo"."intermediate"."int_indicator_values_interpolated"
 where indicator_code is null
 
 

@@ -14,7 +14,7 @@
 
 
 select year
-from "new"."intermediate"."int_indicator_values_interpolated"
+from "demo"."intermediate"."int_indicator_values_interpolated"
 where year is null
 
 

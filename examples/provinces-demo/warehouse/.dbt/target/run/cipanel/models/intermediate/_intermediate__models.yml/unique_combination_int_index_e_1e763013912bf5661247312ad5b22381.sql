@@ -9,7 +9,7 @@
     
   
 select index_code, indicator_code, weight_group, count(*) as n_rows
-from "new"."intermediate"."int_index_entropy"
+from "demo"."intermediate"."int_index_entropy"
 group by index_code, indicator_code, weight_group
 having count(*) > 1
 

@@ -9,7 +9,7 @@
     
   
 select *
-from "new"."marts"."fct_index_scores"
+from "demo"."marts"."fct_index_scores"
 where
     score is not null
     and (

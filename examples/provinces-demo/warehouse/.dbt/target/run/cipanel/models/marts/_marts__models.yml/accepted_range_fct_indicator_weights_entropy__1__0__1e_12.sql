@@ -9,7 +9,7 @@
     
   
 select *
-from "new"."marts"."fct_indicator_weights"
+from "demo"."marts"."fct_indicator_weights"
 where
     entropy is not null
     and (

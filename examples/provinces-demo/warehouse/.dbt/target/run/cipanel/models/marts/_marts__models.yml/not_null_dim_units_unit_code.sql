@@ -14,7 +14,7 @@
 
 
 select unit_code
-from "new"."marts"."dim_units"
+from "demo"."marts"."dim_units"
 where unit_code is null
 
 

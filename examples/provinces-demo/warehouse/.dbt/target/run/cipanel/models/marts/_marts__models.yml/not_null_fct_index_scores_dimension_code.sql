@@ -14,7 +14,7 @@
 
 
 select dimension_code
-from "new"."marts"."fct_index_scores"
+from "demo"."marts"."fct_index_scores"
 where dimension_code is null
 
 

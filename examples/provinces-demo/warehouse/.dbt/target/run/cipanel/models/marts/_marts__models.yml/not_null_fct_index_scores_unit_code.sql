@@ -14,7 +14,7 @@
 
 
 select unit_code
-from "new"."marts"."fct_index_scores"
+from "demo"."marts"."fct_index_scores"
 where unit_code is null
 
 

@@ -14,7 +14,7 @@
 
 
 select index_code
-from "new"."marts"."fct_indicator_weights"
+from "demo"."marts"."fct_indicator_weights"
 where index_code is null
 
 

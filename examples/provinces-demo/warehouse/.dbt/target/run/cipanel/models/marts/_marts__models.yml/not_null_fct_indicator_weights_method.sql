@@ -14,7 +14,7 @@
 
 
 select method
-from "new"."marts"."fct_indicator_weights"
+from "demo"."marts"."fct_indicator_weights"
 where method is null
 
 

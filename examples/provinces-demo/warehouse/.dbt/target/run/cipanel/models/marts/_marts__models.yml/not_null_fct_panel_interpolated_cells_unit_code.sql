@@ -14,7 +14,7 @@
 
 
 select unit_code
-from "new"."marts"."fct_panel_interpolated_cells"
+from "demo"."marts"."fct_panel_interpolated_cells"
 where unit_code is null
 
 

@@ -14,7 +14,7 @@
 
 
 select variable
-from "new"."marts"."fct_panel_interpolated_cells"
+from "demo"."marts"."fct_panel_interpolated_cells"
 where variable is null
 
 

@@ -9,7 +9,7 @@
     
   
 select index_code, method, dimension_code, unit_code, year, count(*) as n_rows
-from "new"."marts"."fct_index_scores"
+from "demo"."marts"."fct_index_scores"
 group by index_code, method, dimension_code, unit_code, year
 having count(*) > 1
 

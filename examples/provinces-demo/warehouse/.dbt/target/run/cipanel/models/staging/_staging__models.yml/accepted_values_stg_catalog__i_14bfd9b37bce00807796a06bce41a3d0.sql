@@ -17,7 +17,7 @@ with all_values as (
         weighting as value_field,
         count(*) as n_records
 
-    from "new"."staging"."stg_catalog__indices"
+    from "demo"."staging"."stg_catalog__indices"
     group by weighting
 
 )

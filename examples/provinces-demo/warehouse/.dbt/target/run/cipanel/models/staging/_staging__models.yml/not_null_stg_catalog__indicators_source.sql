@@ -14,7 +14,7 @@
 
 
 select source
-from "new"."staging"."stg_catalog__indicators"
+from "w"."staging"."stg_catalog__indicators"
 where source is null
 
 

@@ -14,7 +14,7 @@
 
 
 select index_code
-from "new"."staging"."stg_catalog__indices"
+from "demo"."staging"."stg_catalog__indices"
 where index_code is null
 
 

@@ -14,7 +14,7 @@
 
 
 select scheme
-from "new"."staging"."stg_reference__unit_regions"
+from "demo"."staging"."stg_reference__unit_regions"
 where scheme is null
 
 

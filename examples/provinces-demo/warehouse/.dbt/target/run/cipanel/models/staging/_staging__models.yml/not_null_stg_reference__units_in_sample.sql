@@ -14,7 +14,7 @@
 
 
 select in_sample
-from "new"."staging"."stg_reference__units"
+from "w"."staging"."stg_reference__units"
 where in_sample is null
 
 

@@ -14,7 +14,7 @@
 
 
 select unit_code
-from "new"."staging"."stg_reference__units"
+from "w"."staging"."stg_reference__units"
 where unit_code is null
 
 

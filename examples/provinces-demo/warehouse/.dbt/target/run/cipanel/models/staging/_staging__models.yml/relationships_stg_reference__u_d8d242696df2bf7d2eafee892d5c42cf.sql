@@ -13,13 +13,13 @@
 
 with child as (
     select unit_code as from_field
-    from "new"."staging"."stg_reference__unit_regions"
+    from "w"."staging"."stg_reference__unit_regions"
     where unit_code is not null
 ),
 
 parent as (
     select unit_code as to_field
-    from "new"."staging"."stg_reference__units"
+    from "w"."staging"."stg_reference__units"
 )
 
 select

@@ -9,7 +9,7 @@
     
   
 select index_code, dimension_code, count(*) as n_rows
-from "new"."staging"."stg_catalog__dimensions"
+from "demo"."staging"."stg_catalog__dimensions"
 group by index_code, dimension_code
 having count(*) > 1
 

@@ -9,7 +9,7 @@
     
   
 select indicator_code, index_code, count(*) as n_rows
-from "new"."staging"."stg_catalog__indicators"
+from "w"."staging"."stg_catalog__indicators"
 group by indicator_code, index_code
 having count(*) > 1
 

@@ -9,7 +9,7 @@
     
   
 select scheme, unit_code, count(*) as n_rows
-from "new"."staging"."stg_reference__unit_regions"
+from "demo"."staging"."stg_reference__unit_regions"
 group by scheme, unit_code
 having count(*) > 1
 
