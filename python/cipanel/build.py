@@ -158,6 +158,10 @@ def run_dbt(
     if "--log-path" not in args:
         extra += ["--log-path", str(scratch / "logs")]
 
+    dbt_path = _identifier_safe(warehouse)
+    if dbt_path != warehouse and warehouse.exists():
+        shutil.copy2(warehouse, dbt_path)  # the build updates the warehouse as it would in place
+
     def on_event(event) -> None:
         if progress and event.info.name == "NodeFinished":
             node = event.data.node_info
@@ -165,7 +169,7 @@ def run_dbt(
 
     runner = dbtRunner(callbacks=[on_event])
     cwd = os.getcwd()
-    env = {"CIPANEL_WAREHOUSE": str(warehouse), "CIPANEL_INPUT_DIR": str(plan.input_dir),
+    env = {"CIPANEL_WAREHOUSE": str(dbt_path), "CIPANEL_INPUT_DIR": str(plan.input_dir),
            "CIPANEL_PROJECT": str(plan.project.root), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     with _environment(env):
         os.chdir(dbt_dir)  # dbt resolves models and seeds relative to the project
@@ -175,9 +179,25 @@ def run_dbt(
         finally:
             os.chdir(cwd)
             _release_warehouse()
+            if dbt_path != warehouse and dbt_path.exists():
+                os.replace(dbt_path, warehouse)
     if not result.success:
         raise BuildError(_failure_message(args[0], result, warehouse))
     return result
+
+
+def _identifier_safe(warehouse: Path) -> Path:
+    """The file dbt opens. dbt-duckdb names the database after the file's stem and writes it
+    unquoted into the statements that land plugin sources (`create or replace table my-wh.raw...`
+    is a syntax error), so a stem with '-', spaces or non-ASCII letters is built under a plain name
+    in the same folder and moved to the user's name afterwards (same file system: a rename)."""
+    import hashlib
+    import re
+
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", warehouse.name.split(".")[0]):
+        return warehouse
+    digest = hashlib.sha1(str(warehouse).encode("utf-8")).hexdigest()[:10]
+    return warehouse.with_name(f"cipanel_build_{digest}.duckdb")
 
 
 def _failure_message(command: str, result, warehouse: Path) -> str:
