@@ -149,7 +149,7 @@ def run_dbt(
     dbt_dir = dbt_project_dir()
     warehouse = Path(warehouse or plan.project.warehouse).resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    scratch = plan.project.scratch_dir()
+    scratch = warehouse.parent / ".dbt"  # dbt's target/ and logs/ beside the warehouse, never in the tool
     extra = []
     if "--vars" not in args:
         extra += ["--vars", f"{{panel_start_year: {plan.first_year}, panel_end_year: {plan.last_year}}}"]

@@ -82,10 +82,6 @@ class Project:
     def study_paths(self) -> list[Path]:
         return sorted(self.studies_dir.glob("*.yml")) + sorted(self.studies_dir.glob("*.yaml"))
 
-    def scratch_dir(self) -> Path:
-        """dbt's target/ and logs/ for this project (never inside the tool's folder)."""
-        return self.warehouse.parent / ".dbt"
-
 
 def demo_project_dir() -> Path | None:
     """The demo project shipped with the repository (examples/provinces-demo), if present."""
