@@ -4,11 +4,11 @@
 select
     indicator_code,
     unit_of_measure,
+    rationale,
     -- labels and source are optional in a user's catalog: the code stands in for a missing label
     coalesce(label_zh, label_en, indicator_code) as label_zh,
     coalesce(label_en, label_zh, indicator_code) as label_en,
     coalesce(source, 'not given') as source,
-    rationale,
     cast(first_year as integer) as first_year,
     cast(last_year as integer) as last_year,
     nullif(trim(index_code), '') as index_code,
