@@ -39,6 +39,19 @@ def dbt_project_dir() -> Path:
 project_dir = dbt_project_dir  # the name spark_compare and the benchmarks know
 
 
+def copy_dbt_project(dest: Path, source: Path | None = None) -> Path:
+    """A copy of the tool's dbt project (default: dbt_project_dir()) in `dest`: benchmarks time a
+    changed model on it (the user project still comes from CIPANEL_PROJECT)."""
+    source = Path(source or dbt_project_dir())
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, dest / part, dirs_exist_ok=True)
+        elif (source / part).exists():
+            shutil.copy(source / part, dest / part)
+    return dest
+
+
 def copy_project(dest: Path, seeds: dict | None = None, source: Path | None = None) -> Path:
     """A user project in `dest` made from the demo project (catalogs, studies, cipanel.yml; its data
     stay where they are), with the files named in `seeds` replaced by DataFrames. Names are the
