@@ -167,3 +167,16 @@ def test_a_workbook_with_merged_header_cells_fails_the_build_with_the_landing_me
     book.save(inputs / "merged.xlsx")
     with pytest.raises(DbtFailed, match=r"merged\.xlsx, sheet 'gdp_pc': merged header cells B1:C1"):
         build(ROOT, tmp_path / "w.duckdb", inputs, ["--select", "stg_raw__indicator_values"])
+
+
+def test_the_build_summary_warns_of_every_kind_of_rejection_with_its_first_example(bad_build):
+    """Rejections used to be visible only in audit.audit_rejected_rows (the build said PASS)."""
+    from cipanel.build_summary import build_summary
+
+    text = build_summary(bad_build).text()
+    assert "bad_rows.csv: 9 read, 0 accepted, 9 rejected" in text
+    assert ("warning: 1 input rows rejected: year outside the panel or indicator window; first: bad_rows.csv, "
+            "row 6, value: year 2030 outside the window 2014-2023 of gdp_pc") in text
+    assert "warning: 1 input rows rejected: unknown unit; first: bad_rows.csv, row 3, value: unknown unit 990000" in text
+    assert "warning: 2 input rows rejected: duplicate unit-year-indicator;" in text
+    assert "empty_series: 0 interpolated, 0 left empty by policy, 300 not fillable" in text
