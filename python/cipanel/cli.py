@@ -79,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{folder / 'catalog'}, edit {folder / 'studies' / 'example.yml'}, then `cipanel run` there")
             return 0
         project = find_project(args.project)
+        if os.environ.get("CIPANEL_INPUT_DIR") and not args.input:
+            say(f"note: CIPANEL_INPUT_DIR is for plain `dbt build`; cipanel reads {project.data_dir} "
+                "(give another folder with --input)")
         warehouse = Path(args.warehouse or os.environ.get("CIPANEL_WAREHOUSE") or project.warehouse)
         out = args.out if getattr(args, "out", None) else project.output_dir
         if args.command in ("run", "study"):
