@@ -1,4 +1,0 @@
-
-select *
-from "w"."staging"."stg_catalog__indicators"
-where not (has_valid_direction)
