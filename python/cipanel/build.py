@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from cipanel.warehouse import warehouse_path
 
 # the files and folders that make up the dbt project (what a copy of it, or the wheel, carries)
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "data-tests", "seeds", "analyses")
