@@ -242,3 +242,10 @@ def test_the_demo_project_is_a_project_like_any_other():
     assert [p.name for p in project.study_paths()] == ["study_a.yml", "study_b.yml"]
     tables = project_tables(project)
     assert len(tables.tables["index_catalog"]) == 4 and tables.tables["ref_units"].in_sample.sum() == 30
+
+
+def test_an_index_window_with_one_side_empty_takes_the_panel_year_for_it(project):
+    _values(project, range(2013, 2023))
+    write(project, "catalog/index_catalog.csv", "index_code,window_start,window_end\nmyidx,2010,\n")
+    with pytest.raises(ProjectError, match=r"index myidx: window 2010-2022 is outside the panel years 2013-2022"):
+        plan_build(project)

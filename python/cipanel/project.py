@@ -452,8 +452,10 @@ def check_index_windows(project: Project, tables: ProjectTables, first: int, las
     problems = _Problems()
     label = CATALOG_FILES["index_catalog"][0]
     for i, r in tables.tables["index_catalog"].iterrows():
-        start, end = r.window_start, r.window_end
-        if (pd.notna(start) and start < first) or (pd.notna(end) and end > last):
+        # an empty side of the window is the panel's
+        start = int(r.window_start) if pd.notna(r.window_start) else first
+        end = int(r.window_end) if pd.notna(r.window_end) else last
+        if start < first or end > last:
             problems.add(label, i + 2, "window_start/window_end",
                          f"index {r.index_code}: window {start}-{end} is outside the panel years {first}-{last} "
                          f"({source}): shorten the index window or change `years` in {PROJECT_FILE}")
