@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine (see README):
-#   make run    build the warehouse from the embedded SYNTHETIC demo data, run the studies, write the report
+#   make run    build the demo project (examples/provinces-demo, SYNTHETIC data), run its studies, write the report
 #   make test   dbt build with all data and unit tests, sqlfluff lint, pytest (incl. the Spark comparison)
 PYTHON ?= python3
 VENV   := .venv
@@ -27,8 +27,9 @@ fonts:
 	  (command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && apt-get update -q >/dev/null && apt-get install -y -q fonts-noto-cjk >/dev/null) || \
 	  echo "note: no CJK font installed; figures use English labels"
 
+# the demo is a project like any other: exactly the user path (outputs inside examples/provinces-demo)
 run: $(VENV)/.installed fonts
-	$(BIN)/cipanel run
+	$(BIN)/cipanel run --project examples/provinces-demo
 
 dbt-test: $(VENV)/.installed-test
 	mkdir -p warehouse

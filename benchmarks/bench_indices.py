@@ -78,7 +78,7 @@ def _worker_dbt(spec: dict) -> dict:
     t_import = time.perf_counter() - t0
     # the worker is its own process: set the environment the profile reads, then invoke in-process
     os.environ.update({"CIPANEL_WAREHOUSE": spec["warehouse"], "CIPANEL_INPUT_DIR": spec["inputs"],
-                       "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+                       "CIPANEL_PROJECT": spec.get("user_project", ""), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
     os.chdir(spec["project"])
     t1 = time.perf_counter()
     result = dbtRunner().invoke([*spec["args"], "--project-dir", spec["project"], "--profiles-dir", spec["project"],
@@ -342,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("need at least 3 indicators per index (3 dimensions)")
 
     import _county_panel as cp
-    from cipanel.build import copy_project  # here, not at the top: workers time their own imports
+    from cipanel.build import copy_dbt_project, copy_project  # here: workers time their own imports
 
     if args.keep:
         work = args.keep.resolve()
@@ -364,7 +364,10 @@ def main(argv: list[str] | None = None) -> int:
         values_path = cp.write_values(values, work / "inputs", args.format)
         del values
         t_generate = time.perf_counter() - t0
-        project = copy_project(work / "project", seeds, source=args.project_dir.resolve())
+        # the dbt project (a copy, so --project-dir can time a changed model) and the county panel's
+        # user project (its units and catalogs, found by the landing through CIPANEL_PROJECT)
+        project = copy_dbt_project(work / "project", args.project_dir.resolve())
+        user_project = copy_project(work / "user_project", seeds)
         empty = empty_project(work / "empty")
         last_year = cp.FIRST_YEAR + args.years - 1
         dbt_vars = ["--vars", f"{{panel_start_year: {cp.FIRST_YEAR}, panel_end_year: {last_year}}}"]
@@ -372,7 +375,8 @@ def main(argv: list[str] | None = None) -> int:
         warehouse = work / "warehouse.duckdb"
 
         def dbt(label, dbt_args, proj=project, wh=warehouse):
-            spec = {"args": dbt_args, "project": str(proj), "warehouse": str(wh), "inputs": str(work / "inputs")}
+            spec = {"args": dbt_args, "project": str(proj), "warehouse": str(wh), "inputs": str(work / "inputs"),
+                    "user_project": str(user_project)}
             return run_worker("dbt", spec, work, label)
 
         print(f"panel: {args.units} units x {args.years} years x {args.indicators} indicators in "
@@ -396,8 +400,8 @@ def main(argv: list[str] | None = None) -> int:
         }, work, "sql")
         pandas = run_worker("pandas", {
             "values": str(values_path), "repeats": args.repeats,
-            "indicator_catalog": str(project / "seeds/catalog/indicator_catalog.csv"),
-            "index_catalog": str(project / "seeds/catalog/index_catalog.csv"),
+            "indicator_catalog": str(user_project / "catalog/indicator_catalog.csv"),
+            "index_catalog": str(user_project / "catalog/index_catalog.csv"),
             "out_weights": str(work / "pandas_weights.pkl"), "out_scores": str(work / "pandas_scores.pkl"),
         }, work, "pandas")
         dw, ds, n_w, n_s = compare(warehouse, work)

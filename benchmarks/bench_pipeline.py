@@ -70,11 +70,11 @@ def main() -> None:
             record("   dbt build, this project, warm (partial parse)",
                    timed([dbt, "build", "--profiles-dir", "."], ROOT, build_env)[0])
             run_env = {**ENV, "CIPANEL_WAREHOUSE": str(tmp / f"w{i}.duckdb")}
-            record(MAIN_COLD, timed([cipanel, "run", "--out", str(tmp / f"out{i}")], ROOT, run_env)[0])
-            seconds, out = timed([cipanel, "run", "--out", str(tmp / f"out{i}")], ROOT, run_env)
+            record(MAIN_COLD, timed([cipanel, "run", "--project", "examples/provinces-demo", "--out", str(tmp / f"out{i}")], ROOT, run_env)[0])
+            seconds, out = timed([cipanel, "run", "--project", "examples/provinces-demo", "--out", str(tmp / f"out{i}")], ROOT, run_env)
             record("   cipanel run, warm (same warehouse path again)", seconds)
             record("   cipanel study (2 studies + report, built warehouse)",
-                   timed([cipanel, "study", "--out", str(tmp / f"out{i}")], ROOT, run_env)[0])
+                   timed([cipanel, "study", "--project", "examples/provinces-demo", "--out", str(tmp / f"out{i}")], ROOT, run_env)[0])
         breakdown = [line for line in out.splitlines() if "built in" in line or line.startswith("done in")]
     bare = min(rows[BARE])
     print(f"{'command (fresh process each)':<56}{'best s':>8}{'x A':>7}   all runs")

@@ -52,7 +52,7 @@ STAGING_NODES = ["stg_raw__indicator_values", "int_indicator_values_validated", 
 def _worker_duckdb(spec_path: Path) -> int:
     spec = json.loads(spec_path.read_text())
     os.environ.update({"CIPANEL_WAREHOUSE": spec["warehouse"], "CIPANEL_INPUT_DIR": spec["inputs"],
-                       "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+                       "CIPANEL_PROJECT": spec["user_project"], "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
     os.chdir(spec["project"])
     from dbt.cli.main import dbtRunner
 
@@ -70,10 +70,11 @@ def _worker_duckdb(spec_path: Path) -> int:
     return 0
 
 
-def run_duckdb(args: list[str], project: Path, warehouse: Path, inputs: Path, work: Path, label: str) -> dict:
+def run_duckdb(args: list[str], project: Path, warehouse: Path, inputs: Path, work: Path, label: str,
+               user_project: Path) -> dict:
     spec_path, out_path = work / f"{label}.spec.json", work / f"{label}.out.json"
     spec_path.write_text(json.dumps({"args": args, "project": str(project), "warehouse": str(warehouse),
-                                     "inputs": str(inputs), "out": str(out_path)}))
+                                     "inputs": str(inputs), "out": str(out_path), "user_project": str(user_project)}))
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": str(ROOT / "python")}
     t0 = time.perf_counter()
     with (work / f"{label}.log").open("w") as log:
@@ -125,7 +126,7 @@ def compare_engines(warehouse: Path, weights_dir: str, scores_dir: str) -> tuple
 
 def bench_scale(n_units: int, args, work: Path) -> dict:
     import _county_panel as cp
-    from cipanel.build import copy_project
+    from cipanel.build import copy_dbt_project, copy_project
     from cipanel.spark_compare import land_to_parquet, run_spark_dbt
 
     scale_dir = work / f"units_{n_units}"
@@ -135,20 +136,21 @@ def bench_scale(n_units: int, args, work: Path) -> dict:
     inputs = scale_dir / "inputs"
     cp.write_values(values, inputs, "parquet")
     del values
-    project = copy_project(scale_dir / "project", seeds)
+    project = copy_dbt_project(scale_dir / "project")  # the dbt project; the panel's own project:
+    user_project = copy_project(scale_dir / "user_project", seeds)
     last_year = cp.FIRST_YEAR + args.years - 1
     # one dbt thread on both engines, so node times do not overlap and add up to the run
     dbt_vars = ["--vars", f"{{panel_start_year: {cp.FIRST_YEAR}, panel_end_year: {last_year}}}", "--threads", "1"]
     print(f"\n== {n_units} units x {args.years} years x {args.indicators} indicators = {n_values:,} values", flush=True)
 
     warehouse = scale_dir / "duck.duckdb"
-    duck_seed = run_duckdb(["seed", *dbt_vars], project, warehouse, inputs, scale_dir, "duck_seed")
-    duck_run = run_duckdb(["run", *dbt_vars], project, warehouse, inputs, scale_dir, "duck_run")
+    duck_seed = run_duckdb(["seed", *dbt_vars], project, warehouse, inputs, scale_dir, "duck_seed", user_project)
+    duck_run = run_duckdb(["run", *dbt_vars], project, warehouse, inputs, scale_dir, "duck_run", user_project)
     print(f"DuckDB dbt run: {duck_run['wall_s']:.1f} s", flush=True)
 
     spark_dir = scale_dir / "spark"
     t0 = time.perf_counter()
-    land_to_parquet(inputs, spark_dir)
+    land_to_parquet(inputs, spark_dir, user_project)
     landing_s = time.perf_counter() - t0
     spark_seed = run_spark_dbt(["seed", *dbt_vars], spark_dir, project=project, log_name="spark_seed")
     spark_run = run_spark_dbt(["run", *dbt_vars], spark_dir, project=project, log_name="spark_run",

@@ -146,25 +146,25 @@
     {{ return(['int_index_scores_topsis']) }}
 {% endmacro %}
 
-{% macro register_landed_rows() %}
-    {#- pre-hook of stg_raw__indicator_values: makes the source raw.indicator_values exist -#}
-    {{ return(adapter.dispatch('register_landed_rows', 'cipanel')()) }}
+{% macro register_landed_rows(name='indicator_values') %}
+    {#- pre-hook of the staging models that read a landed source: makes the source raw.<name> exist -#}
+    {{ return(adapter.dispatch('register_landed_rows', 'cipanel')(name)) }}
 {% endmacro %}
 
-{% macro default__register_landed_rows() %}
+{% macro default__register_landed_rows(name) %}
     {#- DuckDB: nothing to do, the dbt-duckdb `landing` plugin lands the input files when the source
         compiles (models/staging/_raw__sources.yml) -#}
     {{ return('') }}
 {% endmacro %}
 
-{% macro spark__register_landed_rows() %}
+{% macro spark__register_landed_rows(name) %}
     {#- Spark has no source plugins. `cipanel compare-spark` (cipanel.spark_compare.land_to_parquet)
         runs the same Python landing and writes its rows to Parquet under CIPANEL_SPARK_DIR; here the
         source becomes an external table over that folder, so the staging SQL is the same on both
         engines. A table, not a temporary view: Spark refuses permanent views (staging) over
         temporary views. Dropping an external table keeps its files. -#}
-    {%- set location = env_var('CIPANEL_SPARK_DIR', '/tmp/cipanel-spark') ~ '/landed/indicator_values' -%}
-    {%- set relation = source('raw', 'indicator_values') -%}
+    {%- set location = env_var('CIPANEL_SPARK_DIR', '/tmp/cipanel-spark') ~ '/landed/' ~ name -%}
+    {%- set relation = source('raw', name) -%}
     {%- do run_query('create schema if not exists ' ~ relation.schema) -%}
     {%- do run_query('drop table if exists ' ~ relation) -%}
     {%- do run_query("create table " ~ relation ~ " using parquet location '" ~ location ~ "'") -%}

@@ -5,10 +5,10 @@
     {{ return(rows.columns[0].values() | list) }}
 {% endmacro %}
 
-{% macro panel_column_names(relation, column, prefix='') %}
+{% macro panel_column_names(relation, column, prefix='', allow_empty=false) %}
     {#- names come from the catalogs and become column names, so refuse unsafe ones -#}
     {%- set names = cipanel.distinct_values(relation, column) -%}
-    {%- if execute and target.name != 'lint' and names | length == 0 -%}
+    {%- if execute and target.name != 'lint' and names | length == 0 and not allow_empty -%}
         {{ exceptions.raise_compiler_error("no " ~ column ~ " values in " ~ relation ~ ": is the input folder empty?") }}
     {%- endif -%}
     {%- for name in names -%}

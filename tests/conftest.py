@@ -5,7 +5,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # test helpers (warehouse_build, entropy_reference)
 
-from warehouse_build import ROOT, build  # noqa: E402
+from warehouse_build import DEMO_DATA, ROOT, build  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -13,5 +13,5 @@ def demo_warehouse(tmp_path_factory) -> Path:
     """The embedded synthetic demo data built once per session through the real project, with every
     dbt data test and unit test (a failing one fails this fixture)."""
     warehouse = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build(ROOT, warehouse, ROOT / "data" / "demo")
+    build(ROOT, warehouse, DEMO_DATA)
     return warehouse

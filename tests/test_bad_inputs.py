@@ -13,9 +13,10 @@ from openpyxl import Workbook
 
 import entropy_reference as ref
 from synthetic_cases import FIRST_YEAR, write_case
-from warehouse_build import ROOT, DbtFailed, build, copy_project
+from cipanel.project import ProjectError
+from warehouse_build import DEMO, DEMO_DATA, ROOT, DbtFailed, build, copy_project
 
-CATALOG = ROOT / "seeds" / "catalog" / "indicator_catalog.csv"
+CATALOG = DEMO / "catalog" / "indicator_catalog.csv"
 BAD_ROWS = [  # (unit, year, indicator, value, expected reason prefix)
     ("110000", "2016", "gdp_pc", "1", "duplicate unit-year-indicator (2 rows)"),
     ("990000", "2016", "gdp_pc", "1", "unknown unit 990000"),
@@ -52,7 +53,7 @@ def row(code, index, dimension, direction):
 def bad_build(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bad")
     inputs = tmp / "inputs"
-    shutil.copytree(ROOT / "data" / "demo", inputs)
+    shutil.copytree(DEMO_DATA, inputs)
     (inputs / "README.md").unlink(missing_ok=True)
     pd.DataFrame([r[:4] for r in BAD_ROWS], columns=["unit_code", "year", "indicator_code", "value"]).to_csv(
         inputs / "bad_rows.csv", index=False)
@@ -114,19 +115,26 @@ def test_a_new_indicator_added_by_catalog_row_changes_the_weights_as_expected(ba
     assert "new_ind" in q(bad_build, "select * from marts.fct_panel limit 1").columns
 
 
-def test_an_invalid_direction_fails_the_build_naming_the_test(tmp_path):
+def test_an_invalid_direction_stops_the_build_naming_file_row_and_column(tmp_path):
+    """Checked in Python before dbt starts (the dbt test catalog_direction_is_plus_or_minus stays
+    as the second line)."""
     catalog = pd.read_csv(CATALOG, dtype=str, keep_default_na=False)
     catalog.loc[catalog.indicator_code == "gdp_growth", "direction"] = "up"
     project = copy_project(tmp_path / "p", {"catalog/indicator_catalog": catalog})
-    with pytest.raises(DbtFailed, match="catalog_direction_is_plus_or_minus"):
-        build(project, tmp_path / "w.duckdb", ROOT / "data" / "demo", ["--select", "+stg_catalog__indicators"])
+    with pytest.raises(ProjectError, match=r"catalog/indicator_catalog.csv, row 3, column direction: gdp_growth in "
+                       r"index res: direction 'up' must be \+ \(higher is better\) or -"):
+        build(project, tmp_path / "w.duckdb", DEMO_DATA, ["--select", "+stg_catalog__indicators"])
 
 
 def test_an_index_component_without_data_fails_the_build_naming_the_test(tmp_path):
     catalog = catalog_with(row("empty_component", "res", "innov", "+"))
     project = copy_project(tmp_path / "p", {"catalog/indicator_catalog": catalog})
-    with pytest.raises(DbtFailed, match="assert_index_inputs_complete"):
-        build(project, tmp_path / "w.duckdb", ROOT / "data" / "demo", ["--select", "+assert_index_inputs_complete"])
+    with pytest.raises(DbtFailed, match="assert_index_inputs_complete") as failed:
+        build(project, tmp_path / "w.duckdb", DEMO_DATA, ["--select", "+assert_index_inputs_complete"])
+    # the message names the index and the indicator and what to change, not only a count
+    assert "index_code=res, indicator_code=empty_component, n_missing_cells=270" in str(failed.value)
+    assert "remove its row from catalog/indicator_catalog.csv" in str(failed.value)
+    assert "audit_rejected_rows" not in str(failed.value)  # nothing was rejected: no misleading hint
 
 
 def test_a_year_where_no_component_varies_fails_a_per_year_index_naming_the_test(tmp_path):
@@ -145,7 +153,7 @@ def test_a_year_where_no_component_varies_fails_a_per_year_index_naming_the_test
 def test_running_out_of_duckdb_memory_names_the_setting_to_raise(tmp_path, monkeypatch):
     monkeypatch.setenv("CIPANEL_DUCKDB_MEMORY_LIMIT", "2MB")
     with pytest.raises(DbtFailed, match="raise CIPANEL_DUCKDB_MEMORY_LIMIT"):
-        build(ROOT, tmp_path / "w.duckdb", ROOT / "data" / "demo", ["--select", "+int_indicator_values_interpolated"])
+        build(ROOT, tmp_path / "w.duckdb", DEMO_DATA, ["--select", "+int_indicator_values_interpolated"])
 
 
 def test_a_workbook_with_merged_header_cells_fails_the_build_with_the_landing_message(tmp_path):
@@ -159,3 +167,16 @@ def test_a_workbook_with_merged_header_cells_fails_the_build_with_the_landing_me
     book.save(inputs / "merged.xlsx")
     with pytest.raises(DbtFailed, match=r"merged\.xlsx, sheet 'gdp_pc': merged header cells B1:C1"):
         build(ROOT, tmp_path / "w.duckdb", inputs, ["--select", "stg_raw__indicator_values"])
+
+
+def test_the_build_summary_warns_of_every_kind_of_rejection_with_its_first_example(bad_build):
+    """Rejections used to be visible only in audit.audit_rejected_rows (the build said PASS)."""
+    from cipanel.build_summary import build_summary
+
+    text = build_summary(bad_build).text()
+    assert "bad_rows.csv: 9 read, 0 accepted, 9 rejected" in text
+    assert ("warning: 1 input rows rejected: year outside the panel or indicator window; first: bad_rows.csv, "
+            "row 6, value: year 2030 outside the window 2014-2023 of gdp_pc") in text
+    assert "warning: 1 input rows rejected: unknown unit; first: bad_rows.csv, row 3, value: unknown unit 990000" in text
+    assert "warning: 2 input rows rejected: duplicate unit-year-indicator;" in text
+    assert "empty_series: 0 interpolated, 0 left empty by policy, 300 not fillable" in text

@@ -1,4 +1,4 @@
-"""The SYNTHETIC demo data in data/demo is exactly what the seeded generator writes."""
+"""The SYNTHETIC demo data in examples/provinces-demo/data is exactly what the seeded generator writes."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from cipanel.demo.generator import CSV_NAME, DEFAULT_SEED, PLANTED, XLSX_NAME, generate, main
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "data" / "demo"
-CATALOG = ROOT / "seeds" / "catalog" / "indicator_catalog.csv"
+DEMO = ROOT / "examples" / "provinces-demo" / "data"
+CATALOG = ROOT / "examples" / "provinces-demo" / "catalog" / "indicator_catalog.csv"
 SPECIAL = {"posts_telecom_1984", "internet_users_national"}
 
 

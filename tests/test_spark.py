@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from cipanel.spark_compare import SCRATCH_NAMES, SPARK_EXTRA_HINT, TOLERANCE, compare, compare_tables
-from warehouse_build import ROOT
+from warehouse_build import DEMO_DATA, ROOT
 
 
 def _scratch_in(folder: Path) -> list[str]:
@@ -30,7 +30,7 @@ def test_spark_build_equals_duckdb_to_1e_12(demo_warehouse, tmp_path):
     before = {folder: _scratch_in(folder) for folder in watched}
     spark_dir = tmp_path / "spark"
 
-    result = compare(ROOT / "data" / "demo", duckdb_warehouse=demo_warehouse, spark_dir=spark_dir,
+    result = compare(DEMO_DATA, duckdb_warehouse=demo_warehouse, spark_dir=spark_dir,
                      progress=lambda message: None)
     print(result.report())
 

@@ -18,7 +18,7 @@ from cipanel.study.runner import run_study
 from cipanel.study.spec import SpecError, load_spec
 from cipanel.warehouse import read_table
 
-STUDY_A = Path(__file__).resolve().parents[1] / "python" / "cipanel" / "studies" / "study_a.yml"
+STUDY_A = Path(__file__).resolve().parents[1] / "examples" / "provinces-demo" / "studies" / "study_a.yml"
 
 
 def write_spec(tmp_path, text: str) -> Path:

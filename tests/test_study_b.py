@@ -13,7 +13,7 @@ from cipanel.estimators.winsor import winsorize
 from cipanel.pipeline import default_study_paths, run_studies
 from cipanel.warehouse import read_table
 
-STUDIES = Path(__file__).resolve().parents[1] / "python" / "cipanel" / "studies"
+STUDIES = Path(__file__).resolve().parents[1] / "examples" / "provinces-demo" / "studies"
 
 
 @pytest.fixture(scope="module")

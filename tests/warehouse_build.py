@@ -1,5 +1,6 @@
-"""Build the dbt project in-process into a temporary warehouse, optionally on a copy of the
-project with replaced seeds (a user's own units and catalog) and a given input folder."""
+"""Build the dbt project in-process into a temporary warehouse, for the demo project or a user
+project (copy_project: the demo's catalogs with some files replaced, a user's own units and
+catalog) and a given input folder."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ from pathlib import Path
 from cipanel.build import BuildError, build_warehouse, copy_project  # noqa: F401 (tests import it from here)
 
 ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "examples" / "provinces-demo"  # the demo project (SYNTHETIC data)
+DEMO_DATA = DEMO / "data"
 
 DbtFailed = BuildError
 
 
 def build(project_dir: Path, warehouse: Path, input_dir: Path, extra: list[str] | None = None):
-    return build_warehouse(warehouse, input_dir, extra_args=extra, project=project_dir)
+    """`project_dir`: a user project (a folder with cipanel.yml); the repository means the demo project."""
+    project = DEMO if Path(project_dir).resolve() == ROOT else project_dir
+    return build_warehouse(warehouse, input_dir, extra_args=extra, project=project)

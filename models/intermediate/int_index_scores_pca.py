@@ -85,6 +85,10 @@ def model(dbt, session):
         parts.append(pd.DataFrame({"index_code": index_code, "unit_code": keys["unit_code"].to_numpy(),
                                    "year": keys["year"].to_numpy().astype("int32"), "score": scores,
                                    "n_components": keep}))
+    if not parts:  # a project without a composite index (or no index with components): no scores
+        parts.append(pd.DataFrame({"index_code": pd.Series(dtype="string"), "unit_code": pd.Series(dtype="string"),
+                                   "year": pd.Series(dtype="int32"), "score": pd.Series(dtype="float64"),
+                                   "n_components": pd.Series(dtype="int64")}))
     result = pd.concat(parts, ignore_index=True)
     result.insert(1, "method", "pca")
     result.insert(2, "dimension_code", "_all")

@@ -1,6 +1,9 @@
 -- The complete unit x year x indicator grid of the sample, with observed values and linear
--- interpolation between the nearest observed years of the same unit. Never extrapolated: cells
--- before the first or after the last observation stay null and are flagged.
+-- interpolation between the nearest observed years of the same unit, for the indicators the
+-- project's interpolation policy (or the catalog's interpolate column) allows: by default index
+-- components only, so a standalone regression variable keeps its gaps ('not_interpolated') and no
+-- unit joins a regression sample through a filled cell. Never extrapolated: cells before the
+-- first or after the last observation stay null and are flagged.
 with accepted as (
     select
         unit_code,
@@ -15,6 +18,7 @@ indicators as (
     select
         indicator_code,
         min(scope) as scope,
+        bool_or(interpolate) as interpolate,
         coalesce(min(first_year), {{ var('panel_start_year') }}) as valid_from,
         coalesce(min(last_year), {{ var('panel_end_year') }}) as valid_to
     from {{ ref('stg_catalog__indicators') }}
@@ -37,6 +41,7 @@ grid as (
     select
         units.unit_code,
         indicators.indicator_code,
+        indicators.interpolate,
         years.year
     from indicators
     inner join years on years.year between indicators.valid_from and indicators.valid_to
@@ -48,6 +53,7 @@ observed as (
         grid.unit_code,
         grid.indicator_code,
         grid.year,
+        grid.interpolate,
         accepted.value
     from grid
     left join accepted
@@ -84,7 +90,7 @@ select
     year,
     case
         when value is not null then value
-        when prev_value is not null and next_value is not null
+        when interpolate and prev_value is not null and next_value is not null
             then
                 prev_value
                 + (next_value - prev_value)
@@ -92,7 +98,8 @@ select
     end as value,
     case
         when value is not null then 'observed'
-        when prev_year is not null and next_year is not null then 'interpolated'
+        when prev_year is not null and next_year is not null and interpolate then 'interpolated'
+        when prev_year is not null and next_year is not null then 'not_interpolated'
         when prev_year is null and next_year is null then 'no_observation'
         when prev_year is null then 'missing_leading'
         else 'missing_trailing'

@@ -2,7 +2,8 @@
 -- variable (raw indicators, index scores, derived variables; the list follows the catalog, so a
 -- new indicator is a new column without any SQL edit), plus unit attributes and region schemes.
 {%- set variables = cipanel.panel_column_names(ref('int_panel_variables_long'), 'variable') %}
-{%- set schemes = cipanel.panel_column_names(ref('dim_unit_regions'), 'scheme') %}
+{#- custom units may come without any region scheme -#}
+{%- set schemes = cipanel.panel_column_names(ref('dim_unit_regions'), 'scheme', allow_empty=true) %}
 
 with units as (
     select

@@ -1,6 +1,7 @@
+{{ config(pre_hook="{{ cipanel.register_landed_rows('dimension_catalog') }}") }}
 select
     index_code,
     dimension_code,
     label_zh,
     label_en
-from {{ ref('dimension_catalog') }}
+from {{ source('raw', 'dimension_catalog') }}

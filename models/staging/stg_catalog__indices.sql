@@ -1,3 +1,4 @@
+{{ config(pre_hook="{{ cipanel.register_landed_rows('index_catalog') }}") }}
 select
     index_code,
     label_zh,
@@ -9,4 +10,4 @@ select
     cast(coalesce(scale, 1) as {{ cipanel.double_type() }}) as scale,
     cast(coalesce(window_start, {{ var('panel_start_year') }}) as integer) as window_start,
     cast(coalesce(window_end, {{ var('panel_end_year') }}) as integer) as window_end
-from {{ ref('index_catalog') }}
+from {{ source('raw', 'index_catalog') }}

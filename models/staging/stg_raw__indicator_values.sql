@@ -24,8 +24,14 @@ select
     year_raw,
     indicator_raw,
     value_raw,
-    -- yearbook names carry ASCII and full-width spaces ("北  京"): match names without them
-    {{ cipanel.remove_whitespace("unit_raw", extra="　") }} as unit_key,
+    -- yearbook names carry ASCII and full-width spaces ("北  京"): match names without them; an
+    -- integer code written as a decimal by Excel or pandas ("410032.0") matches its code
+    case
+        when {{ cipanel.regexp_matches("unit_raw", "'^[0-9]+[.]0+$'") }}
+            then split_part(unit_raw, '.', 1)
+        else {{ cipanel.remove_whitespace("unit_raw", extra="　") }}
+    end as unit_key,
+    {{ cipanel.regexp_matches("unit_raw", "'^[0-9]+[.]0+$'") }} as unit_code_normalised,
     case
         when {{ cipanel.regexp_matches("year_raw", "'^[0-9]{4}年?$'") }}
             then {{ cipanel.safe_cast("left(year_raw, 4)", "integer") }}

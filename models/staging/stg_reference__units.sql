@@ -1,3 +1,4 @@
+{{ config(pre_hook="{{ cipanel.register_landed_rows('ref_units') }}") }}
 select
     cast(unit_code as {{ cipanel.text_type() }}) as unit_code,
     name_zh,
@@ -6,4 +7,4 @@ select
     unit_type,
     cast(is_municipality as boolean) as is_municipality,
     cast(in_sample as boolean) as in_sample
-from {{ ref('ref_units') }}
+from {{ source('raw', 'ref_units') }}

@@ -1,46 +1,147 @@
-"""Run dbt in-process (one interpreter start-up for build, study and report) with progress lines."""
+"""Run dbt in-process (one interpreter start-up for build, study and report) with progress lines,
+on a user's project: the tool's dbt project (models, macros, tests, reference units) reads the
+project's catalogs, units and values through the landing plugin, so no file of the tool is edited."""
 
 from __future__ import annotations
 
 import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from cipanel.warehouse import warehouse_path
 
-# the files and folders that make up the dbt project (what a copy of it needs)
+# the files and folders that make up the dbt project (what a copy of it, or the wheel, carries)
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "data-tests", "seeds", "analyses")
+PACKAGED_PROJECT = Path(__file__).resolve().parent / "_dbt_project"
 
 
 class BuildError(RuntimeError):
     pass
 
 
-def project_dir() -> Path:
-    """The dbt project: CIPANEL_PROJECT_DIR, else the repository this package was installed from,
-    else the working directory."""
-    if os.environ.get("CIPANEL_PROJECT_DIR"):
-        return Path(os.environ["CIPANEL_PROJECT_DIR"])
+def dbt_project_dir() -> Path:
+    """The tool's dbt project: $CIPANEL_DBT_PROJECT_DIR, else the repository this package runs from
+    (editable install, PYTHONPATH), else the copy inside an installed wheel (cipanel/_dbt_project)."""
+    if os.environ.get("CIPANEL_DBT_PROJECT_DIR"):
+        return Path(os.environ["CIPANEL_DBT_PROJECT_DIR"])
     repo = Path(__file__).resolve().parents[2]
-    return repo if (repo / "dbt_project.yml").exists() else Path.cwd()
+    if (repo / "dbt_project.yml").exists():
+        return repo
+    if (PACKAGED_PROJECT / "dbt_project.yml").exists():
+        return PACKAGED_PROJECT
+    raise BuildError("cipanel's dbt project is missing from this installation (no cipanel/_dbt_project): "
+                     "reinstall the package with `pip install .` from the repository or from a wheel")
 
 
-def copy_project(dest: Path, seeds: dict | None = None, source: Path | None = None) -> Path:
-    """A copy of the dbt project (default: project_dir()) in `dest`, with the seed files named in
-    `seeds` (e.g. 'catalog/indicator_catalog') replaced by the given DataFrames: the same models on
-    other units, catalogs or panels (tests, benchmarks)."""
-    import shutil
+project_dir = dbt_project_dir  # the name spark_compare and the benchmarks know
 
-    source = Path(source or project_dir())
+
+def copy_dbt_project(dest: Path, source: Path | None = None) -> Path:
+    """A copy of the tool's dbt project (default: dbt_project_dir()) in `dest`: benchmarks time a
+    changed model on it (the user project still comes from CIPANEL_PROJECT)."""
+    source = Path(source or dbt_project_dir())
     dest.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         if (source / part).is_dir():
             shutil.copytree(source / part, dest / part, dirs_exist_ok=True)
         elif (source / part).exists():
             shutil.copy(source / part, dest / part)
-    for name, frame in (seeds or {}).items():
-        frame.to_csv(dest / "seeds" / f"{name}.csv", index=False, lineterminator="\n")
     return dest
+
+
+def copy_project(dest: Path, seeds: dict | None = None, source: Path | None = None) -> Path:
+    """A user project in `dest` made from the demo project (catalogs, studies, cipanel.yml; its data
+    stay where they are), with the files named in `seeds` replaced by DataFrames. Names are the
+    former seed names ('catalog/indicator_catalog', 'reference/ref_units', ...); a replaced
+    reference file makes the units custom. For tests and benchmarks: other units, catalogs, panels."""
+    from cipanel.project import CATALOG_FILES, demo_project_dir
+
+    source = Path(source) if source else demo_project_dir()
+    if source is not None and not (source / "cipanel.yml").exists() and (source / "examples/provinces-demo").exists():
+        source = source / "examples/provinces-demo"  # given the repository: its demo project
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in ("catalog", "studies", "reference"):
+        if source is not None and (source / part).is_dir():
+            shutil.copytree(source / part, dest / part, dirs_exist_ok=True)
+    config = (source / "cipanel.yml").read_text(encoding="utf-8") if source else "name: copy\n"
+    seeds = dict(seeds or {})
+    names = {"catalog/indicator_catalog": "indicator_catalog", "catalog/index_catalog": "index_catalog",
+             "catalog/dimension_catalog": "dimension_catalog", "reference/ref_units": "ref_units",
+             "reference/ref_unit_regions": "ref_unit_regions"}
+    for name, frame in seeds.items():
+        target = dest / CATALOG_FILES[names.get(name, name)][0]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(target, index=False, lineterminator="\n")
+    if any("ref_unit" in name for name in seeds):
+        import yaml
+
+        settings = yaml.safe_load(config) or {}
+        settings.pop("sample", None)
+        settings["units"] = "custom"
+        config = yaml.safe_dump(settings, allow_unicode=True, sort_keys=False)
+        if not any("ref_unit_regions" in name for name in seeds):
+            (dest / CATALOG_FILES["ref_unit_regions"][0]).write_text("scheme,unit_code,region_code,region_zh,region_en\n")
+    (dest / "cipanel.yml").write_text(config, encoding="utf-8")
+    return dest
+
+
+@dataclass
+class BuildPlan:
+    """What a build will read, decided and checked before dbt starts."""
+
+    project: object  # cipanel.project.Project
+    input_dir: Path
+    first_year: int
+    last_year: int
+    window_source: str
+    notes: list[str]
+
+
+def plan_build(project=None, input_dir: Path | str | None = None) -> BuildPlan:
+    """Resolve the project, check its files and the input folder, and fix the panel window, all
+    before dbt runs (a mistyped folder or a bad catalog row costs no build)."""
+    from cipanel.landing.land import input_files, skipped_input_files
+    from cipanel.project import Project, check_index_windows, data_years, find_project, project_tables
+
+    project = project if isinstance(project, Project) else find_project(project)
+    tables = project_tables(project)
+    source = Path(input_dir) if input_dir else project.data_dir
+    origin = "--input" if input_dir else f"`data` of {project.config_file}"
+    if not source.is_dir():
+        from cipanel.landing import LandingError
+
+        raise LandingError(f"input folder {source} ({origin}) does not exist: check the path, or put the value "
+                           f"files in {project.data_dir}")
+    input_files(source)  # raises when the folder has no value file
+    notes = list(tables.notes)
+    notes += [f"{p.name} in the input folder looks like a catalog or reference file: not read as values "
+              f"(catalogs belong in {project.root / 'catalog'})" for p in skipped_input_files(source)]
+    if project.years_from_data:
+        first, last = data_years(project, source, tables)
+        window_source = "from the data"
+    else:
+        first, last, window_source = project.first_year, project.last_year, f"years of {project.config_file.name}"
+    check_index_windows(project, tables, first, last, window_source)
+    return BuildPlan(project, source.resolve(), first, last, window_source, notes)
+
+
+@contextmanager
+def _environment(values: dict[str, str]):
+    """Set variables for one dbt run and restore them after: a later run in the same process (tests,
+    notebooks) must not inherit this project's warehouse or input folder."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def run_dbt(
@@ -49,15 +150,29 @@ def run_dbt(
     warehouse: Path | str | None = None,
     input_dir: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
-    project: Path | None = None,
+    project=None,
+    plan: BuildPlan | None = None,
 ):
+    """dbt `args` on the user project `project` (a folder with cipanel.yml, a Project, or None:
+    find_project()); the warehouse defaults to the project's."""
     from dbt.cli.main import dbtRunner
 
-    project = Path(project or project_dir())
-    os.environ["CIPANEL_WAREHOUSE"] = str(Path(warehouse_path(warehouse)).resolve())
-    os.environ["CIPANEL_INPUT_DIR"] = str(Path(input_dir or os.environ.get("CIPANEL_INPUT_DIR") or project / "data/demo").resolve())
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    Path(os.environ["CIPANEL_WAREHOUSE"]).parent.mkdir(parents=True, exist_ok=True)
+    plan = plan or plan_build(project, input_dir)
+    dbt_dir = dbt_project_dir()
+    warehouse = Path(warehouse or plan.project.warehouse).resolve()
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    scratch = warehouse.parent / ".dbt"  # dbt's target/ and logs/ beside the warehouse, never in the tool
+    extra = []
+    if "--vars" not in args:
+        extra += ["--vars", f"{{panel_start_year: {plan.first_year}, panel_end_year: {plan.last_year}}}"]
+    if "--target-path" not in args:
+        extra += ["--target-path", str(scratch / "target")]
+    if "--log-path" not in args:
+        extra += ["--log-path", str(scratch / "logs")]
+
+    dbt_path = _identifier_safe(warehouse)
+    if dbt_path != warehouse and warehouse.exists():
+        shutil.copy2(warehouse, dbt_path)  # the build updates the warehouse as it would in place
 
     def on_event(event) -> None:
         if progress and event.info.name == "NodeFinished":
@@ -66,29 +181,86 @@ def run_dbt(
 
     runner = dbtRunner(callbacks=[on_event])
     cwd = os.getcwd()
-    os.chdir(project)  # dbt resolves seeds, target/ and logs/ relative to the project
-    try:
-        result = runner.invoke([*args, "--project-dir", str(project), "--profiles-dir", str(project), "--quiet"])
-    finally:
-        os.chdir(cwd)
-        _release_warehouse()
+    env = {"CIPANEL_WAREHOUSE": str(dbt_path), "CIPANEL_INPUT_DIR": str(plan.input_dir),
+           "CIPANEL_PROJECT": str(plan.project.root), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    with _environment(env):
+        os.chdir(dbt_dir)  # dbt resolves models and seeds relative to the project
+        try:
+            result = runner.invoke([*args, *extra, "--project-dir", str(dbt_dir), "--profiles-dir", str(dbt_dir),
+                                    "--quiet"])
+        finally:
+            os.chdir(cwd)
+            _release_warehouse()
+            if dbt_path != warehouse and dbt_path.exists():
+                os.replace(dbt_path, warehouse)
     if not result.success:
-        failed = [
-            f"{r.node.name}: {r.message}"
-            for r in (getattr(result.result, "results", None) or [])
-            if str(r.status) in ("error", "fail")
-        ]
-        detail = "\n  ".join(failed) if failed else str(result.exception)
-        hint = (
-            "DuckDB ran out of its memory limit: raise CIPANEL_DUCKDB_MEMORY_LIMIT (profiles.yml, default "
-            "500MB), e.g. CIPANEL_DUCKDB_MEMORY_LIMIT=8GB.\n" if "out of memory" in detail.lower() else ""
-        )
-        raise BuildError(
-            f"dbt {args[0]} failed:\n{hint}  {detail}\n"
-            "Rejected input rows are listed in audit.audit_rejected_rows; run `dbt build --profiles-dir .` "
-            "for the full log."
-        )
+        raise BuildError(_failure_message(args[0], result, warehouse))
     return result
+
+
+def _identifier_safe(warehouse: Path) -> Path:
+    """The file dbt opens. dbt-duckdb names the database after the file's stem and writes it
+    unquoted into the statements that land plugin sources (`create or replace table my-wh.raw...`
+    is a syntax error), so a stem with '-', spaces or non-ASCII letters is built under a plain name
+    in the same folder and moved to the user's name afterwards (same file system: a rename)."""
+    import hashlib
+    import re
+
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", warehouse.name.split(".")[0]):
+        return warehouse
+    digest = hashlib.sha1(str(warehouse).encode("utf-8")).hexdigest()[:10]
+    return warehouse.with_name(f"cipanel_build_{digest}.duckdb")
+
+
+def _failure_message(command: str, result, warehouse: Path) -> str:
+    failed = [r for r in (getattr(result.result, "results", None) or []) if str(r.status) in ("error", "fail")]
+    lines = []
+    for r in failed:
+        lines.append(f"{r.node.name}: {r.message}")
+        lines.extend(f"    {line}" for line in _failing_rows(r, warehouse))
+    detail = "\n  ".join(lines) if lines else str(result.exception)
+    hint = (
+        "DuckDB ran out of its memory limit: raise CIPANEL_DUCKDB_MEMORY_LIMIT (profiles.yml, default "
+        "500MB), e.g. CIPANEL_DUCKDB_MEMORY_LIMIT=8GB.\n" if "out of memory" in detail.lower() else ""
+    )
+    rejected = _count_rejected(warehouse)
+    audit = (f"{rejected} input rows were rejected; they are listed in audit.audit_rejected_rows.\n"
+             if rejected else "")
+    return f"dbt {command} failed:\n{hint}  {detail}\n{audit}"
+
+
+def _failing_rows(run_result, warehouse: Path, limit: int = 5) -> list[str]:
+    """The first rows a failing data test returned, so the message names the index, indicator,
+    unit and year instead of only a count."""
+    node = run_result.node
+    sql = getattr(node, "compiled_code", None)
+    if getattr(node, "resource_type", None) != "test" or not sql or not Path(warehouse).exists():
+        return []
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            frame = con.execute(f"select * from ({sql}) as failing limit {limit}").df()
+        finally:
+            con.close()
+    except Exception:  # the message without examples is still right; never mask the failure
+        return []
+    return [", ".join(f"{k}={v}" for k, v in row.items() if k != "fix") + (f": {row['fix']}" if "fix" in row else "")
+            for row in frame.to_dict("records")]
+
+
+def _count_rejected(warehouse: Path) -> int:
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            return int(con.execute("select count(*) from audit.audit_rejected_rows").fetchone()[0])
+        finally:
+            con.close()
+    except Exception:  # no audit table yet (the build failed before it): nothing to point at
+        return 0
 
 
 def _release_warehouse() -> None:
@@ -101,6 +273,14 @@ def _release_warehouse() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-def build_warehouse(warehouse=None, input_dir=None, progress=None, extra_args: list[str] | None = None, project=None):
-    return run_dbt(["build", *(extra_args or [])], warehouse=warehouse, input_dir=input_dir, progress=progress,
-                   project=project)
+def build_warehouse(warehouse=None, input_dir=None, progress=None, extra_args: list[str] | None = None, project=None,
+                    summary: bool = True):
+    """`dbt build` of the project, then the build summary (printed through `progress`)."""
+    from cipanel.build_summary import build_summary
+
+    plan = plan_build(project, input_dir)
+    warehouse = Path(warehouse or plan.project.warehouse)
+    result = run_dbt(["build", *(extra_args or [])], warehouse=warehouse, progress=progress, plan=plan)
+    if summary and progress and "--select" not in (extra_args or []):
+        progress(build_summary(warehouse, plan).text())
+    return result

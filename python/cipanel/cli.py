@@ -1,8 +1,9 @@
-"""`cipanel`: build the warehouse, run the studies, write tables, figures and the report."""
+"""`cipanel`: start a project, build its warehouse, run its studies, write tables, figures and the report."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -11,16 +12,24 @@ from pathlib import Path
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cipanel", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    init = sub.add_parser("init", help="create a project folder (cipanel.yml, data/, catalog/, studies/)")
+    init.add_argument("folder", type=Path, help="the new project folder (created if missing)")
+    init.add_argument("--units", choices=["provinces", "custom"], default="provinces",
+                      help="provinces: cipanel's 31 provinces; custom: your own reference/units.csv")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--warehouse", help="DuckDB file (default: $CIPANEL_WAREHOUSE or warehouse/cipanel.duckdb)")
-    common.add_argument("--input", help="input folder (default: $CIPANEL_INPUT_DIR or the synthetic demo data/demo)")
+    common.add_argument("--project", type=Path, help="project folder with cipanel.yml (default: $CIPANEL_PROJECT, "
+                        "else the working directory or a parent of it)")
+    common.add_argument("--warehouse", help="DuckDB file (default: $CIPANEL_WAREHOUSE, else the project's `warehouse`)")
+    common.add_argument("--input", help="value files folder (default: the project's `data` folder)")
     study = argparse.ArgumentParser(add_help=False)
-    study.add_argument("--study", action="append", type=Path, help="study spec YAML (repeatable; default: the packaged studies)")
-    study.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
-    study.add_argument("--lang", choices=["zh", "en"], default="zh", help="table and report labels")
-    sub.add_parser("build", parents=[common], help="dbt build (landing, models, data tests)")
-    sub.add_parser("run", parents=[common, study], help="build, then run the studies and write the report")
-    sub.add_parser("study", parents=[common, study], help="run the studies on an existing warehouse")
+    study.add_argument("--study", action="append", type=Path, help="study spec YAML (repeatable; default: every "
+                       "studies/*.yml of the project)")
+    study.add_argument("--out", type=Path, help="output folder (default: the project's `output`)")
+    study.add_argument("--lang", choices=["zh", "en"], help="table and report labels (default: the project's `language`)")
+    sub.add_parser("build", parents=[common], help="check the project, dbt build (landing, models, data tests), summary")
+    sub.add_parser("run", parents=[common, study], help="build, then run the project's studies and write the report")
+    study_cmd = sub.add_parser("study", parents=[common, study], help="run studies on the built warehouse")
+    study_cmd.add_argument("names", nargs="*", help="study names (studies/NAME.yml of the project); default: all")
     from cipanel.spark_compare import add_arguments as spark_arguments
 
     spark_arguments(sub.add_parser("compare-spark", help="build on DuckDB and on Spark (the `spark` target, "
@@ -28,11 +37,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _study_paths(args, project) -> list[Path]:
+    from cipanel.project import ProjectError
+
+    if args.study:
+        return list(args.study)
+    paths = project.study_paths()
+    names = getattr(args, "names", None) or []
+    if names:
+        by_name = {p.stem: p for p in paths}
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise ProjectError(f"no study {missing[0]!r} in {project.studies_dir} (there: "
+                               f"{', '.join(sorted(by_name)) or 'none'})")
+        return [by_name[n] for n in names]
+    if not paths:
+        raise ProjectError(f"{project.studies_dir} holds no study (*.yml): `cipanel init` writes an example")
+    return paths
+
+
 def main(argv: list[str] | None = None) -> int:
     from cipanel.build import BuildError, build_warehouse
     from cipanel.landing import LandingError
+    from cipanel.project import ProjectError, find_project
     from cipanel.study.spec import SpecError
-    from cipanel.warehouse import WarehouseError, warehouse_path
+    from cipanel.warehouse import WarehouseError
 
     args = _parser().parse_args(argv)
     if args.command == "compare-spark":
@@ -42,20 +71,34 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     say = lambda message: print(message, flush=True)  # noqa: E731
     try:
+        if args.command == "init":
+            from cipanel.init_project import init_project
+
+            folder = init_project(args.folder, args.units)
+            say(f"project created in {folder}: put your values in {folder / 'data'}, describe them in "
+                f"{folder / 'catalog'}, edit {folder / 'studies' / 'example.yml'}, then `cipanel run` there")
+            return 0
+        project = find_project(args.project)
+        if os.environ.get("CIPANEL_INPUT_DIR") and not args.input:
+            say(f"note: CIPANEL_INPUT_DIR is for plain `dbt build`; cipanel reads {project.data_dir} "
+                "(give another folder with --input)")
+        warehouse = Path(args.warehouse or os.environ.get("CIPANEL_WAREHOUSE") or project.warehouse)
+        out = args.out if getattr(args, "out", None) else project.output_dir
+        if args.command in ("run", "study"):
+            specs = _study_paths(args, project)  # a missing study is found before the build
         if args.command in ("build", "run"):
-            say(f"building warehouse {warehouse_path(args.warehouse)} ...")
-            build_warehouse(args.warehouse, args.input, progress=say)
+            say(f"project {project.root}: building warehouse {warehouse} ...")
+            build_warehouse(warehouse, args.input, progress=say, project=project)
             say(f"warehouse built in {time.perf_counter() - started:.1f} s")
         if args.command in ("run", "study"):
-            from cipanel.pipeline import default_study_paths, run_studies
+            from cipanel.pipeline import run_studies
 
-            specs = args.study or default_study_paths()
-            run_studies(specs, warehouse=args.warehouse, out_dir=args.out, lang=args.lang, progress=say)
-    except (BuildError, LandingError, SpecError, WarehouseError) as exc:
+            run_studies(specs, warehouse=warehouse, out_dir=out, lang=args.lang or project.lang, progress=say)
+    except (BuildError, LandingError, SpecError, WarehouseError, ProjectError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    say(f"done in {time.perf_counter() - started:.1f} s; warehouse {warehouse_path(args.warehouse)}"
-        + (f", outputs in {args.out}/" if args.command != "build" else ""))
+    say(f"done in {time.perf_counter() - started:.1f} s; warehouse {warehouse}"
+        + (f", outputs in {out}" if args.command != "build" else ""))
     return 0
 
 

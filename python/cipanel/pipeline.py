@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Callable
 
@@ -19,14 +18,25 @@ DEFAULT_STUDIES = ("study_a.yml", "study_b.yml")
 
 
 def default_study_paths() -> list[Path]:
-    folder = resources.files("cipanel") / "studies"
-    return [Path(str(folder / name)) for name in DEFAULT_STUDIES if (folder / name).is_file()]
+    """The demo project's studies (examples/provinces-demo/studies)."""
+    from cipanel.project import demo_project_dir
+
+    folder = demo_project_dir()
+    return [folder / "studies" / name for name in DEFAULT_STUDIES if folder and (folder / "studies" / name).is_file()]
 
 
 def is_synthetic(warehouse: Path | str | None = None) -> bool:
     """Data built from the demo generator carry SYNTHETIC in every file name."""
+    import duckdb
+
+    from cipanel.warehouse import WarehouseError, warehouse_path
+
     with connect(warehouse) as con:
-        files = [r[0] for r in con.execute("select distinct source_file from raw.indicator_values").fetchall()]
+        try:
+            files = [r[0] for r in con.execute("select distinct source_file from raw.indicator_values").fetchall()]
+        except duckdb.CatalogException:
+            raise WarehouseError(f"warehouse {warehouse_path(warehouse)} has no landed values (a build that did not "
+                                 "finish?): run `cipanel build` first") from None
     return any("synthetic" in f.lower() for f in files)
 
 

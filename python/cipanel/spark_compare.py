@@ -2,10 +2,12 @@
 the DuckDB build, index score by index score and weight by weight.
 
 `cipanel compare-spark` (or `python -m cipanel.spark_compare`):
-  1. builds the input folder (default: the synthetic demo data) on DuckDB, into a scratch file;
-  2. lands the same input with the same Python landing (cipanel.landing) and writes the rows to
-     Parquet under the Spark scratch folder, where the `spark` target's pre-hook registers them as
-     the source table raw.indicator_values (macros/cross_engine.sql, register_landed_rows);
+  1. builds a project (default: the demo project examples/provinces-demo, SYNTHETIC data; --input
+     another value folder) on DuckDB, into a scratch file;
+  2. lands the same input with the same Python landing (cipanel.landing), and the project's
+     catalogs and units as cipanel.project checks them, and writes each source to Parquet under the
+     Spark scratch folder, where the staging models' pre-hooks register them as the source tables
+     raw.* (macros/cross_engine.sql, register_landed_rows);
   3. runs `dbt build --target spark` (pyspark in local mode, dbt-spark's `session` method) in a
      subprocess whose working directory is the scratch folder, so the JVM ends with it and every
      folder Spark or Hive writes (spark-warehouse/, metastore_db/, derby.log) lands there; the
@@ -66,30 +68,38 @@ def require_spark() -> None:
         raise SparkUnavailable("the Spark target needs Java 17 (no `java` on the PATH and no JAVA_HOME)")
 
 
-def landed_dir(spark_dir: Path | str) -> Path:
-    """Where the `spark` target's pre-hook expects the landed rows (see register_landed_rows)."""
-    return Path(spark_dir) / "landed" / "indicator_values"
+def landed_dir(spark_dir: Path | str, name: str = "indicator_values") -> Path:
+    """Where the `spark` target's pre-hook expects the landed source `name` (see register_landed_rows)."""
+    return Path(spark_dir) / "landed" / name
 
 
-def land_to_parquet(input_dir: Path | str, spark_dir: Path | str) -> Path:
-    """Land the input folder with cipanel.landing (as the DuckDB plugin does) and write the rows as
-    one Parquet file in the folder the `spark` target reads as raw.indicator_values."""
+def land_to_parquet(input_dir: Path | str, spark_dir: Path | str, project=None) -> Path:
+    """Land the input folder with cipanel.landing (as the DuckDB plugin does) and the project's
+    catalogs and units (default: the demo project), and write each as Parquet in the folder the
+    `spark` target reads as raw.<name>. Returns the folder of the landed values."""
     import duckdb
 
     from cipanel.landing import land_directory
+    from cipanel.project import Project, find_project, load_project, project_tables
 
-    rows = land_directory(Path(input_dir))
-    folder = landed_dir(spark_dir)
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    path = folder / "part-00000.parquet"
-    con = duckdb.connect()  # pyarrow is not a dependency: DuckDB writes the Parquet file
+    if not isinstance(project, Project):
+        from cipanel.project import demo_project_dir
+
+        project = load_project(project) if project else (load_project(demo_project_dir()) if demo_project_dir()
+                                                         else find_project())
+    sources = {"indicator_values": land_directory(Path(input_dir)), **project_tables(project).tables}
+    con = duckdb.connect()  # pyarrow is not a dependency: DuckDB writes the Parquet files
     try:
-        con.register("landed_rows", rows)
-        con.execute(f"copy (select * from landed_rows) to '{path}' (format parquet)")
+        for name, rows in sources.items():
+            folder = landed_dir(spark_dir, name)
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            con.register("landed_rows", rows)
+            con.execute(f"copy (select * from landed_rows) to '{folder / 'part-00000.parquet'}' (format parquet)")
+            con.unregister("landed_rows")
     finally:
         con.close()
-    return path
+    return landed_dir(spark_dir)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,11 +294,13 @@ def compare(input_dir: Path | str | None = None, *, duckdb_warehouse: Path | str
     is given) and on Spark, and compare fct_index_scores and fct_indicator_weights.
     `spark_dir` (default: a new temporary folder) holds everything Spark writes; it is deleted at
     the end unless `keep`."""
-    from cipanel.build import build_warehouse, project_dir
+    from cipanel.build import build_warehouse
+    from cipanel.project import demo_project_dir, find_project, load_project
 
     require_spark()
-    project = Path(project or project_dir()).resolve()
-    input_dir = Path(input_dir or os.environ.get("CIPANEL_INPUT_DIR") or project / "data" / "demo").resolve()
+    project = load_project(project) if project else (load_project(demo_project_dir()) if demo_project_dir()
+                                                     else find_project())
+    input_dir = Path(input_dir or project.data_dir).resolve()
     spark_dir = Path(spark_dir or tempfile.mkdtemp(prefix="cipanel-spark-")).resolve()
     spark_dir.mkdir(parents=True, exist_ok=True)
     duckdb_s = None
@@ -302,8 +314,12 @@ def compare(input_dir: Path | str | None = None, *, duckdb_warehouse: Path | str
             duckdb_s = time.perf_counter() - started
         duck = read_duckdb_tables(duckdb_warehouse)
         progress(f"landing {input_dir} for Spark and building it there (scratch folder {spark_dir}) ...")
-        land_to_parquet(input_dir, spark_dir)
-        out = run_spark_dbt(["build"], spark_dir, project=project,
+        land_to_parquet(input_dir, spark_dir, project)
+        from cipanel.build import plan_build
+
+        plan = plan_build(project, input_dir)  # the panel window, as the DuckDB build used it
+        window = f"{{panel_start_year: {plan.first_year}, panel_end_year: {plan.last_year}}}"
+        out = run_spark_dbt(["build", "--vars", window], spark_dir,
                             export=[f"marts.{table}" for table in TABLES], log_name="build")
         spark = {table: read_spark_export(out["exports"][f"marts.{table}"]) for table in TABLES}
         result = Comparison([compare_tables(t, duck[t], spark[t]) for t in TABLES], duckdb_s, out["invoke_s"],
@@ -325,7 +341,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", help="input folder (default: $CIPANEL_INPUT_DIR or the synthetic demo data/demo)")
+    parser.add_argument("--project", help="project folder with cipanel.yml (default: the demo project "
+                        "examples/provinces-demo, SYNTHETIC data)")
+    parser.add_argument("--input", help="value files folder (default: the project's data folder)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="build the Spark warehouse in DIR and keep it (default: a temporary folder, deleted)")
 
@@ -333,11 +351,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run_cli(args: argparse.Namespace) -> int:
     from cipanel.build import BuildError
     from cipanel.landing import LandingError
+    from cipanel.project import ProjectError
 
     try:
-        result = compare(args.input, spark_dir=args.keep, keep=args.keep is not None,
+        result = compare(args.input, spark_dir=args.keep, keep=args.keep is not None, project=args.project,
                          progress=lambda m: print(m, flush=True))
-    except (SparkUnavailable, SparkBuildError, BuildError, LandingError) as exc:
+    except (SparkUnavailable, SparkBuildError, BuildError, LandingError, ProjectError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(result.report(), flush=True)

@@ -1,4 +1,4 @@
-"""SYNTHETIC demo data for the warehouse (see data/demo/README.md). Not real statistics."""
+"""SYNTHETIC demo data for the warehouse (see examples/provinces-demo/data/README.md). Not real statistics."""
 
 from __future__ import annotations
 

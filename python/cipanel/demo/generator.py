@@ -3,13 +3,13 @@
 Every series comes from a small latent-factor model of 30 provinces x 2012-2023 (2012-2013 are
 burn-in so that lagged factors exist). The papers' effects are planted on the latent factors and
 the indicators load on those factors with noise, so what the warehouse recovers through its entropy
-indices and two-way fixed-effects regressions is measured, not copied (see data/demo/README.md).
+indices and two-way fixed-effects regressions is measured, not copied (see examples/provinces-demo/data/README.md).
 The files follow the user's data contract, so the demo exercises the user's path:
 
 - indicator_values_synthetic.csv   long: unit_code,year,indicator_code,value (gaps = empty value)
 - yearbook_controls_synthetic.xlsx  yearbook-wide: one sheet per control, named by its label_zh
 
-Regenerate: python -m cipanel.demo.generator --out data/demo --seed 20261124
+Regenerate: python -m cipanel.demo.generator --out examples/provinces-demo/data --seed 20261124
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ DEFAULT_SEED = 20261124
 YEARS = list(range(2014, 2024))  # the panel window written out
 SIM = np.arange(2012, 2024)[None, :]  # simulated years (row vector)
 TAU = SIM - 2014
-CATALOG = Path(__file__).resolve().parents[3] / "seeds" / "catalog" / "indicator_catalog.csv"
+CATALOG = Path(__file__).resolve().parents[3] / "examples" / "provinces-demo" / "catalog" / "indicator_catalog.csv"
 CSV_NAME = "indicator_values_synthetic.csv"
 XLSX_NAME = "yearbook_controls_synthetic.xlsx"
 EXCEL_CODES = ["market", "npr", "fdep", "govs", "va_share_1", "va_share_2", "va_share_3"]
@@ -57,7 +57,7 @@ PROVINCES = [
     ("640000", "宁夏", 4.2, 660, 6.6, 0.08), ("650000", "新疆", 4.0, 2300, 166.0, 0.35),
 ]
 
-# Planted effects, in latent units (data/demo/README.md gives what the pipeline recovers). Effects
+# Planted effects, in latent units (examples/provinces-demo/data/README.md gives what the pipeline recovers). Effects
 # of D act on its two-way demeaned part Dx, the variation two-way fixed effects identify.
 PLANTED = {
     "D_on_P84_x_users": 0.8,  # D gains this x (P84_i / mean P84) x users(t-1) scaled to 0..1
@@ -295,7 +295,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, catalog: Path = CATALOG) -
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Write the SYNTHETIC demo input files (not real data).")
-    parser.add_argument("--out", type=Path, default=Path("data/demo"), help="output folder")
+    parser.add_argument("--out", type=Path, default=Path("examples/provinces-demo/data"), help="output folder")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
     args = parser.parse_args(argv)
     result = generate(args.out, args.seed)

@@ -1,5 +1,8 @@
-"""dbt-duckdb plugin: `dbt build` lands the user's files itself, so the source `raw.indicator_values`
-always reflects the input folder (CIPANEL_INPUT_DIR) of this run.
+"""dbt-duckdb plugin: `dbt build` lands the user's project itself, so the sources always reflect
+the project (CIPANEL_PROJECT: a folder with cipanel.yml) and the input folder of this run:
+`raw.indicator_values` from the value files (CIPANEL_INPUT_DIR, else the project's data folder), and
+the catalogs and units (`raw.indicator_catalog`, ..., `raw.ref_units`) from the project's files,
+checked by cipanel.project (typed frames: an empty catalog keeps its column types).
 
 Parquet files are landed inside DuckDB (a relation on the adapter's connection, text casts and
 file_row_number in SQL): building Python tuples for millions of rows cost 18 s and 2.4 GB at the
@@ -25,7 +28,12 @@ class Plugin(BasePlugin):
         self._conn = conn
 
     def load(self, source_config: SourceConfig):
-        files = input_files(Path(source_config.get("input_dir", "data/demo")))
+        from cipanel.project import load_project, project_tables
+
+        project = load_project(Path(source_config.get("project") or "examples/provinces-demo"))
+        if source_config.identifier != "indicator_values":
+            return project_tables(project).tables[source_config.identifier]
+        files = input_files(Path(source_config.get("input_dir") or project.data_dir))
         if self._conn is None:  # no adapter connection to read Parquet with: land everything in Python
             return pd.concat([land_file(p) for p in files], ignore_index=True)
         others = [land_file(p) for p in files if p.suffix.lower() != ".parquet"]

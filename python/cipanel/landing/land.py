@@ -44,16 +44,47 @@ def land_file(path: Path) -> pd.DataFrame:
     )
 
 
-def input_files(input_dir: Path) -> list[Path]:
-    """Every .csv/.parquet/.xlsx file directly inside `input_dir`, in name order (Excel's ~$ lock
-    files and hidden files skipped)."""
+# a project's catalog and reference files, by name or by header: a folder holding the values and
+# the catalogs can be the input (they are left out and the build summary says so)
+CATALOG_NAMES = {"indicator_catalog.csv", "index_catalog.csv", "dimension_catalog.csv", "units.csv",
+                 "unit_regions.csv", "ref_units.csv", "ref_unit_regions.csv"}
+CATALOG_HEADER_COLUMNS = {"direction", "index_code", "dimension_code", "name_zh", "short_name_zh", "region_code",
+                          "weighting", "score_basis"}
+
+
+def _is_catalog_file(path: Path) -> bool:
+    if path.name.lower() in CATALOG_NAMES:
+        return True
+    if path.suffix.lower() != ".csv":
+        return False
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as handle:
+            header = {c.strip().lower() for c in handle.readline().split(",")}
+    except OSError:
+        return False
+    return bool(header & CATALOG_HEADER_COLUMNS) and "value" not in header
+
+
+def _candidates(input_dir: Path) -> list[Path]:
     input_dir = Path(input_dir)
     if not input_dir.is_dir():
-        raise LandingError(f"input folder {input_dir} does not exist (set CIPANEL_INPUT_DIR)")
+        raise LandingError(f"input folder {input_dir} does not exist (check --input, CIPANEL_INPUT_DIR or the "
+                           "`data` setting of cipanel.yml)")
     files = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in SUFFIXES)
-    files = [p for p in files if not p.name.startswith(("~$", "."))]
+    return [p for p in files if not p.name.startswith(("~$", "."))]
+
+
+def skipped_input_files(input_dir: Path) -> list[Path]:
+    """Catalog or reference files found in the input folder (not landed as values)."""
+    return [p for p in _candidates(input_dir) if _is_catalog_file(p)]
+
+
+def input_files(input_dir: Path) -> list[Path]:
+    """Every .csv/.parquet/.xlsx value file directly inside `input_dir`, in name order (Excel's ~$
+    lock files, hidden files and catalog files skipped)."""
+    files = [p for p in _candidates(input_dir) if not _is_catalog_file(p)]
     if not files:
-        raise LandingError(f"input folder {input_dir} holds no .csv, .parquet or .xlsx file")
+        raise LandingError(f"input folder {input_dir} holds no .csv, .parquet or .xlsx file of values")
     return files
 
 
