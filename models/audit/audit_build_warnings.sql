@@ -73,7 +73,12 @@ rejected_rows as (
         || cast(max(source_row) as {{ cipanel.text_type() }}) || '), for example: ' || min(rejection_reason)
         || '; see audit.audit_rejected_rows' as message
     from {{ ref('audit_rejected_rows') }}
-    where rejection_reason <> 'footnote row in a yearbook sheet'
+    -- cells the landing could not read are listed above (and footnotes are expected)
+    where
+        rejection_reason not in (
+            select distinct landing_issue from {{ ref('stg_raw__indicator_values') }}
+            where landing_issue is not null
+        )
     group by source_file
 ),
 

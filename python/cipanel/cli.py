@@ -46,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
             say(f"building warehouse {warehouse_path(args.warehouse)} ...")
             build_warehouse(args.warehouse, args.input, progress=say)
             say(f"warehouse built in {time.perf_counter() - started:.1f} s")
+            from cipanel.build_checks import print_build_warnings
+            from cipanel.warehouse import connect
+
+            with connect(args.warehouse) as con:
+                print_build_warnings(con, say)
         if args.command in ("run", "study"):
             from cipanel.pipeline import default_study_paths, run_studies
 
