@@ -63,6 +63,12 @@ cells_not_read as (
     group by source_file, source_sheet, landing_issue
 ),
 
+landing_issues as (
+    select distinct landing_issue
+    from {{ ref('stg_raw__indicator_values') }}
+    where landing_issue is not null
+),
+
 rejected_rows as (
     select
         'rows_rejected' as warning_kind,
@@ -75,10 +81,7 @@ rejected_rows as (
     from {{ ref('audit_rejected_rows') }}
     -- cells the landing could not read are listed above (and footnotes are expected)
     where
-        rejection_reason not in (
-            select distinct landing_issue from {{ ref('stg_raw__indicator_values') }}
-            where landing_issue is not null
-        )
+        rejection_reason not in (select landing_issues.landing_issue from landing_issues)
     group by source_file
 ),
 

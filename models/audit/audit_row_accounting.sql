@@ -4,8 +4,8 @@
 with landed as (
     select
         source_file,
-        count(*) as rows_landed,
-        sum(case when landing_issue is not null then 1 else 0 end) as rows_not_read
+        cast(sum(case when landing_issue is not null then 1 else 0 end) as bigint) as rows_not_read,
+        count(*) as rows_landed
     from {{ ref('stg_raw__indicator_values') }}
     group by source_file
 ),
@@ -23,9 +23,9 @@ validated as (
 select
     landed.source_file,
     landed.rows_landed,
+    landed.rows_not_read,
     cast(coalesce(validated.rows_accepted, 0) as bigint) as rows_accepted,
     cast(coalesce(validated.rows_rejected, 0) as bigint) as rows_rejected,
-    coalesce(validated.rows_validated, 0) as rows_validated,
-    cast(landed.rows_not_read as bigint) as rows_not_read
+    coalesce(validated.rows_validated, 0) as rows_validated
 from landed
 left join validated on landed.source_file = validated.source_file

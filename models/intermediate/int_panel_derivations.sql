@@ -27,6 +27,11 @@ national_users as (
     where indicator_code = 'internet_users_national'
 ),
 
+-- the shift-share instrument exists only when the national series is in the catalog at all
+national_series as (
+    select count(*) as n_years from national_users
+),
+
 -- shift-share instrument (study A Table 3): 1984 posts-and-telecom volume of the province times
 -- national internet users of the previous year
 shift_share as (
@@ -37,17 +42,16 @@ shift_share as (
         'posts_telecom_1984' as input_indicator,
         base.value as input_value,
         'x(1984) * internet_users_national(t-1); both needed' as domain_rule,
-        base.value * national_users.value as value,
+        base.value * users_prev.value as value,
         case
             when base.value is null then 'input_missing: posts_telecom_1984'
-            when national_users.value is null then 'input_missing: internet_users_national of t-1'
+            when users_prev.value is null then 'input_missing: internet_users_national of t-1'
             else 'computed'
         end as derivation_status
     from values_ as base
     cross join panel_years
-    -- only when the national series is in the catalog at all
-    cross join (select count(*) as n_years from national_users) as national_series
-    left join national_users on panel_years.year - 1 = national_users.year
+    cross join national_series
+    left join national_users as users_prev on panel_years.year - 1 = users_prev.year
     where
         base.indicator_code = 'posts_telecom_1984'
         and base.year = 1984
@@ -57,33 +61,33 @@ shift_share as (
 -- industrial-structure upgrading (study B): sum over sectors m of m x value-added share of m
 structure_upgrading as (
     select
-        shares.unit_code,
-        shares.year,
+        va_shares.unit_code,
+        va_shares.year,
         'isu' as variable,
         'va_share_1, va_share_2, va_share_3' as input_indicator,
         cast(null as {{ cipanel.double_type() }}) as input_value,
         '1 * va_share_1 + 2 * va_share_2 + 3 * va_share_3; all three needed' as domain_rule,
         case
-            when count(shares.value) = 3
+            when count(va_shares.value) = 3
                 then
                     sum(
-                        case shares.indicator_code
-                            when 'va_share_1' then 1 * shares.value
-                            when 'va_share_2' then 2 * shares.value
-                            when 'va_share_3' then 3 * shares.value
+                        case va_shares.indicator_code
+                            when 'va_share_1' then 1 * va_shares.value
+                            when 'va_share_2' then 2 * va_shares.value
+                            when 'va_share_3' then 3 * va_shares.value
                         end
                     )
         end as value,
         case
-            when count(shares.value) = 3 then 'computed'
+            when count(va_shares.value) = 3 then 'computed'
             else
-                'input_missing: ' || cast(3 - count(shares.value) as {{ cipanel.text_type() }})
+                'input_missing: ' || cast(3 - count(va_shares.value) as {{ cipanel.text_type() }})
                 || ' of 3 shares'
         end as derivation_status
-    from values_ as shares
-    where shares.indicator_code in ('va_share_1', 'va_share_2', 'va_share_3')
-    group by shares.unit_code, shares.year
-    having count(distinct shares.indicator_code) = 3
+    from values_ as va_shares
+    where va_shares.indicator_code in ('va_share_1', 'va_share_2', 'va_share_3')
+    group by va_shares.unit_code, va_shares.year
+    having count(distinct va_shares.indicator_code) = 3
 ),
 
 logs as (
