@@ -98,13 +98,66 @@ def test_a_column_without_a_year_header_is_landed_as_rejected_cells_not_dropped(
 
 # ---------------------------------------------------------------- Excel: file formats
 
-def test_an_xls_file_is_an_error_naming_it_not_skipped(tmp_path):
+def xls_workbook(path, header, rows, title="gdp_pc", merge=None):
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet(title)
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for r, values in enumerate([header, *rows]):
+        for c, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, dt.date):
+                sheet.write(r, c, value, date_style)
+            else:
+                sheet.write(r, c, value)
+    if merge:
+        sheet.merge(*merge)
+    book.save(str(path))
+    return path
+
+
+def test_an_xls_workbook_is_read_with_the_same_rules_as_xlsx(tmp_path):
+    header = ["地区", 2016, dt.datetime(2017, 1, 1), "2018年度", None, "单位"]
+    rows = [["北京", 1.5, 2, "..", 7.25, "元"], ["注：合成数据 SYNTHETIC"]]
+    frame = land_file(xls_workbook(tmp_path / "old.xls", header, rows))
+    assert [tuple(r) for r in frame.drop(columns="indicator_raw").fillna("-").itertuples(index=False)] == [
+        ("old.xls", "gdp_pc", 2, "B", "北京", "2016", "1.5", "-"),
+        ("old.xls", "gdp_pc", 2, "C", "北京", "2017", "2", "-"),
+        ("old.xls", "gdp_pc", 2, "D", "北京", "2018", "..", "-"),
+        ("old.xls", "gdp_pc", 2, "E", "北京", "", "7.25",
+         "column E has no header in row 1: not read (give it a year header or delete it)"),
+        ("old.xls", "gdp_pc", 2, "F", "北京", "单位", "元",
+         "column F header '单位' (row 1) is not a year: not read (write the year as 2018 or 2018年, or delete the column)"),
+        ("old.xls", "gdp_pc", 3, "A", "注：合成数据 SYNTHETIC", "", "注：合成数据 SYNTHETIC", "footnote row in a yearbook sheet"),
+    ]
+
+
+def test_merged_header_cells_of_an_xls_workbook_are_an_error_naming_them(tmp_path):
+    path = xls_workbook(tmp_path / "m.xls", ["地区", 2016, None], [["北京", 1.5, 2.5]], merge=(0, 0, 1, 2))
+    with pytest.raises(LandingError) as err:
+        land_file(path)
+    assert str(err.value) == (f"{path}, sheet 'gdp_pc': merged header cells B1:C1 in row 1: unmerge them so each "
+                              "year column has its own header cell")
+
+
+def test_an_xls_that_is_really_an_xlsx_is_an_error_naming_it(tmp_path):
+    path = workbook(tmp_path / "renamed.xlsx", ["地区", 2015], [["北京", 1.0]])
+    path = path.rename(tmp_path / "renamed.xls")
+    with pytest.raises(LandingError) as err:
+        land_file(path)
+    assert str(err.value) == (f"{path}: not an Excel 97-2003 .xls workbook (it looks like a zip archive (an .xlsx "
+                              "workbook?)): give it its real extension, or save it from Excel as 'Excel Workbook (.xlsx)'")
+
+
+def test_a_spreadsheet_format_that_is_not_read_is_an_error_naming_it_not_skipped(tmp_path):
     (tmp_path / "values.csv").write_text(f"{HEADER}\n110000,2015,gdp_pc,1\n", encoding="utf-8")
-    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    (tmp_path / "book.ods").write_bytes(b"PK\x03\x04")
     with pytest.raises(LandingError) as err:
         land_directory(tmp_path)
     assert str(err.value) == (
-        f"{tmp_path / 'old.xls'}: an Excel 97-2003 workbook (.xls) is not read: open it in Excel, WPS or "
+        f"{tmp_path / 'book.ods'}: an OpenDocument spreadsheet (.ods) is not read: open it in Excel, WPS or "
         "LibreOffice and save it as 'Excel Workbook (.xlsx)' (or as CSV UTF-8), then remove the old file from "
         "the folder"
     )
@@ -253,10 +306,11 @@ def warehouse(tmp_path_factory):
     (inputs / "second_value.csv").write_text(
         f"{HEADER},数值\n110000,2015,extra_ctrl,1.5,1.6\n110000,2016,extra_ctrl,2.5,\n", encoding="utf-8")
     workbook(inputs / "xl_ctrl.xlsx", XL_HEADER, XL_ROWS, title="xl_ctrl")
+    xls_workbook(inputs / "xls_ctrl.xls", ["地区", 2014, "2015年"], [["北京市", 3.5, 4.5]], title="xls_ctrl")
     catalog = pd.read_csv(CATALOG, dtype=str, keep_default_na=False)
     catalog = pd.concat([catalog, pd.DataFrame([
         catalog_row("const_ind", "dt", "infra", "+"), catalog_row("extra_ctrl"), catalog_row("xl_ctrl"),
-        catalog_row("missing_ctrl"),
+        catalog_row("xls_ctrl"), catalog_row("missing_ctrl"),
     ])], ignore_index=True)
     project = copy_project(tmp / "project", {"catalog/indicator_catalog": catalog})
     path = tmp / "w.duckdb"
@@ -319,6 +373,8 @@ def test_workbook_years_in_any_spelling_are_read_and_unheaded_cells_rejected_by_
     panel = q(warehouse, "select unit_code, year, xl_ctrl from marts.fct_panel where unit_code in ('110000', '120000') "
                          "and year <= 2018 order by unit_code, year")
     assert list(panel.xl_ctrl) == [1.0, 2.0, 3.0, 4.0, 5.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    xls = q(warehouse, "select xls_ctrl from marts.fct_panel where unit_code = '110000' and year <= 2015 order by year")
+    assert list(xls.xls_ctrl) == [3.5, 4.5]
     hit = rejected(warehouse, "xl_ctrl.xlsx")
     assert list(zip(hit.source_row, hit.source_column, hit.value_raw)) == [(2, "G", "99"), (2, "H", "个"), (3, "H", "个")]
 

@@ -18,11 +18,10 @@ LANDING_COLUMNS = [
     "landing_issue",
 ]
 
-SUFFIXES = {".csv", ".parquet", ".xlsx", ".xlsm"}
-# spreadsheet formats that are not read: refused by name, never skipped (a skipped .xls was a
-# silently lost file)
+SUFFIXES = {".csv", ".parquet", ".xlsx", ".xlsm", ".xls"}
+# spreadsheet formats that are not read: refused by name, never skipped (a skipped file is a
+# silently lost one)
 UNREAD_SPREADSHEETS = {
-    ".xls": "an Excel 97-2003 workbook",
     ".xlsb": "an Excel binary workbook",
     ".et": "a WPS spreadsheet",
     ".ods": "an OpenDocument spreadsheet",
@@ -43,7 +42,7 @@ def land_file(path: Path) -> pd.DataFrame:
         rows = read_long_csv(path)
     elif suffix == ".parquet":
         rows = read_long_parquet(path)
-    elif suffix in (".xlsx", ".xlsm"):
+    elif suffix in (".xlsx", ".xlsm", ".xls"):
         rows = read_wide_workbook(path)
     elif suffix in UNREAD_SPREADSHEETS:
         raise LandingError(
@@ -51,7 +50,7 @@ def land_file(path: Path) -> pd.DataFrame:
             "and save it as 'Excel Workbook (.xlsx)' (or as CSV UTF-8), then remove the old file from the folder"
         )
     else:
-        raise LandingError(f"{path}: unsupported file type {suffix!r}; use .csv, .parquet or .xlsx")
+        raise LandingError(f"{path}: unsupported file type {suffix!r}; use .csv, .parquet, .xlsx or .xls")
     frame = pd.DataFrame(rows, columns=LANDING_COLUMNS)
     return frame.astype({c: "string" for c in LANDING_COLUMNS if c != "source_row"}).astype(
         {"source_row": "int64"}
@@ -59,16 +58,16 @@ def land_file(path: Path) -> pd.DataFrame:
 
 
 def input_files(input_dir: Path) -> list[Path]:
-    """Every .csv/.parquet/.xlsx/.xlsm file directly inside `input_dir`, in name order (Excel's ~$
-    lock files and hidden files skipped). Spreadsheets in a format that is not read (.xls, ...)
-    are included so that landing refuses them by name."""
+    """Every .csv/.parquet/.xlsx/.xlsm/.xls file directly inside `input_dir`, in name order (Excel's ~$
+    lock files and hidden files skipped). Spreadsheets in a format that is not read
+    (.xlsb, .ods, ...) are included so that landing refuses them by name."""
     input_dir = Path(input_dir)
     if not input_dir.is_dir():
         raise LandingError(f"input folder {input_dir} does not exist (set CIPANEL_INPUT_DIR)")
     files = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in SUFFIXES | UNREAD_SPREADSHEETS.keys())
     files = [p for p in files if not p.name.startswith(("~$", "."))]
     if not files:
-        raise LandingError(f"input folder {input_dir} holds no .csv, .parquet or .xlsx file")
+        raise LandingError(f"input folder {input_dir} holds no .csv, .parquet or .xlsx/.xls file")
     return files
 
 
