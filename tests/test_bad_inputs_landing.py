@@ -274,6 +274,28 @@ def test_a_second_value_column_of_a_parquet_file_is_landed_as_rejected_cells(tmp
     ]
 
 
+def test_a_column_that_is_not_read_is_listed_once_at_the_header_line(tmp_path):
+    path = tmp_path / "values.csv"
+    path.write_text(f"{HEADER},note,地区,empty\n110000,2015,gdp_pc,1,revised,北京,\n", encoding="utf-8")
+    frame = land_file(path)
+    assert list(zip(frame.source_row, frame.source_column, frame.landing_issue.fillna(""))) == [
+        (2, "value", ""),
+        (1, "note", "column 'note' (column 5) not read: only the columns 'unit_code', 'year', 'indicator_code', "
+                    "'value' are read"),
+        (1, "地区", "second unit column '地区' (column 6) not read: the unit is read from 'unit_code' (column 1)"),
+    ]
+    parquet = tmp_path / "values.parquet"
+    con = duckdb.connect()
+    con.execute(f"copy (select * from read_csv('{path}', all_varchar = true)) to '{parquet}' (format parquet)")
+    frame = land_file(parquet)
+    assert list(zip(frame.source_row, frame.source_column, frame.landing_issue.fillna(""))) == [
+        (0, "note", "column 'note' (column 5) not read: only the columns 'unit_code', 'year', 'indicator_code', "
+                    "'value' are read"),
+        (0, "地区", "second unit column '地区' (column 6) not read: the unit is read from 'unit_code' (column 1)"),
+        (1, "value", ""),
+    ]
+
+
 # ---------------------------------------------------------------- one shared build
 
 def catalog_row(code, index="", dimension="", direction="", unit="-"):
@@ -312,7 +334,9 @@ def warehouse(tmp_path_factory):
         catalog_row("const_ind", "dt", "infra", "+"), catalog_row("extra_ctrl"), catalog_row("xl_ctrl"),
         catalog_row("xls_ctrl"), catalog_row("missing_ctrl"),
     ])], ignore_index=True)
-    project = copy_project(tmp / "project", {"catalog/indicator_catalog": catalog})
+    indices = pd.read_csv(ROOT / "seeds" / "catalog" / "index_catalog.csv", dtype=str, keep_default_na=False)
+    indices.loc[indices.index_code == "nqp_b", "window_start"] = "2000"  # before the panel's first year
+    project = copy_project(tmp / "project", {"catalog/indicator_catalog": catalog, "catalog/index_catalog": indices})
     path = tmp / "w.duckdb"
     result = build(project, path, inputs)
     statuses = {r.node.name: str(r.status) for r in result.result.results}
@@ -359,6 +383,7 @@ def test_ln_of_a_zero_gdp_is_null_with_a_derivation_log_row_and_ln_1_plus_zero_f
 
 
 def test_a_second_value_column_is_a_rejected_row_and_a_warning(warehouse):
+    assert warehouse[1]["warn_cells_not_read"] == "warn"
     hit = rejected(warehouse, "second_value.csv")
     assert list(zip(hit.source_row, hit.source_column, hit.value_raw, hit.rejection_reason)) == [
         (2, "数值", "1.6", "second value column '数值' (column 5) not read: the value is read from 'value' (column 4); "
@@ -410,6 +435,18 @@ def test_a_constant_indicator_warning_names_the_indicator_and_its_index(warehous
         con.close()
 
 
+def test_an_index_window_outside_the_data_is_a_dbt_warning_naming_the_index(warehouse):
+    assert warehouse[1]["warn_index_window_outside_data"] == "warn"
+    con = duckdb.connect(str(warehouse[0]), read_only=True)
+    try:
+        assert build_warnings(con, "index_window_outside_data") == [
+            "index nqp_b: its window 2000-2022 (index_catalog.csv) reaches outside the years its components have "
+            "data for, so its weights are estimated on 2014-2022 only: set window_start/window_end within them (or "
+            "widen panel_start_year/panel_end_year)"]
+    finally:
+        con.close()
+
+
 def test_the_build_summary_prints_every_warning_by_name(warehouse):
     lines: list[str] = []
     con = duckdb.connect(str(warehouse[0]), read_only=True)
@@ -418,7 +455,7 @@ def test_the_build_summary_prints_every_warning_by_name(warehouse):
     finally:
         con.close()
     assert lines == [
-        "7 warning(s) (audit.audit_build_warnings):",
+        "8 warning(s) (audit.audit_build_warnings):",
         "  warning: second_value.csv: 1 cell(s) not read (rows 2-2): second value column '数值' (column 5) not read: "
         "the value is read from 'value' (column 4); keep one value column per file",
         "  warning: xl_ctrl.xlsx, sheet xl_ctrl: 1 cell(s) not read (rows 2-2): column G has no header in row 1: not "
@@ -429,6 +466,9 @@ def test_the_build_summary_prints_every_warning_by_name(warehouse):
         "and gets entropy weight 0",
         "  warning: ln_gdp_pc: 1 unit-year(s) left null, outside_domain: zero or negative of the rule ln(x), x > 0 "
         "(first: unit 120000); see audit.audit_derivation_log",
+        "  warning: index nqp_b: its window 2000-2022 (index_catalog.csv) reaches outside the years its components "
+        "have data for, so its weights are estimated on 2014-2022 only: set window_start/window_end within them (or "
+        "widen panel_start_year/panel_end_year)",
         "  warning: indicator_values_synthetic.csv: 2 row(s) rejected (rows 4-15967), for example: negative value -3 "
         "of fintech_firms: its unit 家 cannot be negative; see audit.audit_rejected_rows",
         "  warning: standalone variable missing_ctrl (missing_ctrl) is in the catalog but has no value in any input "

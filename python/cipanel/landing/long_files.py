@@ -45,6 +45,26 @@ def _second_value_reason(header: list[str], cols: dict[str, int], i: int) -> str
             f"{cols['value'] + 1}); keep one value column per file")
 
 
+def _unread_columns(header: list[str], cols: dict[str, int]) -> list[tuple[int, str]]:
+    """(position, reason) of every other column holding data: one landed row per column at the
+    header line, so that a column that is not read is listed, never silently ignored."""
+    used = set(cols.values()) | set(_second_value_columns(header, cols))
+    names = {role: header[i].strip() for role, i in cols.items()}
+    found = []
+    for i, name in enumerate(header):
+        if i in used:
+            continue
+        role = next((r for r, aliases in HEADER_ALIASES.items() if name.strip().lower() in aliases), None)
+        if role:
+            reason = (f"second {role} column {name.strip()!r} (column {i + 1}) not read: the {role} is read from "
+                      f"{names[role]!r} (column {cols[role] + 1})")
+        else:
+            reason = (f"column {name.strip()!r} (column {i + 1}) not read: only the columns "
+                      f"{', '.join(repr(names[r]) for r in HEADER_ALIASES)} are read")
+        found.append((i, reason))
+    return found
+
+
 # Encodings, decided in this order (a file is never guessed by a statistical detector: a wrong
 # guess would land wrong text without a word):
 #   1. a byte-order mark: UTF-8, UTF-16 or UTF-32 (what Excel's "Unicode text" and "CSV UTF-8" write);
@@ -156,6 +176,8 @@ def _csv_rows(path: Path, reader) -> list[tuple]:
         raise _error(path, "file is empty") from None
     cols = _locate_columns(path, header)
     seconds = _second_value_columns(header, cols)
+    unread = _unread_columns(header, cols)
+    unread_with_data: set[int] = set()
     rows = []
     for values in reader:
         line = reader.line_num
@@ -171,6 +193,9 @@ def _csv_rows(path: Path, reader) -> list[tuple]:
         for i in seconds:
             if values[i].strip():
                 rows.append(_second_value_row(path, line, header, cols, values, i))
+        unread_with_data.update(i for i, _ in unread if values[i].strip())
+    # at the header line (1): the column, not each of its cells, is what was not read
+    rows.extend((path.name, "", 1, header[i], "", "", "", "", reason) for i, reason in unread if i in unread_with_data)
     return rows
 
 
@@ -219,9 +244,15 @@ def parquet_landing_sql(path: Path, con) -> str:
         )
 
     parts = [select(cols["value"], None) + source]
+    non_empty = lambda name: f"trim(coalesce(cast({quoted(name)} as varchar), '')) <> ''"  # noqa: E731
     for i in _second_value_columns(header, positions):
-        parts.append(select(header[i], _second_value_reason(header, positions, i)) + source
-                     + f" where trim(coalesce(cast({quoted(header[i])} as varchar), '')) <> ''")
+        parts.append(select(header[i], _second_value_reason(header, positions, i)) + source + f" where {non_empty(header[i])}")
+    for i, reason in _unread_columns(header, positions):
+        # record 0: the file's schema, where the column that was not read is
+        parts.append(
+            f"select {literal(path.name)}, '', cast(0 as bigint), {literal(header[i])}, '', '', '', '', {literal(reason)} "
+            f"from (select 1 {source} where {non_empty(header[i])} limit 1)"
+        )
     return " union all ".join(parts)
 
 
