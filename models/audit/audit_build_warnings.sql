@@ -1,6 +1,8 @@
 -- One row per thing the analyst should look at after a build, with a message naming it: the build
 -- succeeded, but something was not used as given. cipanel prints these messages after the build
 -- (cipanel.build_checks); the rows behind each are in the audit model named in the message.
+-- Rejected rows are not repeated here: audit_rejected_rows lists each with its reason, and the
+-- build summary counts them by kind.
 with constant_indicators as (
     select
         'constant_indicator' as warning_kind,
@@ -83,34 +85,17 @@ cells_not_read as (
         source_file as subject,
         source_file
         || case when source_sheet <> '' then ', sheet ' || source_sheet else '' end
-        || ': ' || cast(count(*) as {{ cipanel.text_type() }}) || ' cell(s) not read (rows '
-        || cast(min(source_row) as {{ cipanel.text_type() }}) || '-'
-        || cast(max(source_row) as {{ cipanel.text_type() }}) || '): ' || landing_issue as message
+        || ': ' || cast(count(*) as {{ cipanel.text_type() }}) || ' cell(s) not read ('
+        || case
+            when min(source_row) = max(source_row) then 'row ' || cast(min(source_row) as {{ cipanel.text_type() }})
+            else
+                'rows ' || cast(min(source_row) as {{ cipanel.text_type() }}) || '-'
+                || cast(max(source_row) as {{ cipanel.text_type() }})
+        end
+        || '): ' || landing_issue as message
     from {{ ref('stg_raw__indicator_values') }}
     where landing_issue is not null and landing_issue <> 'footnote row in a yearbook sheet'
     group by source_file, source_sheet, landing_issue
-),
-
-landing_issues as (
-    select distinct landing_issue
-    from {{ ref('stg_raw__indicator_values') }}
-    where landing_issue is not null
-),
-
-rejected_rows as (
-    select
-        'rows_rejected' as warning_kind,
-        cast(null as {{ cipanel.text_type() }}) as index_code,
-        source_file as subject,
-        source_file || ': ' || cast(count(*) as {{ cipanel.text_type() }})
-        || ' row(s) rejected (rows ' || cast(min(source_row) as {{ cipanel.text_type() }}) || '-'
-        || cast(max(source_row) as {{ cipanel.text_type() }}) || '), for example: ' || min(rejection_reason)
-        || '; see audit.audit_rejected_rows' as message
-    from {{ ref('audit_rejected_rows') }}
-    -- cells the landing could not read are listed above (and footnotes are expected)
-    where
-        rejection_reason not in (select landing_issues.landing_issue from landing_issues)
-    group by source_file
 ),
 
 derivations_outside_domain as (
@@ -133,7 +118,5 @@ union all
 select * from empty_standalone_variables
 union all
 select * from cells_not_read
-union all
-select * from rejected_rows
 union all
 select * from derivations_outside_domain
