@@ -152,8 +152,9 @@ def test_an_xls_that_is_really_an_xlsx_is_an_error_naming_it(tmp_path):
     path = path.rename(tmp_path / "renamed.xls")
     with pytest.raises(LandingError) as err:
         land_file(path)
-    assert str(err.value) == (f"{path}: not an Excel 97-2003 .xls workbook (it looks like a zip archive (an .xlsx "
-                              "workbook?)): give it its real extension, or save it from Excel as 'Excel Workbook (.xlsx)'")
+    assert str(err.value) == (f"{path}: not an Excel 97-2003 .xls workbook (it is a zip archive, as an .xlsx workbook "
+                              "is: rename it to .xlsx); or open it in Excel or LibreOffice and save it as 'Excel "
+                              "Workbook (.xlsx)'")
 
 
 def test_a_spreadsheet_format_that_is_not_read_is_an_error_naming_it_not_skipped(tmp_path):
@@ -169,8 +170,9 @@ def test_a_spreadsheet_format_that_is_not_read_is_an_error_naming_it_not_skipped
 
 
 @pytest.mark.parametrize("content, looks_like", [
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "an old Excel 97-2003 .xls workbook"),
-    ("地区,2015\n北京,1\n".encode("gb18030"), "not an Excel workbook"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "it looks like an Excel 97-2003 workbook: rename it to .xls"),
+    ("地区,2015\n北京,1\n".encode("gb18030"), "it is not an Excel workbook"),
+    (b"", "the file is empty"),
 ])
 def test_an_xlsx_that_is_not_a_zip_archive_is_an_error_naming_it(tmp_path, content, looks_like):
     path = tmp_path / "book.xlsx"
@@ -178,9 +180,19 @@ def test_an_xlsx_that_is_not_a_zip_archive_is_an_error_naming_it(tmp_path, conte
     with pytest.raises(LandingError) as err:
         land_file(path)
     assert str(err.value) == (
-        f"{path}: not an .xlsx workbook (the file is not a zip archive; it looks like {looks_like}): open it in "
-        "Excel or LibreOffice and save it as 'Excel Workbook (.xlsx)', or give it its real extension"
+        f"{path}: not an .xlsx workbook, the file is not a zip archive ({looks_like}); open it in Excel or "
+        "LibreOffice and save it as 'Excel Workbook (.xlsx)'"
     )
+
+
+def test_a_zip_archive_that_is_not_a_workbook_is_an_error_naming_it(tmp_path):
+    path = tmp_path / "report.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", "<w/>")
+    with pytest.raises(LandingError) as err:
+        land_file(path)
+    assert str(err.value) == (f"{path}: cannot be read as an .xlsx workbook (\"There is no item named "
+                              "'[Content_Types].xml' in the archive\"); save it again from Excel")
 
 
 # ---------------------------------------------------------------- CSV encodings
@@ -243,10 +255,11 @@ def test_a_parquet_that_is_not_parquet_is_an_error_naming_the_file(tmp_path):
     path.write_text(f"{HEADER}\n110000,2015,gdp_pc,1\n", encoding="utf-8")
     with pytest.raises(LandingError) as err:
         land_file(path)
-    assert str(err.value) == (f"{path}: is not a Parquet file (no PAR1 magic bytes; it looks like not a Parquet "
-                              "file): give it its real extension or write it again as Parquet")
+    assert str(err.value) == (f"{path}: not a Parquet file (no PAR1 magic bytes at its start and end): it looks like "
+                              "a text file (a CSV named .parquet?); give it its real extension, or write it again as "
+                              "Parquet")
     # the path dbt's landing takes (SQL on the adapter's connection) refuses it the same way
-    with pytest.raises(LandingError, match=re.escape(f"{path}: is not a Parquet file")):
+    with pytest.raises(LandingError, match=re.escape(f"{path}: not a Parquet file")):
         long_files.parquet_landing_sql(path, duckdb.connect())
 
 

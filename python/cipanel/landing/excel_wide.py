@@ -97,11 +97,16 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # the container of Excel 97-2003 .xls files
 
 
 def _looks_like(path: Path) -> str:
+    """What a mislabelled workbook file seems to be, as a clause for the error message."""
+    if path.stat().st_size == 0:
+        return "the file is empty"
     if zipfile.is_zipfile(path):
-        return "a zip archive (an .xlsx workbook?)"
+        return "it is a zip archive, as an .xlsx workbook is: rename it to .xlsx"
     with path.open("rb") as handle:
         head = handle.read(8)
-    return "an old Excel 97-2003 .xls workbook" if head.startswith(OLE_SIGNATURE) else "not an Excel workbook"
+    if head.startswith(OLE_SIGNATURE):
+        return "it looks like an Excel 97-2003 workbook: rename it to .xls"
+    return "it is not an Excel workbook"
 
 
 def _open_xlsx(path: Path, data_only: bool):
@@ -111,8 +116,8 @@ def _open_xlsx(path: Path, data_only: bool):
     # by a download) is refused by name rather than with openpyxl's "File is not a zip file"
     if not zipfile.is_zipfile(path):
         raise LandingError(
-            f"{path}: not an .xlsx workbook (the file is not a zip archive; it looks like {_looks_like(path)}): "
-            "open it in Excel or LibreOffice and save it as 'Excel Workbook (.xlsx)', or give it its real extension"
+            f"{path}: not an .xlsx workbook, the file is not a zip archive ({_looks_like(path)}); open it in "
+            "Excel or LibreOffice and save it as 'Excel Workbook (.xlsx)'"
         )
     try:
         return load_workbook(path, data_only=data_only)
@@ -161,8 +166,8 @@ def _xls_grids(path: Path) -> list[SheetGrid]:
 
     with path.open("rb") as handle:
         if not handle.read(8).startswith(OLE_SIGNATURE):
-            raise LandingError(f"{path}: not an Excel 97-2003 .xls workbook (it looks like {_looks_like(path)}): "
-                               "give it its real extension, or save it from Excel as 'Excel Workbook (.xlsx)'")
+            raise LandingError(f"{path}: not an Excel 97-2003 .xls workbook ({_looks_like(path)}); or open it in "
+                               "Excel or LibreOffice and save it as 'Excel Workbook (.xlsx)'")
     try:
         book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
     except (xlrd.XLRDError, xlrd.compdoc.CompDocError, AssertionError, OSError, ValueError) as exc:

@@ -173,7 +173,7 @@ def _csv_rows(path: Path, reader) -> list[tuple]:
     try:
         header = next(reader)
     except StopIteration:
-        raise _error(path, "file is empty") from None
+        raise _error(path, "file is empty (no header line)") from None
     cols = _locate_columns(path, header)
     seconds = _second_value_columns(header, cols)
     unread = _unread_columns(header, cols)
@@ -214,9 +214,14 @@ def check_parquet(path: Path) -> None:
         handle.seek(max(size - 4, 0))
         tail = handle.read(4)
     if head != b"PAR1" or tail != b"PAR1" or size < 12:
-        kind = next((k for sig, k in SIGNATURES if head.startswith(sig[:4])), "not a Parquet file")
-        raise _error(path, f"is not a Parquet file (no PAR1 magic bytes; it looks like {kind}): give it its "
-                           "real extension or write it again as Parquet")
+        if size == 0:
+            raise _error(path, "is empty (0 bytes), not a Parquet file: write it again as Parquet")
+        kind = next((k for sig, k in SIGNATURES if head.startswith(sig[:4])), None)
+        if kind is None:
+            text = head.isascii() and head.decode("ascii").strip().isprintable()
+            kind = "a text file (a CSV named .parquet?)" if text else "a truncated or damaged file"
+        raise _error(path, f"not a Parquet file (no PAR1 magic bytes at its start and end): it looks like {kind}; "
+                           "give it its real extension, or write it again as Parquet")
 
 
 def _parquet_header(path: Path, con) -> list[str]:
