@@ -212,6 +212,15 @@ def test_chinese_excel_csv_encodings_are_read(tmp_path, encoding):
         ("北京市", "人均地区生产总值", "106497"), ("河北省", "人均地区生产总值", "40255")]
 
 
+@pytest.mark.parametrize("delimiter", ["\t", ";"])
+def test_excel_unicode_text_with_tabs_and_semicolon_csv_are_read(tmp_path, delimiter):
+    path = tmp_path / "values.csv"
+    path.write_bytes(ROWS_ZH.replace(",", delimiter).encode("utf-16"))  # Excel's "Unicode text": UTF-16, tabs
+    frame = land_file(path)
+    assert list(zip(frame.unit_raw, frame.year_raw, frame.value_raw)) == [("北京市", "2015", "106497"),
+                                                                         ("河北省", "2015", "40255")]
+
+
 def test_a_csv_in_no_supported_encoding_is_an_error_naming_the_file_and_byte(tmp_path):
     path = tmp_path / "values.csv"
     data = "地区,年份,指标,数值\n".encode("gb18030") + b"\xb1\xb1,2015,gdp_pc,\xff1\n"

@@ -158,10 +158,20 @@ def _row(path, index, header, cols, values, sheet=""):
     )
 
 
+def _delimiter(path: Path, encoding: str) -> str:
+    """Comma, unless the header line has none and has tabs (Excel's "Unicode text", UTF-16 with
+    tabs) or semicolons (Excel in locales with a decimal comma)."""
+    with path.open(newline="", encoding=encoding, errors="replace") as handle:
+        header = handle.readline()
+    if "," in header:
+        return ","
+    return "\t" if "\t" in header else ";" if ";" in header else ","
+
+
 def read_long_csv(path: Path) -> list[tuple]:
     encoding = detect_encoding(path)
     with path.open(newline="", encoding=encoding) as handle:
-        reader = csv.reader(handle)
+        reader = csv.reader(handle, delimiter=_delimiter(path, encoding))
         try:
             return _csv_rows(path, reader)
         except UnicodeDecodeError as exc:  # a BOM file with bytes its encoding rejects
