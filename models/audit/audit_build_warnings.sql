@@ -58,7 +58,7 @@ accepted as (
 standalone as (
     select
         indicator_code,
-        min(label_zh) as label_zh
+        min(cast(label_zh as {{ cipanel.text_type() }})) as label_zh
     from {{ ref('stg_catalog__indicators') }}
     group by indicator_code
     having not bool_or(is_index_component)

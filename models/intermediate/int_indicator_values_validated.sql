@@ -45,7 +45,7 @@ indicators as (
     select
         indicator_code,
         min(label_zh) as label_zh,
-        min(unit_of_measure) as unit_of_measure,
+        min(cast(unit_of_measure as {{ cipanel.text_type() }})) as unit_of_measure,
         min(first_year) as first_year,
         min(last_year) as last_year,
         min(scope) as scope
