@@ -1,9 +1,10 @@
 {{ config(severity='warn') }}
+{{ cipanel.log_build_warnings(ref('audit_build_warnings'), 'constant_indicator') }}
 -- A constant indicator carries no information: it gets entropy weight 0 (METHODS 1.7). Listed as
--- a warning so the analyst sees which indicator it is.
+-- a warning naming the indicator and its index (audit_build_warnings, from int_index_entropy).
 select
     index_code,
-    indicator_code,
-    weight_group
-from {{ ref('int_index_entropy') }}
-where is_constant
+    subject as indicator_code,
+    message
+from {{ ref('audit_build_warnings') }}
+where warning_kind = 'constant_indicator'

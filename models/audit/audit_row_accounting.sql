@@ -1,7 +1,10 @@
--- Rows in = rows accepted + rows rejected, per input file (tested in _audit__models.yml).
+-- Rows in = rows accepted + rows rejected, per input file (tested in _audit__models.yml). The
+-- landing lands every cell it saw, including those it could not read (a column without a year
+-- header, a second value column, a footnote): they are rows_not_read, counted among the rejected.
 with landed as (
     select
         source_file,
+        cast(sum(case when landing_issue is not null then 1 else 0 end) as bigint) as rows_not_read,
         count(*) as rows_landed
     from {{ ref('stg_raw__indicator_values') }}
     group by source_file
@@ -20,6 +23,7 @@ validated as (
 select
     landed.source_file,
     landed.rows_landed,
+    landed.rows_not_read,
     cast(coalesce(validated.rows_accepted, 0) as bigint) as rows_accepted,
     cast(coalesce(validated.rows_rejected, 0) as bigint) as rows_rejected,
     coalesce(validated.rows_validated, 0) as rows_validated

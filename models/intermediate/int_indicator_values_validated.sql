@@ -45,6 +45,7 @@ indicators as (
     select
         indicator_code,
         min(label_zh) as label_zh,
+        min(cast(unit_of_measure as {{ cipanel.text_type() }})) as unit_of_measure,
         min(first_year) as first_year,
         min(last_year) as last_year,
         min(scope) as scope
@@ -83,6 +84,7 @@ resolved as (
         units.in_sample,
         units.unit_type,
         indicators.scope,
+        indicators.unit_of_measure,
         coalesce(indicators.first_year, {{ var('panel_start_year') }}) as valid_from,
         coalesce(indicators.last_year, {{ var('panel_end_year') }}) as valid_to
     from landed
@@ -114,6 +116,11 @@ first_reason as (
             when unit_type <> 'nation' and not in_sample then 'unit ' || unit_code || ' is not in the sample'
             when not is_missing_marker and value is null then 'non-numeric value ' || value_raw
             when value is not null and not {{ cipanel.is_finite('value') }} then 'non-finite value ' || value_raw
+            -- a count or an amount cannot be negative (macros/value_domains.sql lists the units)
+            when value < 0 and unit_of_measure in ({{ cipanel.sql_text_list(cipanel.nonnegative_units()) }})
+                then
+                    'negative value ' || value_raw || ' of ' || indicator_code || ': its unit '
+                    || unit_of_measure || ' cannot be negative'
         end as row_reason
     from resolved
 ),

@@ -100,6 +100,11 @@ def build_summary(warehouse: Path | str, plan=None) -> BuildSummary:
         normalised = int(con.execute("select count(*) from staging.stg_raw__indicator_values "
                                      "where unit_code_normalised").fetchone()[0])
         units = int(con.execute("select count(*) from marts.dim_units where in_sample").fetchone()[0])
+        from cipanel.build_checks import build_warnings
+
+        named_warnings = build_warnings(con)  # constant indicators, index windows, series without values
+        not_read = int(con.execute("select coalesce(sum(rows_not_read), 0) from audit.audit_row_accounting")
+                       .fetchone()[0])
     finally:
         con.close()
     warnings = []
@@ -124,6 +129,10 @@ def build_summary(warehouse: Path | str, plan=None) -> BuildSummary:
         if r.not_interpolated:
             warnings.append(f"{r.indicator_code}: {r.not_interpolated} gaps between observed years left empty by "
                             "the interpolation policy (regressions using it lose those unit-years)")
+    if not_read:
+        warnings.append(f"{not_read} input cells were not read (a column without a year header, ...): "
+                        "listed in audit.audit_rejected_rows")
+    warnings.extend(named_warnings)
     window = f"{plan.first_year}-{plan.last_year} ({plan.window_source})" if plan else "as built"
     return BuildSummary(window, files, rejected.groupby("kind").size().rename("rows").reset_index()
                         if len(rejected) else rejected, rejected.head(5), interpolation,

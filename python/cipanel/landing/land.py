@@ -18,7 +18,15 @@ LANDING_COLUMNS = [
     "landing_issue",
 ]
 
-SUFFIXES = {".csv", ".parquet", ".xlsx"}
+SUFFIXES = {".csv", ".parquet", ".xlsx", ".xlsm", ".xls"}
+# spreadsheet formats that are not read: refused by name, never skipped (a skipped file is a
+# silently lost one)
+UNREAD_SPREADSHEETS = {
+    ".xlsb": "an Excel binary workbook",
+    ".et": "a WPS spreadsheet",
+    ".ods": "an OpenDocument spreadsheet",
+    ".numbers": "a Numbers spreadsheet",
+}
 
 
 class LandingError(ValueError):
@@ -34,10 +42,15 @@ def land_file(path: Path) -> pd.DataFrame:
         rows = read_long_csv(path)
     elif suffix == ".parquet":
         rows = read_long_parquet(path)
-    elif suffix == ".xlsx":
+    elif suffix in (".xlsx", ".xlsm", ".xls"):
         rows = read_wide_workbook(path)
+    elif suffix in UNREAD_SPREADSHEETS:
+        raise LandingError(
+            f"{path}: {UNREAD_SPREADSHEETS[suffix]} ({suffix}) is not read: open it in Excel, WPS or LibreOffice "
+            "and save it as 'Excel Workbook (.xlsx)' (or as CSV UTF-8), then remove the old file from the folder"
+        )
     else:
-        raise LandingError(f"{path}: unsupported file type {suffix!r}; use .csv, .parquet or .xlsx")
+        raise LandingError(f"{path}: unsupported file type {suffix!r}; use .csv, .parquet, .xlsx or .xls")
     frame = pd.DataFrame(rows, columns=LANDING_COLUMNS)
     return frame.astype({c: "string" for c in LANDING_COLUMNS if c != "source_row"}).astype(
         {"source_row": "int64"}
@@ -70,7 +83,9 @@ def _candidates(input_dir: Path) -> list[Path]:
     if not input_dir.is_dir():
         raise LandingError(f"input folder {input_dir} does not exist (check --input, CIPANEL_INPUT_DIR or the "
                            "`data` setting of cipanel.yml)")
-    files = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in SUFFIXES)
+    # spreadsheets in a format that is not read (.xlsb, .ods, ...) are included so that landing
+    # refuses them by name
+    files = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in SUFFIXES | UNREAD_SPREADSHEETS.keys())
     return [p for p in files if not p.name.startswith(("~$", "."))]
 
 
@@ -80,11 +95,11 @@ def skipped_input_files(input_dir: Path) -> list[Path]:
 
 
 def input_files(input_dir: Path) -> list[Path]:
-    """Every .csv/.parquet/.xlsx value file directly inside `input_dir`, in name order (Excel's ~$
+    """Every .csv/.parquet/.xlsx/.xlsm/.xls value file directly inside `input_dir`, in name order (Excel's ~$
     lock files, hidden files and catalog files skipped)."""
     files = [p for p in _candidates(input_dir) if not _is_catalog_file(p)]
     if not files:
-        raise LandingError(f"input folder {input_dir} holds no .csv, .parquet or .xlsx file of values")
+        raise LandingError(f"input folder {input_dir} holds no .csv, .parquet or .xlsx/.xls file of values")
     return files
 
 
