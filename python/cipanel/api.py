@@ -303,8 +303,6 @@ def feols(formula: str, data: pd.DataFrame, vcov: Any = None, *,
     route (default: set by cp.panel(), or unit_code/year when present). estimator='fd': first
     differences of every variable (Stata `reg D.(y x)`, constant kept). drop_singletons: as
     reghdfe (default True; counted in the notes)."""
-    from cipanel.estimators.hdfe import fit_hdfe, singleton_mask
-
     if estimator not in ("ols", "fd"):
         raise fml.FormulaError(f"estimator {estimator!r}: use 'ols' or 'fd'")
     entity, time = _keys(data, panel)
@@ -340,6 +338,8 @@ def feols(formula: str, data: pd.DataFrame, vcov: Any = None, *,
     n_missing = len(design.frame) - len(frame)
     notes: list[str] = []
     if design.fe and drop_singletons:
+        from cipanel.estimators.hdfe import singleton_mask
+
         single = singleton_mask(frame, design.fe)
         if single.any():
             notes.append(f"{int(single.sum())} singleton observation(s) dropped (reghdfe)")
@@ -375,6 +375,8 @@ def feols(formula: str, data: pd.DataFrame, vcov: Any = None, *,
     else:
         if v.kind == "dk":
             raise fml.FormulaError("Driscoll-Kraay SE need the panel's unit/year effects only")
+        from cipanel.estimators.hdfe import fit_hdfe
+
         res, hd = fit_hdfe(sample, design.y, design.x, design.fe, vcov=v.kind,
                            cluster=v.clusters, drop_singletons=False)
         route = "hdfe"

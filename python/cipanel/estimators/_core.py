@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import scipy.linalg as sla
 import scipy.sparse as sp
-from scipy import stats
+from scipy import special  # the functions scipy.stats' t/norm/F/chi2 call; 1 s less import
 
 EFFECTS = ("none", "entity", "twoway")
 COV_TYPES = ("unadjusted", "robust", "clustered", "driscoll_kraay")
@@ -294,7 +294,7 @@ def inference(params: np.ndarray, v: np.ndarray, df_inf: float | None):
     se = np.sqrt(np.clip(np.diag(v), 0, None))
     with np.errstate(divide="ignore", invalid="ignore"):
         t = params / se
-    p = 2 * (stats.t.sf(np.abs(t), df_inf) if df_inf else stats.norm.sf(np.abs(t)))
+    p = 2 * (special.stdtr(df_inf, -np.abs(t)) if df_inf else special.ndtr(-np.abs(t)))
     return se, t, p
 
 
@@ -302,7 +302,7 @@ def wald(b: np.ndarray, v: np.ndarray, df_inf: float | None) -> tuple[float, flo
     """F form of a Wald test that b = 0 (p from F(q, df) or chi2(q)/q)."""
     q = len(b)
     f = float(b @ np.linalg.solve(v, b)) / q
-    p = stats.f.sf(f, q, df_inf) if df_inf else stats.chi2.sf(f * q, q)
+    p = special.fdtrc(q, df_inf, f) if df_inf else special.chdtrc(q, f * q)
     return f, float(p)
 
 
