@@ -372,3 +372,16 @@ def test_etable_writes_every_format(tmp_path):
 def test_bad_vcov_is_named(vcov):
     with pytest.raises(fml.FormulaError, match="vcov"):
         cp.feols("y ~ x", synthetic_panel(), vcov=vcov)
+
+
+def test_collinear_interaction_levels_are_omitted_with_a_note():
+    """Every level of i(region, x) beside x: Stata and fixest omit one; so does cp.feols."""
+    df = synthetic_panel()
+    m = cp.feols("y ~ x + i(region, x) | unit_code + year", df, vcov="cluster:unit_code")
+    assert m.route == "hdfe"
+    assert any("omitted" in n and "region::west:x" in n for n in m.result.notes)
+    ref = cp.feols("y ~ x + i(region, x, ref=west) | unit_code + year", df,
+                   vcov="cluster:unit_code")
+    assert ref.route == "panel"
+    np.testing.assert_allclose(m.params, ref.params[m.params.index], rtol=1e-9)
+    np.testing.assert_allclose(m.se, ref.se[m.params.index], rtol=1e-9)

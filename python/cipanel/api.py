@@ -292,6 +292,17 @@ def _complete(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     return frame.loc[frame[list(dict.fromkeys(cols))].notna().all(axis=1)]
 
 
+def _collinear(sample: pd.DataFrame, design: fml.Design) -> bool:
+    """Regressors collinear among themselves or with the constant (e.g. every level of
+    i(region, x) beside x): fit_panel refuses them, the hdfe route omits them with a note as
+    fixest and Stata do. Effects are checked by the estimators themselves."""
+    if not design.x:
+        return False
+    x = sample[design.x].to_numpy(dtype=float)
+    x = np.column_stack([x - x.mean(axis=0), np.ones(len(x))])
+    return np.linalg.matrix_rank(x) < x.shape[1]
+
+
 def feols(formula: str, data: pd.DataFrame, vcov: Any = None, *,
           panel: tuple[str, str] | None = None, estimator: str = "ols",
           drop_singletons: bool = True) -> Model:
@@ -361,7 +372,7 @@ def feols(formula: str, data: pd.DataFrame, vcov: Any = None, *,
                      cluster=v.clusters[0] if v.clusters else None)
         route = "iv"
         hd = None
-    elif effects is not None and len(v.clusters) <= 1:
+    elif effects is not None and len(v.clusters) <= 1 and not _collinear(sample, design):
         from cipanel.estimators.panel import fit_panel
 
         res = fit_panel(sample, design.y, design.x, entity=entity, time=time, effects=effects,
@@ -461,3 +472,40 @@ def etable(models: list[Model], *, keep: list[str] | None = None,
     if out_dir is not None:
         write_table(table, Path(out_dir), lang)
     return to_markdown(regression_grid(table, lang))
+
+
+# ------------------------------------------------------------------ study spec columns
+
+
+def spec_fit(sample: pd.DataFrame, model: dict, entity: str, time: str,
+             stage: str = "ols") -> Model:
+    """A study spec column through the formula path (used by the study runner for columns with
+    a `formula` key or expressions in their keys). stage: ols | iv_first | iv_second."""
+    if stage == "iv_first" and model.get("formula"):
+        p = fml.parse(model["formula"])
+        if p.endog is None:
+            raise fml.FormulaError(f"formula {model['formula']!r}: an iv column needs an IV part")
+        fe = " | " + " + ".join(p.fe_names) if p.fe else ""
+        _, vcov = fml.spec_formula(model, entity, time)
+        rhs = " + ".join(t for t in (p.instruments, p.rhs) if t and t != "0")
+        return feols(f"{p.endog} ~ {rhs}{fe}", sample, vcov, panel=(entity, time),
+                     drop_singletons=False)
+    if stage == "iv_first":
+        controls = list(model.get("controls", []))
+        effects = model.get("effects", "twoway")
+        fe = {"none": "", "entity": f" | {entity}", "twoway": f" | {entity} + {time}"}[effects]
+        rhs = " + ".join([*model["instruments"], *controls])
+        text, vcov = fml.spec_formula({**model, "instruments": None}, entity, time)
+        return feols(f"{model['treatment']} ~ {rhs}{fe}", sample, vcov, panel=(entity, time),
+                     drop_singletons=False)
+    text, vcov = fml.spec_formula(model, entity, time)
+    # the study runner follows xtreg (no singleton dropping), so a spec column keeps its numbers
+    return feols(text, sample, vcov, panel=(entity, time), drop_singletons=False)
+
+
+def spec_effects(model: dict, entity: str, time: str) -> str:
+    """none / entity / twoway for a spec column's Unit FE and Year FE rows."""
+    if not model.get("formula"):
+        return model.get("effects", "twoway")
+    fe = set(fml.parse(model["formula"]).fe_names)  # region^year is not a year effect
+    return "twoway" if {entity, time} <= fe else "entity" if entity in fe else "none"

@@ -370,3 +370,100 @@ def materialise(parsed: ParsedFormula | str, data: pd.DataFrame, *, entity: str 
     keys = [k for k in dict.fromkeys([entity, time]) if k is not None and k in work.columns]
     used = list(dict.fromkeys([y_name, *x, *endog, *instruments, *fe_cols, *keys]))
     return Design(work[used], y_name, x, fe_cols, endog, instruments, notes)
+
+
+# ------------------------------------------------------------------ study specs
+
+_SPEC_VCOV = {"unadjusted": "iid", "robust": "hetero"}
+
+
+def _is_name(text: str) -> bool:
+    return bool(_NAME.match(text.strip()))
+
+
+def spec_uses_formula(model: dict) -> bool:
+    """True when a spec column needs this module: a `formula` key, or an expression (not a
+    plain column name) in outcome / treatment / controls / instruments."""
+    if model.get("formula"):
+        return True
+    texts = [model.get("outcome", ""), model.get("treatment", ""), *model.get("controls", []),
+             *model.get("instruments", [])]
+    return any(t and not _is_name(t) for t in texts)
+
+
+def spec_columns(model: dict) -> list[str]:
+    """Data columns a spec column reads (names inside expressions and formulas included)."""
+    from formulaic import Formula
+
+    if model.get("formula"):
+        p = parse(model["formula"])
+        parts = [p.lhs, p.rhs, p.endog, p.instruments]
+        extra = [c for f in p.fe for c in f] + [v for _, v, _ in p.operators.values()]
+        extra += [c for var, slope, _ in p.dummies.values() for c in (var, slope) if c]
+    else:
+        parts = [model.get("outcome"), model.get("treatment"), *model.get("controls", []),
+                 *model.get("instruments", [])]
+        extra = []
+        ops: dict = {}
+        parts = [_rewrite_operators(t, ops, "spec") if t else t for t in parts]
+        extra += [v for _, v, _ in ops.values()]
+    names: list[str] = []
+    for text in parts:
+        if not text:
+            continue
+        text = re.sub(r"`[^`]+`", "0", text)  # operator / i() columns: their sources are in extra
+        try:
+            parsed = Formula(text)
+        except Exception as exc:
+            raise FormulaError(f"cannot parse {text!r}: {exc}") from None
+        for term in parsed:
+            for factor in term.factors:
+                if factor.eval_method.value == "python":
+                    _check_safe(factor.expr, f"{text!r}")
+        names += sorted(parsed.required_variables)
+    return [n for n in dict.fromkeys([*names, *extra]) if n not in _SAFE_FUNCS]
+
+
+def spec_formula(model: dict, entity: str, time: str) -> tuple[str, str]:
+    """The formula and vcov string that say a spec column's model (`formula` key, or outcome /
+    treatment / controls / instruments / effects / cov / cluster / bandwidth)."""
+    cov = model.get("cov", "clustered")
+    if cov == "clustered":
+        vcov = f"cluster:{model.get('cluster') or entity}"
+    elif cov == "driscoll_kraay":
+        vcov = "dk" + (f":{model['bandwidth']}" if model.get("bandwidth") is not None else "")
+    else:
+        vcov = _SPEC_VCOV[cov]
+    if model.get("formula"):
+        return model["formula"], vcov
+    if model.get("trends"):
+        raise FormulaError("unit trends (trends: true) have no formula form here; use the keys")
+    fe = {"none": "", "entity": f" | {entity}", "twoway": f" | {entity} + {time}"}[
+        model.get("effects", "twoway")]
+    controls = list(model.get("controls", []))
+    if model.get("instruments"):
+        exog = " + ".join(controls) or "1"
+        iv = f"{model['treatment']} ~ {' + '.join(model['instruments'])}"
+        return f"{model['outcome']} ~ {exog}{fe or ' | 0'} | {iv}", vcov
+    rhs = " + ".join([model["treatment"], *controls])
+    return f"{model['outcome']} ~ {rhs}{fe}", vcov
+
+
+def _term_names(text: str | None) -> list[str]:
+    from formulaic import Formula
+
+    if not text:
+        return []
+    ops: dict = {}
+    text = _POW.sub(lambda m: f"I({m.group(1)}**{m.group(2)})", _rewrite_operators(text, ops, "spec"))
+    return [str(t).strip("`") for t in Formula(text) if str(t) != "1"]
+
+
+def spec_keep_terms(model: dict) -> list[str]:
+    """Terms a table shows by default: the treatment (its expression's terms) and instruments;
+    for a `formula` column, its endogenous variables and regressors."""
+    if model.get("formula"):
+        p = parse(model["formula"])
+        return [*_term_names(p.endog), *_term_names(p.rhs)]
+    return [*_term_names(model.get("treatment")),
+            *[n for i in model.get("instruments", []) for n in _term_names(i)]]

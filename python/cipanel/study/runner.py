@@ -14,6 +14,7 @@ from cipanel.estimators.iv import fit_iv
 from cipanel.estimators.panel import fit_panel
 from cipanel.estimators.result import FitResult
 from cipanel.estimators.winsor import winsorize
+from cipanel.formula import FormulaError, spec_columns, spec_keep_terms, spec_uses_formula
 from cipanel.output.regression_tables import stars  # one star rule for every printed number
 from cipanel.study.spec import ColumnSpec, SpecError, StudySpec, TableSpec
 from cipanel.study.tables import DescriptiveTable, ModelColumn, RegressionTable, StudyTable
@@ -79,6 +80,10 @@ def _split_units(sample: pd.DataFrame, spec: StudySpec, split: dict[str, Any]) -
 
 def column_sample(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, column: ColumnSpec) -> tuple[pd.DataFrame, dict]:
     model = dict(column.model)
+    if model.get("formula"):  # Unit FE / Year FE rows from the formula's absorbed effects
+        from cipanel.api import spec_effects
+
+        model["effects"] = spec_effects(model, spec.panel["entity"], spec.panel["time"])
     frame = panel
     if model.get("lead"):
         frame, model["outcome"] = _with_lead(frame, spec, model["outcome"], model["lead"])
@@ -87,7 +92,8 @@ def column_sample(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, column
     if model.get("split"):
         _require(base, [model["split"]["variable"]], f"table {table.id} split")
         sample = sample[_split_units(base, spec, model["split"]).reindex(sample.index).to_numpy(dtype=bool)]
-    variables = [model["outcome"], model["treatment"], *model.get("controls", []), *model.get("instruments", [])]
+    variables = [model["outcome"], model["treatment"], *model.get("controls", []), *model.get("instruments", [])] if (
+        not spec_uses_formula(model)) else _formula_columns(model, table)
     _require(sample, variables, f"table {table.id}")
     if model.get("winsorize"):
         chosen = variables if model["winsorize"] is True else model["winsorize"]
@@ -97,7 +103,21 @@ def column_sample(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, column
     return sample, model
 
 
-def _fit(sample: pd.DataFrame, spec: StudySpec, model: dict) -> FitResult:
+def _formula_columns(model: dict, table: TableSpec) -> list[str]:
+    try:
+        return spec_columns(model)
+    except FormulaError as exc:
+        raise SpecError(f"table {table.id}: {exc}") from None
+
+
+def _fit(sample: pd.DataFrame, spec: StudySpec, model: dict, stage: str = "ols") -> FitResult:
+    if spec_uses_formula(model):  # a `formula` key or expressions: the formula path (cipanel.api)
+        from cipanel.api import spec_fit
+
+        try:
+            return spec_fit(sample, model, spec.panel["entity"], spec.panel["time"], stage).result
+        except FormulaError as exc:
+            raise SpecError(str(exc)) from None
     return fit_panel(
         sample, model["outcome"], [model["treatment"], *model.get("controls", [])],
         entity=spec.panel["entity"], time=spec.panel["time"], effects=model.get("effects", "twoway"),
@@ -119,6 +139,9 @@ def _iv_columns(sample: pd.DataFrame, spec: StudySpec, model: dict, lang: str) -
     """The first stage (treatment on instruments and controls, same FE) and the 2SLS second stage."""
     first_model = {**model, "outcome": model["treatment"]}
     controls = model.get("controls", [])
+    if spec_uses_formula(model):
+        first, second = _fit(sample, spec, model, "iv_first"), _fit(sample, spec, model, "iv_second")
+        return _iv_pair(first, second, first_model, model, lang)
     first = fit_panel(
         sample, model["treatment"], [*model["instruments"], *controls], entity=spec.panel["entity"],
         time=spec.panel["time"], effects=model.get("effects", "twoway"), cov=model.get("cov", "clustered"),
@@ -129,6 +152,10 @@ def _iv_columns(sample: pd.DataFrame, spec: StudySpec, model: dict, lang: str) -
         entity=spec.panel["entity"], time=spec.panel["time"], effects=model.get("effects", "twoway"),
         cov=model.get("cov", "clustered"), cluster=model.get("cluster"),
     )
+    return _iv_pair(first, second, first_model, model, lang)
+
+
+def _iv_pair(first: FitResult, second: FitResult, first_model: dict, model: dict, lang: str) -> list[ModelColumn]:
     d = second.diagnostics
     first_extra = {
         "kp_rk_lm": f"{d['kp_rk_lm']:.2f}{stars(d['kp_rk_lm_p'])}",
@@ -208,7 +235,7 @@ def _add_inference(table: TableSpec, columns: list[ModelColumn], used: list, spe
 def _default_keep(table: TableSpec) -> list[str]:
     seen: list[str] = []
     for column in table.columns:
-        for name in [column.model["treatment"], *column.model.get("instruments", [])]:
+        for name in _keep_terms(column.model):
             if name not in seen:
                 seen.append(name)
     return [*seen, "_cons"]
@@ -223,3 +250,9 @@ def run_study(
             progress(f"{spec.study}: table {table.id} ({table.kind}, {len(table.columns) or 1} column(s))")
         run.tables.append(run_table(panel, spec, table, lang, run))
     return run
+
+
+def _keep_terms(model: dict) -> list[str]:
+    if spec_uses_formula(model):
+        return spec_keep_terms(model)
+    return [model["treatment"], *model.get("instruments", [])]

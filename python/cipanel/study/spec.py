@@ -21,6 +21,7 @@ MODEL_KEYS = {
     "outcome": str, "treatment": str, "controls": list, "effects": str, "cov": str, "cluster": str,
     "bandwidth": int, "trends": bool, "where": str, "split": dict, "lead": int, "winsorize": (bool, list),
     "instruments": list, "gmm": dict,
+    "formula": str,  # fixest syntax (cipanel.formula): replaces outcome/treatment/controls/effects
 }
 COLUMN_KEYS = {**MODEL_KEYS, "title": (str, dict), "group": (str, dict)}
 INFERENCE_KEYS = {"wild_bootstrap", "group_tests", "placebo"}
@@ -159,9 +160,9 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
                 model = {**defaults, **table_model, **{k: v for k, v in (column or {}).items() if k in MODEL_KEYS}}
                 _check_model(path, cwhere, model)
                 for required in ("outcome", "treatment"):
-                    if required not in model:
+                    if required not in model and not model.get("formula"):
                         _fail(path, cwhere, f"no {required!r} here, in the table or in the study's model block")
-                if kind == "iv" and not model.get("instruments"):
+                if kind == "iv" and not model.get("instruments") and "|" not in model.get("formula", ""):
                     _fail(path, cwhere, "an iv column needs 'instruments'")
                 if kind == "gmm" and not model.get("gmm"):
                     _fail(path, cwhere, "a gmm column needs a 'gmm' block")
