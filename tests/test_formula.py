@@ -385,3 +385,15 @@ def test_collinear_interaction_levels_are_omitted_with_a_note():
     assert ref.route == "panel"
     np.testing.assert_allclose(m.params, ref.params[m.params.index], rtol=1e-9)
     np.testing.assert_allclose(m.se, ref.se[m.params.index], rtol=1e-9)
+
+
+def test_gmm_wrapper_is_fit_gmm_with_summary():
+    from cipanel.estimators.gmm import GmmStyle, IvStyle, fit_gmm
+
+    df = synthetic_panel(gap_rate=0.0)
+    kw = dict(gmm=[GmmStyle("L.y", 1, 3, collapse=True)], iv=[IvStyle("x")], two_step=True)
+    m = cp.gmm(df, "y", ["L.y", "x"], **kw)
+    r = fit_gmm(df, "y", ["L.y", "x"], entity="unit_code", time="year", **kw)
+    pd.testing.assert_series_equal(m.params, r.params)
+    pd.testing.assert_series_equal(m.se, r.std_errors)
+    assert "L.y" in m.summary()

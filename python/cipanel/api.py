@@ -230,6 +230,12 @@ def _header_lines(m: Model) -> list[str]:
                        ("r2_within", "within R2"), ("r2_overall", "overall R2 (xtreg)")):
         if key in r2:
             lines.append(f"{label} = {r2[key]:.4f}")
+    for key, label in (("first_stage_f", "first-stage F (excluded instruments)"),
+                       ("kp_rk_lm", "Kleibergen-Paap rk LM"), ("kp_rk_lm_p", "  p"),
+                       ("cd_wald_f", "Cragg-Donald Wald F"), ("kp_rk_wald_f", "KP rk Wald F"),
+                       ("endog_test_p", "endogeneity test p")):
+        if m.route == "iv" and key in d:
+            lines.append(f"{label} = {d[key]:.4f}")
     if "n_singletons" in d and d["n_singletons"]:
         lines.append(f"singletons dropped = {int(d['n_singletons'])}")
     return lines
@@ -456,6 +462,8 @@ def etable(models: list[Model], *, keep: list[str] | None = None,
 
     if not models:
         raise ValueError("etable needs at least one model")
+    if keep is None:
+        keep = list(dict.fromkeys(t for m in models for t in m.params.index))
     cols = []
     for i, m in enumerate(models):
         fe = set(m.design.fe)
@@ -463,10 +471,10 @@ def etable(models: list[Model], *, keep: list[str] | None = None,
         year = m.time in fe or m.effects == "twoway"
         cols.append(ModelColumn(name=f"({i + 1})", title=(titles[i] if titles else
                                                          m.result.dependent),
-                                result=m.result, controls=len(m.design.x) > 1, unit_fe=unit,
+                                result=m.result, unit_fe=unit,
+                                controls=any(t not in keep for t in m.params.index
+                                             if t != "_cons"),
                                 year_fe=year))
-    if keep is None:
-        keep = list(dict.fromkeys(t for m in models for t in m.params.index))
     table = RegressionTable(table_id, title, cols, keep, dict(labels or {}), stat,
                             list(notes or []))
     if out_dir is not None:
