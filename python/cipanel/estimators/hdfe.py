@@ -22,12 +22,11 @@ Collinear regressors are dropped in order and named in the notes (Stata's "omitt
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import combinations
-
 import numpy as np
 import pandas as pd
 
 from . import _core
+from .covariance import Clustered, Robust, small_sample_factor
 from .result import FitResult
 
 VCOV_TYPES = ("iid", "hetero", "cluster")
@@ -167,32 +166,23 @@ def fit_hdfe(
     df_inf: float | None = dof
     n_clusters = None
     if vcov == "iid":
-        v = _core.sumsq(resid) / dof * bread_full
+        v = small_sample_factor(n, n - dof) * (_core.sumsq(resid) / n) * bread_full
     else:
         scores = design_x * resid[:, None]
         if vcov == "hetero":
-            meat = _core.crossprod(scores)
-            fac = n / dof
+            est, fac = Robust(), small_sample_factor(n, n - dof)
         else:
-            meat = np.zeros((design_x.shape[1],) * 2)
-            g_each = [int(c.max()) + 1 for c in cl_codes]
-            for r in range(1, len(cl_codes) + 1):  # Cameron-Gelbach-Miller inclusion-exclusion
-                for subset in combinations(cl_codes, r):
-                    inter = subset[0] if r == 1 else _codes(pd.Series(list(zip(*subset))))
-                    s = _core.Grouping(inter).sums(scores)
-                    meat += (1 if r % 2 else -1) * _core.crossprod(s)
-            g = min(g_each)
-            if g < 2:
-                raise ValueError(f"too few clusters for clustered standard errors: {g}")
-            k_cl = k + df_fe_cl
-            fac = g / (g - 1) * (n - 1) / (n - k_cl)
+            est = Clustered([_core.Grouping(c) for c in cl_codes])
+            g = est.groups()
+            fac = small_sample_factor(n, k + df_fe_cl, g)
             df_inf, n_clusters = g - 1, g
             if len(cl_codes) > 1:
+                g_each = [int(c.max()) + 1 for c in cl_codes]
                 notes.append(f"clusters {', '.join(clusters)}: {', '.join(map(str, g_each))}; "
                              "small-sample factor and t df use the smallest (reghdfe)")
             if g < 20:
                 notes.append(f"only {g} clusters: cluster-robust SEs may be unreliable")
-        v = fac * (bread_full @ meat @ bread_full)
+        v = fac * (bread_full @ est.meat(scores) @ bread_full)
     v = tinv @ v @ tinv.T
     if np.any(np.diag(v) < 0):
         notes.append("the multi-way cluster covariance is not positive semi-definite; "
