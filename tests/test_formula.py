@@ -397,3 +397,20 @@ def test_gmm_wrapper_is_fit_gmm_with_summary():
     pd.testing.assert_series_equal(m.params, r.params)
     pd.testing.assert_series_equal(m.se, r.std_errors)
     assert "L.y" in m.summary()
+
+
+def test_unit_trends_as_varying_slopes_against_lsdv(grunfeld):
+    """`| firm[year] + year` = xtreg y x i.year i.firm#c.year, fe (unit-specific linear trends)."""
+    m = cp.feols("invest ~ value + capital | firm[year] + year", grunfeld, vcov="iid",
+                 panel=("firm", "year"))
+    r = fit_panel(grunfeld, "invest", ["value", "capital"], entity="firm", time="year",
+                  trends=True, cov="unadjusted")
+    pd.testing.assert_series_equal(m.params, r.params)
+    lsdv = sm.OLS.from_formula("invest ~ value + capital + C(firm) + C(year) + C(firm):year",
+                               grunfeld).fit()
+    np.testing.assert_allclose(m.params[["value", "capital"]], lsdv.params[["value", "capital"]],
+                               rtol=1e-8)
+    np.testing.assert_allclose(m.se[["value", "capital"]], lsdv.bse[["value", "capital"]],
+                               rtol=1e-8)
+    with pytest.raises(fml.FormulaError, match="varying slopes"):
+        cp.feols("invest ~ value | year[firm]", grunfeld, panel=("firm", "year"))

@@ -339,7 +339,7 @@ def feols(formula: str, data: pd.DataFrame, vcov: Any = None, *,
                             design.fe, [ren[c] for c in design.endog],
                             [ren[c] for c in design.instruments],
                             [*design.notes, "first differences (D.) of every variable; a unit's "
-                             "first year and years after a gap are missing"])
+                             "first year and years after a gap are missing"], design.slopes)
     default_cl = design.fe[0] if design.fe else None
     v = parse_vcov(vcov, default_cl)
     missing_cl = [c for c in v.clusters if c not in design.frame.columns]
@@ -378,6 +378,18 @@ def feols(formula: str, data: pd.DataFrame, vcov: Any = None, *,
                      cluster=v.clusters[0] if v.clusters else None)
         route = "iv"
         hd = None
+    elif design.slopes:
+        if design.slopes != [(entity, time)] or effects not in ("entity", "twoway") or len(
+                v.clusters) > 1:
+            raise fml.FormulaError(f"formula {formula!r}: varying slopes are supported as "
+                                   f"{entity}[{time}] (+ {time}) with at most one cluster "
+                                   "variable")
+        from cipanel.estimators.panel import fit_panel
+
+        res = fit_panel(sample, design.y, design.x, entity=entity, time=time, effects=effects,
+                        cov=_PANEL_COV[v.kind], cluster=v.clusters[0] if v.clusters else None,
+                        bandwidth=v.bandwidth, trends=True)
+        route, hd = "panel", None
     elif effects is not None and len(v.clusters) <= 1 and not _collinear(sample, design):
         from cipanel.estimators.panel import fit_panel
 

@@ -7,6 +7,7 @@
     y ~ x:z + x*z + i(region, x)      interactions; i(region) = dummies with the first level as base
     y ~ I(x**2) + x^2 + log(x)        powers and functions
     y ~ l(x, 1) + l(x, 1:2) + f(x, 2) + d(x)   panel operators (Stata L. F. D.)
+    y ~ x | unit[year] + year         unit effects and unit-specific linear trends (fixest)
 
 formulaic (installed with linearmodels) parses and materialises each right-hand part: terms,
 `:`/`*` interactions, `I()`, `C()` and functions. What it lacks, added here by rewriting the
@@ -59,6 +60,7 @@ class ParsedFormula:
     endog: str | None = None
     instruments: str | None = None
     operators: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # name -> (op, var, k)
+    slopes: list[tuple[str, str]] = field(default_factory=list)  # unit[year]: (unit, year)
     dummies: dict[str, tuple[str, str | None, list]] = field(default_factory=dict)  # i() terms
 
     @property
@@ -77,6 +79,7 @@ class Design:
     endog: list[str]
     instruments: list[str]
     notes: list[str]
+    slopes: list[tuple[str, str]] = field(default_factory=list)  # unit[year] trends
 
 
 # ------------------------------------------------------------------ parsing
@@ -162,6 +165,7 @@ def parse(formula: str) -> ParsedFormula:
     if not lhs:
         raise FormulaError(f"formula {formula!r}: no dependent variable before '~'")
     fe: list[list[str]] = []
+    slopes: list[tuple[str, str]] = []
     endog = instruments = None
     rest = parts[1:]
     if len(rest) > 2:
@@ -177,6 +181,11 @@ def parse(formula: str) -> ParsedFormula:
         for term in (t.strip() for t in rest[0].split("+")):
             if term in ("", "0"):
                 continue
+            slope = re.fullmatch(r"`?(\w+)`?\s*\[\s*`?(\w+)`?\s*\]", term)
+            if slope:  # fixest's varying slopes: unit effects and unit-specific trends in year
+                slopes.append((slope.group(1), slope.group(2)))
+                fe.append([slope.group(1)])
+                continue
             cols = [c.strip().strip("`") for c in re.split(r"\^|#", term)]
             if not all(_NAME.match(c) for c in cols):
                 raise FormulaError(f"formula {formula!r}: fixed effect {term!r} must be column "
@@ -187,7 +196,8 @@ def parse(formula: str) -> ParsedFormula:
         endog = _rewrite_i(endog, dummies, formula)
         instruments = _POW.sub(lambda m: f"I({m.group(1)}**{m.group(2)})",
                                _rewrite_i(instruments, dummies, formula))
-    return ParsedFormula(formula, lhs, rhs or "0", fe, endog, instruments, ops, dummies)
+    return ParsedFormula(formula, lhs, rhs or "0", fe, endog, instruments, operators=ops,
+                         dummies=dummies, slopes=slopes)
 
 
 # ------------------------------------------------------------------ safety
@@ -369,7 +379,7 @@ def materialise(parsed: ParsedFormula | str, data: pd.DataFrame, *, entity: str 
         raise FormulaError(f"formula {f!r}: term(s) {dup} appear in more than one part")
     keys = [k for k in dict.fromkeys([entity, time]) if k is not None and k in work.columns]
     used = list(dict.fromkeys([y_name, *x, *endog, *instruments, *fe_cols, *keys]))
-    return Design(work[used], y_name, x, fe_cols, endog, instruments, notes)
+    return Design(work[used], y_name, x, fe_cols, endog, instruments, notes, list(parsed.slopes))
 
 
 # ------------------------------------------------------------------ study specs
@@ -436,10 +446,10 @@ def spec_formula(model: dict, entity: str, time: str) -> tuple[str, str]:
         vcov = _SPEC_VCOV[cov]
     if model.get("formula"):
         return model["formula"], vcov
-    if model.get("trends"):
-        raise FormulaError("unit trends (trends: true) have no formula form here; use the keys")
     fe = {"none": "", "entity": f" | {entity}", "twoway": f" | {entity} + {time}"}[
         model.get("effects", "twoway")]
+    if model.get("trends"):  # unit-specific linear trends: fixest's unit[year]
+        fe = fe.replace(f"| {entity}", f"| {entity}[{time}]")
     controls = list(model.get("controls", []))
     if model.get("instruments"):
         exog = " + ".join(controls) or "1"
