@@ -20,6 +20,7 @@ FORMULAS = [
     ("res ~ dt + market | unit_code + year", "cluster:unit_code"),
     ("res ~ dt + l(dt, 1) + I(market**2) | unit_code + year + region_three_regions^year",
      "cluster:unit_code+year"),
+    ("res ~ market | unit_code + year | dt ~ iv_shift_share", "cluster:unit_code"),
 ]
 
 

@@ -520,7 +520,8 @@ def spec_fit(sample: pd.DataFrame, model: dict, entity: str, time: str,
                      drop_singletons=False)
     text, vcov = fml.spec_formula(model, entity, time)
     # the study runner follows xtreg (no singleton dropping), so a spec column keeps its numbers
-    return feols(text, sample, vcov, panel=(entity, time), drop_singletons=False)
+    return feols(text, sample, vcov, panel=(entity, time), drop_singletons=False,
+                 estimator=model.get("estimator", "ols"))
 
 
 def spec_effects(model: dict, entity: str, time: str) -> str:

@@ -394,7 +394,7 @@ def _is_name(text: str) -> bool:
 def spec_uses_formula(model: dict) -> bool:
     """True when a spec column needs this module: a `formula` key, or an expression (not a
     plain column name) in outcome / treatment / controls / instruments."""
-    if model.get("formula"):
+    if model.get("formula") or model.get("estimator", "ols") != "ols":
         return True
     texts = [model.get("outcome", ""), model.get("treatment", ""), *model.get("controls", []),
              *model.get("instruments", [])]
@@ -448,6 +448,8 @@ def spec_formula(model: dict, entity: str, time: str) -> tuple[str, str]:
         return model["formula"], vcov
     fe = {"none": "", "entity": f" | {entity}", "twoway": f" | {entity} + {time}"}[
         model.get("effects", "twoway")]
+    if model.get("estimator") == "fd":  # differencing removes the unit effects; year effects stay
+        fe = {"none": "", "entity": "", "twoway": f" | {time}"}[model.get("effects", "twoway")]
     if model.get("trends"):  # unit-specific linear trends: fixest's unit[year]
         fe = fe.replace(f"| {entity}", f"| {entity}[{time}]")
     controls = list(model.get("controls", []))
@@ -475,5 +477,6 @@ def spec_keep_terms(model: dict) -> list[str]:
     if model.get("formula"):
         p = parse(model["formula"])
         return [*_term_names(p.endog), *_term_names(p.rhs)]
-    return [*_term_names(model.get("treatment")),
-            *[n for i in model.get("instruments", []) for n in _term_names(i)]]
+    names = [*_term_names(model.get("treatment")),
+             *[n for i in model.get("instruments", []) for n in _term_names(i)]]
+    return [f"D.{n}" for n in names] if model.get("estimator") == "fd" else names

@@ -22,6 +22,7 @@ MODEL_KEYS = {
     "bandwidth": int, "trends": bool, "where": str, "split": dict, "lead": int, "winsorize": (bool, list),
     "instruments": list, "gmm": dict,
     "formula": str,  # fixest syntax (cipanel.formula): replaces outcome/treatment/controls/effects
+    "estimator": str,  # ols (default) or fd: first differences, Stata reg D.(y x)
 }
 COLUMN_KEYS = {**MODEL_KEYS, "title": (str, dict), "group": (str, dict)}
 INFERENCE_KEYS = {"wild_bootstrap", "group_tests", "placebo"}
@@ -90,7 +91,7 @@ def _check_model(path: Path, where: str, model: dict[str, Any]) -> None:
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             names = expected.__name__ if isinstance(expected, type) else " or ".join(t.__name__ for t in expected)
             _fail(path, f"{where}.{key}", f"expected {names}, got {value!r}")
-    choices = {"effects": EFFECTS, "cov": COVS}
+    choices = {"effects": EFFECTS, "cov": COVS, "estimator": {"ols", "fd"}}
     for key, allowed in choices.items():
         if key in model and model[key] not in allowed:
             _fail(path, f"{where}.{key}", f"{model[key]!r} is not allowed; use one of {', '.join(sorted(allowed))}")
