@@ -179,3 +179,23 @@ def test_cipanel_reg_user_errors_are_one_line(demo_warehouse, capsys, args, mess
     rc = main(["reg", *args, "--warehouse", str(demo_warehouse)])
     err = capsys.readouterr().err
     assert rc == 2 and err.startswith("error:") and message in err and "Traceback" not in err
+
+
+def test_spec_inference_blocks_refuse_formula_columns(demo_panel, tmp_path):
+    """The table-level bootstrap rebuilds a column's model from its keys; with a formula it would
+    test another model, so the runner refuses instead of printing a wrong p-value."""
+    from cipanel.study.spec import SpecError
+
+    path = tmp_path / "spec.yml"
+    path.write_text("""
+study: s
+panel: {relation: marts.fct_panel, entity: unit_code, time: year}
+model: {outcome: res, treatment: dt}
+tables:
+  - id: t1
+    wild_bootstrap: {B: 99, seed: 1}
+    columns:
+      - {formula: "res ~ dt + I(dt**2) | unit_code + year"}
+""", encoding="utf-8")
+    with pytest.raises(SpecError, match="do not take formula"):
+        run_study(load_spec(path, "en"), demo_panel, "en")

@@ -214,6 +214,10 @@ def _add_inference(table: TableSpec, columns: list[ModelColumn], used: list, spe
     from cipanel.study import inference_rows
 
     options = table.inference
+    if options and any(spec_uses_formula(u[1]) for u in used):  # they rebuild the model from keys
+        raise SpecError(f"table {table.id}: wild_bootstrap / group_tests / placebo do not take "
+                        "formula or expression columns yet; use the model's fitted methods "
+                        "(cp.feols(...).wild_bootstrap) or plain column names")
     if "wild_bootstrap" in options:
         for column, (sample, model, role) in zip(columns, used):
             inference_rows.bootstrap_column(column, sample, model, spec.panel, options["wild_bootstrap"] or {}, role)
