@@ -108,8 +108,8 @@ tables:
     same_numbers(t1.columns[4].result, fd)
     assert "D.dt" in t1.columns[4].result.params.index and "D.dt" in t1.keep
     assert "I(dt ** 2)" in t1.keep and "dt" in t1.keep
-    assert [c.year_fe for c in t1.columns][:4] == [True, True, True, False]
-    assert [c.unit_fe for c in t1.columns][:4] == [True, True, True, False]
+    assert [c.year_fe for c in t1.columns] == [True, True, True, True, True]
+    assert [c.unit_fe for c in t1.columns] == [True, True, True, False, False]  # fd: differenced
     second = cp.feols("res ~ market | unit_code + year | dt ~ iv_shift_share", sample,
                       "cluster:unit_code")
     same_numbers(t2.columns[1].result, second)
@@ -130,6 +130,9 @@ tables:
       - {formula: "res ~ dt + I(__import__('os').getcwd())"}
 """, encoding="utf-8")
     with pytest.raises(SpecError, match="only the functions"):
+        run_study(load_spec(path, "en"), demo_panel, "en")
+    path.write_text(path.read_text().replace("I(__import__('os').getcwd())", "x | a | b | c"))
+    with pytest.raises(SpecError, match="at most two"):
         run_study(load_spec(path, "en"), demo_panel, "en")
 
 

@@ -14,7 +14,7 @@ from cipanel.estimators.iv import fit_iv
 from cipanel.estimators.panel import fit_panel
 from cipanel.estimators.result import FitResult
 from cipanel.estimators.winsor import winsorize
-from cipanel.formula import FormulaError, spec_columns, spec_keep_terms, spec_uses_formula
+from cipanel.formula import FormulaError, parse, spec_columns, spec_keep_terms, spec_uses_formula
 from cipanel.output.regression_tables import stars  # one star rule for every printed number
 from cipanel.study.spec import ColumnSpec, SpecError, StudySpec, TableSpec
 from cipanel.study.tables import DescriptiveTable, ModelColumn, RegressionTable, StudyTable
@@ -83,7 +83,11 @@ def column_sample(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, column
     if model.get("formula"):  # Unit FE / Year FE rows from the formula's absorbed effects
         from cipanel.api import spec_effects
 
-        model["effects"] = spec_effects(model, spec.panel["entity"], spec.panel["time"])
+        try:
+            model["effects"] = spec_effects(model, spec.panel["entity"], spec.panel["time"])
+            model["_year_effects"] = spec.panel["time"] in parse(model["formula"]).fe_names
+        except FormulaError as exc:
+            raise SpecError(f"table {table.id}: {exc}") from None
     frame = panel
     if model.get("lead"):
         frame, model["outcome"] = _with_lead(frame, spec, model["outcome"], model["lead"])
@@ -130,7 +134,8 @@ def _column(name: str, title: str, group: str, result: FitResult, model: dict, e
     effects = model.get("effects", "twoway")
     return ModelColumn(
         name=name, title=title, result=result, controls=bool(model.get("controls")),
-        unit_fe=effects in ("entity", "twoway"), year_fe=effects == "twoway",
+        unit_fe=effects in ("entity", "twoway") and model.get("estimator") != "fd",  # D. removes them
+        year_fe=effects == "twoway" or bool(model.get("_year_effects")),
         extra_rows=extra or {}, group=group,
     )
 
