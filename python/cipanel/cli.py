@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
 
     spark_arguments(sub.add_parser("compare-spark", help="build on DuckDB and on Spark (the `spark` target, "
                                    "extra [spark]) and compare every index score and weight to 1e-12"))
+    from cipanel.reg_cli import add_parser as reg_parser  # `cipanel reg FORMULA` (reg_cli.py)
+
+    reg_parser(sub)
     return parser
 
 
@@ -57,13 +60,15 @@ def _study_paths(args, project) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if getattr(args, "handler", None):  # a subcommand with its own module (reg)
+        return args.handler(args)
     from cipanel.build import BuildError, build_warehouse
     from cipanel.landing import LandingError
     from cipanel.project import ProjectError, find_project
     from cipanel.study.spec import SpecError
     from cipanel.warehouse import WarehouseError
 
-    args = _parser().parse_args(argv)
     if args.command == "compare-spark":
         from cipanel.spark_compare import run_cli
 

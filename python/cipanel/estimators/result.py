@@ -35,12 +35,12 @@ class FitResult:
     notes: list[str] = field(default_factory=list)
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        from scipy import stats
+        from scipy import special  # = scipy.stats t.ppf / norm.ppf, without importing stats
 
         q = (
-            stats.t.ppf(0.5 + level / 2, self.df_inference)
+            special.stdtrit(self.df_inference, 0.5 + level / 2)
             if self.df_inference
-            else stats.norm.ppf(0.5 + level / 2)
+            else special.ndtri(0.5 + level / 2)
         )
         return pd.DataFrame(
             {"lower": self.params - q * self.std_errors, "upper": self.params + q * self.std_errors}

@@ -21,6 +21,7 @@ import pandas as pd
 import scipy.linalg as sla
 
 from ..estimators import _core
+from ..estimators.covariance import small_sample_factor
 from .wild_bootstrap import Progress, _progress
 
 MODES = ("unit", "unit_year")
@@ -80,7 +81,7 @@ def placebo_test(
     yt = proj(s.col(y))
     k = 1 + rank + 1  # treatment + year dummies + controls + constant
     k_ssc, _ = _core.cluster_k(s, "twoway", k, tim.n - 1)
-    ssc = cl.n / (cl.n - 1) * (n - 1) / (n - k_ssc)
+    ssc = small_sample_factor(n, k_ssc, cl.n)
 
     def estimate(dt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # dt: n x b, already M-ed
         dd = np.einsum("ib,ib->b", dt, dt)

@@ -33,6 +33,7 @@ import pandas as pd
 from scipy import stats
 
 from ..estimators import _core
+from ..estimators.covariance import small_sample_factor
 
 WEIGHTS = ("rademacher", "webb")
 WEBB_VALUES = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
@@ -239,7 +240,7 @@ def _design(df: pd.DataFrame, cols: list[str], exog: list[str], *, entity, time,
     k_ssc, _ = _core.cluster_k(s, effects, k_fit, n_time_kept)
     if n - k_ssc <= 0 or n <= X.shape[1]:
         raise ValueError(f"no residual degrees of freedom: {n} observations, K = {k_ssc}")
-    ssc = cl.n / (cl.n - 1) * (n - 1) / (n - k_ssc)
+    ssc = small_sample_factor(n, k_ssc, cl.n)
     named = {c: tr(s.col(c)) for c in cols}
     return _Design(named, X, cl, ssc, n)
 
@@ -372,7 +373,7 @@ def wcr_arrays(
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     cl = _core.Grouping(pd.factorize(np.asarray(clusters), sort=True)[0].astype(np.intp))
     n, k = X.shape
-    ssc = cl.n / (cl.n - 1) * (n - 1) / (n - (k if k_ssc is None else k_ssc))
+    ssc = small_sample_factor(n, k if k_ssc is None else k_ssc, cl.n)
     return _run_wcr(X, y, cl, j, ssc, f"x{j}", null=null, B=B, weights=weights, seed=seed,
                     level=level, ci=ci, draws=draws, full_enumeration=full_enumeration,
                     progress=progress)

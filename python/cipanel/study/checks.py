@@ -24,6 +24,11 @@ DEGENERATE_T = 1e8
 
 
 def model_variables(model: dict) -> list[str]:
+    """The data columns a column's model reads (names inside formulas and expressions included)."""
+    from cipanel.formula import spec_columns, spec_uses_formula
+
+    if spec_uses_formula(model):
+        return spec_columns(model)
     return [model["outcome"], model["treatment"], *model.get("controls", []), *model.get("instruments", [])]
 
 

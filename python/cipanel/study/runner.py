@@ -13,6 +13,7 @@ from cipanel.estimators.iv import fit_iv
 from cipanel.estimators.panel import fit_panel
 from cipanel.estimators.result import FitResult
 from cipanel.estimators.winsor import winsorize
+from cipanel.formula import FormulaError, parse, spec_columns, spec_keep_terms, spec_uses_formula
 from cipanel.output.regression_tables import stars  # one star rule for every printed number
 from cipanel.study import checks, samples
 from cipanel.study import notes as notes_mod
@@ -96,6 +97,14 @@ def _split_units(sample: pd.DataFrame, spec: StudySpec, split: dict[str, Any]) -
 
 def column_sample(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, column: ColumnSpec) -> tuple[pd.DataFrame, dict]:
     model = dict(column.model)
+    if model.get("formula"):  # Unit FE / Year FE rows from the formula's absorbed effects
+        from cipanel.api import spec_effects
+
+        try:
+            model["effects"] = spec_effects(model, spec.panel["entity"], spec.panel["time"])
+            model["_year_effects"] = spec.panel["time"] in parse(model["formula"]).fe_names
+        except FormulaError as exc:
+            raise SpecError(f"table {table.id}: {exc}") from None
     frame = panel
     if model.get("lead"):
         _require(frame, [model["outcome"]], _context(spec, table, column))
@@ -109,7 +118,7 @@ def column_sample(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, column
             raise SpecError(f"{spec.key(column.origins.get('split', 'split'))}.variable: "
                             f"{model['split']['variable']!r} is not numeric; a median split needs numbers")
         sample = sample[_split_units(base, spec, model["split"]).reindex(sample.index).to_numpy(dtype=bool)]
-    variables = checks.model_variables(model)
+    variables = checks.model_variables(model) if not spec_uses_formula(model) else _formula_columns(model, table)
     _require(sample, variables, f"table {table.id}")
     if model.get("winsorize"):
         chosen = variables if model["winsorize"] is True else model["winsorize"]
@@ -131,7 +140,21 @@ def _context(spec: StudySpec, table: TableSpec, column: ColumnSpec, number: int 
     return f"{spec.path}: {key} ({shown})"
 
 
-def _fit(sample: pd.DataFrame, spec: StudySpec, model: dict) -> FitResult:
+def _formula_columns(model: dict, table: TableSpec) -> list[str]:
+    try:
+        return spec_columns(model)
+    except FormulaError as exc:
+        raise SpecError(f"table {table.id}: {exc}") from None
+
+
+def _fit(sample: pd.DataFrame, spec: StudySpec, model: dict, stage: str = "ols") -> FitResult:
+    if spec_uses_formula(model):  # a `formula` key or expressions: the formula path (cipanel.api)
+        from cipanel.api import spec_fit
+
+        try:
+            return spec_fit(sample, model, spec.panel["entity"], spec.panel["time"], stage).result
+        except FormulaError as exc:
+            raise SpecError(str(exc)) from None
     return fit_panel(
         sample, model["outcome"], [model["treatment"], *model.get("controls", [])],
         entity=spec.panel["entity"], time=spec.panel["time"], effects=model.get("effects", "twoway"),
@@ -145,7 +168,8 @@ def _column(name: str, title: str, group: str, result: FitResult, model: dict, e
     effects = model.get("effects", "twoway")
     return ModelColumn(
         name=name, title=title, result=result, controls=bool(model.get("controls")),
-        unit_fe=effects in ("entity", "twoway"), year_fe=effects == "twoway",
+        unit_fe=effects in ("entity", "twoway") and model.get("estimator") != "fd",  # D. removes them
+        year_fe=effects == "twoway" or bool(model.get("_year_effects")),
         extra_rows=extra or {}, group=group, role=role,
     )
 
@@ -155,6 +179,9 @@ def _iv_columns(sample: pd.DataFrame, spec: StudySpec, model: dict, lang: str, f
     both on `sample`, the 2SLS estimation sample (every variable observed)."""
     first_model = {**model, "outcome": model["treatment"]}
     controls = model.get("controls", [])
+    if spec_uses_formula(model):
+        first, second = _fit(sample, spec, model, "iv_first"), _fit(sample, spec, model, "iv_second")
+        return _iv_pair(first, second, first_model, model, lang, first_number)
     first = fit_panel(
         sample, model["treatment"], [*model["instruments"], *controls], entity=spec.panel["entity"],
         time=spec.panel["time"], effects=model.get("effects", "twoway"), cov=model.get("cov", "clustered"),
@@ -165,6 +192,11 @@ def _iv_columns(sample: pd.DataFrame, spec: StudySpec, model: dict, lang: str, f
         entity=spec.panel["entity"], time=spec.panel["time"], effects=model.get("effects", "twoway"),
         cov=model.get("cov", "clustered"), cluster=model.get("cluster"),
     )
+    return _iv_pair(first, second, first_model, model, lang, first_number)
+
+
+def _iv_pair(first: FitResult, second: FitResult, first_model: dict, model: dict, lang: str,
+             first_number: int) -> list[ModelColumn]:
     d = second.diagnostics
     first_extra = {
         "kp_rk_lm": f"{d['kp_rk_lm']:.2f}{stars(d['kp_rk_lm_p'])}",
@@ -295,6 +327,10 @@ def _add_inference(table: TableSpec, columns: list[ModelColumn], used: list, spe
     from cipanel.study import inference_rows
 
     options = table.inference
+    if options and any(spec_uses_formula(u[1]) for u in used):  # they rebuild the model from keys
+        raise SpecError(f"table {table.id}: wild_bootstrap / group_tests / placebo do not take "
+                        "formula or expression columns yet; use the model's fitted methods "
+                        "(cp.feols(...).wild_bootstrap) or plain column names")
     if "wild_bootstrap" in options:
         for column, (sample, model, role) in zip(columns, used):
             inference_rows.bootstrap_column(column, sample, model, spec.panel, options["wild_bootstrap"] or {}, role)
@@ -316,7 +352,7 @@ def _add_inference(table: TableSpec, columns: list[ModelColumn], used: list, spe
 def _default_keep(table: TableSpec) -> list[str]:
     seen: list[str] = []
     for column in table.columns:
-        for name in [column.model["treatment"], *column.model.get("instruments", [])]:
+        for name in _keep_terms(column.model):
             if name not in seen:
                 seen.append(name)
     return [*seen, "_cons"]
@@ -345,3 +381,9 @@ def run_study(
         for warning in run.warnings:
             progress(f"warning: {warning}")
     return run
+
+
+def _keep_terms(model: dict) -> list[str]:
+    if spec_uses_formula(model):
+        return spec_keep_terms(model)
+    return [model["treatment"], *model.get("instruments", [])]

@@ -25,6 +25,8 @@ MODEL_KEYS = {
     "outcome": str, "treatment": str, "controls": list, "effects": str, "cov": str, "cluster": str,
     "bandwidth": int, "trends": bool, "where": str, "split": dict, "lead": int, "winsorize": (bool, list),
     "instruments": list, "gmm": dict, "threshold": dict, "spatial": dict,
+    "formula": str,  # fixest syntax (cipanel.formula): replaces outcome/treatment/controls/effects
+    "estimator": str,  # ols (default) or fd: first differences, Stata reg D.(y x)
 }
 COLUMN_KEYS = {**MODEL_KEYS, "title": (str, dict), "group": (str, dict)}
 INFERENCE_KEYS = {"wild_bootstrap", "group_tests", "placebo"}
@@ -105,7 +107,7 @@ def _check_model(path: Path, where: str, model: dict[str, Any]) -> None:
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             names = expected.__name__ if isinstance(expected, type) else " or ".join(t.__name__ for t in expected)
             _fail(path, f"{where}.{key}", f"expected {names}, got {value!r}")
-    choices = {"effects": EFFECTS, "cov": COVS}
+    choices = {"effects": EFFECTS, "cov": COVS, "estimator": {"ols", "fd"}}
     for key, allowed in choices.items():
         if key in model and model[key] not in allowed:
             _fail(path, f"{where}.{key}", f"{model[key]!r} is not allowed; use one of {', '.join(sorted(allowed))}")
@@ -144,6 +146,12 @@ def check_expressions(spec: StudySpec, columns=None) -> None:
         for column in table.columns:
             if column.model.get("where"):
                 validate_expression(column.model["where"], columns, spec.key(column.origins["where"]))
+
+
+def _uses_formula(model: dict[str, Any]) -> bool:
+    from cipanel.formula import spec_uses_formula
+
+    return spec_uses_formula(model)
 
 
 def _check_variables(path: Path, where: str, model: dict[str, Any]) -> None:
@@ -277,15 +285,16 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
                 _check_model(path, cwhere, model)
                 _check_where(path, cwhere, own)
                 for required in ("outcome", "treatment"):
-                    if required not in model:
+                    if required not in model and not model.get("formula"):
                         _fail(path, cwhere, f"no {required!r} here, in the table or in the study's model block")
-                if kind == "iv" and not model.get("instruments"):
+                if kind == "iv" and not model.get("instruments") and "|" not in model.get("formula", ""):
                     _fail(path, cwhere, "an iv column needs 'instruments'")
                 if kind == "gmm" and not model.get("gmm"):
                     _fail(path, cwhere, "a gmm column needs a 'gmm' block")
                 if kind in ("threshold", "spatial") and not model.get(kind):
                     _fail(path, cwhere, f"a {kind} column needs a '{kind}' block")
-                _check_variables(path, cwhere, model)
+                if not _uses_formula(model):  # formulas and expressions are checked by cipanel.formula
+                    _check_variables(path, cwhere, model)
                 columns.append(ColumnSpec(_text((column or {}).get("title"), lang),
                                           _text((column or {}).get("group"), lang), model, origins))
         tables.append(TableSpec(
