@@ -18,6 +18,10 @@ def _parser() -> argparse.ArgumentParser:
     study.add_argument("--study", action="append", type=Path, help="study spec YAML (repeatable; default: the packaged studies)")
     study.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
     study.add_argument("--lang", choices=["zh", "en"], default="zh", help="table and report labels")
+    study.add_argument("--decimals", type=int, help="decimals of coefficients (default 3; overrides the spec's output:)")
+    study.add_argument("--stars", help="star thresholds, e.g. 0.10,0.05,0.01 (the default)")
+    study.add_argument("--stat", choices=["t", "se"], help="t statistics (default) or standard errors in parentheses")
+    study.add_argument("--rows", help="bottom rows to show, e.g. controls,year_fe,unit_fe,N,r2,extra (all by default)")
     sub.add_parser("build", parents=[common], help="dbt build (landing, models, data tests)")
     sub.add_parser("run", parents=[common, study], help="build, then run the studies and write the report")
     sub.add_parser("study", parents=[common, study], help="run the studies on an existing warehouse")
@@ -50,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
             from cipanel.pipeline import default_study_paths, run_studies
 
             specs = args.study or default_study_paths()
-            run_studies(specs, warehouse=args.warehouse, out_dir=args.out, lang=args.lang, progress=say)
+            options = {"decimals": args.decimals, "stars": args.stars, "stat": args.stat, "rows": args.rows}
+            run_studies(specs, warehouse=args.warehouse, out_dir=args.out, lang=args.lang, progress=say,
+                        table_options={k: v for k, v in options.items() if v is not None})
     except (BuildError, LandingError, SpecError, WarehouseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

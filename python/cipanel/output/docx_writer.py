@@ -22,7 +22,7 @@ PAGE_CM = (21.0, 29.7)  # A4 portrait (width, height)
 MARGIN_CM = {"top": 2.5, "bottom": 2.5, "left": 3.0, "right": 2.5}  # common thesis rule (binding left)
 FONT_PT, NOTE_PT = 10.5, 9.0  # 五号 body, 小五 notes
 LATIN_FONT, CJK_FONT = "Times New Roman", "宋体"
-CELL_PAD_PT = 2.85  # left and right cell margin (0.1 cm)
+CELL_PAD_PT = 4.25  # left and right cell margin (0.15 cm)
 SLACK_PT = 2.0  # rounding in Word's own layout
 PT_PER_CM = 72 / 2.54
 
@@ -44,38 +44,46 @@ def _starts(row) -> list[int]:
 
 
 def layout(g: Grid) -> Layout:
-    """Widths from the content: data columns as wide as their widest cell; the stub as wide as its
-    widest label when the page allows, else wide enough for two lines; landscape when portrait
-    cannot hold that."""
+    """Widths from the content: numbers and short cells as wide as their widest text; the text
+    columns of g.wrap_cols (the variable names) on one line when the page allows, else wide
+    enough for two lines; landscape when portrait cannot hold that."""
     pad = 2 * CELL_PAD_PT + SLACK_PT
     n = g.n_cols
-    natural = [0.0] * n
+    texts: list[list[str]] = [[] for _ in range(n)]
     for row in g.body:
-        for j, text in enumerate(row[1:], start=1):
-            natural[j] = max(natural[j], text_width(text, FONT_PT))
+        for j, text in enumerate(row):
+            texts[j].append(text)
     for row in g.header:
         for (text, span), start in zip(row, _starts(row), strict=True):
-            if span == 1 and start > 0:
-                natural[start] = max(natural[start], text_width(text, FONT_PT))
-    widths = [w + pad for w in natural]
-    for row in g.header:  # a spanning label wider than its columns widens them evenly
-        for (text, span), start in zip(row, _starts(row), strict=True):
-            if span > 1:
-                short = text_width(text, FONT_PT) + pad - sum(widths[start:start + span])
-                if short > 0:
-                    for j in range(start, start + span):
-                        widths[j] += short / span
-    stubs = [row[0] for row in g.body] + [row[0][0] for row in g.header]
-    one = max(text_width(t, FONT_PT) for t in stubs) + pad
-    two = max(width_for_lines(t, 2, FONT_PT) for t in stubs) + pad
-    rest = sum(widths[1:])
+            if span == 1:
+                texts[start].append(text)
+    wrap = [j for j in g.wrap_cols if j < n]
+    one = [max([text_width(t, FONT_PT) for t in texts[j]] or [0.0]) + pad for j in range(n)]
+    two = [max([width_for_lines(t, 2, FONT_PT) for t in texts[j]] or [0.0]) + pad if j in wrap else one[j]
+           for j in range(n)]
+
+    def spanned(widths: list[float]) -> list[float]:
+        widths = list(widths)
+        for row in g.header:  # a spanning label wider than its columns widens them evenly
+            for (text, span), start in zip(row, _starts(row), strict=True):
+                if span > 1:
+                    short = text_width(text, FONT_PT) + pad - sum(widths[start:start + span])
+                    if short > 0:
+                        for j in range(start, start + span):
+                            widths[j] += short / span
+        return widths
+
+    wide, narrow = spanned(one), spanned(two)
     for landscape in (False, True):
         avail = text_area_pt(landscape)
-        if rest + one <= avail:
-            return Layout([one, *widths[1:]], landscape, 1)
-        if rest + two <= avail:
-            return Layout([avail - rest, *widths[1:]], landscape, 2)
-    return Layout([two, *widths[1:]], True, 2)  # wider than a landscape page: widest it can be
+        if sum(wide) <= avail:
+            return Layout(wide, landscape, 1)
+        if sum(narrow) <= avail:  # share the room left among the wrapping columns
+            room = avail - sum(narrow)
+            gain = [wide[j] - narrow[j] if j in wrap else 0.0 for j in range(n)]
+            total = sum(gain) or 1.0
+            return Layout([narrow[j] + room * gain[j] / total for j in range(n)], landscape, 2)
+    return Layout(narrow, True, 2)  # wider than a landscape page: the narrowest it can be
 
 
 # ---------------------------------------------------------------- XML helpers
@@ -234,9 +242,11 @@ def add_grid(doc, g: Grid, first: bool = True) -> Layout:
             thin = i == nh - 1 or (i < nh and col in partial[i])
             _borders(cell, 12 if i == 0 else None, 4 if thin else 12 if i == last else None)
             col += span
+    indent = max(0.0, (text_area_pt(lay.landscape) - sum(lay.widths)) / 2)  # notes as wide as the table
     for k, note in enumerate(g.notes):  # below the bottom rule, 小五
         par = doc.add_paragraph()
         par.paragraph_format.space_before = Pt(3 if k == 0 else 0)
+        par.paragraph_format.left_indent = par.paragraph_format.right_indent = Pt(round(indent, 1))
         _run(par, (g.note_prefix if k == 0 else "") + note, NOTE_PT)
     return lay
 

@@ -62,6 +62,10 @@ FIXED: dict[str, dict[str, str]] = {
     "weights_title": {"zh": "指标权重：{index}", "en": "Indicator weights: {index}"},
     "coef_title": {"zh": "分组系数与 95% 置信区间", "en": "Coefficients with 95% CIs by group"},
     "estimate": {"zh": "估计系数", "en": "Estimate"},
+    "score": {"zh": "指数得分", "en": "Index score"},
+    "heatmap_title": {"zh": "指数得分热力图", "en": "Index scores by unit and year"},
+    "placebo_coef": {"zh": "安慰剂系数", "en": "Placebo coefficient"},
+    "frequency": {"zh": "频数", "en": "Frequency"},
 }
 
 # Default printed labels for the diagnostic rows of ModelColumn.extra_rows (keys follow

@@ -54,6 +54,7 @@ class Grid:
     raw: pd.DataFrame = field(default_factory=pd.DataFrame)  # the numbers behind the cells
     note_prefix: str = "注："
     few_clusters: list[str] = field(default_factory=list)  # columns with < MIN_CLUSTERS clusters
+    wrap_cols: tuple[int, ...] = (0,)  # text columns that may wrap onto a second line in Word
 
     @property
     def n_cols(self) -> int:

@@ -9,10 +9,11 @@ cannot be computed with. The numbers are the printed (rounded) values; the per-t
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from cipanel.output.deterministic import FIXED_DATE, normalize_office_zip
 from cipanel.output.text_metrics import is_cjk
@@ -41,6 +42,13 @@ def parse_cell(text: str) -> tuple[float | int | str, str, str]:
     if not frac and not m["exp"]:
         value = int(m["num"])
     return value, fmt, m["stars"]
+
+
+def _missing(v) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
 
 
 def display_width(text: str) -> float:
@@ -171,7 +179,7 @@ def to_xlsx(g: Grid, path: Path, landscape: bool = False) -> Path:
     for c in raw[1]:
         c.font = Font(bold=True)
     for rec in g.raw.itertuples(index=False):
-        raw.append([None if (isinstance(v, float) and math.isnan(v)) else v for v in rec])
+        raw.append([None if _missing(v) else v.item() if hasattr(v, "item") else v for v in rec])
     wb.save(path)
     normalize_office_zip(path)
     return Path(path)
