@@ -1,6 +1,6 @@
 """Figures for the report: index trends by region, indicator weights by dimension, a unit x year
 heat map of an index, coefficient plots, placebo distributions. Each is written as PNG at 300 dpi
-and as SVG and PDF (vector copies for Word and LaTeX). Every label is looked up in `labels` (the
+and as SVG (the vector copy: Word inserts it, and LaTeX through svg or inkscape). Every label is looked up in `labels` (the
 catalogs' and the study's, in the figure's language) and legends sit outside the axes, so they
 never cover data.
 
@@ -29,7 +29,7 @@ from cipanel.output.labels import REGION_EN, check_lang, fixed
 
 log = logging.getLogger(__name__)
 DPI = 300
-VECTOR_FORMATS = ("svg", "pdf")
+VECTOR_FORMATS = ("svg",)  # no PDF: subsetting a CJK font into each PDF takes ~1 s a figure
 SYNTHETIC_MARK = "SYNTHETIC DATA / 合成数据"
 _CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
                  "WenQuanYi Micro Hei", "SimHei", "SimSun", "Microsoft YaHei", "PingFang SC",
@@ -103,11 +103,9 @@ def _save(fig: Figure, out: Path, synthetic: bool) -> Path:
     out = Path(out).with_suffix(".png")
     out.parent.mkdir(parents=True, exist_ok=True)
     # no dates or random ids in the files: the same inputs give the same bytes
-    with rc_context({"svg.hashsalt": "cipanel", "svg.fonttype": "path", "pdf.fonttype": 42}):
+    with rc_context({"svg.hashsalt": "cipanel", "svg.fonttype": "path"}):
         fig.savefig(out, dpi=DPI, format="png", metadata={"Software": None})
         fig.savefig(out.with_suffix(".svg"), format="svg", metadata={"Date": None, "Creator": None})
-        fig.savefig(out.with_suffix(".pdf"), format="pdf",
-                    metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None})
     return out
 
 

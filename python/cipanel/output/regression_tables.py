@@ -117,6 +117,8 @@ def _shows_year_effects(col: ModelColumn) -> bool:
 def _extra_cell(col: ModelColumn, key: str, fmt: TableFormat) -> str:
     """Extra rows re-rendered from the stored diagnostics where they exist, so p-values follow
     one rule (<0.001) and stars one set of thresholds; otherwise the runner's text."""
+    if key not in col.extra_rows:
+        return ""
     d = col.result.diagnostics
     if key in COMBINED and all(k in d for k in COMBINED[key]):
         stat, p = (d[k] for k in COMBINED[key])
