@@ -93,6 +93,9 @@ def _new(width: float, height: float) -> Figure:
     return fig
 
 
+RECORD: list | None = None  # tests set a list here to receive every saved Figure
+
+
 def _save(fig: Figure, out: Path, synthetic: bool) -> Path:
     if synthetic:
         # the full mark needs a CJK font; without one print its English half
@@ -106,6 +109,8 @@ def _save(fig: Figure, out: Path, synthetic: bool) -> Path:
     with rc_context({"svg.hashsalt": "cipanel", "svg.fonttype": "path"}):
         fig.savefig(out, dpi=DPI, format="png", metadata={"Software": None})
         fig.savefig(out.with_suffix(".svg"), format="svg", metadata={"Date": None, "Creator": None})
+    if RECORD is not None:
+        RECORD.append((out, fig))
     return out
 
 

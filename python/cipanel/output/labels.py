@@ -132,9 +132,13 @@ DEFINITIONS_ZH: dict[str, str] = {
 }
 
 
+# English wording where the estimators' key is a code rather than words
+DEFINITIONS_EN: dict[str, str] = {"driscoll_kraay": "Driscoll-Kraay", "unadjusted": "conventional (homoskedastic)"}
+
+
 def definition(raw: str, lang: str) -> str:
     """An estimator's English definition (R² kind, standard-error type) in the table's language."""
-    return DEFINITIONS_ZH.get(raw, raw) if check_lang(lang) == "zh" else raw
+    return DEFINITIONS_ZH.get(raw, raw) if check_lang(lang) == "zh" else DEFINITIONS_EN.get(raw, raw)
 
 
 def row_label(key: str, lang: str, overrides: dict[str, str] | None = None) -> str:
