@@ -58,9 +58,17 @@ def layout(g: Grid) -> Layout:
             if span == 1:
                 texts[start].append(text)
     wrap = [j for j in g.wrap_cols if j < n]
+    body_w = [max([text_width(r[j], FONT_PT) for r in g.body] or [0.0]) + pad for j in range(n)]
     one = [max([text_width(t, FONT_PT) for t in texts[j]] or [0.0]) + pad for j in range(n)]
     two = [max([width_for_lines(t, 2, FONT_PT) for t in texts[j]] or [0.0]) + pad if j in wrap else one[j]
            for j in range(n)]
+    # last resort before a page too narrow: column titles (text, never numbers) on two lines too
+    titles = [0.0] * n
+    for row in g.header:
+        for (text, span), start in zip(row, _starts(row), strict=True):
+            if span == 1 and start > 0:
+                titles[start] = max(titles[start], width_for_lines(text, 2, FONT_PT) + pad)
+    three = [two[j] if j in wrap else max(body_w[j], titles[j]) for j in range(n)]
 
     def spanned(widths: list[float]) -> list[float]:
         widths = list(widths)
@@ -73,17 +81,18 @@ def layout(g: Grid) -> Layout:
                             widths[j] += short / span
         return widths
 
-    wide, narrow = spanned(one), spanned(two)
+    wide, narrow, narrowest = spanned(one), spanned(two), spanned(three)
     for landscape in (False, True):
         avail = text_area_pt(landscape)
         if sum(wide) <= avail:
             return Layout(wide, landscape, 1)
-        if sum(narrow) <= avail:  # share the room left among the wrapping columns
-            room = avail - sum(narrow)
-            gain = [wide[j] - narrow[j] if j in wrap else 0.0 for j in range(n)]
-            total = sum(gain) or 1.0
-            return Layout([narrow[j] + room * gain[j] / total for j in range(n)], landscape, 2)
-    return Layout(narrow, True, 2)  # wider than a landscape page: the narrowest it can be
+        for lower, upper in ((narrow, wide), (narrowest, narrow)):
+            if sum(lower) <= avail:  # share the room left among the columns that wrap
+                room = avail - sum(lower)
+                gain = [upper[j] - lower[j] for j in range(n)]
+                total = sum(gain) or 1.0
+                return Layout([lower[j] + room * gain[j] / total for j in range(n)], landscape, 2)
+    return Layout(narrowest, True, 2)  # wider than a landscape page: the narrowest it can be
 
 
 # ---------------------------------------------------------------- XML helpers

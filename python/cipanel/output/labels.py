@@ -62,6 +62,7 @@ FIXED: dict[str, dict[str, str]] = {
     "weights_title": {"zh": "指标权重：{index}", "en": "Indicator weights: {index}"},
     "coef_title": {"zh": "分组系数与 95% 置信区间", "en": "Coefficients with 95% CIs by group"},
     "estimate": {"zh": "估计系数", "en": "Estimate"},
+    "coef_term_title": {"zh": "{term}的分组系数与 95% 置信区间", "en": "Coefficient of {term} by group, 95% CIs"},
     "score": {"zh": "指数得分", "en": "Index score"},
     "heatmap_title": {"zh": "指数得分热力图", "en": "Index scores by unit and year"},
     "placebo_coef": {"zh": "安慰剂系数", "en": "Placebo coefficient"},

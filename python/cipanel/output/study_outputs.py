@@ -16,6 +16,7 @@ from cipanel.output.figures import (
     plot_indicator_weights,
     plot_placebo,
 )
+from cipanel.output.labels import fixed
 from cipanel.output.index_tables import IndexCatalog, index_grids, load_catalog, study_indices
 from cipanel.output.regression_tables import write_study_tables
 from cipanel.output.report import ReportSection, write_report
@@ -84,7 +85,8 @@ def study_figures(run, panel: pd.DataFrame, cat: IndexCatalog, labels: dict[str,
     coefficients = figures.get("coefficients")
     if coefficients:
         rows = _coefficient_rows(run, coefficients["table"], coefficients["term"])
-        title = next((t.title for t in run.tables if t.table_id == coefficients["table"]), None)
+        term = labels.get(coefficients["term"], coefficients["term"])
+        title = fixed("coef_term_title", lang).format(term=term)  # a figure, not the table's 表N caption
         path = out / f"{spec.study}_{coefficients['table']}_coefficients.png"
         made.append(plot_coefficients(rows, path, synthetic=synthetic, title=title, labels=labels, lang=lang))
     for table_id, result in run.placebos.items():
