@@ -7,13 +7,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from cipanel.estimators.result import FitResult
 from cipanel.output import regression_grid
 from cipanel.output.notes import few_cluster_columns
 from cipanel.output.regression_tables import to_markdown
 from cipanel.output.stock_yogo import TWO_SLS_SIZE
-from cipanel.output.table_format import TableFormat, fmt_p, fmt_pair, stars, stars_note, table_format
+from cipanel.output.table_format import (
+    TableFormat,
+    fmt_p,
+    fmt_pair,
+    stars,
+    stars_note,
+    table_format,
+)
 from cipanel.study.tables import ModelColumn, RegressionTable
 
 XTREG = "within R2 (xtreg fe, year dummies as regressors)"
@@ -54,7 +60,7 @@ def test_fewer_than_ten_clusters_is_warned_in_the_notes_and_flagged():
     cols = [col("(1)", fit({"x": 1.0}, [0.1], [0.01])), col("(4)", fit({"x": 1.215}, [0.0717], [0.003], clusters=3))]
     t = table(cols)
     grid = regression_grid(t, "zh")
-    assert few_cluster_columns(t) == ["(4)"] and grid.few_clusters == ["(4)"]
+    assert t.few_clusters == few_cluster_columns(t) == ["(4)"] and grid.few_clusters == ["(4)"]
     warning = [n for n in grid.notes if n.startswith("警告")]
     assert warning == ["警告：列(4)仅有 3 个聚类（少于 10 个），聚类稳健标准误与 t(2) 推断不可靠，"
                        "其显著性星号不宜采信；宜报告野聚类自助法 P 值。"]

@@ -6,12 +6,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-import pandas as pd
-
 from cipanel.study.results import store
-from cipanel.study.runner import StudyRun, run_study
+from cipanel.study.runner import run_study
 from cipanel.study.spec import SpecError, StudySpec, load_spec
-from cipanel.study.tables import RegressionTable
 from cipanel.warehouse import connect, read_table
 
 DEFAULT_STUDIES = ("study_a.yml", "study_b.yml")

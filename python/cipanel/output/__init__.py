@@ -7,11 +7,21 @@ from cipanel.output.figures import (
     plot_index_trends,
     plot_indicator_weights,
 )
-from cipanel.output.regression_tables import Grid, fmt_num, regression_grid, stars, write_table
+from cipanel.output.regression_tables import (
+    Grid,
+    fmt_num,
+    regression_grid,
+    stars,
+    table_grid,
+    write_study_tables,
+    write_table,
+)
+from cipanel.output.table_format import TableFormat, table_format
 from cipanel.output.report import ReportSection, write_report
 
 __all__ = [
     "Grid",
+    "TableFormat",
     "ReportSection",
     "cjk_font",
     "descriptive_grid",
@@ -21,6 +31,9 @@ __all__ = [
     "plot_indicator_weights",
     "regression_grid",
     "stars",
+    "table_format",
+    "table_grid",
     "write_report",
+    "write_study_tables",
     "write_table",
 ]

@@ -86,10 +86,10 @@ def layout(g: Grid) -> Layout:
         avail = text_area_pt(landscape)
         if sum(wide) <= avail:
             return Layout(wide, landscape, 1)
-        for lower, upper in ((narrow, wide), (narrowest, narrow)):
+        for lower in (narrow, narrowest):
             if sum(lower) <= avail:  # share the room left among the columns that wrap
                 room = avail - sum(lower)
-                gain = [upper[j] - lower[j] for j in range(n)]
+                gain = [wide[j] - lower[j] for j in range(n)]
                 total = sum(gain) or 1.0
                 return Layout([lower[j] + room * gain[j] / total for j in range(n)], landscape, 2)
     return Layout(narrowest, True, 2)  # wider than a landscape page: the narrowest it can be

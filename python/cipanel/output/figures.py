@@ -24,6 +24,7 @@ from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from cipanel.output.labels import REGION_EN, check_lang, fixed
 
@@ -70,6 +71,20 @@ def _text(s: object, lang: str, labels: dict[str, str] | None = None) -> str:
     if labels and s in labels:
         s = str(labels[s])
     return REGION_EN.get(s, s) if lang == "en" else s
+
+
+def _wrap(text: str, width: int = 30) -> str:
+    """Break a long label into lines of about `width` Latin characters (a CJK character counts two)."""
+    import textwrap
+    import unicodedata
+
+    wide = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if wide <= width:
+        return text
+    if wide > len(text) * 1.5:  # mostly CJK: break between characters
+        step = max(width // 2, 1)
+        return "\n".join(text[i:i + step] for i in range(0, len(text), step))
+    return "\n".join(textwrap.wrap(text, width))
 
 
 def _legend_below(fig: Figure, ax, ncol: int | None = None) -> None:
@@ -128,7 +143,7 @@ def plot_index_trends(panel: pd.DataFrame, index_cols: list[str], region_col: st
         for ax, col in zip(axes, index_cols, strict=False):
             for region, d in means.groupby(region_col):
                 ax.plot(d[year_col], d[col], marker="o", ms=3, label=_text(region, lang, labels))
-            ax.set_title(_text(col, lang, labels))
+            ax.set_title(_wrap(_text(col, lang, labels), 40))
             ax.set_xlabel(fixed("year", lang))
             ax.set_ylabel(fixed("index_mean", lang))
             ax.xaxis.get_major_locator().set_params(integer=True)
@@ -143,20 +158,22 @@ def plot_indicator_weights(weights: pd.DataFrame, out_dir: Path, synthetic: bool
     """Horizontal bars of indicator weights, coloured by dimension; one PNG per index
     (weights_<index_code>.png). Columns: index_code, dimension_code, indicator_code, weight."""
     lang, labels = _lang(lang), labels or {}
-    name = lambda k: _text(k, lang, labels)  # noqa: E731
+    name = lambda k: _wrap(_text(k, lang, labels), 34)  # noqa: E731
     paths = []
     for index, d in weights.groupby("index_code", sort=False):
         d = d.sort_values(["dimension_code", "weight"], ascending=[False, True])
         colors = {k: f"C{i}" for i, k in enumerate(dict.fromkeys(d["dimension_code"][::-1]))}
         with _style():
-            fig = _new(6.5, 1.8 + 0.28 * len(d))
+            extra = sum(name(k).count("\n") for k in d["indicator_code"])  # wrapped labels need room
+            fig = _new(6.5, 1.8 + 0.28 * len(d) + 0.3 * extra)
             ax = fig.add_subplot()
             ax.barh([name(i) for i in d["indicator_code"]], d["weight"],
                     color=[colors[k] for k in d["dimension_code"]])
             fig.legend(handles=[Patch(color=c, label=name(k)) for k, c in colors.items()],
                        fontsize=8, loc="outside lower center", ncols=min(len(colors), 3), frameon=False)
             ax.set_xlabel(fixed("weight", lang))
-            ax.set_title(fixed("weights_title", lang).format(index=name(index)))
+            ax.xaxis.set_major_locator(MaxNLocator(5))
+            ax.set_title(_wrap(fixed("weights_title", lang).format(index=_text(index, lang, labels)), 50))
             paths.append(_save(fig, Path(out_dir) / f"weights_{index}.png", synthetic))
     return paths
 
@@ -177,12 +194,12 @@ def plot_coefficients(rows: pd.DataFrame, out: Path, synthetic: bool = False,
             ax.errorbar(d["estimate"], pos, xerr=err, fmt="o", color=f"C{i}", capsize=3,
                         label=_text(group, lang, labels))
             ticks += list(pos)
-            names += [_text(v, lang, labels) for v in d["label"]]
+            names += [_wrap(_text(v, lang, labels), 30) for v in d["label"]]
             y = pos[-1] - 1.5  # a gap between groups
         ax.axvline(0, color="grey", lw=0.8, ls="--")
         ax.set_yticks(ticks, names)
         ax.set_xlabel(fixed("estimate", lang))
-        ax.set_title(_text(title, lang, labels) if title else fixed("coef_title", lang))
+        ax.set_title(_wrap(_text(title, lang, labels) if title else fixed("coef_title", lang), 60))
         if rows["group"].astype(str).str.len().gt(0).any():
             _legend_below(fig, ax)
         return _save(fig, out, synthetic)

@@ -9,21 +9,19 @@ import re
 
 from cipanel.output.labels import check_lang, definition, fixed
 from cipanel.output.stock_yogo import SOURCE, critical_values
-from cipanel.study.tables import ModelColumn, RegressionTable
-
-MIN_CLUSTERS = 10  # below this, cluster-robust t inference over-rejects badly (few-cluster literature)
+from cipanel.study.tables import MIN_CLUSTERS, ModelColumn, RegressionTable
 
 
-def _names(cols: list[ModelColumn]) -> str:
-    """(1)-(4) for a run of consecutive columns, else (1)、(3)."""
+def _names(cols: list[ModelColumn], lang: str) -> str:
+    """(1)–(4) for a run of consecutive columns, else (1)、(3) (English: (1), (3))."""
     nums = [int(m.group(1)) if (m := re.fullmatch(r"\((\d+)\)", c.name)) else None for c in cols]
     if None not in nums and len(nums) > 1 and nums == list(range(nums[0], nums[0] + len(nums))):
         return f"{cols[0].name}–{cols[-1].name}"
-    return "、".join(c.name for c in cols) if all(n is not None for n in nums) else ", ".join(c.name for c in cols)
+    return ("、" if lang == "zh" else ", ").join(c.name for c in cols)
 
 
 def _cols_text(cols: list[ModelColumn], lang: str) -> str:
-    names = _names(cols)
+    names = _names(cols, lang)
     return f"列{names}" if lang == "zh" else f"column{'s' if len(cols) > 1 else ''} {names}"
 
 
@@ -33,7 +31,7 @@ def _clustered(col: ModelColumn) -> bool:
 
 def few_cluster_columns(table: RegressionTable) -> list[str]:
     """Names of the columns whose cluster-robust inference rests on fewer than MIN_CLUSTERS clusters."""
-    return [c.name for c in table.columns if _clustered(c) and c.result.n_clusters < MIN_CLUSTERS]
+    return table.few_clusters
 
 
 def se_notes(cols: list[ModelColumn], lang: str) -> list[str]:

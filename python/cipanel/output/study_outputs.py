@@ -16,8 +16,13 @@ from cipanel.output.figures import (
     plot_indicator_weights,
     plot_placebo,
 )
+from cipanel.output.index_tables import (
+    IndexCatalog,
+    index_grids,
+    load_catalog,
+    study_indices,
+)
 from cipanel.output.labels import fixed
-from cipanel.output.index_tables import IndexCatalog, index_grids, load_catalog, study_indices
 from cipanel.output.regression_tables import write_study_tables
 from cipanel.output.report import ReportSection, write_report
 from cipanel.output.table_format import TableFormat
