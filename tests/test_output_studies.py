@@ -234,6 +234,10 @@ def test_figures_are_300_dpi_png_with_svg_copy_legends_clear_of_data_and_catalog
                 for artist in [*ax.lines, *ax.patches, *ax.collections, *ax.images]:
                     assert not box.overlaps(_extent(artist, ax, renderer)), f"{png.name}: legend covers {artist}"
                 assert not box.overlaps(ax.get_window_extent(renderer)), f"{png.name}: legend inside the axes"
+        if png.stem == "study_b_t6_coefficients":  # column (4) rests on 3 clusters: marked, with a footnote
+            ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+            assert ticks[-1].endswith(" †") and not ticks[0].endswith("†")
+            assert any(t.get_text().startswith("†") for t in fig.axes[0].texts)
         for text in _texts(fig):
             assert text not in codes, f"{png.name}: raw code {text!r}"
             if lang == "en" and "SYNTHETIC" not in text:

@@ -182,7 +182,8 @@ def plot_coefficients(rows: pd.DataFrame, out: Path, synthetic: bool = False,
                       title: str | None = None, labels: dict[str, str] | None = None,
                       lang: str = "zh") -> Path:
     """Coefficients with 95% CIs, one line per row, grouped and coloured by `group`.
-    Columns: group, label, estimate, lower, upper (`labels` renames groups and labels)."""
+    Columns: group, label, estimate, lower, upper (`labels` renames groups and labels), and optionally
+    few_clusters: such a row is marked † with a footnote, since its CI rests on too few clusters."""
     lang, labels = _lang(lang), labels or {}
     with _style():
         fig = _new(6.5, 1.5 + 0.35 * len(rows))
@@ -194,12 +195,16 @@ def plot_coefficients(rows: pd.DataFrame, out: Path, synthetic: bool = False,
             ax.errorbar(d["estimate"], pos, xerr=err, fmt="o", color=f"C{i}", capsize=3,
                         label=_text(group, lang, labels))
             ticks += list(pos)
-            names += [_wrap(_text(v, lang, labels), 30) for v in d["label"]]
+            few = d["few_clusters"] if "few_clusters" in d else [False] * len(d)
+            names += [_wrap(_text(v, lang, labels), 30) + (" †" if f else "") for v, f in zip(d["label"], few)]
             y = pos[-1] - 1.5  # a gap between groups
         ax.axvline(0, color="grey", lw=0.8, ls="--")
         ax.set_yticks(ticks, names)
         ax.set_xlabel(fixed("estimate", lang))
         ax.set_title(_wrap(_text(title, lang, labels) if title else fixed("coef_title", lang), 60))
+        if "few_clusters" in rows and rows["few_clusters"].any():  # the CI of a few-cluster column misleads
+            ax.annotate(fixed("few_clusters_mark", lang), xy=(0, 0), xycoords="figure fraction",
+                        xytext=(4, 4), textcoords="offset points", fontsize=7, color="#444")
         if rows["group"].astype(str).str.len().gt(0).any():
             _legend_below(fig, ax)
         return _save(fig, out, synthetic)

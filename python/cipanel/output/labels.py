@@ -64,6 +64,7 @@ FIXED: dict[str, dict[str, str]] = {
     "estimate": {"zh": "估计系数", "en": "Estimate"},
     "coef_term_title": {"zh": "{term}的分组系数与 95% 置信区间", "en": "Coefficient of {term} by group, 95% CIs"},
     "score": {"zh": "指数得分", "en": "Index score"},
+    "few_clusters_mark": {"zh": "† 聚类数少于 10，置信区间不可靠", "en": "† fewer than 10 clusters: the CI is unreliable"},
     "heatmap_title": {"zh": "指数得分热力图", "en": "Index scores by unit and year"},
     "placebo_coef": {"zh": "安慰剂系数", "en": "Placebo coefficient"},
     "frequency": {"zh": "频数", "en": "Frequency"},

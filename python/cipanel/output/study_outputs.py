@@ -59,12 +59,13 @@ def _coefficient_rows(run, table_id: str, term: str) -> pd.DataFrame:
     rows = []
     for table in run.tables:
         if isinstance(table, RegressionTable) and table.table_id == table_id:
+            few = set(table.few_clusters)
             for column in table.columns:
                 r = column.result
                 if term in r.params.index:
                     ci = r.conf_int().loc[term]
                     rows.append({"group": column.group, "label": column.title, "estimate": r.params[term],
-                                 "lower": ci["lower"], "upper": ci["upper"]})
+                                 "lower": ci["lower"], "upper": ci["upper"], "few_clusters": column.name in few})
     return pd.DataFrame(rows)
 
 
