@@ -117,8 +117,9 @@ def write_study_outputs(run, panel: pd.DataFrame, warehouse, out: Path, syntheti
     labels = {**catalog_labels(cat, lang, regions), **{k: spec.label(k, lang) for k in spec.labels}}
     figures = study_figures(run, panel, cat, labels, out, synthetic)
     title = spec.title or spec.study  # a study without a title is named by its id, never `****`
+    every = f"{fixed('downloads', lang)}[tables.docx](tables.docx) · [tables.xlsx](tables.xlsx)"
     section = ReportSection(title=title, tables=[w["md"] for w in tables["tables"]], figures=figures,
-                            text=spec.source)
+                            text="\n\n".join(t for t in (spec.source, every) if t))
     report = write_report([section], out, title=title, synthetic=synthetic, lang=lang)
     return {"tables": tables["tables"], "tables_docx": tables["docx"], "tables_xlsx": tables["xlsx"],
             "figures": figures, "report": report}
