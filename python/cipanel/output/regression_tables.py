@@ -1,5 +1,5 @@
 """Regression tables in the layout of Chinese journals, written as Markdown, LaTeX, Word, Excel
-and CSV from one cell grid.
+and CSV from one cell grid (Word in docx_writer, Excel in xlsx_writer, notes in notes).
 
 Why not maketables: it can take FitResult (register_extractor with a small extractor works), but
 its output does not match the paper's layout, so every format is rendered here from a `Grid`:
