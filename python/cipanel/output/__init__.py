@@ -16,13 +16,13 @@ from cipanel.output.regression_tables import (
     write_study_tables,
     write_table,
 )
-from cipanel.output.table_format import TableFormat, table_format
 from cipanel.output.report import ReportSection, write_report
+from cipanel.output.table_format import TableFormat, table_format
 
 __all__ = [
     "Grid",
-    "TableFormat",
     "ReportSection",
+    "TableFormat",
     "cjk_font",
     "descriptive_grid",
     "fmt_num",

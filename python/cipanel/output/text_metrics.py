@@ -113,7 +113,7 @@ def width_for_lines(text: str, lines: int, size_pt: float = 10.5) -> float:
     """Smallest width (to 0.25 pt) at which `text` takes at most `lines` lines."""
     hi = text_width(text, size_pt)
     lo = max([text_width(t.rstrip(" "), size_pt) for t in _tokens(text)] or [0.0])
-    if line_count(text, hi, size_pt) <= lines and lines <= 1:
+    if lines <= 1:
         return hi
     while hi - lo > 0.25:
         mid = (lo + hi) / 2
