@@ -87,6 +87,15 @@ def _wrap(text: str, width: int = 30) -> str:
     return "\n".join(textwrap.wrap(text, width))
 
 
+_REGION_ORDER = ["东部", "中部", "西部", "东北"]  # the order Chinese papers list regions in
+
+
+def _region_order(region: object, labels: dict[str, str]) -> tuple[int, str]:
+    name = str(labels.get(str(region), region))
+    key = next((i for i, r in enumerate(_REGION_ORDER) if name.startswith(r)), len(_REGION_ORDER))
+    return key, name
+
+
 def _legend_below(fig: Figure, ax, ncol: int | None = None) -> None:
     """Legend outside the plotting area, under the axes: it cannot cover a line or a bar."""
     handles, names = ax.get_legend_handles_labels()
@@ -141,7 +150,7 @@ def plot_index_trends(panel: pd.DataFrame, index_cols: list[str], region_col: st
         fig = _new(4.2 * ncol, 3.2 * nrow + 0.5)
         axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
         for ax, col in zip(axes, index_cols, strict=False):
-            for region, d in means.groupby(region_col):
+            for region, d in sorted(means.groupby(region_col), key=lambda g: _region_order(g[0], labels)):
                 ax.plot(d[year_col], d[col], marker="o", ms=3, label=_text(region, lang, labels))
             ax.set_title(_wrap(_text(col, lang, labels), 40))
             ax.set_xlabel(fixed("year", lang))
@@ -205,8 +214,8 @@ def plot_coefficients(rows: pd.DataFrame, out: Path, synthetic: bool = False,
         if "few_clusters" in rows and rows["few_clusters"].any():  # the CI of a few-cluster column misleads
             ax.annotate(fixed("few_clusters_mark", lang), xy=(0, 0), xycoords="figure fraction",
                         xytext=(4, 4), textcoords="offset points", fontsize=7, color="#444")
-        if rows["group"].astype(str).str.len().gt(0).any():
-            _legend_below(fig, ax)
+        if rows["group"].astype(str).str.len().gt(0).any() and rows["group"].nunique() > 1:
+            _legend_below(fig, ax)  # one group needs no legend: the title says what is plotted
         return _save(fig, out, synthetic)
 
 
