@@ -24,10 +24,9 @@ from cipanel.landing import long_files
 import warehouse_build
 from warehouse_build import ROOT, build, copy_project
 
-# the demo's data and catalogs (seeds/ and data/demo/ here; a project folder once the demo is one)
-DEMO_DATA = getattr(warehouse_build, "DEMO_DATA", ROOT / "data" / "demo")
-CATALOG_DIR = next(p for p in (ROOT / "seeds" / "catalog", getattr(warehouse_build, "DEMO", ROOT) / "catalog")
-                   if p.exists())
+# the demo project's data and catalogs
+DEMO_DATA = warehouse_build.DEMO_DATA
+CATALOG_DIR = warehouse_build.DEMO / "catalog"
 CATALOG = CATALOG_DIR / "indicator_catalog.csv"
 HEADER = "unit_code,year,indicator_code,value"
 

@@ -37,8 +37,13 @@ def test_panel_reads_the_mart(demo_panel, demo_warehouse, tmp_path):
     assert {"unit_code", "year", "res", "dt"} <= set(demo_panel.columns)
     assert demo_panel.attrs["cipanel_panel"] == ("unit_code", "year")
     assert not demo_panel.duplicated(["unit_code", "year"]).any()
+    with pytest.raises(Exception, match="not a cipanel project"):
+        cp.panel(tmp_path)  # a folder without cipanel.yml
+    from cipanel.init_project import init_project
+
+    project = init_project(tmp_path / "fresh", "provinces")
     with pytest.raises(Exception, match="does not exist"):
-        cp.panel(tmp_path)  # a project folder without a built warehouse
+        cp.panel(project)  # a project whose warehouse was never built
 
 
 def test_every_study_column_equals_the_same_formula_in_python(demo_panel):

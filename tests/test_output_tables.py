@@ -104,7 +104,10 @@ def test_markdown_stars_and_t_statistics(tmp_path):
 def test_standard_errors_in_parentheses(tmp_path):
     text = write_table(regression_table("se"), tmp_path, "en")["md"].read_text("utf-8")
     rows = md_rows(text)
-    assert rows["数字贸易/paren"][0] == "(0.0380)" and rows["_cons/paren"][1] == "(6.21e-07)"
+    # a coefficient and its SE share one notation and one number of decimals
+    assert rows["数字贸易"][0] == "0.640***" and rows["数字贸易/paren"][0] == "(0.038)"
+    assert rows["_cons"][1] == "0.00000494" and rows["_cons/paren"][1] == "(0.00000062)"
+    assert rows["market_share"][0] == "0.0118**" and rows["market_share/paren"][0] == "(0.0040)"
     assert "Standard errors in parentheses" in text
     with pytest.raises(ValueError, match="stat"):
         regression_grid(regression_table("z"))
@@ -157,22 +160,26 @@ def test_docx_three_line_table(tmp_path):
     xml = table._tbl.xml
     assert 'w:eastAsia="宋体"' in xml and 'w:ascii="Times New Roman"' in xml
     assert xml.count('<w:top w:val="single" w:sz="12"') == len(table.rows[0].cells) - 1  # merged
-    assert "w:left " not in xml and "insideV" not in xml  # no vertical rules
+    assert "<w:left w:val" not in xml and "insideV" not in xml  # no vertical rules
     assert doc.paragraphs[0].text == "基准回归结果"
     assert doc.paragraphs[1].text.startswith("注：")
 
 
-def test_xlsx_text_grid_and_raw_numbers(tmp_path):
+def test_xlsx_numbers_as_numbers_stars_beside_and_raw_sheet(tmp_path):
     import openpyxl
 
     wb = openpyxl.load_workbook(write_table(regression_table(), tmp_path)["xlsx"])
     ws, raw = wb["table"], wb["raw"]
     assert ws["A1"].value == "基准回归结果"
-    assert ws["A5"].value == "数字贸易" and ws["B5"].value == "0.640***" and ws["B5"].data_type == "s"
-    assert ws["C11"].value == "0.00000494" and ws["B2"].font.b  # header bold
-    assert "D2:E2" in {str(r) for r in ws.merged_cells.ranges}
+    # (1) is a number column B with its stars in C; 0.640*** is 0.64 shown as 0.000 plus "***"
+    assert ws["A5"].value == "数字贸易" and ws["B5"].value == 0.64 and ws["B5"].number_format == "0.000"
+    assert ws["C5"].value == "***" and ws["C5"].data_type == "s"
+    assert ws["B6"].value == 16.84 and ws["B6"].number_format == "(0.00);(-0.00)"
+    assert ws["D11"].value == 4.94e-06 and ws["D11"].number_format == "0.00000000"
+    assert ws["A2"].value == "" or ws["A2"].value is None
+    assert "F2:H2" in {str(r) for r in ws.merged_cells.ranges}  # 时间异质性 over (3) and (4)+stars
     header = [c.value for c in raw[1]]
-    assert header == ["column", "title", "group", "term", "estimate", "se", "t", "p"]
+    assert header == ["column", "title", "group", "term", "estimate", "se", "t", "p", "stars"]
     first = dict(zip(header, [c.value for c in raw[2]], strict=True))
     assert first["term"] == "dt" and first["estimate"] == pytest.approx(0.64)
     assert first["p"] == pytest.approx(0.009)

@@ -26,6 +26,10 @@ def _parser() -> argparse.ArgumentParser:
                        "studies/*.yml of the project)")
     study.add_argument("--out", type=Path, help="output folder (default: the project's `output`)")
     study.add_argument("--lang", choices=["zh", "en"], help="table and report labels (default: the project's `language`)")
+    study.add_argument("--decimals", type=int, help="decimals of coefficients (default 3; overrides the spec's output:)")
+    study.add_argument("--stars", help="star thresholds, e.g. 0.10,0.05,0.01 (the default)")
+    study.add_argument("--stat", choices=["t", "se"], help="t statistics (default) or standard errors in parentheses")
+    study.add_argument("--rows", help="bottom rows to show, e.g. controls,year_fe,unit_fe,N,r2,extra (all by default)")
     sub.add_parser("build", parents=[common], help="check the project, dbt build (landing, models, data tests), summary")
     sub.add_parser("run", parents=[common, study], help="build, then run the project's studies and write the report")
     study_cmd = sub.add_parser("study", parents=[common, study], help="run studies on the built warehouse")
@@ -98,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("run", "study"):
             from cipanel.pipeline import run_studies
 
-            run_studies(specs, warehouse=warehouse, out_dir=out, lang=args.lang or project.lang, progress=say)
+            options = {"decimals": args.decimals, "stars": args.stars, "stat": args.stat, "rows": args.rows}
+            run_studies(specs, warehouse=warehouse, out_dir=out, lang=args.lang or project.lang, progress=say,
+                        table_options={k: v for k, v in options.items() if v is not None})
     except (BuildError, LandingError, SpecError, WarehouseError, ProjectError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

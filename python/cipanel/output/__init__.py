@@ -7,12 +7,22 @@ from cipanel.output.figures import (
     plot_index_trends,
     plot_indicator_weights,
 )
-from cipanel.output.regression_tables import Grid, fmt_num, regression_grid, stars, write_table
+from cipanel.output.regression_tables import (
+    Grid,
+    fmt_num,
+    regression_grid,
+    stars,
+    table_grid,
+    write_study_tables,
+    write_table,
+)
 from cipanel.output.report import ReportSection, write_report
+from cipanel.output.table_format import TableFormat, table_format
 
 __all__ = [
     "Grid",
     "ReportSection",
+    "TableFormat",
     "cjk_font",
     "descriptive_grid",
     "fmt_num",
@@ -21,6 +31,9 @@ __all__ = [
     "plot_indicator_weights",
     "regression_grid",
     "stars",
+    "table_format",
+    "table_grid",
     "write_report",
+    "write_study_tables",
     "write_table",
 ]

@@ -28,6 +28,28 @@ FIXED: dict[str, dict[str, str]] = {
     "note_cov": {"zh": "标准误类型：{cov}。", "en": "Standard errors: {cov}."},
     "note_clusters": {"zh": "，聚类数 {n}", "en": ", {n} clusters"},
     "note_r2": {"zh": "{label}的口径：{raw}。", "en": "{label} is the {raw}."},
+    "note_clusters_per": {"zh": "，聚类数 {per}", "en": ", clusters {per}"},
+    "note_few_clusters": {
+        "zh": "警告：列{col}仅有 {n} 个聚类（少于 {min} 个），聚类稳健标准误与 {df} 推断不可靠，"
+              "其显著性星号不宜采信；宜报告野聚类自助法 P 值。",
+        "en": "Warning: column {col} has only {n} clusters (fewer than {min}); cluster-robust "
+              "standard errors and {df} inference are unreliable and its stars should not be "
+              "trusted; report a wild cluster bootstrap p-value instead.",
+    },
+    "note_r2_part": {"zh": "{cols}为{raw}", "en": "{cols}: {raw}"},
+    "note_r2_mixed": {"zh": "{label}的口径：{parts}。", "en": "{label} is, in {parts}."},
+    "stock_yogo_row": {"zh": "Stock-Yogo {size} 临界值", "en": "Stock-Yogo {size} critical value"},
+    "stock_yogo_note": {
+        "zh": "Stock-Yogo 临界值为 2SLS 最大名义检验水平扭曲 10% 与 15% 的临界值（1 个内生变量、"
+              "{k} 个工具变量；{source}），与 Cragg-Donald Wald F 统计量比较。",
+        "en": "Stock-Yogo critical values for a maximal 2SLS size of 10% and 15% (one endogenous "
+              "regressor, {k} instrument(s); {source}), to compare with the Cragg-Donald Wald F.",
+    },
+    "stock_yogo_missing": {
+        "zh": "{k} 个工具变量的 Stock-Yogo 临界值未列出，请查 Stock & Yogo (2005) 表 5.2。",
+        "en": "Stock-Yogo critical values for {k} instruments are not tabulated here; see "
+              "Stock & Yogo (2005), Table 5.2.",
+    },
     "synthetic_banner": {
         "zh": "本报告的全部数字由合成数据生成，仅用于检验流程，不代表真实经济结果。",
         "en": "Every number in this report comes from synthetic data; it tests the pipeline "
@@ -40,6 +62,12 @@ FIXED: dict[str, dict[str, str]] = {
     "weights_title": {"zh": "指标权重：{index}", "en": "Indicator weights: {index}"},
     "coef_title": {"zh": "分组系数与 95% 置信区间", "en": "Coefficients with 95% CIs by group"},
     "estimate": {"zh": "估计系数", "en": "Estimate"},
+    "coef_term_title": {"zh": "{term}的分组系数与 95% 置信区间", "en": "Coefficient of {term} by group, 95% CIs"},
+    "score": {"zh": "指数得分", "en": "Index score"},
+    "few_clusters_mark": {"zh": "† 聚类数少于 10，置信区间不可靠", "en": "† fewer than 10 clusters: the CI is unreliable"},
+    "heatmap_title": {"zh": "指数得分热力图", "en": "Index scores by unit and year"},
+    "placebo_coef": {"zh": "安慰剂系数", "en": "Placebo coefficient"},
+    "frequency": {"zh": "频数", "en": "Frequency"},
 }
 
 # Default printed labels for the diagnostic rows of ModelColumn.extra_rows (keys follow
@@ -106,9 +134,13 @@ DEFINITIONS_ZH: dict[str, str] = {
 }
 
 
+# English wording where the estimators' key is a code rather than words
+DEFINITIONS_EN: dict[str, str] = {"driscoll_kraay": "Driscoll-Kraay", "unadjusted": "conventional (homoskedastic)"}
+
+
 def definition(raw: str, lang: str) -> str:
     """An estimator's English definition (R² kind, standard-error type) in the table's language."""
-    return DEFINITIONS_ZH.get(raw, raw) if check_lang(lang) == "zh" else raw
+    return DEFINITIONS_ZH.get(raw, raw) if check_lang(lang) == "zh" else DEFINITIONS_EN.get(raw, raw)
 
 
 def row_label(key: str, lang: str, overrides: dict[str, str] | None = None) -> str:

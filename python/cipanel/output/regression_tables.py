@@ -1,5 +1,5 @@
 """Regression tables in the layout of Chinese journals, written as Markdown, LaTeX, Word, Excel
-and CSV from one cell grid.
+and CSV from one cell grid (Word in docx_writer, Excel in xlsx_writer, notes in notes).
 
 Why not maketables: it can take FitResult (register_extractor with a small extractor works), but
 its output does not match the paper's layout, so every format is rendered here from a `Grid`:
@@ -26,10 +26,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from cipanel.output.labels import check_lang, definition, fixed, r2_label, row_label
+from cipanel.output.labels import check_lang, fixed, r2_label, row_label
+from cipanel.output.notes import (
+    few_cluster_columns,
+    r2_notes,
+    se_notes,
+    stock_yogo_note,
+    stock_yogo_rows,
+)
+from cipanel.output.table_format import TableFormat, fmt_p, fmt_pair, stars, stars_note
 from cipanel.study.tables import DescriptiveTable, ModelColumn, RegressionTable
 
 Span = tuple[str, int]  # header cell text and how many grid columns it covers
+YEAR_DUMMY = re.compile(r"^(yr|year_?)\d{4}$")  # year dummies as regressors (estimators.gmm.year_dummies)
+COMBINED = {"ar1": ("ar1_z", "ar1_p"), "ar2": ("ar2_z", "ar2_p"), "hansen": ("hansen_j", "hansen_p")}
 
 
 @dataclass
@@ -43,6 +53,8 @@ class Grid:
     notes: list[str] = field(default_factory=list)
     raw: pd.DataFrame = field(default_factory=pd.DataFrame)  # the numbers behind the cells
     note_prefix: str = "注："
+    few_clusters: list[str] = field(default_factory=list)  # columns with < MIN_CLUSTERS clusters
+    wrap_cols: tuple[int, ...] = (0,)  # text columns that may wrap onto a second line in Word
 
     @property
     def n_cols(self) -> int:
@@ -68,12 +80,6 @@ def fmt_num(x: float | None, decimals: int = 3, sig_below: float = 1.0,
     return s[1:] if s.startswith("-") and float(s) == 0 else s
 
 
-def stars(p: float | None) -> str:
-    if p is None or not math.isfinite(p):
-        return ""
-    return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.10 else ""
-
-
 def _spans(texts: list[str]) -> list[Span]:
     """Merge equal adjacent non-empty header texts (a heterogeneity group over its columns)."""
     out: list[Span] = []
@@ -88,22 +94,48 @@ def _spans(texts: list[str]) -> list[Span]:
 # ---------------------------------------------------------------- regression grid
 
 
-def _cells(col: ModelColumn, term: str, stat: str) -> tuple[str, str]:
+def _cells(col: ModelColumn, term: str, stat: str, fmt: TableFormat) -> tuple[str, str]:
     r = col.result
     if term not in r.params.index or not math.isfinite(float(r.params[term])):
         return "", ""
     p = float(r.pvalues.get(term, math.nan))
-    coef = fmt_num(float(r.params[term])) + stars(p)
-    x = float((r.tstats if stat == "t" else r.std_errors).get(term, math.nan))
-    if not math.isfinite(x):
-        return coef, ""
-    return coef, f"({x:.2f})" if stat == "t" else f"({fmt_num(x)})"
+    b = float(r.params[term])
+    if stat == "t":
+        x = float(r.tstats.get(term, math.nan))
+        coef = fmt_pair(b, None, fmt.decimals)[0] + stars(p, fmt.stars)
+        return coef, f"({x:.2f})" if math.isfinite(x) else ""
+    se = float(r.std_errors.get(term, math.nan))
+    coef, se_text = fmt_pair(b, se, fmt.decimals)  # one notation and decimals for the pair
+    return coef + stars(p, fmt.stars), f"({se_text})" if se_text else ""
 
 
-def regression_grid(table: RegressionTable, lang: str = "zh") -> Grid:
+def _shows_year_effects(col: ModelColumn) -> bool:
+    """Year effects as they are: the FE flag, or year dummies among the regressors (GMM yr2016...)."""
+    return col.year_fe or any(YEAR_DUMMY.match(str(t)) for t in col.result.params.index)
+
+
+def _extra_cell(col: ModelColumn, key: str, fmt: TableFormat) -> str:
+    """Extra rows re-rendered from the stored diagnostics where they exist, so p-values follow
+    one rule (<0.001) and stars one set of thresholds; otherwise the runner's text."""
+    if key not in col.extra_rows:
+        return ""
+    d = col.result.diagnostics
+    if key in COMBINED and all(k in d for k in COMBINED[key]):
+        stat, p = (d[k] for k in COMBINED[key])
+        return f"{stat:.3f} [{fmt_p(p)}]"
+    if key == "kp_rk_lm" and {"kp_rk_lm", "kp_rk_lm_p"} <= set(d):
+        return f"{d['kp_rk_lm']:.2f}{stars(d['kp_rk_lm_p'], fmt.stars)}"
+    if key.endswith("_p") and isinstance(d.get(key), (int, float)):
+        return fmt_p(float(d[key]))
+    return col.extra_rows.get(key, "")
+
+
+def regression_grid(table: RegressionTable, lang: str = "zh", fmt: TableFormat | None = None) -> Grid:
     check_lang(lang)
-    if table.stat not in ("t", "se"):
-        raise ValueError(f"RegressionTable.stat must be 't' or 'se', not {table.stat!r}")
+    fmt = fmt or TableFormat()
+    stat = fmt.stat or table.stat
+    if stat not in ("t", "se"):
+        raise ValueError(f"RegressionTable.stat must be 't' or 'se', not {stat!r}")
     cols, lab = table.columns, table.labels
     header: list[list[Span]] = []
     if any(c.group for c in cols):
@@ -115,41 +147,45 @@ def regression_grid(table: RegressionTable, lang: str = "zh") -> Grid:
 
     body: list[list[str]] = []
     for term in table.keep:
-        pairs = [_cells(c, term, table.stat) for c in cols]
+        pairs = [_cells(c, term, stat, fmt) for c in cols]
         body.append([lab.get(term, term), *[a for a, _ in pairs]])
         body.append(["", *[b for _, b in pairs]])
     yes, no = fixed("yes", lang), fixed("no", lang)
+    flags = {"controls": lambda c: c.controls, "year_fe": _shows_year_effects, "unit_fe": lambda c: c.unit_fe}
     for key in ("controls", "year_fe", "unit_fe"):  # ModelColumn flags of the same names
-        body.append([lab.get(key, fixed(key, lang)), *[yes if getattr(c, key) else no for c in cols]])
-    body.append([lab.get("N", fixed("N", lang)), *[str(c.result.nobs) for c in cols]])
+        if key in fmt.rows:
+            body.append([lab.get(key, fixed(key, lang)), *[yes if flags[key](c) else no for c in cols]])
+    if "N" in fmt.rows:
+        body.append([lab.get("N", fixed("N", lang)), *[str(c.result.nobs) for c in cols]])
     # one R² row per printed label (an IV table may mix first- and second-stage R²)
     r2 = {i: r2_label(c.result.r_squared_label, lang, lab)
           for i, c in enumerate(cols) if c.result.r_squared is not None}
-    for short in dict.fromkeys(r2.values()):
-        body.append([short, *[fmt_num(c.result.r_squared, sig_below=0.001)
-                              if r2.get(i) == short else "" for i, c in enumerate(cols)]])
-    # extra rows after R², as in the paper's IV table (Table 3)
-    for key in dict.fromkeys(k for c in cols for k in c.extra_rows):
-        body.append([row_label(key, lang, lab), *[c.extra_rows.get(key, "") for c in cols]])
+    if "r2" in fmt.rows:
+        for short in dict.fromkeys(r2.values()):
+            body.append([short, *[fmt_num(c.result.r_squared, decimals=fmt.decimals, sig_below=0.001)
+                                  if r2.get(i) == short else "" for i, c in enumerate(cols)]])
+    # extra rows after R², as in the paper's IV table (Table 3); Stock-Yogo beside Cragg-Donald
+    if "extra" in fmt.rows:
+        for key in dict.fromkeys(k for c in cols for k in c.extra_rows):
+            body.append([row_label(key, lang, lab), *[_extra_cell(c, key, fmt) for c in cols]])
+            if key == "cd_wald_f":
+                body += stock_yogo_rows(table, lang)
 
-    notes = [fixed("note_stars", lang), fixed("note_t" if table.stat == "t" else "note_se", lang)]
-    cov = {(c.result.cov_type, c.result.n_clusters) for c in cols}
-    if len(cov) == 1 and (only := cov.pop())[0]:
-        extra = fixed("note_clusters", lang).format(n=only[1]) if only[1] else ""
-        notes.append(fixed("note_cov", lang).format(cov=definition(only[0], lang) + extra))
-    for i, short in r2.items():  # say which R² (METHODS.md: within as reghdfe or as xtreg)
-        raw = cols[i].result.r_squared_label
-        note = fixed("note_r2", lang).format(label=short, raw=definition(raw, lang))
-        if raw and raw not in (short, "R2") and note not in notes:
-            notes.append(note)
-    notes += table.notes
+    notes = [stars_note(fmt.stars, lang), fixed("note_t" if stat == "t" else "note_se", lang)]
+    notes += se_notes(cols, lang)
+    if "r2" in fmt.rows:
+        notes += r2_notes(cols, r2, lang)
+    if any(key == "cd_wald_f" for c in cols for key in c.extra_rows) and "extra" in fmt.rows:
+        notes += stock_yogo_note(table, lang)
+    notes += [n for n in table.notes if n not in notes]
 
     raw_rows = [{"column": c.name, "title": c.title, "group": c.group, "term": t,
                  "estimate": c.result.params[t], "se": c.result.std_errors.get(t),
-                 "t": c.result.tstats.get(t), "p": c.result.pvalues.get(t)}
+                 "t": c.result.tstats.get(t), "p": c.result.pvalues.get(t),
+                 "stars": stars(float(c.result.pvalues.get(t, math.nan)), fmt.stars)}
                 for c in cols for t in c.result.params.index]
     return Grid(table.table_id, table.title, header, body, notes, pd.DataFrame(raw_rows),
-                fixed("note_prefix", lang))
+                fixed("note_prefix", lang), few_clusters=few_cluster_columns(table))
 
 
 # ---------------------------------------------------------------- renderers
@@ -184,8 +220,8 @@ def to_markdown(g: Grid) -> str:
     # pipe tables have one header row: stack the header levels of each column with <br>
     levels = [[t for text, span in row for t in [text] * span] for row in g.header]
     head = ["<br>".join(_md_escape(lv[j]) for lv in levels if lv[j]) for j in range(g.n_cols)]
-    lines = [f"**{_md_escape(g.title)}**", "",
-             "| " + " | ".join(head) + " |",
+    lines = [f"**{_md_escape(g.title)}**", ""] if g.title.strip() else []  # no `****` heading
+    lines += ["| " + " | ".join(head) + " |",
              "|" + "|".join([":---"] + [":---:"] * (g.n_cols - 1)) + "|"]
     lines += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in g.body]
     for i, note in enumerate(g.notes):
@@ -230,110 +266,6 @@ def to_latex(g: Grid) -> str:
     return "\n".join(out) + "\n"
 
 
-def _docx_font(run, size: float, bold: bool = False) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name, run.font.size, run.font.bold = "Times New Roman", Pt(size), bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-
-
-def _docx_borders(cell, top: int | None, bottom: int | None) -> None:
-    """Cell rules in eighths of a point; three-line = thick top, thin under header, thick end."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    borders = OxmlElement("w:tcBorders")
-    for edge, sz in (("top", top), ("bottom", bottom)):
-        if sz:
-            el = OxmlElement(f"w:{edge}")
-            for k, v in (("val", "single"), ("sz", str(sz)), ("space", "0"), ("color", "000000")):
-                el.set(qn(f"w:{k}"), v)
-            borders.append(el)
-    if len(borders):
-        cell._tc.get_or_add_tcPr().append(borders)
-
-
-def to_docx(g: Grid, path: Path) -> None:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    doc = Document()
-    cap = doc.add_paragraph()
-    cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _docx_font(cap.add_run(g.title), 10.5, bold=True)
-    nh = len(g.header)
-    table = doc.add_table(rows=nh + len(g.body), cols=g.n_cols)  # no style: no grid lines
-    for i, row in enumerate(g.header):
-        col = 0
-        for text, span in row:
-            cell = table.cell(i, col)
-            if span > 1:
-                cell = cell.merge(table.cell(i, col + span - 1))
-            cell.text = text
-            col += span
-    # row.cells once per row: table.cell(i, j) rescans the whole grid on every call (O(n^2))
-    for docx_row, row in zip(table.rows[nh:], g.body):
-        for cell, text in zip(docx_row.cells, row):
-            cell.text = text
-    last, partial = nh + len(g.body) - 1, _span_rules(g)
-    for i, row in enumerate(table.rows):
-        seen: set = set()
-        for j, cell in enumerate(row.cells):
-            if cell._tc in seen:  # a merged cell repeats in row.cells
-                continue
-            seen.add(cell._tc)
-            thin = i == nh - 1 or (i < nh and j in partial[i])
-            _docx_borders(cell, 12 if i == 0 else None, 4 if thin else 12 if i == last else None)
-            for par in cell.paragraphs:
-                par.alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
-                par.paragraph_format.space_before = par.paragraph_format.space_after = 0
-                for run in par.runs:
-                    _docx_font(run, 10.5)
-    for i, note in enumerate(g.notes):
-        _docx_font(doc.add_paragraph().add_run((g.note_prefix if i == 0 else "") + note), 9)
-    doc.save(str(path))
-
-
-def to_xlsx(g: Grid, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "table"
-    ws.cell(1, 1, g.title).font = Font(bold=True)
-    thick, thin = Side(style="medium"), Side(style="thin")
-    rows = [(r, True) for r in g.header] + [([(c, 1) for c in r], False) for r in g.body]
-    last, partial = len(rows) + 1, _span_rules(g)
-    for i, (row, is_head) in enumerate(rows, start=2):
-        col = 1
-        for text, span in row:
-            cell = ws.cell(i, col, text)
-            cell.number_format = "@"  # text as printed, so "0.00160" keeps its zeros
-            if span > 1:
-                ws.merge_cells(start_row=i, start_column=col, end_row=i, end_column=col + span - 1)
-            col += span
-        for j in range(1, g.n_cols + 1):
-            cell = ws.cell(i, j)
-            cell.font = Font(bold=is_head)
-            cell.alignment = Alignment(horizontal="left" if j == 1 else "center")
-            in_span = is_head and any(c <= j - 1 < c + span for c, (_, span)
-                                      in zip(_starts(row), row, strict=True) if c in partial[i - 2])
-            bottom = thin if i == len(g.header) + 1 or in_span else thick if i == last else None
-            cell.border = Border(top=thick if i == 2 else None, bottom=bottom)
-    for k, note in enumerate(g.notes):
-        ws.cell(last + 1 + k, 1, (g.note_prefix if k == 0 else "") + note)
-    ws.column_dimensions["A"].width = max([12, *(2 * len(r[0]) for r in g.body)])
-    raw = wb.create_sheet("raw")
-    raw.append([str(c) for c in g.raw.columns])
-    for c in raw[1]:
-        c.font = Font(bold=True)
-    for rec in g.raw.itertuples(index=False):
-        raw.append([None if (isinstance(v, float) and math.isnan(v)) else v for v in rec])
-    wb.save(path)
-
-
 def to_csv(g: Grid, path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8-sig") as f:  # BOM: Excel reads UTF-8 CJK
         w = csv.writer(f)
@@ -341,24 +273,51 @@ def to_csv(g: Grid, path: Path) -> None:
 
 
 def write_grid(g: Grid, out_dir: Path) -> dict[str, Path]:
+    from cipanel.output.docx_writer import layout, to_docx
+    from cipanel.output.xlsx_writer import to_xlsx
+
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {ext: out_dir / f"{g.table_id}.{ext}" for ext in ("md", "tex", "docx", "xlsx", "csv")}
     paths["md"].write_text(to_markdown(g), encoding="utf-8")
     paths["tex"].write_text(to_latex(g), encoding="utf-8")
     to_docx(g, paths["docx"])
-    to_xlsx(g, paths["xlsx"])
+    to_xlsx(g, paths["xlsx"], layout(g).landscape)
     to_csv(g, paths["csv"])
     return paths
 
 
-def write_table(table: RegressionTable | DescriptiveTable, out_dir: Path,
-                lang: str = "zh") -> dict[str, Path]:
-    """Write <table_id>.md/.tex/.docx/.xlsx/.csv; returns {extension: path}."""
+def table_grid(table: RegressionTable | DescriptiveTable | Grid, lang: str = "zh",
+               fmt: TableFormat | None = None) -> Grid:
+    """The printed grid of any study table (a Grid passes through)."""
     from cipanel.output.descriptive_tables import descriptive_grid
 
+    if isinstance(table, Grid):
+        return table
     if isinstance(table, RegressionTable):
-        return write_grid(regression_grid(table, lang), out_dir)
+        return regression_grid(table, lang, fmt)
     if isinstance(table, DescriptiveTable):
-        return write_grid(descriptive_grid(table, lang), out_dir)
+        return descriptive_grid(table, lang, fmt)
     raise TypeError(f"cannot write {type(table).__name__}")
+
+
+def write_table(table: RegressionTable | DescriptiveTable | Grid, out_dir: Path,
+                lang: str = "zh", fmt: TableFormat | None = None) -> dict[str, Path]:
+    """Write <table_id>.md/.tex/.docx/.xlsx/.csv; returns {extension: path}. `fmt` sets decimals,
+    star thresholds, t or SE in parentheses and the rows shown (default: TableFormat())."""
+    return write_grid(table_grid(table, lang, fmt), out_dir)
+
+
+def write_study_tables(tables: list, out_dir: Path, lang: str = "zh",
+                       fmt: TableFormat | None = None) -> dict[str, object]:
+    """Every table on its own (write_table) and all of them, in order, in tables.docx and
+    tables.xlsx (a sheet per table). Returns {"tables": [paths per table], "docx": .., "xlsx": ..}."""
+    from cipanel.output.docx_writer import layout, to_docx_collection
+    from cipanel.output.xlsx_writer import to_xlsx_workbook
+
+    out_dir = Path(out_dir)
+    grids = [table_grid(t, lang, fmt) for t in tables]
+    written = [write_grid(g, out_dir) for g in grids]
+    docx_path = to_docx_collection(grids, out_dir / "tables.docx")
+    xlsx_path = to_xlsx_workbook(grids, out_dir / "tables.xlsx", [layout(g).landscape for g in grids])
+    return {"tables": written, "docx": docx_path, "xlsx": xlsx_path}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,19 +72,53 @@ def write_report(sections: list[ReportSection], out_dir: Path, title: str, synth
     check_lang(lang)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    parts = [f"# {title}", ""]
+    parts = [f"# {title or 'cipanel'}", ""]
     if synthetic:
         parts += [f'<div class="synthetic-banner"><strong>{BANNER}</strong> — '
                   f'{html.escape(fixed("synthetic_banner", lang))}</div>', ""]
     for sec in sections:
-        parts += [f"## {sec.title}", ""]
+        if sec.title.strip():
+            parts += [f"## {sec.title}", ""]
         if sec.text:
             parts += [sec.text.strip(), ""]
         for table in sec.tables:
             parts += [_table_md(table, out_dir, lang), ""]
         for fig in sec.figures:
             parts += [f"![{Path(fig).stem}]({_rel(Path(fig), out_dir, 'figures')})", ""]
-    md_text = "\n".join(parts)
+    return _write_pages("\n".join(parts), out_dir, title, lang)
+
+
+_LINK = re.compile(r"(\]\()(?!https?:|/|#)([^)\s]+)(\))")
+
+
+def _study_body(md: str, folder: str) -> str:
+    """A study's report.md without its page title and banner, links made relative to the parent."""
+    lines = md.splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    body = "\n".join(line for line in lines if 'class="synthetic-banner"' not in line)
+    return _LINK.sub(lambda m: f"{m.group(1)}{folder}/{m.group(2)}{m.group(3)}", body).strip()
+
+
+def write_combined_report(out_dir: Path, title: str, synthetic: bool, lang: str = "zh",
+                          order: list[str] | None = None) -> dict[str, Path]:
+    """out_dir/report.{md,html}: every study report found under out_dir/<study>/report.md, so a
+    run of one study adds or refreshes its own part and never drops another study's. Studies in
+    `order` come first, the others alphabetically."""
+    check_lang(lang)
+    out_dir = Path(out_dir)
+    found = {p.parent.name: p for p in sorted(out_dir.glob("*/report.md"))}
+    names = [n for n in (order or []) if n in found] + [n for n in sorted(found) if n not in (order or [])]
+    parts = [f"# {title}", ""]
+    if synthetic:
+        parts += [f'<div class="synthetic-banner"><strong>{BANNER}</strong> — '
+                  f'{html.escape(fixed("synthetic_banner", lang))}</div>', ""]
+    for name in names:
+        parts += [_study_body(found[name].read_text(encoding="utf-8"), name), ""]
+    return _write_pages("\n".join(parts), out_dir, title, lang)
+
+
+def _write_pages(md_text: str, out_dir: Path, title: str, lang: str) -> dict[str, Path]:
     body = markdown.markdown(md_text, extensions=["tables"])
     page = (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
             f'<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'

@@ -31,7 +31,8 @@ MODEL_KEYS = {
 COLUMN_KEYS = {**MODEL_KEYS, "title": (str, dict), "group": (str, dict)}
 INFERENCE_KEYS = {"wild_bootstrap", "group_tests", "placebo"}
 TABLE_KEYS = {"id", "kind", "title", "stat", "keep", "columns", "variables", "notes", *INFERENCE_KEYS, *MODEL_KEYS}
-STUDY_KEYS = {"study", "title", "source", "synthetic_note", "panel", "labels", "model", "tables", "figures"}
+STUDY_KEYS = {"study", "title", "source", "synthetic_note", "panel", "labels", "model", "tables", "figures",
+              "output"}  # output: printing options, checked by cipanel.output.table_format
 PANEL_KEYS = {"relation", "entity", "time", "years", "where", "units"}
 UNIT_RULE_KEYS = {"include", "exclude", "exclude_flags"}
 FIGURE_KEYS = {"index_trends", "weights", "coefficients"}
@@ -77,6 +78,7 @@ class StudySpec:
     tables: list[TableSpec]
     figures: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    output: dict[str, Any] = field(default_factory=dict)  # decimals, stars, stat, rows
 
     def label(self, name: str, lang: str) -> str:
         entry = self.labels.get(name, {})
@@ -310,5 +312,5 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
     return StudySpec(
         study=study, title=_text(raw.get("title"), lang), source=_text(raw.get("source"), lang),
         panel=panel, labels={k: (v if isinstance(v, dict) else {"en": str(v), "zh": str(v)}) for k, v in labels.items()},
-        tables=tables, figures=figures, path=path,
+        tables=tables, figures=figures, path=path, output=raw.get("output") or {},
     )

@@ -10,6 +10,8 @@ import pandas as pd
 
 from cipanel.estimators.result import FitResult
 
+MIN_CLUSTERS = 10  # below this, cluster-robust t inference over-rejects badly: tables warn
+
 
 @dataclass
 class ModelColumn:
@@ -39,6 +41,13 @@ class RegressionTable:
     labels: dict[str, str]  # term / row label -> printed label
     stat: str = "t"  # what parentheses hold: "t" statistics or "se" standard errors
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def few_clusters(self) -> list[str]:
+        """Columns whose cluster-robust inference rests on fewer than MIN_CLUSTERS clusters."""
+        return [c.name for c in self.columns
+                if c.result.n_clusters and c.result.cov_type not in ("driscoll_kraay", "robust", "unadjusted")
+                and c.result.n_clusters < MIN_CLUSTERS]
 
 
 @dataclass
