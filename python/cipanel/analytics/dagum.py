@@ -32,8 +32,9 @@ def pair_sums(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     cum = np.concatenate(([0.0], np.cumsum(b)))
     k = np.searchsorted(b, a, side="right")  # b_r <= a_i
     below = cum[k]
-    positive = float(np.sum(a * k - below))
-    negative = float(np.sum((cum[-1] - below) - a * (len(b) - k)))
+    # each unit's term is >= 0; clipping removes the rounding of a*k - cumsum when values tie
+    positive = float(np.sum(np.maximum(a * k - below, 0.0)))
+    negative = float(np.sum(np.maximum((cum[-1] - below) - a * (len(b) - k), 0.0)))
     return positive + negative, positive
 
 

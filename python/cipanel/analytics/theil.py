@@ -22,7 +22,7 @@ def decompose(values, groups, units=None) -> tuple[dict, pd.DataFrame]:
     bad = np.flatnonzero(~np.isfinite(y) | (y <= 0))
     if bad.size:
         who = f"unit {np.asarray(units)[bad[0]]}" if units is not None else f"value #{bad[0]}"
-        raise ValueError(f"Theil T needs positive values: {who} has {y[bad[0]]!r}")
+        raise ValueError(f"Theil T needs positive values: {who} has {float(y[bad[0]])!r}")
     n, mean = y.size, y.mean()
     rows, t_w, t_b = [], 0.0, 0.0
     for r in sorted(set(g)):
