@@ -21,6 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("build", parents=[common], help="dbt build (landing, models, data tests)")
     sub.add_parser("run", parents=[common, study], help="build, then run the studies and write the report")
     sub.add_parser("study", parents=[common, study], help="run the studies on an existing warehouse")
+    sub.add_parser("analytics", parents=[common, study], help="run the studies' analytics: blocks (Gini, Moran, "
+                   "coupling, ...) on an existing warehouse")
     from cipanel.spark_compare import add_arguments as spark_arguments
 
     spark_arguments(sub.add_parser("compare-spark", help="build on DuckDB and on Spark (the `spark` target, "
@@ -39,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         from cipanel.spark_compare import run_cli
 
         return run_cli(args)
+    if args.command == "analytics":
+        from cipanel.analytics.cli import run_cli as analytics_cli
+
+        return analytics_cli(args)
     started = time.perf_counter()
     say = lambda message: print(message, flush=True)  # noqa: E731
     try:

@@ -84,6 +84,9 @@ def run_studies(
 
     synthetic = is_synthetic(warehouse)
     specs: list[StudySpec] = [load_spec(p, lang) for p in spec_paths]  # validate all before any work
+    from cipanel.analytics.hook import load_for, run_for
+
+    analytics = {spec.study: load_for(spec) for spec in specs}
     sections, outputs = [], {}
     for spec in specs:
         panel = read_table(spec.panel["relation"], warehouse)
@@ -97,6 +100,9 @@ def run_studies(
         progress(f"{spec.study}: {len(written)} tables and {len(figures)} figures in {study_out}")
         # the tables already written under the study's folder (table ids repeat across studies)
         sections.append(ReportSection(title=spec.title, tables=[w["md"] for w in written], figures=figures, text=spec.source))
+        section = run_for(spec, analytics[spec.study], warehouse=warehouse, out_dir=out_dir, lang=lang,
+                          synthetic=synthetic, progress=progress)
+        sections += [section] if section else []
         outputs[spec.study] = {"tables": written, "figures": figures, "run": run}
     report = write_report(sections, out_dir, title="cipanel", synthetic=synthetic, lang=lang)
     progress(f"report: {', '.join(str(p) for p in report.values())}")

@@ -11,10 +11,12 @@ import pandas as pd
 from cipanel.analytics import convergence, coupling, dagum, kde, moran, theil
 from cipanel.analytics.config import AnalyticsConfig
 from cipanel.analytics.weights import WeightsError, standardise_rows
+from cipanel.study.spec import SpecError
 
 
-class AnalyticsError(ValueError):
-    """Input the analytics cannot use; the message names the index, unit and year."""
+class AnalyticsError(SpecError):
+    """What an analytics block asks for and the data cannot give; the message names the index,
+    unit and year. A SpecError, so the CLI ends with this one message, no traceback."""
 
 
 def _sample(panel: pd.DataFrame, index: str, entity: str, time: str, notes: list[str]) -> pd.DataFrame:
@@ -59,7 +61,10 @@ def compute(config: AnalyticsConfig, panel: pd.DataFrame, *, entity: str = "unit
         d = _sample(panel, index, entity, time, notes)
         tag = {"index_code": index, "region_scheme": config.region_scheme}
         if config.gini:
-            overall, groups = dagum.dagum_by_year(d, index, "region", time)
+            try:
+                overall, groups = dagum.dagum_by_year(d, index, "region", time)
+            except ValueError as exc:
+                raise AnalyticsError(f"analytics.gini: {index}: {exc}") from None
             add("dagum_gini", overall, **tag)
             add("dagum_gini_groups", groups, **tag)
             try:

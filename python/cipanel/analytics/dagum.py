@@ -89,7 +89,10 @@ def dagum_by_year(panel: pd.DataFrame, value: str, region: str, time: str = "yea
     dropped by the caller (the runner counts them)."""
     overall, groups = [], []
     for year, d in panel.groupby(time, sort=True):
-        o, gr = decompose(d[value].to_numpy(), d[region].to_numpy())
+        try:
+            o, gr = decompose(d[value].to_numpy(), d[region].to_numpy())
+        except ValueError as exc:
+            raise ValueError(f"year {year}: {exc}") from None
         overall.append({time: year, **o})
         groups.append(gr.assign(**{time: year}))
     return pd.DataFrame(overall), pd.concat(groups, ignore_index=True)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from cipanel.analytics import figures
@@ -63,8 +64,12 @@ def _read(config: AnalyticsConfig, relation: str, entity: str, time: str, wareho
             codes = config.obstacle["indices"]
             marks = ", ".join("?" * len(codes))
             for name in ("indicators", "dimensions"):
-                obstacles[name] = con.execute(f"select * from analytics.fct_obstacle_{name} where index_code in ({marks})",
-                                              codes).df()
+                try:
+                    obstacles[name] = con.execute(f"select * from analytics.fct_obstacle_{name} "
+                                                  f"where index_code in ({marks})", codes).df()
+                except duckdb.CatalogException:
+                    raise AnalyticsError(f"analytics.obstacle: analytics.fct_obstacle_{name} is not in the warehouse: "
+                                         "rebuild it (cipanel build)") from None
     panel[entity] = panel[entity].astype(str)
     panel = panel.merge(regions[["unit_code", "region_code"]].rename(columns={"unit_code": entity, "region_code": "region"}),
                         on=entity, how="left")

@@ -25,7 +25,8 @@ MODEL_KEYS = {
 COLUMN_KEYS = {**MODEL_KEYS, "title": (str, dict), "group": (str, dict)}
 INFERENCE_KEYS = {"wild_bootstrap", "group_tests", "placebo"}
 TABLE_KEYS = {"id", "kind", "title", "stat", "keep", "columns", "variables", "notes", *INFERENCE_KEYS, *MODEL_KEYS}
-STUDY_KEYS = {"study", "title", "source", "synthetic_note", "panel", "labels", "model", "tables", "figures"}
+STUDY_KEYS = {"study", "title", "source", "synthetic_note", "panel", "labels", "model", "tables", "figures",
+              "analytics"}  # analytics: validated by cipanel.analytics.config
 PANEL_KEYS = {"relation", "entity", "time", "years", "where"}
 
 
