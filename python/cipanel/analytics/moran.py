@@ -5,8 +5,13 @@ Global I = (n / S0) (z' W z) / (z' z), z = y - mean(y), S0 = sum of all weights.
 - a permutation test (esda's p_sim: (1 + #permutations at least as extreme, on the side of the
   observed I) / (1 + permutations)), seeded so a rerun gives the same p-value.
 W is used as passed (esda transformation "o"): spatial_weights() already row-standardised it.
-Local I_i (LISA) with conditional permutation inference; quadrants HH, LH, LL, HL from the sign
-of z_i and its spatial lag, a cluster label only where p_sim < the significance level.
+Local I_i (LISA) and its quadrants HH, LH, LL, HL come from esda's Moran_Local; a cluster label
+is given only where the pseudo p-value is below the significance level. The pseudo p-values use
+conditional randomisation as esda does (unit i fixed, its neighbours drawn without replacement
+from the other n-1 units, one set of draws shared by all units, p = (1 + min(#I* >= I_i,
+#I* < I_i)) / (1 + R)), but vectorised in NumPy here: esda's version (crand) is a numba function
+compiled afresh in every process (20 s to 2 min on a small machine, before any statistic) and a
+pure-Python loop without numba. Tested against exact enumeration of the permutations.
 """
 
 from __future__ import annotations
@@ -49,6 +54,30 @@ def global_moran(y, W: np.ndarray, codes: list[str], permutations: int = 999, se
             "p_sim": float(m.p_sim) if permutations else np.nan}
 
 
+def conditional_p(z: np.ndarray, W: np.ndarray, permutations: int, seed: int, chunk: int = 256) -> np.ndarray:
+    """Folded pseudo p-values of z_i * (W z)_i under conditional randomisation (see the module doc)."""
+    n = len(z)
+    rows = [np.flatnonzero(W[i]) for i in range(n)]
+    k_max = max(len(r) for r in rows)
+    rng = np.random.default_rng(seed)
+    # R draws of k_max positions among the n-1 other units (without replacement), shared by all units
+    draws = np.argsort(rng.random((permutations, n - 1)), axis=1)[:, :k_max]
+    weights = np.zeros((n, k_max))
+    for i, r in enumerate(rows):
+        weights[i, :len(r)] = W[i, r]
+    observed = z * (W @ z)
+    p = np.empty(n)
+    for start in range(0, n, chunk):
+        idx = np.arange(start, min(start + chunk, n))
+        pool = draws[None, :, :] + (draws[None, :, :] >= idx[:, None, None])  # skip unit i itself
+        lag = np.einsum("irk,ik->ir", z[pool], weights[idx])
+        larger = (z[idx, None] * lag >= observed[idx, None]).sum(axis=1)
+        larger = np.minimum(larger, permutations - larger)
+        p[idx] = (larger + 1.0) / (permutations + 1.0)
+    p[[len(r) == 0 for r in rows]] = np.nan  # an island has no local statistic to test
+    return p
+
+
 def local_moran(y, W: np.ndarray, codes: list[str], permutations: int = 999, seed: int = 20261124,
                 alpha: float = 0.05) -> pd.DataFrame:
     from esda.moran import Moran_Local
@@ -56,10 +85,10 @@ def local_moran(y, W: np.ndarray, codes: list[str], permutations: int = 999, see
     y = np.asarray(y, dtype=float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        m = Moran_Local(y, pysal_weights(W, codes), transformation="o", permutations=permutations, seed=seed,
-                        n_jobs=1)
+        m = Moran_Local(y, pysal_weights(W, codes), transformation="o", permutations=0)
     quadrant = [QUADRANTS.get(int(q), "") for q in m.q]
-    p = np.asarray(m.p_sim, dtype=float)
+    p = conditional_p(np.asarray(m.z, float), np.asarray(W, float), permutations, seed) if permutations \
+        else np.full(len(y), np.nan)
     return pd.DataFrame({
         "unit_code": list(codes), "local_i": np.asarray(m.Is, float), "z_value": np.asarray(m.z, float),
         "spatial_lag": np.asarray(W @ m.z, float), "quadrant": quadrant, "p_sim": p,
