@@ -31,6 +31,8 @@ def _sample(panel: pd.DataFrame, index: str, entity: str, time: str, notes: list
 
 def _moran_year(y: pd.Series, units: pd.Series, W: np.ndarray, codes: list[str], index: str, year, notes):
     """W restricted to the units observed this year (rows re-standardised when some are missing)."""
+    if list(units) == list(codes):
+        return W  # every unit observed, in the weights' order: no copy
     pos = {c: i for i, c in enumerate(codes)}
     missing = [u for u in units if u not in pos]
     if missing:
@@ -97,6 +99,7 @@ def compute(config: AnalyticsConfig, panel: pd.DataFrame, *, entity: str = "unit
             local_years = m["local_years"] or [years[0], years[-1]]
             rows = []
             for year, g in d.groupby(time, sort=True):
+                g = g.sort_values(entity)  # the weights' order (spatial_weights over sorted codes)
                 units = g[entity].astype(str)
                 sub = _moran_year(g[index], units, W, w_codes, index, year, notes)
                 codes = list(units)

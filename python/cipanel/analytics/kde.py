@@ -10,6 +10,18 @@ import pandas as pd
 from scipy.stats import gaussian_kde
 
 
+def bandwidth_of(x: np.ndarray, rule) -> float:
+    """The kernel's standard deviation h as scipy's gaussian_kde sets it for this rule."""
+    return float(np.sqrt(gaussian_kde(x, bw_method=rule).covariance[0, 0]))
+
+
+def density(x: np.ndarray, grid: np.ndarray, h: float) -> np.ndarray:
+    """(1 / (n h)) sum_i phi((g - x_i) / h): gaussian_kde's estimate in one dimension, evaluated
+    directly (its general d-dimensional evaluate solves triangular systems and is ~50x slower)."""
+    u = (grid[:, None] - x[None, :]) / h
+    return np.exp(-0.5 * u * u).sum(axis=1) / (x.size * h * np.sqrt(2 * np.pi))
+
+
 def kde_grid(panel: pd.DataFrame, value: str, region: str, time: str = "year", bandwidth="silverman",
              grid_points: int = 128, regions: bool = True) -> pd.DataFrame:
     v = panel[value].to_numpy(float)
@@ -22,7 +34,7 @@ def kde_grid(panel: pd.DataFrame, value: str, region: str, time: str = "year", b
             x = g[value].to_numpy(float)
             if x.size < 3 or np.ptp(x) == 0:
                 continue  # no density from fewer than three distinct points
-            k = gaussian_kde(x, bw_method=bandwidth)
-            out.append(pd.DataFrame({"region": name, time: year, "x": grid, "density": k(grid),
-                                     "bandwidth": float(np.sqrt(k.covariance[0, 0])), "n_units": x.size}))
+            h = bandwidth_of(x, bandwidth)
+            out.append(pd.DataFrame({"region": name, time: year, "x": grid, "density": density(x, grid, h),
+                                     "bandwidth": h, "n_units": x.size}))
     return pd.concat(out, ignore_index=True)

@@ -2,8 +2,9 @@
 
 Global I = (n / S0) (z' W z) / (z' z), z = y - mean(y), S0 = sum of all weights. Inference:
 - normal approximation (esda's z_norm, p_norm two-sided), and
-- a permutation test (esda's p_sim: (1 + #permutations at least as extreme, on the side of the
-  observed I) / (1 + permutations)), seeded so a rerun gives the same p-value.
+- a permutation test with esda's definition (p_sim = (1 + #permutations at least as extreme, on
+  the side of the observed I) / (1 + permutations), z_sim from the permutations' mean and sd),
+  seeded so a rerun gives the same p-value; the permutations are drawn at once (permutation_test).
 W is used as passed (esda transformation "o"): spatial_weights() already row-standardised it.
 Local I_i (LISA) and its quadrants HH, LH, LL, HL come from esda's Moran_Local; a cluster label
 is given only where the pseudo p-value is below the significance level. The pseudo p-values use
@@ -24,12 +25,21 @@ import pandas as pd
 QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 
 
-def pysal_weights(W: np.ndarray, codes: list[str]):
-    from libpysal.weights import full2W
+_CACHE: dict = {}
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # islands (allowed by the caller) make libpysal warn
-        return full2W(np.asarray(W, dtype=float), ids=list(codes))
+
+def pysal_weights(W: np.ndarray, codes: list[str]):
+    """libpysal W from the dense matrix, built once per matrix (a panel reuses it every year)."""
+    from libpysal.weights import WSP
+    from scipy.sparse import csr_matrix
+
+    key = (id(W), W.shape, tuple(codes))
+    if _CACHE.get("key") != key:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # islands (allowed by the caller) make libpysal warn
+            _CACHE.update(key=key, w=WSP(csr_matrix(np.asarray(W, dtype=float)), id_order=list(codes)).to_W(
+                silence_warnings=True), ref=W)
+    return _CACHE["w"]
 
 
 def moran_matrix(y: np.ndarray, W: np.ndarray) -> float:
@@ -38,20 +48,32 @@ def moran_matrix(y: np.ndarray, W: np.ndarray) -> float:
     return float(len(z) / W.sum() * (z @ W @ z) / (z @ z))
 
 
+def permutation_test(z: np.ndarray, Wsp, observed: float, permutations: int, seed: int) -> tuple[float, float]:
+    """esda's global permutation test (z_sim, p_sim) with all permutations in one sparse product:
+    esda draws them one by one in a Python loop (999 matrix-vector products per year)."""
+    rng = np.random.default_rng(seed)
+    Z = rng.permuted(np.broadcast_to(z, (permutations, len(z))), axis=1)
+    sim = len(z) / Wsp.sum() * np.einsum("rn,rn->r", Z, (Wsp @ Z.T).T) / (z @ z)
+    larger = int((sim >= observed).sum())
+    larger = min(larger, permutations - larger)
+    return float((observed - sim.mean()) / sim.std()), (larger + 1.0) / (permutations + 1.0)
+
+
 def global_moran(y, W: np.ndarray, codes: list[str], permutations: int = 999, seed: int = 20261124) -> dict:
     from esda.moran import Moran
 
     y = np.asarray(y, dtype=float)
     if np.ptp(y) == 0:
         raise ValueError("Moran's I is undefined for a constant variable")
-    np.random.seed(seed)  # esda's global test draws from NumPy's global generator
+    w = pysal_weights(W, codes)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        m = Moran(y, pysal_weights(W, codes), transformation="o", permutations=permutations, two_tailed=True)
+        m = Moran(y, w, transformation="o", permutations=0, two_tailed=True)
+    z_sim = p_sim = np.nan
+    if permutations:
+        z_sim, p_sim = permutation_test(y - y.mean(), w.sparse, float(m.I), permutations, seed)
     return {"n_units": len(y), "moran_i": float(m.I), "expected_i": float(m.EI), "z_norm": float(m.z_norm),
-            "p_norm": float(m.p_norm), "permutations": permutations,
-            "z_sim": float(m.z_sim) if permutations else np.nan,
-            "p_sim": float(m.p_sim) if permutations else np.nan}
+            "p_norm": float(m.p_norm), "permutations": permutations, "z_sim": z_sim, "p_sim": p_sim}
 
 
 def conditional_p(z: np.ndarray, W: np.ndarray, permutations: int, seed: int, chunk: int = 256) -> np.ndarray:
