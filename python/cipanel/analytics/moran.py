@@ -17,6 +17,7 @@ pure-Python loop without numba. Tested against exact enumeration of the permutat
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -48,11 +49,17 @@ def moran_matrix(y: np.ndarray, W: np.ndarray) -> float:
     return float(len(z) / W.sum() * (z @ W @ z) / (z @ z))
 
 
+@functools.lru_cache(maxsize=4)
+def _permutations(n: int, permutations: int, seed: int) -> np.ndarray:
+    """R random orderings of n positions; drawn once and shared by every year and index of a run
+    (each test is still a fresh permutation test; the draws only fix the random stream)."""
+    return np.argsort(np.random.default_rng(seed).random((permutations, n)), axis=1)
+
+
 def permutation_test(z: np.ndarray, Wsp, observed: float, permutations: int, seed: int) -> tuple[float, float]:
     """esda's global permutation test (z_sim, p_sim) with all permutations in one sparse product:
     esda draws them one by one in a Python loop (999 matrix-vector products per year)."""
-    rng = np.random.default_rng(seed)
-    Z = rng.permuted(np.broadcast_to(z, (permutations, len(z))), axis=1)
+    Z = z[_permutations(len(z), permutations, seed)]
     sim = len(z) / Wsp.sum() * np.einsum("rn,rn->r", Z, (Wsp @ Z.T).T) / (z @ z)
     larger = int((sim >= observed).sum())
     larger = min(larger, permutations - larger)
@@ -81,9 +88,8 @@ def conditional_p(z: np.ndarray, W: np.ndarray, permutations: int, seed: int, ch
     n = len(z)
     rows = [np.flatnonzero(W[i]) for i in range(n)]
     k_max = max(len(r) for r in rows)
-    rng = np.random.default_rng(seed)
     # R draws of k_max positions among the n-1 other units (without replacement), shared by all units
-    draws = np.argsort(rng.random((permutations, n - 1)), axis=1)[:, :k_max]
+    draws = _permutations(n - 1, permutations, seed)[:, :k_max]
     weights = np.zeros((n, k_max))
     for i, r in enumerate(rows):
         weights[i, :len(r)] = W[i, r]

@@ -59,21 +59,21 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 
 def _edges_to_matrix(edges: pd.DataFrame, codes: list[str], where: str, weight_col: str | None = None) -> np.ndarray:
-    pos = {c: i for i, c in enumerate(codes)}
-    W = np.zeros((len(codes), len(codes)))
-    for row, (a, b, w) in enumerate(zip(edges["unit_code"], edges["neighbour_code"],
-                                         edges[weight_col] if weight_col else [1.0] * len(edges), strict=True)):
-        if a not in pos or b not in pos:
-            continue  # a pair involving a unit outside the requested set
-        try:
-            value = float(w)
-        except (TypeError, ValueError):
-            raise WeightsError(f"{where}: row {row + 2}: weight {w!r} of {a}-{b} is not a number") from None
-        if not np.isfinite(value) or value < 0:
-            raise WeightsError(f"{where}: row {row + 2}: weight {w!r} of {a}-{b} must be finite and >= 0")
+    pos = pd.Series(range(len(codes)), index=codes)
+    i = edges["unit_code"].map(pos)
+    j = edges["neighbour_code"].map(pos)
+    raw = edges[weight_col] if weight_col else pd.Series("1", index=edges.index)
+    value = pd.to_numeric(raw, errors="coerce")
+    keep = i.notna() & j.notna()  # pairs involving a unit outside the requested set are not used
+    for row in np.flatnonzero(keep & (value.isna() | ~np.isfinite(value) | (value < 0) | (i == j))):
+        a, b, w = edges["unit_code"].iat[row], edges["neighbour_code"].iat[row], raw.iat[row]
         if a == b:
             raise WeightsError(f"{where}: row {row + 2}: unit {a} is listed as its own neighbour")
-        W[pos[a], pos[b]] = value
+        if pd.isna(value.iat[row]):
+            raise WeightsError(f"{where}: row {row + 2}: weight {w!r} of {a}-{b} is not a number")
+        raise WeightsError(f"{where}: row {row + 2}: weight {w!r} of {a}-{b} must be finite and >= 0")
+    W = np.zeros((len(codes), len(codes)))
+    W[i[keep].astype(int).to_numpy(), j[keep].astype(int).to_numpy()] = value[keep].to_numpy(float)
     return W
 
 
@@ -91,7 +91,7 @@ def validate(W: np.ndarray, codes: list[str], *, where: str, symmetric: bool, al
     if len(diag):
         raise WeightsError(f"{where}: unit {codes[diag[0]]} has a non-zero weight on itself")
     if symmetric:
-        asym = np.argwhere(~np.isclose(W, W.T, rtol=1e-10, atol=0))
+        asym = np.argwhere(np.abs(W - W.T) > 1e-10 * np.maximum(np.abs(W), np.abs(W.T)))
         if len(asym):
             i, j = asym[0]
             raise WeightsError(f"{where}: not symmetric: {codes[i]}->{codes[j]} is {W[i, j]:g} but "
@@ -245,5 +245,6 @@ def spatial_weights(kind: str, unit_codes: Sequence, *, row_standardise: bool = 
             raise WeightsError("kind='file' needs path= (an edge list or a matrix CSV)")
         symmetric = bool(options.get("symmetric", True))
         W, codes = load_weights_file(options["path"], codes, symmetric=symmetric, allow_islands=allow_islands)
-    validate(W, codes, where=f"{kind} weights", symmetric=symmetric, allow_islands=allow_islands)
+    if kind != "file":  # load_weights_file validated the file's matrix
+        validate(W, codes, where=f"{kind} weights", symmetric=symmetric, allow_islands=allow_islands)
     return (standardise_rows(W) if row_standardise else W), codes
