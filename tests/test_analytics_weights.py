@@ -120,6 +120,9 @@ def test_matrix_file(tmp_path):
     ("unit_code,A,B,C\nA,0,1,0\nB,1,0,0\nC,0,0,0\n", {}, "unit C has no neighbour"),
     ("unit_code,A,B\nA,0,1\nC,1,0\n", {}, "unit B is in one but not the other"),
     ("code,neighbour\nA,B\n", {}, "expected a column unit_code"),
+    ("unit_code,A,B\nA,0,-2\nB,-2,0\n", {}, "weight of A-B is -2.0; weights must be finite and >= 0"),
+    ("unit_code,A,B\nA,1,1\nB,1,0\n", {}, "unit A has a non-zero weight on itself"),
+    ("unit_code,A,B\nA,0,1\nB,0.5,0\n", {}, "not symmetric: A->B is 1 but B->A is 0.5"),
 ])
 def test_weights_file_errors_name_the_unit(tmp_path, text, options, message):
     path = tmp_path / "bad.csv"

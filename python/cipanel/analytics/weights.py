@@ -19,6 +19,7 @@ Every error names the unit it is about.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def _reference_dir() -> Path:
 
 def _codes(unit_codes: Sequence) -> list[str]:
     codes = [str(c) for c in unit_codes]
-    dupes = sorted({c for c in codes if codes.count(c) > 1})
+    dupes = sorted(c for c, k in Counter(codes).items() if k > 1)
     if dupes:
         raise WeightsError(f"unit {dupes[0]} appears more than once in unit_codes")
     if len(codes) < 2:
@@ -83,17 +84,20 @@ def validate(W: np.ndarray, codes: list[str], *, where: str, symmetric: bool, al
     n = len(codes)
     if W.shape != (n, n):
         raise WeightsError(f"{where}: weights are {W.shape[0]}x{W.shape[1]} for {n} units")
-    bad = np.argwhere(~np.isfinite(W) | (W < 0))
+    rows, cols = np.nonzero(W)  # weights matrices are sparse: check the non-zero entries only
+    values = W[rows, cols]
+    bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
     if len(bad):
-        i, j = bad[0]
-        raise WeightsError(f"{where}: weight of {codes[i]}-{codes[j]} is {W[i, j]!r}; weights must be finite and >= 0")
-    diag = np.flatnonzero(np.diag(W) != 0)
+        i, j = rows[bad[0]], cols[bad[0]]
+        raise WeightsError(f"{where}: weight of {codes[i]}-{codes[j]} is {float(W[i, j])!r}; weights must be finite and >= 0")
+    diag = np.flatnonzero(rows == cols)
     if len(diag):
-        raise WeightsError(f"{where}: unit {codes[diag[0]]} has a non-zero weight on itself")
+        raise WeightsError(f"{where}: unit {codes[rows[diag[0]]]} has a non-zero weight on itself")
     if symmetric:
-        asym = np.argwhere(np.abs(W - W.T) > 1e-10 * np.maximum(np.abs(W), np.abs(W.T)))
+        mirror = W[cols, rows]
+        asym = np.flatnonzero(np.abs(values - mirror) > 1e-10 * np.maximum(np.abs(values), np.abs(mirror)))
         if len(asym):
-            i, j = asym[0]
+            i, j = rows[asym[0]], cols[asym[0]]
             raise WeightsError(f"{where}: not symmetric: {codes[i]}->{codes[j]} is {W[i, j]:g} but "
                                f"{codes[j]}->{codes[i]} is {W[j, i]:g}")
     islands = [codes[i] for i in np.flatnonzero(W.sum(axis=1) == 0)]
