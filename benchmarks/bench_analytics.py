@@ -16,10 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import _timing
 import numpy as np
 import pandas as pd
-
-import _timing
 from cipanel.analytics.compute import compute
 from cipanel.analytics.config import parse
 from cipanel.analytics.store import store

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from warehouse_build import ROOT, DbtFailed, copy_project
 from cipanel.build import run_dbt
+from warehouse_build import ROOT, DbtFailed, copy_project
 
 
 def test_contiguity_seed_tests_catch_asymmetry_and_unknown_units(tmp_path):

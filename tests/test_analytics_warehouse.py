@@ -11,7 +11,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-
 from cipanel.analytics import config as analytics_config
 from cipanel.analytics.compute import AnalyticsError
 from cipanel.analytics.runner import run_analytics

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from cipanel.analytics.weights import WeightsError, great_circle_km, load_weights_file, spatial_weights
 
 ROOT = pd.read_csv(
@@ -20,7 +19,7 @@ def test_queen_contiguity_of_the_31_provinces():
     assert codes == PROVINCES and W.shape == (31, 31)
     assert (W == W.T).all() and (np.diag(W) == 0).all()
     pos = {c: i for i, c in enumerate(codes)}
-    neighbours = lambda c: {codes[j] for j in np.flatnonzero(W[pos[c]])}  # noqa: E731
+    neighbours = lambda c: {codes[j] for j in np.flatnonzero(W[pos[c]])}
     assert neighbours("110000") == {"120000", "130000"}  # Beijing: Tianjin, Hebei
     assert neighbours("460000") == {"440000"}  # Hainan: Guangdong by default
     assert neighbours("540000") == {"650000", "630000", "510000", "530000"}  # Tibet
@@ -51,6 +50,7 @@ def test_row_standardised_by_default_and_in_the_order_asked():
 
 def test_inverse_distance_between_capitals():
     W, codes = spatial_weights("inverse_distance", ["110000", "120000", "310000"], row_standardise=False)
+    assert codes == ["110000", "120000", "310000"]
     # Beijing-Tianjin is about 110 km, Beijing-Shanghai about 1,070 km (great circle)
     assert 1 / W[0, 1] == pytest.approx(110, abs=10)
     assert 1 / W[0, 2] == pytest.approx(1067, abs=15)
@@ -69,7 +69,7 @@ def test_haversine_quarter_meridian():
 
 def test_economic_distance_from_a_panel_variable():
     values = {"110000": 10.0, "120000": 8.0, "310000": 11.0}
-    W, codes = spatial_weights("economic", list(values), row_standardise=False, values=values)
+    W, _ = spatial_weights("economic", list(values), row_standardise=False, values=values)
     assert W[0, 1] == pytest.approx(1 / 2) and W[0, 2] == pytest.approx(1.0) and W[1, 2] == pytest.approx(1 / 3)
     nested, _ = spatial_weights("economic", list(values), row_standardise=False, values=values, times_distance=True)
     geo, _ = spatial_weights("inverse_distance", list(values), row_standardise=False)
@@ -96,7 +96,7 @@ def test_unknown_units_kinds_and_options_are_named():
 def test_edge_list_file(tmp_path):
     path = tmp_path / "w.csv"
     path.write_text("unit_code,neighbour_code,weight\nA,B,1\nB,A,1\nB,C,2\nC,B,2\n", encoding="utf-8")
-    W, codes = spatial_weights("file", ["A", "B", "C"], row_standardise=False, path=path)
+    W, _ = spatial_weights("file", ["A", "B", "C"], row_standardise=False, path=path)
     np.testing.assert_array_equal(W, [[0, 1, 0], [1, 0, 2], [0, 2, 0]])
     Wr, _ = spatial_weights("file", ["C", "B", "A"], path=path)
     np.testing.assert_allclose(Wr, [[0, 1, 0], [2 / 3, 0, 1 / 3], [0, 1, 0]])

@@ -56,7 +56,7 @@ def compute(config: AnalyticsConfig, panel: pd.DataFrame, *, entity: str = "unit
     Returns ({table name: frame}, notes on what was left out)."""
     notes: list[str] = []
     out: dict[str, list[pd.DataFrame]] = {}
-    add = lambda name, frame, **cols: out.setdefault(name, []).append(frame.assign(**cols))  # noqa: E731
+    add = lambda name, frame, **cols: out.setdefault(name, []).append(frame.assign(**cols))
     if config.years:
         panel = panel[panel[time].between(*config.years)]
     for index in config.indices:

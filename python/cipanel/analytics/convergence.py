@@ -56,7 +56,7 @@ def beta(panel: pd.DataFrame, value: str, entity: str, time: str, region: str, c
             speed = -np.log1p(b) if -1 < b < 0 else np.nan
             rows.append({"kind": kind, "region": name, "beta": b, "std_error": float(r.std_errors["ln_level"]),
                          "p_value": float(r.pvalues["ln_level"]), "speed": speed,
-                         "half_life": np.log(2) / speed if speed == speed else np.nan,
+                         "half_life": np.log(2) / speed if np.isfinite(speed) else np.nan,
                          "n_obs": r.nobs, "n_clusters": r.n_clusters, "r_squared": r.r_squared,
                          "method": r.method, "cov_type": r.cov_type, "controls": ",".join(x)})
     return pd.DataFrame(rows)

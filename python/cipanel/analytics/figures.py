@@ -66,7 +66,7 @@ def gini_contributions(overall: pd.DataFrame, groups: pd.DataFrame, label: str, 
         left, right = fig.subplots(1, 2)
         left.plot(overall.year, overall.gini, marker="o", color="k", label=_t("overall", lang))
         for r, g in groups[groups.kind == "within"].groupby("region_a"):
-            left.plot(g.year, g.gini, marker=".", label=region(r) if lang == "zh" else region(r))
+            left.plot(g.year, g.gini, marker=".", label=region(r))
         left.set_ylabel(_t("gini", lang))
         for key, col in (("g_w", "share_within"), ("g_nb", "share_net_between"), ("g_t", "share_transvariation")):
             right.plot(overall.year, 100 * overall[col], marker="o", label=_t(key, lang))

@@ -84,7 +84,7 @@ def run_analytics(config: AnalyticsConfig, *, warehouse=None, out_dir: Path, lan
                   time: str = "year", labels: dict[str, dict[str, str]] | None = None,
                   progress: Callable[[str], None] = print, first_table: int = 1) -> AnalyticsRun:
     labels = labels or {}
-    label = lambda k: (labels.get(k) or {}).get(lang) or (labels.get(k) or {}).get("en") or k  # noqa: E731
+    label = lambda k: (labels.get(k) or {}).get(lang) or (labels.get(k) or {}).get("en") or k
     panel, look = _read(config, relation, entity, time, warehouse)
     W = codes = None
     if config.moran:
@@ -105,12 +105,12 @@ def run_analytics(config: AnalyticsConfig, *, warehouse=None, out_dir: Path, lan
              f"({', '.join(f'{k} {v}' for k, v in run.counts.items() if v)})")
 
     regions, units = look["regions"], look["units"]
-    region = lambda r: str(regions.loc[r, f"region_{lang}"]) if r in regions.index else str(r)  # noqa: E731
-    unit = lambda u: (str(units.loc[u, "short_name_zh" if lang == "zh" else "name_en"])  # noqa: E731
+    region = lambda r: str(regions.loc[r, f"region_{lang}"]) if r in regions.index else str(r)
+    unit = lambda u: (str(units.loc[u, "short_name_zh" if lang == "zh" else "name_en"])
                       if u in units.index else str(u))
     out = Path(out_dir)
     tw = TableWriter(out, lang, synthetic, region, unit, first_table)
-    by = lambda name, index: frames[name][frames[name].index_code == index] if name in frames else None  # noqa: E731
+    by = lambda name, index: frames[name][frames[name].index_code == index] if name in frames else None
     for index in config.indices:
         if config.gini:
             tw.gini(index, label(index), by("dagum_gini", index), by("dagum_gini_groups", index))
@@ -151,7 +151,7 @@ def run_analytics(config: AnalyticsConfig, *, warehouse=None, out_dir: Path, lan
             tw.obstacles(index, label(index), o, config.obstacle["top"], year, lambda c: ind_label.get(c, c))
             d = look["obstacles"]["dimensions"]
             dim_label = dict(zip(dims[dims.index_code == index].dimension_code, dims[dims.index_code == index][f"label_{lang}"]))
-            tw.obstacle_dimensions(index, label(index), d[d.index_code == index], year, lambda c: dim_label.get(c, c))
+            tw.obstacle_dimensions(index, label(index), d[d.index_code == index], year, dim_label.get)
     run.tables = tw.written
     progress(f"{config.study}: {len(run.tables)} analytics tables and {len(run.figures)} figures in {out}")
     return run

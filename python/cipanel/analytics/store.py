@@ -4,7 +4,7 @@ transaction, so a failed run leaves the previous results intact."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -18,9 +18,9 @@ def store(frames: dict[str, pd.DataFrame], study: str, warehouse=None, *, synthe
           spec_path: str = "") -> dict[str, int]:
     counts = {}
     runs = pd.DataFrame([{"study": study, "spec_path": spec_path, "weights": weights, "synthetic": synthetic,
-                          "run_at": datetime.now(timezone.utc).replace(tzinfo=None)}])
+                          "run_at": datetime.now(UTC).replace(tzinfo=None)}])
     with connect(warehouse, read_only=False) as con:
-        sql = lambda text, params=None: con.execute(text, params or []).fetchall()  # noqa: E731 (fetch: DuckDB 2 wants results consumed)
+        sql = lambda text, params=None: con.execute(text, params or []).fetchall()
         sql("begin transaction")
         try:
             sql("create schema if not exists analytics")

@@ -20,7 +20,7 @@ Every error names the unit it is about.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -159,7 +159,7 @@ def _inverse(d: np.ndarray, power: float, cutoff_km: float | None = None) -> np.
 def _economic(codes: list[str], values, times_distance: bool = False, power: float = 1.0) -> np.ndarray:
     if values is None:
         raise WeightsError("kind='economic' needs values= (unit_code -> the unit's mean of a panel variable)")
-    series = pd.Series(values if isinstance(values, Mapping) else values).rename(index=str)
+    series = pd.Series(values).rename(index=str)
     missing = [c for c in codes if c not in series.index or not np.isfinite(float(series[c]))]
     if missing:
         raise WeightsError(f"kind='economic': unit {missing[0]} has no finite value of the economic variable")
