@@ -158,6 +158,8 @@ def test_outputs_in_both_languages_and_in_the_report(analytics_warehouse, tmp_pa
     md = (out / "a_gini_dt.md").read_text(encoding="utf-8")
     assert "Dagum基尼系数" in md and "超变密度" in md and "SYNTHETIC" in md
     assert (out / "a_kde_nqp.png").exists() and (out / "a_moran.png").exists()
+    rows = [line for line in md.splitlines() if line.startswith("| 20")]
+    assert len(rows) == 9 and all("|  |" not in line for line in rows)  # no empty cell in any year
     assert {p["md"].name for p in run.tables} >= {"a_gini_res.md", "a_moran_dt.md", "a_lisa_dt.md",
                                                   "a_coupling_dt_nqp.md", "a_obstacle_nqp.md", "a_beta_res.md"}
     from cipanel.analytics.hook import run_for
@@ -237,3 +239,21 @@ def test_traditional_coupling_form_is_flagged_in_the_run(analytics_warehouse, tm
     assert any(m.startswith("warning: coupling form 'traditional'") for m in messages)
     assert "Caution: traditional coupling degree" in run.tables[0]["md"].read_text(encoding="utf-8")
     pd.testing.assert_series_equal(run.frames["coupling_coordination"].form, pd.Series(["traditional"] * 270, name="form"))
+
+
+def test_gini_table_keeps_one_column_per_pair_when_region_means_cross(tmp_path):
+    from cipanel.analytics import dagum
+    from cipanel.analytics.tables import TableWriter
+
+    rows = []
+    for year, (ma, mb) in {2020: (1.0, 2.0), 2021: (2.0, 1.0)}.items():  # region a is poorer, then richer
+        for k in range(4):
+            rows += [{"year": year, "region": "a", "v": ma + 0.1 * k}, {"year": year, "region": "b", "v": mb + 0.1 * k}]
+    overall, groups = dagum.dagum_by_year(pd.DataFrame(rows), "v", "region")
+    writer = TableWriter(tmp_path, "en", True, str, str)
+    writer.gini("v", "v", overall, groups)
+    md = (tmp_path / "a_gini_v.md").read_text(encoding="utf-8")
+    header = next(line for line in md.splitlines() if line.startswith("| Year"))
+    assert header.count("Between regions") == 1
+    body = [line for line in md.splitlines() if line.startswith("| 202")]
+    assert len(body) == 2 and all("|  |" not in line for line in body)

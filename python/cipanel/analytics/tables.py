@@ -84,7 +84,11 @@ class TableWriter:
         within = groups[groups.kind == "within"]
         between = groups[groups.kind == "between"]
         w_keys = list(dict.fromkeys(within.region_a))
-        b_keys = list(dict.fromkeys(zip(between.region_a, between.region_b)))
+        b_keys, seen = [], set()  # one column per pair of regions, whichever is richer in a year
+        for pair in zip(between.region_a, between.region_b):
+            if frozenset(pair) not in seen:
+                seen.add(frozenset(pair))
+                b_keys.append(pair)
         header = [[("", 1), (word("overall", self.lang), 1), (word("within", self.lang), len(w_keys)),
                    (word("between", self.lang), len(b_keys)), (word("contribution", self.lang), 3)],
                   [(word("year", self.lang), 1), ("G", 1), *[(self.region(r), 1) for r in w_keys],
@@ -94,7 +98,10 @@ class TableWriter:
         for o in overall.itertuples():
             g = groups[groups.year == o.year]
             gw = g[g.kind == "within"].set_index("region_a")["gini"]
-            gb = g[g.kind == "between"].set_index(["region_a", "region_b"])["gini"]
+            pairs = g[g.kind == "between"]
+            # regions are ordered by each year's mean, so a pair may come in either order
+            gb = {**dict(zip(zip(pairs.region_a, pairs.region_b), pairs.gini)),
+                  **dict(zip(zip(pairs.region_b, pairs.region_a), pairs.gini))}
             body.append([str(o.year), _f(o.gini), *[_f(gw.get(r)) for r in w_keys], *[_f(gb.get(k)) for k in b_keys],
                          _pct(o.share_within), _pct(o.share_net_between), _pct(o.share_transvariation)])
         self._write(f"a_gini_{index}", "gini_title", header, body, [word("gini_note", self.lang)], overall, index=label)
