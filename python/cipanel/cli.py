@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", parents=[common, study], help="build, then run the project's studies and write the report")
     study_cmd = sub.add_parser("study", parents=[common, study], help="run studies on the built warehouse")
     study_cmd.add_argument("names", nargs="*", help="study names (studies/NAME.yml of the project); default: all")
+    sub.add_parser("analytics", parents=[common, study], help="run the studies' analytics: blocks (Gini, Moran, "
+                   "coupling, ...) on an existing warehouse")
     from cipanel.spark_compare import add_arguments as spark_arguments
 
     spark_arguments(sub.add_parser("compare-spark", help="build on DuckDB and on Spark (the `spark` target, "
@@ -93,8 +95,12 @@ def main(argv: list[str] | None = None) -> int:
                 "(give another folder with --input)")
         warehouse = Path(args.warehouse or os.environ.get("CIPANEL_WAREHOUSE") or project.warehouse)
         out = args.out if getattr(args, "out", None) else project.output_dir
-        if args.command in ("run", "study"):
+        if args.command in ("run", "study", "analytics"):
             specs = _study_paths(args, project)  # a missing study is found before the build
+        if args.command == "analytics":
+            from cipanel.analytics.cli import run_cli as analytics_cli
+
+            return analytics_cli(specs, warehouse=warehouse, out=out, lang=args.lang or project.lang)
         if args.command in ("build", "run"):
             say(f"project {project.root}: building warehouse {warehouse} ...")
             build_warehouse(warehouse, args.input, progress=say, project=project)

@@ -47,12 +47,14 @@ def run_studies(
     table_options: dict | None = None,
 ) -> dict[str, object]:
     """table_options (decimals, stars, stat, rows; the CLI's) override each spec's `output:` block."""
+    from cipanel.analytics.hook import load_for, run_for
     from cipanel.output.report import write_combined_report
     from cipanel.output.study_outputs import write_study_outputs
     from cipanel.output.table_format import table_format
 
     synthetic = is_synthetic(warehouse)
     specs: list[StudySpec] = [load_spec(p, lang) for p in spec_paths]  # validate all before any work
+    analytics = {spec.study: load_for(spec) for spec in specs}  # every analytics: block checked first
     formats = {}
     for spec in specs:
         check_expressions(spec)
@@ -69,7 +71,10 @@ def run_studies(
         progress(f"{spec.study}: {counts['estimates']} estimates written to results.estimates")
         study_out = out_dir / spec.study
         study_out.mkdir(parents=True, exist_ok=True)
-        written = write_study_outputs(run, panel, warehouse, study_out, synthetic, formats[spec.study])
+        section = run_for(spec, analytics[spec.study], warehouse=warehouse, out_dir=out_dir, lang=lang,
+                          synthetic=synthetic, progress=progress)
+        written = write_study_outputs(run, panel, warehouse, study_out, synthetic, formats[spec.study],
+                                      extra_sections=[section] if section else [])
         progress(f"{spec.study}: {len(written['tables'])} tables and {len(written['figures'])} figures in {study_out}")
         outputs[spec.study] = {**written, "run": run}
     # every study folder under out_dir, so an ad-hoc study never drops another study's part

@@ -109,9 +109,10 @@ def study_figures(run, panel: pd.DataFrame, cat: IndexCatalog, labels: dict[str,
 
 
 def write_study_outputs(run, panel: pd.DataFrame, warehouse, out: Path, synthetic: bool,
-                        fmt: TableFormat | None = None) -> dict[str, object]:
+                        fmt: TableFormat | None = None, extra_sections: list | None = None) -> dict[str, object]:
     """Tables (each alone and all in tables.docx / tables.xlsx), figures and report.{md,html}
-    of one study, all under `out` (the study's own folder)."""
+    of one study, all under `out` (the study's own folder); `extra_sections` (e.g. the study's
+    index analytics, written under `out`) follow the study's own section in its report."""
     from cipanel.warehouse import read_table
 
     spec, lang = run.spec, run.lang
@@ -127,6 +128,6 @@ def write_study_outputs(run, panel: pd.DataFrame, warehouse, out: Path, syntheti
     every = f"{fixed('downloads', lang)}[tables.docx](tables.docx) · [tables.xlsx](tables.xlsx)"
     section = ReportSection(title=title, tables=[w["md"] for w in tables["tables"]], figures=figures,
                             text="\n\n".join(t for t in (spec.source, every) if t))
-    report = write_report([section], out, title=title, synthetic=synthetic, lang=lang)
+    report = write_report([section, *(extra_sections or [])], out, title=title, synthetic=synthetic, lang=lang)
     return {"tables": tables["tables"], "tables_docx": tables["docx"], "tables_xlsx": tables["xlsx"],
             "figures": figures, "report": report}

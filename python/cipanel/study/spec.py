@@ -32,7 +32,7 @@ COLUMN_KEYS = {**MODEL_KEYS, "title": (str, dict), "group": (str, dict)}
 INFERENCE_KEYS = {"wild_bootstrap", "group_tests", "placebo"}
 TABLE_KEYS = {"id", "kind", "title", "stat", "keep", "columns", "variables", "notes", *INFERENCE_KEYS, *MODEL_KEYS}
 STUDY_KEYS = {"study", "title", "source", "synthetic_note", "panel", "labels", "model", "tables", "figures",
-              "output"}  # output: printing options, checked by cipanel.output.table_format
+              "output", "analytics"}  # output: cipanel.output.table_format; analytics: cipanel.analytics.config
 PANEL_KEYS = {"relation", "entity", "time", "years", "where", "units"}
 UNIT_RULE_KEYS = {"include", "exclude", "exclude_flags"}
 FIGURE_KEYS = {"index_trends", "weights", "coefficients"}
