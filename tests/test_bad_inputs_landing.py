@@ -361,7 +361,9 @@ def warehouse(tmp_path_factory):
         catalog_row("xls_ctrl"), catalog_row("missing_ctrl"),
     ])], ignore_index=True)
     indices = pd.read_csv(CATALOG_DIR / "index_catalog.csv", dtype=str, keep_default_na=False)
-    indices.loc[indices.index_code == "nqp_b", "window_start"] = "2000"  # before the panel's first year
+    # inside the panel's years (2014-2023), beyond its components' data (2014-2022); a window outside
+    # the panel's years is refused before the build (tests/test_project_checks.py)
+    indices.loc[indices.index_code == "nqp_b", "window_end"] = "2023"
     project = copy_project(tmp / "project", {"catalog/indicator_catalog": catalog, "catalog/index_catalog": indices})
     path = tmp / "w.duckdb"
     result = build(project, path, inputs)
@@ -466,9 +468,9 @@ def test_an_index_window_outside_the_data_is_a_dbt_warning_naming_the_index(ware
     con = duckdb.connect(str(warehouse[0]), read_only=True)
     try:
         assert build_warnings(con, "index_window_outside_data") == [
-            "index nqp_b: its window 2000-2022 (index_catalog.csv) reaches outside the years its components have "
-            "data for, so its weights are estimated on 2014-2022 only: set window_start/window_end within them (or "
-            "widen panel_start_year/panel_end_year)"]
+            "index nqp_b: its window 2014-2023 (catalog/index_catalog.csv) reaches outside the years its components have "
+            "data for, so its weights are estimated on 2014-2022 only: set window_start/window_end within them, "
+            "or add the missing years to the data"]
     finally:
         con.close()
 
@@ -492,9 +494,9 @@ def test_the_build_summary_prints_every_warning_by_name(warehouse):
         "and gets entropy weight 0",
         "  warning: ln_gdp_pc: 1 unit-year(s) left null, outside_domain: zero or negative of the rule ln(x), x > 0 "
         "(first: unit 120000); see audit.audit_derivation_log",
-        "  warning: index nqp_b: its window 2000-2022 (index_catalog.csv) reaches outside the years its components "
-        "have data for, so its weights are estimated on 2014-2022 only: set window_start/window_end within them (or "
-        "widen panel_start_year/panel_end_year)",
+        "  warning: index nqp_b: its window 2014-2023 (catalog/index_catalog.csv) reaches outside the years its components "
+        "have data for, so its weights are estimated on 2014-2022 only: set window_start/window_end within them, "
+        "or add the missing years to the data",
         "  warning: standalone variable missing_ctrl (missing_ctrl) is in the catalog but has no value in any input "
         "file: its panel column is empty",
     ]

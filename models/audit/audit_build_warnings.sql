@@ -40,10 +40,10 @@ index_windows_outside_data as (
         'index ' || indices.index_code || ': its window '
         || cast(indices.window_start as {{ cipanel.text_type() }}) || '-'
         || cast(indices.window_end as {{ cipanel.text_type() }})
-        || ' (index_catalog.csv) reaches outside the years its components have data for, so its weights are '
+        || ' (catalog/index_catalog.csv) reaches outside the years its components have data for, so its weights are '
         || 'estimated on ' || cast(index_years.data_from as {{ cipanel.text_type() }}) || '-'
         || cast(index_years.data_to as {{ cipanel.text_type() }})
-        || ' only: set window_start/window_end within them (or widen panel_start_year/panel_end_year)' as message
+        || ' only: set window_start/window_end within them, or add the missing years to the data' as message
     from {{ ref('stg_catalog__indices') }} as indices
     inner join index_years on indices.index_code = index_years.index_code
     where indices.window_start < index_years.data_from or indices.window_end > index_years.data_to
