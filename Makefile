@@ -36,7 +36,7 @@ dbt-test: $(VENV)/.installed-test
 	CIPANEL_WAREHOUSE=warehouse/test.duckdb $(BIN)/dbt build --profiles-dir .
 
 lint: $(VENV)/.installed-test
-	$(BIN)/sqlfluff lint models data-tests analyses
+	$(BIN)/sqlfluff lint models data-tests analysis
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass
 pytest: $(VENV)/.installed-test

@@ -13,7 +13,7 @@ from typing import Callable
 
 
 # the files and folders that make up the dbt project (what a copy of it, or the wheel, carries)
-PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "data-tests", "seeds", "analyses")
+PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "data-tests", "seeds", "analysis")
 PACKAGED_PROJECT = Path(__file__).resolve().parent / "_dbt_project"
 
 

@@ -3,7 +3,7 @@ work, with errors naming the file and the key path (as cipanel.study.spec does).
 
     analytics:
       indices: [dt, nqp, res]            # panel columns to describe
-      region_scheme: three_regions       # a scheme of reference.ref_unit_regions
+      region_scheme: three_regions       # a scheme of the project's unit regions (marts.dim_unit_regions)
       years: [2015, 2023]                # default: the study's panel.years
       weights: {kind: queen, hainan: guangdong}   # or inverse_distance / economic / file
       gini: true                         # Dagum decomposition and Theil T

@@ -52,13 +52,13 @@ def _read(config: AnalyticsConfig, relation: str, entity: str, time: str, wareho
                               "where scheme = ?", [config.region_scheme]).df()
         if regions.empty:
             schemes = [r[0] for r in con.execute("select distinct scheme from marts.dim_unit_regions").fetchall()]
-            raise AnalyticsError(f"analytics.region_scheme: {config.region_scheme!r} is not a scheme of "
-                                 f"reference.ref_unit_regions; use one of {', '.join(sorted(schemes))}")
+            raise AnalyticsError(f"analytics.region_scheme: {config.region_scheme!r} is not a scheme in "
+                                 f"marts.dim_unit_regions (the project's region schemes); use one of {', '.join(sorted(schemes))}")
         units = con.execute("select unit_code, name_zh, short_name_zh, name_en from marts.dim_units").df()
         indicators = con.execute("select indicator_code, dimension_code, index_code, label_zh, label_en "
                                  "from marts.dim_indicators").df()
         dimensions = con.execute("select index_code, dimension_code, label_zh, label_en "
-                                 "from reference.dimension_catalog").df()
+                                 "from staging.stg_catalog__dimensions").df()
         obstacles = {}
         if config.obstacle:
             codes = config.obstacle["indices"]
