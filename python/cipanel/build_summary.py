@@ -51,7 +51,9 @@ class BuildSummary:
         lines = ["build summary", f"  panel years {self.window}; {self.units_in_sample} units in the sample"]
         lines.append("  rows per input file (read = accepted + rejected):")
         for r in self.files.itertuples():
-            lines.append(f"    {r.source_file}: {r.rows_landed} read, {r.rows_accepted} accepted, {r.rows_rejected} rejected")
+            not_read = f" ({r.rows_not_read} of them cells or rows the landing could not read as values)" if r.rows_not_read else ""
+            lines.append(f"    {r.source_file}: {r.rows_landed} read, {r.rows_accepted} accepted, {r.rows_rejected} rejected"
+                         + not_read)
         if self.normalised_codes:
             lines.append(f"  {self.normalised_codes} unit codes written as decimals (e.g. 410032.0) read as whole numbers")
         if len(self.interpolation):
@@ -79,8 +81,8 @@ def build_summary(warehouse: Path | str, plan=None) -> BuildSummary:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         q = lambda sql: con.execute(sql).df()  # noqa: E731
-        files = q("select source_file, rows_landed, rows_accepted, rows_rejected from audit.audit_row_accounting "
-                  "order by source_file")
+        files = q("select source_file, rows_landed, rows_accepted, rows_rejected, rows_not_read "
+                  "from audit.audit_row_accounting order by source_file")
         rejected = q("select source_file, source_sheet, source_row, source_column, rejection_reason "
                      "from audit.audit_rejected_rows order by source_file, source_sheet, source_row")
         interpolation = q("""
@@ -103,8 +105,6 @@ def build_summary(warehouse: Path | str, plan=None) -> BuildSummary:
         from cipanel.build_checks import build_warnings
 
         named_warnings = build_warnings(con)  # constant indicators, index windows, series without values
-        not_read = int(con.execute("select coalesce(sum(rows_not_read), 0) from audit.audit_row_accounting")
-                       .fetchone()[0])
     finally:
         con.close()
     warnings = []
@@ -129,9 +129,6 @@ def build_summary(warehouse: Path | str, plan=None) -> BuildSummary:
         if r.not_interpolated:
             warnings.append(f"{r.indicator_code}: {r.not_interpolated} gaps between observed years left empty by "
                             "the interpolation policy (regressions using it lose those unit-years)")
-    if not_read:
-        warnings.append(f"{not_read} input cells were not read (a column without a year header, ...): "
-                        "listed in audit.audit_rejected_rows")
     warnings.extend(named_warnings)
     window = f"{plan.first_year}-{plan.last_year} ({plan.window_source})" if plan else "as built"
     return BuildSummary(window, files, rejected.groupby("kind").size().rename("rows").reset_index()

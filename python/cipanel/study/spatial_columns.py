@@ -3,22 +3,23 @@ and the rows papers print under it (rho, log-likelihood, tests against SAR/SEM, 
 
     kind: spatial
     columns:
-      - spatial: {model: sdm, fe: entity, weights: {kind: contiguity}, normalize: row}
+      - spatial: {model: sdm, fe: entity, weights: {kind: queen}, normalize: row}
 
 The weights come from `cipanel.analytics.weights.spatial_weights(kind, unit_codes, **options)`
-(the index-analytics branch): an N x N array in the order of the sorted unit codes. Until that
-module exists a spatial table stops with a clear message. Python users can call
+(kinds queen, inverse_distance, economic, file; a file path is relative to the spec's folder): an
+N x N array in the order of the sorted unit codes. Python users can call
 `cipanel.estimators.spatial.fit_spatial` with any W array directly."""
 
 from __future__ import annotations
 
-import importlib
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from cipanel.estimators.spatial import SpatialResult, fit_spatial, row_standardise
+from cipanel.output.table_format import fmt_p  # one p-value rule (<0.001) for every table
 from cipanel.study.spec import SpecError
 
 SPATIAL_KEYS = {"model", "fe", "weights", "normalize", "durbin", "leeyu", "nsim", "seed"}
@@ -28,15 +29,15 @@ def weights_for(sample: pd.DataFrame, spec, block: dict[str, Any]) -> np.ndarray
     options = dict(block.get("weights") or {})
     kind = options.pop("kind", None)
     if not kind:
-        raise SpecError("spatial block: 'weights' needs a 'kind' (e.g. {kind: contiguity})")
-    try:
-        module = importlib.import_module("cipanel.analytics.weights")
-    except ImportError:
-        raise SpecError("spatial block: spatial weights need cipanel.analytics.weights, which is not installed in this version") from None
+        raise SpecError("spatial block: 'weights' needs a 'kind' (queen, inverse_distance, economic or file)")
+    from cipanel.analytics import weights as weights_module
+
+    if kind == "file" and "path" in options and spec.path is not None:
+        options["path"] = Path(spec.path).parent / options["path"]  # relative to the spec, not the cwd
     units = sorted(sample[spec.panel["entity"]].unique())
     try:
-        w, codes = module.spatial_weights(kind, units, **options)
-    except (ValueError, KeyError, TypeError) as exc:
+        w, codes = weights_module.spatial_weights(kind, units, **options)
+    except (weights_module.WeightsError, ValueError, KeyError, TypeError) as exc:
         raise SpecError(f"spatial block: weights: {exc}") from None
     if list(codes) != list(units):
         raise SpecError("spatial block: the weights' unit order differs from the panel's sorted unit codes")
@@ -77,7 +78,7 @@ def spatial_rows(res: SpatialResult, treatment: str) -> dict[str, str]:
             rows[f"effect_{kind}"] = f"{e['estimate']:.4f} ({e['std_error']:.4f})"
     for name in ("wald_sdm_vs_sar", "wald_sdm_vs_sem", "lr_sdm_vs_sar", "lr_sdm_vs_sem"):
         if name in res.tests:
-            rows[name] = f"{res.tests[name]:.2f} [{res.tests[name + '_p']:.3f}]"
+            rows[name] = f"{res.tests[name]:.2f} [{fmt_p(res.tests[name + '_p'])}]"
     return rows
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from cipanel.estimators.result import FitResult
 from cipanel.estimators.threshold import STAGES, ThresholdResult, fit_threshold
+from cipanel.output.table_format import fmt_p  # one p-value rule (<0.001) for every table
 from cipanel.study.spec import SpecError
 
 THRESHOLD_KEYS = {"qx", "rx", "thnum", "trim", "grid", "bs", "level", "seed"}
@@ -69,7 +70,7 @@ def threshold_rows(res: ThresholdResult) -> dict[str, str]:
         if stage in res.tests.index:
             row = res.tests.loc[stage]
             p = row.get("p_value")
-            rows[f"f_{stage}"] = f"{row['f_stat']:.2f}" + (f" [{p:.3f}]" if pd.notna(p) else "")
+            rows[f"f_{stage}"] = f"{row['f_stat']:.2f}" + (f" [{fmt_p(p)}]" if pd.notna(p) else "")
     return rows
 
 
