@@ -170,3 +170,31 @@
     {%- do run_query("create table " ~ relation ~ " using parquet location '" ~ location ~ "'") -%}
     {{ return('') }}
 {% endmacro %}
+
+{#- A floating-point aggregate whose result does not depend on how the engine splits the rows
+    among threads: sum, stddev_samp and corr add up in a different order when a parallel hash
+    aggregate merges partial states, which moves results in the last bits (1e-14 relative in the
+    index scores) between builds and thread counts. On DuckDB an ordered aggregate feeds each
+    group's rows in `order_by` order, so the result is bit-identical on every build. `order_by`
+    must identify a row within the group, or ties could still come in any order. -#}
+{% macro ordered_agg(function, arguments, order_by) %}
+    {{ return(adapter.dispatch('ordered_agg', 'cipanel')(function, arguments, order_by)) }}
+{% endmacro %}
+
+{% macro default__ordered_agg(function, arguments, order_by) -%}
+    {{ function }}({{ arguments }} order by {{ order_by }})
+{%- endmacro %}
+
+{#- Spark SQL has no ordered aggregates: the plain aggregate (Spark results are compared with
+    DuckDB's to 1e-12, not bit for bit). -#}
+{% macro spark__ordered_agg(function, arguments, order_by) -%}
+    {{ function }}({{ arguments }})
+{%- endmacro %}
+
+{#- The window form: a whole-partition sum taken in `order_by` order (the same reason as above). -#}
+{% macro ordered_partition_sum(expression, partition_by, order_by) -%}
+    sum({{ expression }}) over (
+        partition by {{ partition_by }} order by {{ order_by }}
+        rows between unbounded preceding and unbounded following
+    )
+{%- endmacro %}

@@ -25,7 +25,10 @@ pairs as (
         b.indicator_code as other_indicator_code,
         -- corr() of a constant column is NaN on DuckDB, null elsewhere: define it as 0 here
         case
-            when stddev_samp(a.z) > 0 and stddev_samp(b.z) > 0 then corr(a.z, b.z)
+            when
+                {{ cipanel.ordered_agg('stddev_samp', 'a.z', 'a.unit_code, a.year') }} > 0
+                and {{ cipanel.ordered_agg('stddev_samp', 'b.z', 'a.unit_code, a.year') }} > 0
+                then {{ cipanel.ordered_agg('corr', 'a.z, b.z', 'a.unit_code, a.year') }}
             else 0.0
         end as r_jk
     from normalised as a
@@ -44,6 +47,7 @@ both_orientations as (
         index_code,
         weight_group,
         indicator_code,
+        other_indicator_code as partner_code,
         r_jk
     from pairs
     union all
@@ -51,6 +55,7 @@ both_orientations as (
         index_code,
         weight_group,
         other_indicator_code as indicator_code,
+        indicator_code as partner_code,
         r_jk
     from pairs
 ),
@@ -60,7 +65,7 @@ conflict as (
         index_code,
         weight_group,
         indicator_code,
-        sum(1.0 - r_jk) as conflict_sum
+        {{ cipanel.ordered_agg('sum', '1.0 - r_jk', 'partner_code') }} as conflict_sum
     from both_orientations
     group by index_code, weight_group, indicator_code
 ),
@@ -71,7 +76,7 @@ contrast as (
         dimension_code,
         indicator_code,
         weight_group,
-        coalesce(stddev_samp(z), 0.0) as contrast
+        coalesce({{ cipanel.ordered_agg('stddev_samp', 'z', 'unit_code, year') }}, 0.0) as contrast
     from normalised
     group by index_code, dimension_code, indicator_code, weight_group
 ),
@@ -98,7 +103,9 @@ select
     weight_group,
     information,
     coalesce(
-        information / nullif(sum(information) over (partition by index_code, weight_group), 0),
+        information / nullif(
+            {{ cipanel.ordered_partition_sum('information', 'index_code, weight_group', 'indicator_code') }}, 0
+        ),
         1.0 / count(*) over (partition by index_code, weight_group)
     ) as weight
 from information
