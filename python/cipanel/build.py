@@ -102,5 +102,14 @@ def _release_warehouse() -> None:
 
 
 def build_warehouse(warehouse=None, input_dir=None, progress=None, extra_args: list[str] | None = None, project=None):
-    return run_dbt(["build", *(extra_args or [])], warehouse=warehouse, input_dir=input_dir, progress=progress,
-                   project=project)
+    """dbt build into a new file that replaces the warehouse only if every node passed
+    (cipanel.atomic_build: a failed or killed build leaves the last good warehouse as it was)."""
+    from cipanel.atomic_build import build_atomically, is_selective
+
+    args = ["build", *(extra_args or [])]
+    return build_atomically(
+        warehouse_path(warehouse),
+        lambda staging: run_dbt(args, warehouse=staging, input_dir=input_dir, progress=progress, project=project),
+        start_from_current=is_selective(args),
+        progress=progress,
+    )
