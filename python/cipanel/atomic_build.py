@@ -16,6 +16,12 @@ Windows: a file that another process holds open cannot be replaced (os.replace f
 "access denied" / "in use"), and DuckDB holds its file open for every connection, read-only
 ones included. The build checks for that before it starts and again before the swap, and stops
 with a message naming the file; the last good warehouse stays as it was.
+
+The `results` schema (written by studies) is not carried into a new full build: its rows were
+estimated on the old marts, and keeping them beside new marts is the mixed warehouse this module
+exists to prevent. `cipanel run` reruns the studies after the build; after `cipanel build` alone
+the build says which studies to rerun. A --select build starts from a copy of the current file,
+results included.
 """
 
 from __future__ import annotations
@@ -160,12 +166,13 @@ def clean_leftovers(target: Path, progress: Callable[[str], None] | None = None)
     return removed
 
 
-def check_replaceable(target: Path) -> None:
+def check_replaceable(target: Path) -> list[str]:
     """Refuse before building, not after: the old file must be a DuckDB database (never replace a
     file the user pointed at by mistake) that no other process holds for writing (its writes would
-    go to the replaced file and be lost) and, on Windows, that no process holds at all."""
+    go to the replaced file and be lost) and, on Windows, that no process holds at all.
+    Returns the studies whose rows are in the old file's results schema."""
     if not target.exists():
-        return
+        return []
     try:
         con = duckdb.connect(str(target), read_only=not IS_WINDOWS, config={"enable_external_access": False})
     except duckdb.Error as exc:
@@ -182,7 +189,12 @@ def check_replaceable(target: Path) -> None:
                 "(or CIPANEL_WAREHOUSE) at a .duckdb file or a new path"
             ) from None
         raise WarehouseError(f"cannot open the existing warehouse {target}: {exc}") from None
-    con.close()
+    try:
+        return [r[0] for r in con.execute("select distinct study from results.runs order by 1").fetchall()]
+    except duckdb.Error:  # no results schema yet
+        return []
+    finally:
+        con.close()
 
 
 def _fold_wal(path: Path) -> None:
@@ -229,7 +241,11 @@ def build_atomically(
         raise _folder_error(folder, exc, "create the warehouse folder") from None
     with build_lock(target):
         clean_leftovers(target, progress)
-        check_replaceable(target)
+        studies = check_replaceable(target)
+        if studies and progress and not start_from_current:
+            # results describe the marts they were estimated on: a new build starts without them
+            progress(f"note: the new warehouse starts with an empty results schema (studies run on the old one: "
+                     f"{', '.join(studies)}); `cipanel study` (or `cipanel run`) writes them again")
         staging_dir = folder / f"{staging_prefix(target)}{os.getpid()}"
         staging = staging_dir / target.name
         try:

@@ -12,7 +12,7 @@ from cipanel.study.results import store
 from cipanel.study.runner import StudyRun, run_study
 from cipanel.study.spec import StudySpec, load_spec
 from cipanel.study.tables import RegressionTable
-from cipanel.warehouse import connect, read_table
+from cipanel.warehouse import check_writable, connect, read_table
 
 DEFAULT_STUDIES = ("study_a.yml", "study_b.yml")
 
@@ -82,6 +82,7 @@ def run_studies(
     from cipanel.output.regression_tables import write_table
     from cipanel.output.report import ReportSection, write_report
 
+    check_writable(warehouse)
     synthetic = is_synthetic(warehouse)
     specs: list[StudySpec] = [load_spec(p, lang) for p in spec_paths]  # validate all before any work
     sections, outputs = [], {}

@@ -81,6 +81,14 @@ def connect(path: Path | str | None = None, read_only: bool = True) -> Iterator[
             pass
 
 
+def check_writable(path: Path | str | None = None) -> None:
+    """Fail before a study's work, not after it: the results are stored in the warehouse, so it
+    must accept a write (a read-only file or folder, or a full disk, ends here with its reason)."""
+    with connect(path, read_only=False) as con:
+        con.execute("create schema if not exists results")
+        con.execute("checkpoint")
+
+
 def read_table(relation: str, path: Path | str | None = None, where: str | None = None):
     """The relation's rows in a fixed order (sorted by every column, left to right): DuckDB
     returns the rows of a parallel scan in any order, and estimators whose sums follow the row

@@ -75,6 +75,7 @@ def store(run: StudyRun, warehouse: Path | str | None = None, synthetic: bool = 
     }])
     counts = {}
     with connect(warehouse, read_only=False) as con:
+        con.begin()  # one transaction per study: its rows are replaced whole or not at all
         con.execute("create schema if not exists results")
         for name, ddl in DDL.items():
             con.execute(ddl)
@@ -86,4 +87,5 @@ def store(run: StudyRun, warehouse: Path | str | None = None, synthetic: bool = 
                 con.execute(f"insert into results.{name} ({columns}) select {columns} from incoming")
                 con.unregister("incoming")
             counts[name] = len(frame)
+        con.commit()
     return counts
