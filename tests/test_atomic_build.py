@@ -286,13 +286,13 @@ def test_a_killed_build_leaves_the_warehouse_and_the_next_start_cleans_up(wareho
     assert proc.returncode == -signal.SIGKILL
     assert sha256(warehouse) == digest
     left = sorted(p.name for p in warehouse.parent.iterdir())
-    assert f"cip.duckdb.building-{proc.pid}" in left and lock_path(warehouse).name in left
+    assert "cip.duckdb.building" in left and lock_path(warehouse).name in left
     with connect(warehouse) as con:
         assert con.execute("select count(*) from marts.fct_panel").fetchone()[0] > 0
     notes = []
     with pytest.raises(BuildError):  # the next start: cleans up first, whatever the build then does
         build_atomically(warehouse, partial_dbt, progress=notes.append)
-    assert notes == [f"removed cip.duckdb.building-{proc.pid}, left by a build that was interrupted"]
+    assert notes == ["removed cip.duckdb.building, left by a build that was interrupted"]
     assert_untouched(warehouse, digest)
 
 
@@ -302,7 +302,7 @@ def test_a_killed_build_before_dbt_starts(warehouse):
     proc = subprocess.Popen([PYTHON, "-c", KILLED, str(warehouse), str(ROOT / "data" / "demo")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     deadline = time.monotonic() + 120
-    while not list(warehouse.parent.glob("cip.duckdb.building-*")) and time.monotonic() < deadline:
+    while not list(warehouse.parent.glob("cip.duckdb.building*")) and time.monotonic() < deadline:
         time.sleep(0.05)
     proc.kill()
     proc.wait()

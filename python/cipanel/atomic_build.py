@@ -2,11 +2,14 @@
 and that file replaces the warehouse only when every model and test passed.
 
 Layout while a build runs, for a warehouse W = <folder>/<name>.duckdb:
-  <folder>/<name>.duckdb.build.lock        held (OS file lock) by the running build: one at a time
-  <folder>/<name>.duckdb.building-<pid>/   the staging folder: <name>.duckdb and DuckDB's .wal/.tmp
+  <folder>/<name>.duckdb.build.lock   held (an OS file lock) by the running build, which writes its
+                                      process id in it: one build at a time
+  <folder>/<name>.duckdb.building/    the staging folder: <name>.duckdb and DuckDB's .wal/.tmp
 The staging file keeps the warehouse's own file name (in its own folder) because DuckDB names the
 database after the file stem, and dbt writes that name into every view it creates: a view built
-in `x.building.duckdb` would point at a database that no longer exists after the rename.
+in `x.building.duckdb` would point at a database that no longer exists after the rename. Its path
+is the same on every build (no process id in it): dbt re-parses the whole project when the
+warehouse path in its profile changes, which would add seconds to every build.
 The staging folder is on the same filesystem as W, so the final step is one os.replace (an atomic
 rename on POSIX: a reader sees the old file or the new one, never a mix). A failed, interrupted
 or out-of-space build removes its staging folder; a killed one leaves it, and the next build
@@ -27,6 +30,7 @@ results included.
 from __future__ import annotations
 
 import errno
+import glob
 import os
 import shutil
 import sys
@@ -44,8 +48,8 @@ IS_WINDOWS = sys.platform == "win32"
 SELECTION_FLAGS = {"--select", "-s", "--models", "-m", "--exclude", "--selector", "--resource-type", "--resource-types"}
 
 
-def staging_prefix(target: Path) -> str:
-    return f"{target.name}.building-"
+def staging_path(target: Path) -> Path:
+    return target.with_name(f"{target.name}.building")
 
 
 def lock_path(target: Path) -> Path:
@@ -150,7 +154,7 @@ def _unlink_quietly(path: Path) -> None:
 
 def leftovers(target: Path) -> list[Path]:
     """Staging folders of builds that did not finish (only meaningful while holding the lock)."""
-    return sorted(p for p in target.parent.glob(f"{staging_prefix(target)}*"))
+    return sorted(p for p in target.parent.glob(f"{glob.escape(target.name)}.building*"))
 
 
 def clean_leftovers(target: Path, progress: Callable[[str], None] | None = None) -> list[Path]:
@@ -246,7 +250,7 @@ def build_atomically(
             # results describe the marts they were estimated on: a new build starts without them
             progress(f"note: the new warehouse starts with an empty results schema (studies run on the old one: "
                      f"{', '.join(studies)}); `cipanel study` (or `cipanel run`) writes them again")
-        staging_dir = folder / f"{staging_prefix(target)}{os.getpid()}"
+        staging_dir = staging_path(target)
         staging = staging_dir / target.name
         try:
             try:
