@@ -47,9 +47,14 @@ def warehouse(demo_warehouse, tmp_path) -> Path:
     return Path(shutil.copy(demo_warehouse, folder / "cip.duckdb"))
 
 
+def beside(warehouse: Path) -> list[str]:
+    """Files named after the warehouse in its folder (dbt's own scratch folders do not count)."""
+    return sorted(p.name for p in warehouse.parent.iterdir() if p.name.startswith(warehouse.name))
+
+
 def assert_untouched(warehouse: Path, digest: str) -> None:
     assert sha256(warehouse) == digest
-    assert sorted(p.name for p in warehouse.parent.iterdir()) == [warehouse.name]
+    assert beside(warehouse) == [warehouse.name]
     with connect(warehouse) as con:  # still a readable warehouse
         assert con.execute("select count(*) from marts.fct_panel").fetchone()[0] > 0
 
@@ -69,6 +74,22 @@ def test_a_failed_build_leaves_the_warehouse_as_it_was(warehouse):
     assert_untouched(warehouse, digest)
 
 
+def test_a_failed_build_says_what_its_audit_had_rejected(warehouse):
+    """The failed build's audit tables are removed with it: the message carries their counts."""
+    def rejecting_dbt(staging: Path) -> None:
+        con = duckdb.connect(str(staging))
+        con.execute("create schema audit; create table audit.audit_rejected_rows as "
+                    "select 'value is not a number' as rejection_reason, 'mine.csv' as source_file from range(3)")
+        con.close()
+        raise BuildError("dbt build failed:\n  assert_index_inputs_complete: Got 30 results")
+
+    with pytest.raises(BuildError) as failure:
+        build_atomically(warehouse, rejecting_dbt)
+    assert str(failure.value).endswith(
+        "The failed build had rejected input rows (its audit.audit_rejected_rows, by reason):\n"
+        "    3 rows: value is not a number (mine.csv)")
+
+
 def test_a_successful_build_replaces_the_file_and_leaves_nothing_else(warehouse):
     def new_build(staging: Path) -> str:
         con = duckdb.connect(str(staging))
@@ -77,7 +98,7 @@ def test_a_successful_build_replaces_the_file_and_leaves_nothing_else(warehouse)
         return "built"
 
     assert build_atomically(warehouse, new_build) == "built"
-    assert sorted(p.name for p in warehouse.parent.iterdir()) == [warehouse.name]
+    assert beside(warehouse) == [warehouse.name]
     assert read_table("marts.fct_panel", warehouse)["answer"].tolist() == [42]
 
 
@@ -103,8 +124,9 @@ def test_a_real_build_failing_on_bad_input_keeps_the_old_marts(warehouse, tmp_pa
     dropped = frame["indicator_code"].iloc[0]
     frame[frame["indicator_code"] != dropped].to_csv(values, index=False)
     digest = sha256(warehouse)
-    with pytest.raises(BuildError, match="failed"):
+    with pytest.raises(BuildError, match="failed") as failure:
         build_warehouse(warehouse, inputs)
+    assert "The failed build was discarded; the warehouse is the last good build, unchanged." in str(failure.value)
     assert_untouched(warehouse, digest)
     validated = read_table("intermediate.int_indicator_values_validated", warehouse, where=f"indicator_code = '{dropped}'")
     assert len(validated) > 0  # the old build's rows, not the failed build's
@@ -285,7 +307,7 @@ def test_a_killed_build_leaves_the_warehouse_and_the_next_start_cleans_up(wareho
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
     assert sha256(warehouse) == digest
-    left = sorted(p.name for p in warehouse.parent.iterdir())
+    left = beside(warehouse)
     assert "cip.duckdb.building" in left and lock_path(warehouse).name in left
     with connect(warehouse) as con:
         assert con.execute("select count(*) from marts.fct_panel").fetchone()[0] > 0
@@ -308,7 +330,7 @@ def test_a_killed_build_before_dbt_starts(warehouse):
     proc.wait()
     assert sha256(warehouse) == digest
     build_atomically(warehouse, lambda staging: shutil.copy(warehouse, staging))
-    assert sorted(p.name for p in warehouse.parent.iterdir()) == [warehouse.name]
+    assert beside(warehouse) == [warehouse.name]
 
 
 def test_a_study_stores_its_rows_in_one_transaction(warehouse, monkeypatch):

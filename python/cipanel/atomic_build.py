@@ -222,6 +222,31 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def failed_build_note(staging: Path, limit: int = 5) -> str:
+    """What the failed build's audit said, read before its file is removed: the audit tables a
+    failure message points at are gone with the build, and the warehouse holds the last good one's."""
+    if not staging.exists():
+        return ""
+    try:
+        con = duckdb.connect(str(staging), read_only=True, config={"enable_external_access": False})
+    except duckdb.Error:
+        return ""
+    try:
+        rows = con.execute(
+            "select rejection_reason, source_file, count(*) from audit.audit_rejected_rows "
+            f"group by all order by 3 desc, 1, 2 limit {int(limit)}"
+        ).fetchall()
+    except duckdb.Error:  # the build failed before its audit models
+        rows = None
+    finally:
+        con.close()
+    note = "\nThe failed build was discarded; the warehouse is the last good build, unchanged."
+    if rows:
+        note += " The failed build had rejected input rows (its audit.audit_rejected_rows, by reason):\n" + "\n".join(
+            f"    {count} rows: {reason} ({source})" for reason, source, count in rows)
+    return note
+
+
 def _disk_full(exc: BaseException) -> bool:
     text = str(exc).lower()
     return (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "no space left" in text or "disk is full" in text
@@ -264,7 +289,8 @@ def build_atomically(
             _fold_wal(staging)
             _fsync(staging)
             check_replaceable(target)  # a writer may have opened the old file during the build
-            _fold_wal(target) if target.exists() else None
+            if target.exists():
+                _fold_wal(target)
             try:
                 os.replace(staging, target)
             except PermissionError as exc:
@@ -284,6 +310,8 @@ def build_atomically(
                     "(the build needs room for a second copy of the warehouse next to it); free some space "
                     "and build again"
                 ) from None
+            if isinstance(exc, Exception) and exc.args and isinstance(exc.args[0], str):
+                exc.args = (exc.args[0] + failed_build_note(staging), *exc.args[1:])
             raise
         finally:
             shutil.rmtree(staging_dir, ignore_errors=True)
