@@ -23,7 +23,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-
 from cipanel import atomic_build
 from cipanel.atomic_build import build_atomically, build_lock, lock_path
 from cipanel.build import BuildError, build_warehouse
@@ -147,8 +146,8 @@ def test_a_full_disk_during_the_build_is_one_message(warehouse):
 def small_filesystem(path: Path, megabytes: int, read_only: bool = False):
     """A tmpfs of the given size at `path` (root only; the test skips where mounting is refused)."""
     path.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(path)],
-                                           capture_output=True).returncode != 0:
+    mount = ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(path)]
+    if os.geteuid() != 0 or subprocess.run(mount, capture_output=True, check=False).returncode != 0:
         pytest.skip("cannot mount a small filesystem here (needs root)")
     try:
         yield path
@@ -181,7 +180,7 @@ def read_only_folder(folder: Path):
     with small_filesystem(folder, megabytes=64):
         for item in saved.iterdir():
             shutil.copy(item, folder / item.name)
-        if subprocess.run(["mount", "-o", "remount,ro", str(folder)], capture_output=True).returncode != 0:
+        if subprocess.run(["mount", "-o", "remount,ro", str(folder)], capture_output=True, check=False).returncode != 0:
             pytest.skip("cannot remount read-only here")
         yield folder
 

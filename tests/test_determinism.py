@@ -12,7 +12,6 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
-
 from cipanel.determinism import frame_digest, set_profile_threads, table_digests
 from cipanel.pipeline import default_study_paths
 from cipanel.study.results import store
