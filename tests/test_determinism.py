@@ -2,7 +2,7 @@
 --threads 1) and the session's demo build (DuckDB's default of one thread per core, dbt's 2
 threads) have identical tables, compared by a SHA-256 of every table's rows in a fixed order with
 floats by their bits; the packaged studies run on both store identical results rows.
-(Before the ordered sums, index scores differed by up to 1e-14 relative and GMM estimates by up
+(Before the compensated sums, index scores differed by up to 1e-14 relative and GMM estimates by up
 to 8e-7: scripts/compare_builds.py measures it.)"""
 
 from __future__ import annotations

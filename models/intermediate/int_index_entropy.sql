@@ -19,8 +19,8 @@ sums as (
         min(year) as first_year,
         max(year) as last_year,
         bool_or(is_constant) as is_constant,
-        {{ cipanel.ordered_agg('sum', 'z_shifted', 'unit_code, year') }} as sum_z,
-        {{ cipanel.ordered_agg('sum', 'z_ln_z', 'unit_code, year') }} as sum_z_ln_z
+        {{ cipanel.stable_sum('z_shifted') }} as sum_z,
+        {{ cipanel.stable_sum('z_ln_z') }} as sum_z_ln_z
     from normalised
     group by index_code, dimension_code, indicator_code, weight_group
 )

@@ -76,7 +76,7 @@ dimensions as (
         unit_code,
         year,
         {%- for method in methods %}
-            {{ cipanel.ordered_agg('sum', 'f_' ~ method ~ ' * basis', 'indicator_code') }} as score_{{ method }}
+            {{ cipanel.stable_sum('f_' ~ method ~ ' * basis') }} as score_{{ method }}
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from based
@@ -90,7 +90,7 @@ totals as (
         unit_code,
         year,
         {%- for method in methods %}
-            {{ cipanel.ordered_agg('sum', 'score_' ~ method, 'dimension_code') }} as score_{{ method }}
+            {{ cipanel.stable_sum('score_' ~ method) }} as score_{{ method }}
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from dimensions

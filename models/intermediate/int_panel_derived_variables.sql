@@ -35,11 +35,9 @@ structure_upgrading as (
         unit_code,
         year,
         'isu' as variable,
-        {{ cipanel.ordered_agg(
-            'sum',
+        {{ cipanel.stable_sum(
             "case indicator_code when 'va_share_1' then 1 * value when 'va_share_2' then 2 * value "
-            ~ "when 'va_share_3' then 3 * value end",
-            'indicator_code'
+            ~ "when 'va_share_3' then 3 * value end"
         ) }} as value
     from values_
     where indicator_code in ('va_share_1', 'va_share_2', 'va_share_3')
