@@ -170,3 +170,36 @@
     {%- do run_query("create table " ~ relation ~ " using parquet location '" ~ location ~ "'") -%}
     {{ return('') }}
 {% endmacro %}
+
+{#- A floating-point sum whose result does not depend on how the engine splits the rows among
+    threads. A parallel hash aggregate merges partial sums in whichever order the threads finish,
+    which moved index scores by 1e-14 relative between builds and thread counts. DuckDB's fsum()
+    is a compensated (Kahan-Babuska) sum: it carries the rounding error of every addition, so its
+    result is the correctly rounded sum whatever the order unless the terms nearly cancel (a sum
+    far smaller than its terms), which the sums of these models do not do (measured:
+    identical across 1, 2 and 4 threads at county scale, at the cost of a plain sum; an ordered
+    aggregate `sum(x order by k)` is also exact in order but was 4-15x slower there, and 10x in
+    the CRITIC self-join). Standard deviations and correlations are written with these sums (see
+    int_index_weights_critic), since DuckDB's stddev_samp/corr merge Welford states in any order. -#}
+{% macro stable_sum(expression) %}
+    {{ return(adapter.dispatch('stable_sum', 'cipanel')(expression)) }}
+{% endmacro %}
+
+{% macro default__stable_sum(expression) -%}
+    fsum({{ expression }})
+{%- endmacro %}
+
+{#- Spark has no compensated sum: the plain one (Spark results are compared with DuckDB's to
+    1e-12, not bit for bit). -#}
+{% macro spark__stable_sum(expression) -%}
+    sum({{ expression }})
+{%- endmacro %}
+
+{#- The window form over a small partition (the indicators of one index and weight group): a
+    whole-partition sum taken in `order_by` order, so the rows are added in one fixed order. -#}
+{% macro ordered_partition_sum(expression, partition_by, order_by) -%}
+    sum({{ expression }}) over (
+        partition by {{ partition_by }} order by {{ order_by }}
+        rows between unbounded preceding and unbounded following
+    )
+{%- endmacro %}

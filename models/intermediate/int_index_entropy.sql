@@ -1,7 +1,11 @@
 -- Entropy of every index component (METHODS 1.3-1.5) in one aggregate pass:
 -- with S = sum z', sum p ln p = (sum z' ln z') / S - ln S, and n = the number of rows summed.
 with normalised as (
-    select * from {{ ref('int_indicators_normalised') }}
+    select
+        *,
+        -- 0 ln 0 = 0 (the limit) when the shift is zero
+        case when z_shifted > 0 then z_shifted * {{ cipanel.ln('z_shifted') }} else 0 end as z_ln_z
+    from {{ ref('int_indicators_normalised') }}
 ),
 
 sums as (
@@ -15,9 +19,8 @@ sums as (
         min(year) as first_year,
         max(year) as last_year,
         bool_or(is_constant) as is_constant,
-        sum(z_shifted) as sum_z,
-        -- 0 ln 0 = 0 (the limit) when the shift is zero
-        sum(case when z_shifted > 0 then z_shifted * {{ cipanel.ln('z_shifted') }} else 0 end) as sum_z_ln_z
+        {{ cipanel.stable_sum('z_shifted') }} as sum_z,
+        {{ cipanel.stable_sum('z_ln_z') }} as sum_z_ln_z
     from normalised
     group by index_code, dimension_code, indicator_code, weight_group
 )

@@ -32,8 +32,8 @@ by_dimension as (
         dimension_code,
         unit_code,
         year,
-        sqrt(sum(gap_best)) as d_best,
-        sqrt(sum(gap_worst)) as d_worst
+        sqrt({{ cipanel.stable_sum('gap_best') }}) as d_best,
+        sqrt({{ cipanel.stable_sum('gap_worst') }}) as d_worst
     from gaps
     group by index_code, dimension_code, unit_code, year
 ),
@@ -44,8 +44,8 @@ by_index as (
         '_all' as dimension_code,
         unit_code,
         year,
-        sqrt(sum(gap_best)) as d_best,
-        sqrt(sum(gap_worst)) as d_worst
+        sqrt({{ cipanel.stable_sum('gap_best') }}) as d_best,
+        sqrt({{ cipanel.stable_sum('gap_worst') }}) as d_worst
     from gaps
     group by index_code, unit_code, year
 ),

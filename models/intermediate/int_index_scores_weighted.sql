@@ -49,6 +49,8 @@ based as (
     select
         normalised.index_code,
         normalised.dimension_code,
+        normalised.indicator_code,
+        normalised.weight_group,
         normalised.unit_code,
         normalised.year,
         {%- for method in methods %}
@@ -74,7 +76,7 @@ dimensions as (
         unit_code,
         year,
         {%- for method in methods %}
-            sum(f_{{ method }} * basis) as score_{{ method }}
+            {{ cipanel.stable_sum('f_' ~ method ~ ' * basis') }} as score_{{ method }}
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from based
@@ -88,7 +90,7 @@ totals as (
         unit_code,
         year,
         {%- for method in methods %}
-            sum(score_{{ method }}) as score_{{ method }}
+            {{ cipanel.stable_sum('score_' ~ method) }} as score_{{ method }}
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from dimensions

@@ -16,18 +16,24 @@ with normalised as (
 ),
 
 -- each unordered pair once (j < k: correlation is symmetric, and this self-join is the model's
--- whole cost), then counted for both indicators in conflict
-pairs as (
+-- whole cost), then counted for both indicators in conflict. The Pearson correlation is written
+-- with compensated sums (cipanel.stable_sum) rather than corr(), whose parallel merge order moves
+-- the last bits from build to build; z is min-max normalised to [0, 1], so the sums formula loses
+-- no more than a digit to cancellation.
+pair_sums as (
     select
         a.index_code,
         a.weight_group,
         a.indicator_code,
         b.indicator_code as other_indicator_code,
-        -- corr() of a constant column is NaN on DuckDB, null elsewhere: define it as 0 here
-        case
-            when stddev_samp(a.z) > 0 and stddev_samp(b.z) > 0 then corr(a.z, b.z)
-            else 0.0
-        end as r_jk
+        count(*) as n,
+        -- a constant column has no correlation (NaN on DuckDB, null elsewhere): exact test here
+        max(a.z) > min(a.z) and max(b.z) > min(b.z) as both_vary,
+        {{ cipanel.stable_sum('a.z') }} as s_a,
+        {{ cipanel.stable_sum('b.z') }} as s_b,
+        {{ cipanel.stable_sum('a.z * a.z') }} as s_aa,
+        {{ cipanel.stable_sum('b.z * b.z') }} as s_bb,
+        {{ cipanel.stable_sum('a.z * b.z') }} as s_ab
     from normalised as a
     inner join normalised as b
         on
@@ -37,6 +43,26 @@ pairs as (
             and a.year = b.year
             and a.indicator_code < b.indicator_code
     group by a.index_code, a.weight_group, a.indicator_code, b.indicator_code
+),
+
+pairs as (
+    select
+        index_code,
+        weight_group,
+        indicator_code,
+        other_indicator_code,
+        -- clamped to [-1, 1] against rounding; a pair with no spread left correlates 0
+        case
+            when both_vary then coalesce(least(1.0, greatest(-1.0, covariance / nullif(spread, 0))), 0.0)
+            else 0.0
+        end as r_jk
+    from (
+        select
+            *,
+            n * s_ab - s_a * s_b as covariance,
+            sqrt(greatest(n * s_aa - s_a * s_a, 0) * greatest(n * s_bb - s_b * s_b, 0)) as spread
+        from pair_sums
+    ) as spreads
 ),
 
 both_orientations as (
@@ -60,7 +86,7 @@ conflict as (
         index_code,
         weight_group,
         indicator_code,
-        sum(1.0 - r_jk) as conflict_sum
+        {{ cipanel.stable_sum('1.0 - r_jk') }} as conflict_sum
     from both_orientations
     group by index_code, weight_group, indicator_code
 ),
@@ -71,9 +97,25 @@ contrast as (
         dimension_code,
         indicator_code,
         weight_group,
-        coalesce(stddev_samp(z), 0.0) as contrast
-    from normalised
-    group by index_code, dimension_code, indicator_code, weight_group
+        -- the sample standard deviation from compensated sums (as in pair_sums); exactly 0 for a
+        -- constant indicator (and so for a single row, where stddev_samp gives null)
+        case
+            when varies then sqrt(greatest(n * s_zz - s_z * s_z, 0) / (n * (n - 1)))
+            else 0.0
+        end as contrast
+    from (
+        select
+            index_code,
+            dimension_code,
+            indicator_code,
+            weight_group,
+            count(*) as n,
+            max(z) > min(z) as varies,
+            {{ cipanel.stable_sum('z') }} as s_z,
+            {{ cipanel.stable_sum('z * z') }} as s_zz
+        from normalised
+        group by index_code, dimension_code, indicator_code, weight_group
+    ) as sums
 ),
 
 information as (
@@ -98,7 +140,9 @@ select
     weight_group,
     information,
     coalesce(
-        information / nullif(sum(information) over (partition by index_code, weight_group), 0),
+        information / nullif(
+            {{ cipanel.ordered_partition_sum('information', 'index_code, weight_group', 'indicator_code') }}, 0
+        ),
         1.0 / count(*) over (partition by index_code, weight_group)
     ) as weight
 from information

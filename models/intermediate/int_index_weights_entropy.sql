@@ -19,5 +19,7 @@ select
     is_constant,
     entropy,
     divergence,
-    divergence / nullif(sum(divergence) over (partition by index_code, weight_group), 0) as weight
+    divergence / nullif(
+        {{ cipanel.ordered_partition_sum('divergence', 'index_code, weight_group', 'indicator_code') }}, 0
+    ) as weight
 from entropy

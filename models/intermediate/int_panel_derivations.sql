@@ -70,13 +70,10 @@ structure_upgrading as (
         case
             when count(va_shares.value) = 3
                 then
-                    sum(
-                        case va_shares.indicator_code
-                            when 'va_share_1' then 1 * va_shares.value
-                            when 'va_share_2' then 2 * va_shares.value
-                            when 'va_share_3' then 3 * va_shares.value
-                        end
-                    )
+                    {{ cipanel.stable_sum(
+                        "case va_shares.indicator_code when 'va_share_1' then 1 * va_shares.value "
+                        ~ "when 'va_share_2' then 2 * va_shares.value when 'va_share_3' then 3 * va_shares.value end"
+                    ) }}
         end as value,
         case
             when count(va_shares.value) = 3 then 'computed'

@@ -152,16 +152,19 @@ def run_dbt(
     progress: Callable[[str], None] | None = None,
     project=None,
     plan: BuildPlan | None = None,
+    scratch: Path | None = None,
 ):
     """dbt `args` on the user project `project` (a folder with cipanel.yml, a Project, or None:
-    find_project()); the warehouse defaults to the project's."""
+    find_project()); the warehouse defaults to the project's. This writes in place: a build goes
+    through build_warehouse, which gives dbt a staging file. `scratch` holds dbt's target/ and
+    logs/ (default: .dbt beside the warehouse)."""
     from dbt.cli.main import dbtRunner
 
     plan = plan or plan_build(project, input_dir)
     dbt_dir = dbt_project_dir()
     warehouse = Path(warehouse or plan.project.warehouse).resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    scratch = warehouse.parent / ".dbt"  # dbt's target/ and logs/ beside the warehouse, never in the tool
+    scratch = Path(scratch or warehouse.parent / ".dbt")  # dbt's target/ and logs/, never in the tool
     extra = []
     if "--vars" not in args:
         extra += ["--vars", f"{{panel_start_year: {plan.first_year}, panel_end_year: {plan.last_year}}}"]
@@ -223,10 +226,9 @@ def _failure_message(command: str, result, warehouse: Path) -> str:
         "DuckDB ran out of its memory limit: raise CIPANEL_DUCKDB_MEMORY_LIMIT (profiles.yml, default "
         "500MB), e.g. CIPANEL_DUCKDB_MEMORY_LIMIT=8GB.\n" if "out of memory" in detail.lower() else ""
     )
-    rejected = _count_rejected(warehouse)
-    audit = (f"{rejected} input rows were rejected; they are listed in audit.audit_rejected_rows.\n"
-             if rejected else "")
-    return f"dbt {command} failed:\n{hint}  {detail}\n{audit}"
+    # the failed build's rejected rows are counted by cipanel.atomic_build.failed_build_note: its
+    # audit tables are discarded with it, so no hint points at audit.audit_rejected_rows here
+    return f"dbt {command} failed:\n{hint}  {detail}\n"
 
 
 def _failing_rows(run_result, warehouse: Path, limit: int = 5) -> list[str]:
@@ -250,18 +252,6 @@ def _failing_rows(run_result, warehouse: Path, limit: int = 5) -> list[str]:
             for row in frame.to_dict("records")]
 
 
-def _count_rejected(warehouse: Path) -> int:
-    import duckdb
-
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-        try:
-            return int(con.execute("select count(*) from audit.audit_rejected_rows").fetchone()[0])
-        finally:
-            con.close()
-    except Exception:  # no audit table yet (the build failed before it): nothing to point at
-        return 0
-
 
 def _release_warehouse() -> None:
     """The profile keeps the DuckDB instance open for the run (keep_open: true); an in-process
@@ -275,12 +265,22 @@ def _release_warehouse() -> None:
 
 def build_warehouse(warehouse=None, input_dir=None, progress=None, extra_args: list[str] | None = None, project=None,
                     summary: bool = True):
-    """`dbt build` of the project, then the build summary (printed through `progress`)."""
+    """`dbt build` of the project into a new file that replaces the warehouse only if every node
+    passed (cipanel.atomic_build: a failed or killed build leaves the last good warehouse as it
+    was), then the build summary (printed through `progress`)."""
+    from cipanel.atomic_build import build_atomically, is_selective
     from cipanel.build_summary import build_summary
 
-    plan = plan_build(project, input_dir)
+    plan = plan_build(project, input_dir)  # every project check before any file is touched
     warehouse = Path(warehouse or plan.project.warehouse)
-    result = run_dbt(["build", *(extra_args or [])], warehouse=warehouse, progress=progress, plan=plan)
-    if summary and progress and "--select" not in (extra_args or []):
+    args = ["build", *(extra_args or [])]
+    scratch = warehouse.resolve().parent / ".dbt"  # beside the final file: dbt's partial parse survives
+    result = build_atomically(
+        warehouse,
+        lambda staging: run_dbt(args, warehouse=staging, progress=progress, plan=plan, scratch=scratch),
+        start_from_current=is_selective(args),
+        progress=progress,
+    )
+    if summary and progress and not is_selective(args):
         progress(build_summary(warehouse, plan).text())
     return result

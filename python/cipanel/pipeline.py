@@ -9,7 +9,7 @@ from cipanel.study.panel_source import read_panel
 from cipanel.study.results import store
 from cipanel.study.runner import run_study
 from cipanel.study.spec import SpecError, StudySpec, check_expressions, load_spec
-from cipanel.warehouse import connect, read_table
+from cipanel.warehouse import check_writable, connect, read_table
 
 DEFAULT_STUDIES = ("study_a.yml", "study_b.yml")
 
@@ -52,6 +52,7 @@ def run_studies(
     from cipanel.output.study_outputs import write_study_outputs
     from cipanel.output.table_format import table_format
 
+    check_writable(warehouse)
     synthetic = is_synthetic(warehouse)
     specs: list[StudySpec] = [load_spec(p, lang) for p in spec_paths]  # validate all before any work
     analytics = {spec.study: load_for(spec) for spec in specs}  # every analytics: block checked first

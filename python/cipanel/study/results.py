@@ -35,7 +35,7 @@ COLUMNS = {
                      "mean": "double", "sd": "double", "min": "double", "max": "double", "median": "double"},
     "runs": {"study": "varchar", "spec_path": "varchar", "run_at": "timestamp", "lang": "varchar",
              "synthetic": "boolean", "regression_sample": "varchar", "index_sample": "varchar",
-             "warnings": "varchar"},
+             "warnings": "varchar", "tool_version": "varchar", "git_commit": "varchar"},
 }
 KEYS = {
     "estimates": ["study", "table_id", "column_name", "term"],
@@ -117,6 +117,34 @@ def _migrate(con: duckdb.DuckDBPyConnection, name: str) -> None:
             con.execute(f"alter table results.{name} add column {column} {kind}")
 
 
+def tool_version() -> str:
+    """The installed cipanel's version (the code that produced a result)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cipanel")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def git_commit() -> str | None:
+    """The commit of the repository the code runs from, when there is one (an editable install);
+    a '+dirty' suffix when its tracked files were changed. None for an installed wheel."""
+    import subprocess
+
+    repo = Path(__file__).resolve().parents[3]
+    if not (repo / ".git").exists():
+        return None
+    try:
+        head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head + ("+dirty" if dirty else "")
+
+
 def store(run: StudyRun, warehouse: Path | str | None = None, synthetic: bool = False) -> dict[str, int]:
     """Replace the study's rows in results.* in one transaction and return the row counts written."""
     frames = tidy(run)
@@ -125,6 +153,7 @@ def store(run: StudyRun, warehouse: Path | str | None = None, synthetic: bool = 
         "run_at": datetime.now(timezone.utc).replace(tzinfo=None), "lang": run.lang, "synthetic": synthetic,
         "regression_sample": run.regression_sample, "index_sample": run.index_sample,
         "warnings": "\n".join(run.warnings),
+        "tool_version": tool_version(), "git_commit": git_commit(),
     }])
     counts = {}
     with connect(warehouse, read_only=False) as con:
