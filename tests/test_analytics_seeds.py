@@ -20,7 +20,7 @@ def test_contiguity_seed_tests_catch_asymmetry_and_unknown_units(tmp_path, monke
     broken.to_csv(dbt_dir / "seeds" / "reference" / "ref_province_contiguity.csv", index=False, lineterminator="\n")
     monkeypatch.setenv("CIPANEL_DBT_PROJECT_DIR", str(dbt_dir))
     with pytest.raises(DbtFailed) as err:
-        run_dbt(["build", "--select", "ref_province_contiguity+", "ref_province_capitals", "stg_reference__units"],
+        run_dbt(["build", "--select", "ref_province_contiguity+", "ref_province_capitals"],
                 warehouse=tmp_path / "w.duckdb", project=DEMO)
     message = str(err.value)
     assert "assert_province_contiguity_symmetric" in message

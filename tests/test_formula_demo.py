@@ -171,9 +171,14 @@ def test_cipanel_reg_prints_one_table(demo_warehouse, capsys):
 
 
 def test_cipanel_reg_project_folder(demo_warehouse, tmp_path, capsys):
-    (tmp_path / "warehouse").mkdir()
-    (tmp_path / "warehouse" / "cipanel.duckdb").write_bytes(demo_warehouse.read_bytes())
-    assert main(["reg", "res ~ d(dt) | year", "--project", str(tmp_path)]) == 0
+    from cipanel.init_project import init_project
+    from cipanel.project import find_project
+
+    folder = init_project(tmp_path / "study", "provinces")
+    warehouse = find_project(folder).warehouse  # where the project's cipanel.yml puts it
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    warehouse.write_bytes(demo_warehouse.read_bytes())
+    assert main(["reg", "res ~ d(dt) | year", "--project", str(folder)]) == 0
     assert "D.dt" in capsys.readouterr().out
 
 

@@ -224,7 +224,7 @@ def test_an_input_folder_with_only_catalogs_is_an_error(project, tmp_path):
     folder = tmp_path / "only_catalogs"
     folder.mkdir()
     (folder / "indicator_catalog.csv").write_text(f"{HEADER}\n", encoding="utf-8")
-    with pytest.raises(LandingError, match="holds no .csv, .parquet or .xlsx file of values"):
+    with pytest.raises(LandingError, match="holds no .csv, .parquet or .xlsx/.xls file of values"):
         plan_build(project, folder)
 
 

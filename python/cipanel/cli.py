@@ -89,18 +89,26 @@ def main(argv: list[str] | None = None) -> int:
             say(f"project created in {folder}: put your values in {folder / 'data'}, describe them in "
                 f"{folder / 'catalog'}, edit {folder / 'studies' / 'example.yml'}, then `cipanel run` there")
             return 0
-        project = find_project(args.project)
-        if os.environ.get("CIPANEL_INPUT_DIR") and not args.input:
+        try:
+            project = find_project(args.project)
+        except ProjectError:
+            # `cipanel study --study my.yml --warehouse W` (a spec from a replication package, say)
+            # needs no project folder: the spec names the relation, the flags the rest
+            if not (args.command in ("study", "analytics") and args.study and args.warehouse):
+                raise
+            project = None
+        if project is not None and os.environ.get("CIPANEL_INPUT_DIR") and not args.input:
             say(f"note: CIPANEL_INPUT_DIR is for plain `dbt build`; cipanel reads {project.data_dir} "
                 "(give another folder with --input)")
         warehouse = Path(args.warehouse or os.environ.get("CIPANEL_WAREHOUSE") or project.warehouse)
-        out = args.out if getattr(args, "out", None) else project.output_dir
+        out = args.out if getattr(args, "out", None) else (project.output_dir if project else Path("output"))
+        lang = getattr(args, "lang", None) or (project.lang if project else "zh")
         if args.command in ("run", "study", "analytics"):
             specs = _study_paths(args, project)  # a missing study is found before the build
         if args.command == "analytics":
             from cipanel.analytics.cli import run_cli as analytics_cli
 
-            return analytics_cli(specs, warehouse=warehouse, out=out, lang=args.lang or project.lang)
+            return analytics_cli(specs, warehouse=warehouse, out=out, lang=lang)
         if args.command in ("build", "run"):
             say(f"project {project.root}: building warehouse {warehouse} ...")
             build_warehouse(warehouse, args.input, progress=say, project=project)
@@ -109,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             from cipanel.pipeline import run_studies
 
             options = {"decimals": args.decimals, "stars": args.stars, "stat": args.stat, "rows": args.rows}
-            run_studies(specs, warehouse=warehouse, out_dir=out, lang=args.lang or project.lang, progress=say,
+            run_studies(specs, warehouse=warehouse, out_dir=out, lang=lang, progress=say,
                         table_options={k: v for k, v in options.items() if v is not None})
     except (BuildError, LandingError, SpecError, WarehouseError, ProjectError) as exc:
         print(f"error: {exc}", file=sys.stderr)

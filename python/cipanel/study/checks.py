@@ -62,8 +62,10 @@ def check_sample(sample: pd.DataFrame, model: dict, entity: str, time: str, cont
                          f"years, units and where rules, none with every variable observed"
                          + (f" ({worst})" if worst else " (no rows match the years, units and where rules)"))
     effects = model.get("effects", "twoway")
-    roles = [("treatment", model["treatment"]), *(("instrument", z) for z in model.get("instruments", []))]
-    for role, name in roles:
+    roles = [("treatment", model.get("treatment")), *(("instrument", z) for z in model.get("instruments", []))]
+    # plain columns only: an expression or a formula term is checked by the formula path, which
+    # omits a collinear term with a note
+    for role, name in [(r, n) for r, n in roles if n in complete.columns]:
         values = pd.to_numeric(complete[name], errors="coerce")
         if values.nunique(dropna=True) < 2:
             raise StudyError(f"{context}: the {role} {name!r} is constant in the estimation sample "
