@@ -361,9 +361,6 @@ def warehouse(tmp_path_factory):
         catalog_row("xls_ctrl"), catalog_row("missing_ctrl"),
     ])], ignore_index=True)
     indices = pd.read_csv(CATALOG_DIR / "index_catalog.csv", dtype=str, keep_default_na=False)
-    # inside the panel's years (2014-2023), beyond its components' data (2014-2022); a window outside
-    # the panel's years is refused before the build (tests/test_project_checks.py)
-    indices.loc[indices.index_code == "nqp_b", "window_end"] = "2023"
     project = copy_project(tmp / "project", {"catalog/indicator_catalog": catalog, "catalog/index_catalog": indices})
     path = tmp / "w.duckdb"
     result = build(project, path, inputs)
@@ -392,14 +389,19 @@ def test_a_negative_amount_is_quarantined_with_its_reason_and_the_cell_interpola
     ]
     log = q(warehouse, "select unit_code, indicator_code, year, value_status from audit.audit_imputation_log "
                        "where unit_code in ('110000', '130000') and indicator_code in ('gdp_pc', 'fintech_firms')")
+    # gdp_pc is an index component (filled); fintech_firms a standalone variable, which the default
+    # interpolation policy leaves empty
     assert sorted(map(tuple, log.to_numpy())) == [("110000", "gdp_pc", 2016, "interpolated"),
-                                                 ("130000", "fintech_firms", 2018, "interpolated")]
+                                                 ("130000", "fintech_firms", 2018, "not_interpolated")]
 
 
 def test_ln_of_a_zero_gdp_is_null_with_a_derivation_log_row_and_ln_1_plus_zero_firms_is_zero(warehouse):
     log = q(warehouse, "select * from audit.audit_derivation_log")
-    assert [tuple(r) for r in log.itertuples(index=False)] == [
-        ("120000", 2015, "ln_gdp_pc", "gdp_pc", 0.0, "ln(x), x > 0", "outside_domain: zero or negative")]
+    rows = [tuple(None if pd.isna(v) else v for v in r) for r in log.itertuples(index=False)]
+    assert rows[0] == ("120000", 2015, "ln_gdp_pc", "gdp_pc", 0.0, "ln(x), x > 0", "outside_domain: zero or negative")
+    # the quarantined negative fintech_firms cell stays empty (standalone: not interpolated by default)
+    assert rows[1][:6] == ("130000", 2018, "ln_fintech", "fintech_firms", None, "ln(1 + x), x >= 0")
+    assert len(rows) == 2
     panel = q(warehouse, "select unit_code, year, gdp_pc, ln_gdp_pc, fintech_firms, ln_fintech from marts.fct_panel")
     cell = panel[(panel.unit_code == "120000") & (panel.year == 2015)].iloc[0]
     assert cell.gdp_pc == 0.0 and pd.isna(cell.ln_gdp_pc)
@@ -407,7 +409,7 @@ def test_ln_of_a_zero_gdp_is_null_with_a_derivation_log_row_and_ln_1_plus_zero_f
     assert zero.fintech_firms == 0.0 and zero.ln_fintech == 0.0
     rest = panel.drop(panel[(panel.unit_code == "120000") & (panel.year == 2015)].index)
     np.testing.assert_allclose(rest.ln_gdp_pc, np.log(rest.gdp_pc), rtol=1e-15)
-    np.testing.assert_allclose(panel.ln_fintech, np.log1p(panel.fintech_firms), rtol=1e-14)
+    np.testing.assert_allclose(panel.ln_fintech, np.log1p(panel.fintech_firms), rtol=1e-14)  # NaN where NaN
 
 
 def test_a_second_value_column_is_a_rejected_row_and_a_warning(warehouse):
@@ -463,17 +465,6 @@ def test_a_constant_indicator_warning_names_the_indicator_and_its_index(warehous
         con.close()
 
 
-def test_an_index_window_outside_the_data_is_a_dbt_warning_naming_the_index(warehouse):
-    assert warehouse[1]["warn_index_window_outside_data"] == "warn"
-    con = duckdb.connect(str(warehouse[0]), read_only=True)
-    try:
-        assert build_warnings(con, "index_window_outside_data") == [
-            "index nqp_b: its window 2014-2023 (catalog/index_catalog.csv) reaches outside the years its components have "
-            "data for, so its weights are estimated on 2014-2022 only: set window_start/window_end within them, "
-            "or add the missing years to the data"]
-    finally:
-        con.close()
-
 
 def test_the_build_summary_prints_every_warning_by_name(warehouse):
     lines: list[str] = []
@@ -483,7 +474,7 @@ def test_the_build_summary_prints_every_warning_by_name(warehouse):
     finally:
         con.close()
     assert lines == [
-        "7 warning(s) (audit.audit_build_warnings):",
+        "6 warning(s) (audit.audit_build_warnings):",
         "  warning: second_value.csv: 1 cell(s) not read (row 2): second value column '数值' (column 5) not read: "
         "the value is read from 'value' (column 4); keep one value column per file",
         "  warning: xl_ctrl.xlsx, sheet xl_ctrl: 1 cell(s) not read (row 2): column G has no header in row 1: not "
@@ -494,9 +485,6 @@ def test_the_build_summary_prints_every_warning_by_name(warehouse):
         "and gets entropy weight 0",
         "  warning: ln_gdp_pc: 1 unit-year(s) left null, outside_domain: zero or negative of the rule ln(x), x > 0 "
         "(first: unit 120000); see audit.audit_derivation_log",
-        "  warning: index nqp_b: its window 2014-2023 (catalog/index_catalog.csv) reaches outside the years its components "
-        "have data for, so its weights are estimated on 2014-2022 only: set window_start/window_end within them, "
-        "or add the missing years to the data",
         "  warning: standalone variable missing_ctrl (missing_ctrl) is in the catalog but has no value in any input "
         "file: its panel column is empty",
     ]

@@ -21,33 +21,9 @@ with constant_indicators as (
     group by index_code, indicator_code
 ),
 
--- an index window reaching outside the years its components have data for is clipped to them:
--- the weights are then estimated on fewer years than the catalog says
-index_years as (
-    select
-        index_code,
-        min(first_year) as data_from,
-        max(last_year) as data_to
-    from {{ ref('int_index_entropy') }}
-    group by index_code
-),
-
-index_windows_outside_data as (
-    select
-        'index_window_outside_data' as warning_kind,
-        indices.index_code,
-        indices.index_code as subject,
-        'index ' || indices.index_code || ': its window '
-        || cast(indices.window_start as {{ cipanel.text_type() }}) || '-'
-        || cast(indices.window_end as {{ cipanel.text_type() }})
-        || ' (catalog/index_catalog.csv) reaches outside the years its components have data for, so its weights are '
-        || 'estimated on ' || cast(index_years.data_from as {{ cipanel.text_type() }}) || '-'
-        || cast(index_years.data_to as {{ cipanel.text_type() }})
-        || ' only: set window_start/window_end within them, or add the missing years to the data' as message
-    from {{ ref('stg_catalog__indices') }} as indices
-    inner join index_years on indices.index_code = index_years.index_code
-    where indices.window_start < index_years.data_from or indices.window_end > index_years.data_to
-),
+-- (an index window outside the panel's years is refused before dbt starts, and a window inside
+-- them where a component has no data fails assert_index_inputs_complete naming the index,
+-- indicator and years: neither is a warning)
 
 accepted as (
     select distinct indicator_code
@@ -112,8 +88,6 @@ derivations_outside_domain as (
 )
 
 select * from constant_indicators
-union all
-select * from index_windows_outside_data
 union all
 select * from empty_standalone_variables
 union all
