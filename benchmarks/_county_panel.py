@@ -135,7 +135,7 @@ def read_values(path: Path) -> pd.DataFrame:
 
 def pandas_weights(values: pd.DataFrame, indicator_catalog: pd.DataFrame,
                    index_catalog: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Pooled entropy weights (METHODS 1.1-1.5, 1.7) the way a pandas user would write them:
+    """Pooled entropy weights (docs/methods.md §1.1-1.5, §1.7) the way a pandas user would write them:
     groupby/transform min-max, z' = z + shift, p = z'/sum z', p ln p, groupby sum, e, d, w.
     Returns (the normalised long frame, weights)."""
     catalog = indicator_catalog[["indicator_code", "index_code", "dimension_code", "direction"]].merge(
@@ -160,7 +160,7 @@ def pandas_weights(values: pd.DataFrame, indicator_catalog: pd.DataFrame,
 
 
 def pandas_scores(df: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
-    """Weighted-sum scores S = sum_j w_j z'_j (METHODS 1.6): one wide matrix per index (pivot) and a
+    """Weighted-sum scores S = sum_j w_j z'_j (docs/methods.md §1.6): one wide matrix per index (pivot) and a
     dot product for the index and for each dimension; long result like fct_index_scores."""
     scores = []
     for index_code, part in df.groupby("index_code", sort=True):

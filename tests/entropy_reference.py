@@ -1,4 +1,4 @@
-"""Independent NumPy implementations of the index methods (METHODS section 1), written from the
+"""Independent NumPy implementations of the index methods (docs/methods.md §1), written from the
 formulas, not from the SQL: the two-pass p ln p form, explicit matrices. Tests compare the SQL to these."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""GOLDEN G8: entropy weights of a 3 x 3 panel with 4 indicators, the fourth negative. Three
+"""docs/methods.md §6 G8: entropy weights of a 3 x 3 panel with 4 indicators, the fourth negative. Three
 independent implementations agree to 1e-12: the SQL models, the NumPy reference, and pymcdm
 (>= 1.4, test-only) given the shifted min-max matrix (it cannot take raw data: it has no
 direction handling and treats zeros as p ln p = 0 for the whole column)."""

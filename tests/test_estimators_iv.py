@@ -1,4 +1,4 @@
-"""fit_iv against Stata's ivregress output on hsng2 (GOLDEN.md G4) and, with fixed effects,
+"""fit_iv against Stata's ivregress output on hsng2 (docs/methods.md §6 G4) and, with fixed effects,
 against pyfixest and linearmodels on the same transformed data."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def test_g4_robust_ses(hsng2):
     r = fit_iv(hsng2, "rent", ["pcturban"], ["hsngval"], INSTR, effects="none", cov="robust",
                small=False)
     assert close(r.std_errors["hsngval"], ".000672") and close(r.std_errors["_cons"], "15.25546")
-    # GOLDEN.md prints .4445939; Stata's own log (linearmodels' stata-iv-housing-results.txt,
+    # docs/methods.md §6 G4 prints .4445939; Stata's own log (linearmodels' stata-iv-housing-results.txt,
     # 2sls-robust-asymptotic) has V = .19766368737, SE .44459385: we match the log to 1e-9
     assert r.std_errors["pcturban"] == pytest.approx(0.4445939, rel=2e-7)
     stata_v = {("pcturban", "pcturban"): 0.19766368737, ("hsngval", "hsngval"): 4.515882e-07,
@@ -119,7 +119,7 @@ def test_twoway_iv_matches_pyfixest(iv_panel, vcov):
 
 def test_twoway_iv_cons_matches_linearmodels_layout(iv_panel):
     """linearmodels IV2SLS on entity-demeaned data (+ grand means) with year dummies and a
-    constant, clustered, debiased: the xtreg-style layout of METHODS.md."""
+    constant, clustered, debiased: the xtreg-style layout of docs/methods.md §3.1."""
     from linearmodels.iv import IV2SLS
 
     df = iv_panel.dropna()

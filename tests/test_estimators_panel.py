@@ -1,4 +1,4 @@
-"""fit_panel against published Stata/R numbers (GOLDEN.md G1-G3) and against pyfixest/linearmodels.
+"""fit_panel against published Stata/R numbers (docs/methods.md §6, G1-G3) and against pyfixest/linearmodels.
 
 Golden numbers are asserted to their printed digits: |ours - printed| < 0.5 * 10**-decimals.
 """
@@ -81,7 +81,7 @@ def test_g1_twoway_iid_and_driscoll_kraay(grunfeld):
 
 
 def test_g1_cons_matches_linearmodels_layout(grunfeld):
-    """METHODS.md layout: entity effects absorbed, year dummies + constant as regressors."""
+    """The layout of docs/methods.md §3.1: entity effects absorbed, year dummies + constant as regressors."""
     from linearmodels import PanelOLS
 
     g = grunfeld.set_index(["firm", "year"])

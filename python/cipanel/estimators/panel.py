@@ -1,4 +1,4 @@
-"""Pooled OLS, one-way and two-way fixed effects in Stata's conventions (METHODS.md section 3).
+"""Pooled OLS, one-way and two-way fixed effects in Stata's conventions (docs/methods.md §3).
 
 Two-way FE is `xtreg y x i.year, fe vce(cluster id)` (= `reghdfe, absorb(id year) vce(cluster id)`):
 entity effects absorbed by the within transformation, year dummies as regressors, `_cons` reported

@@ -1,5 +1,5 @@
 """Is a coefficient different between two groups? "Significant in one subsample, not in the other"
-is not a test (METHODS.md section 3, subsample heterogeneity). Two tests of b1 - b0:
+is not a test (docs/methods.md §4.2). Two tests of b1 - b0:
 
 - `interaction_test`: one pooled regression with x, x * group and year FE x group (optionally the
   controls x group too), entity FE, clustered by entity; as Stata

@@ -1,6 +1,6 @@
 """Wild cluster bootstrap for one coefficient: WCR for OLS / FE, WRE for IV-2SLS.
 
-Conventions (METHODS.md section 3): the reported t is the Stata one, clustered with
+Conventions (docs/methods.md §3.1-3.2, §4.1): the reported t is the Stata one, clustered with
 G/(G-1)*(N-1)/(N-K), K = regressors + time dummies + constant (entity effects only when they are
 not nested in the clusters, as reghdfe). The factor cancels in the bootstrap p-value, which is the
 symmetric two-tailed share P(|t*| > |t|) of fwildclusterboot/boottest (`p_val_type="two-tailed"`,
