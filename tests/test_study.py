@@ -100,13 +100,13 @@ def study_a_outputs(demo_warehouse, tmp_path_factory):
     return out, outputs
 
 
-def test_study_a_writes_all_seven_tables_results_and_report(study_a_outputs, demo_warehouse):
+def test_study_a_writes_all_its_tables_results_and_report(study_a_outputs, demo_warehouse):
     out, outputs = study_a_outputs
-    for table in ("t1", "t2", "t3", "t4", "t5", "t6", "t7"):
+    for table in ("t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9"):
         for suffix in ("md", "tex", "docx", "xlsx"):
             assert (out / "study_a" / f"{table}.{suffix}").is_file()
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert "SYNTHETIC" in report and "表7" in report
+    assert "SYNTHETIC" in report and "表7" in report and "表9" in report
     estimates = read_table("results.estimates", demo_warehouse, where="study = 'study_a' and term = 'dt'")
     n_by_column = estimates.groupby(["table_id", "column_name"]).n_obs.first()
     # the observation counts of the paper's tables

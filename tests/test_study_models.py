@@ -128,12 +128,6 @@ def test_spatial_weights_are_row_standardised_unless_told_not_to(tmp_path, monke
     assert col.result.params["rho"] == pytest.approx(direct.params["rho"] / 2, rel=1e-5)
 
 
-def test_spatial_table_without_the_weights_module_says_so(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "cipanel.analytics.weights", None)  # import fails
-    with pytest.raises(SpecError, match="spatial weights need cipanel.analytics.weights"):
-        run_study(_spec(tmp_path, SPATIAL_SPEC), threshold_panel(12, 6), lang="en")
-
-
 def test_threshold_rows_pair_each_threshold_with_its_own_confidence_set(tmp_path):
     from cipanel.study.threshold_columns import threshold_rows
 
