@@ -28,7 +28,7 @@ from cipanel.atomic_build import build_atomically, build_lock, lock_path
 from cipanel.build import BuildError, build_warehouse
 from cipanel.cli import main as cli_main
 from cipanel.warehouse import WarehouseError, check_writable, connect, read_table
-from warehouse_build import ROOT
+from warehouse_build import DEMO, DEMO_DATA, ROOT
 
 PYTHON = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "python"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
@@ -117,14 +117,14 @@ def test_a_real_build_failing_on_bad_input_keeps_the_old_marts(warehouse, tmp_pa
     """The issue's example: an index component with no data fails the build's data tests; the
     old marts stay (before: new staging tables beside the old marts, no marker)."""
     inputs = tmp_path / "input"
-    shutil.copytree(ROOT / "data" / "demo", inputs)
+    shutil.copytree(DEMO_DATA, inputs)
     values = next(p for p in inputs.rglob("*.csv") if "indicator_code" in p.read_text(encoding="utf-8")[:500])
     frame = pd.read_csv(values)
     dropped = frame["indicator_code"].iloc[0]
     frame[frame["indicator_code"] != dropped].to_csv(values, index=False)
     digest = sha256(warehouse)
     with pytest.raises(BuildError, match="failed") as failure:
-        build_warehouse(warehouse, inputs)
+        build_warehouse(warehouse, inputs, project=DEMO)
     assert "The failed build was discarded; the warehouse is the last good build, unchanged." in str(failure.value)
     assert_untouched(warehouse, digest)
     validated = read_table("intermediate.int_indicator_values_validated", warehouse, where=f"indicator_code = '{dropped}'")
@@ -159,7 +159,7 @@ def test_a_real_build_on_a_full_disk_keeps_the_warehouse(warehouse, tmp_path, ca
     with small_filesystem(tmp_path / "small", megabytes=10) as folder:
         target = Path(shutil.copy(warehouse, folder / "cip.duckdb"))  # 7.6 MB: no room for a second copy
         digest = sha256(target)
-        assert cli_main(["build", "--warehouse", str(target)]) == 2
+        assert cli_main(["build", "--project", str(DEMO), "--warehouse", str(target)]) == 2
         assert "is full: the build stopped and the warehouse" in capsys.readouterr().err
         assert_untouched(target, digest)
 
@@ -188,11 +188,11 @@ def read_only_folder(folder: Path):
 def test_a_read_only_folder_refuses_build_and_study_with_one_message(warehouse, capsys):
     with read_only_folder(warehouse.parent):
         digest = sha256(warehouse)
-        assert cli_main(["build", "--warehouse", str(warehouse)]) == 2
+        assert cli_main(["build", "--project", str(DEMO), "--warehouse", str(warehouse)]) == 2
         assert "cannot write in the warehouse folder" in capsys.readouterr().err
         with pytest.raises(WarehouseError, match="cannot be written: its file or folder is read-only"):
             check_writable(warehouse)
-        assert cli_main(["study", "--warehouse", str(warehouse), "--out", str(warehouse.parent.parent / "out")]) == 2
+        assert cli_main(["study", "--project", str(DEMO), "--warehouse", str(warehouse), "--out", str(warehouse.parent.parent / "out")]) == 2
         err = capsys.readouterr().err
         assert err.startswith("error: warehouse") and "read-only" in err and "Traceback" not in err
         with pytest.raises(WarehouseError, match="cannot create the warehouse folder"):
@@ -286,7 +286,7 @@ def test_a_replace_that_fails_keeps_the_old_file(warehouse, monkeypatch):
 KILLED = textwrap.dedent("""
     import sys
     from cipanel.build import build_warehouse
-    build_warehouse(sys.argv[1], sys.argv[2], progress=lambda line: print(line, flush=True))
+    build_warehouse(sys.argv[1], sys.argv[2], project=sys.argv[3], progress=lambda line: print(line, flush=True))
 """)
 
 
@@ -295,7 +295,7 @@ def test_a_killed_build_leaves_the_warehouse_and_the_next_start_cleans_up(wareho
     """SIGKILL when the first seed or the first data test finishes (a kill gives no chance
     to clean up); the next build removes the staging folder and lock file."""
     digest = sha256(warehouse)
-    proc = subprocess.Popen([PYTHON, "-c", KILLED, str(warehouse), str(ROOT / "data" / "demo")],
+    proc = subprocess.Popen([PYTHON, "-c", KILLED, str(warehouse), str(DEMO_DATA), str(DEMO)],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ENV)
     try:
         for line in proc.stdout:
@@ -320,7 +320,7 @@ def test_a_killed_build_leaves_the_warehouse_and_the_next_start_cleans_up(wareho
 def test_a_killed_build_before_dbt_starts(warehouse):
     """Killed while dbt is still being imported: the staging folder is empty."""
     digest = sha256(warehouse)
-    proc = subprocess.Popen([PYTHON, "-c", KILLED, str(warehouse), str(ROOT / "data" / "demo")],
+    proc = subprocess.Popen([PYTHON, "-c", KILLED, str(warehouse), str(DEMO_DATA), str(DEMO)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     deadline = time.monotonic() + 120
     while not list(warehouse.parent.glob("cip.duckdb.building*")) and time.monotonic() < deadline:
@@ -332,19 +332,7 @@ def test_a_killed_build_before_dbt_starts(warehouse):
     assert beside(warehouse) == [warehouse.name]
 
 
-def test_a_study_stores_its_rows_in_one_transaction(warehouse, monkeypatch):
-    """A failure half-way through storing a study's results leaves the previous rows."""
-    from cipanel.study import results
-
-    with connect(warehouse, read_only=False) as con:
-        con.execute("create schema if not exists results")
-        con.execute(results.DDL["estimates"])
-        con.execute("insert into results.estimates (study, term, estimate) values ('s', 'x', 1.5)")
-    run = type("Run", (), {"spec": type("Spec", (), {"study": "s", "path": "s.yml"})(), "lang": "en", "tables": []})()
-    monkeypatch.setitem(results.DDL, "runs", "create table results.runs (this is not sql")
-    with pytest.raises(duckdb.Error):
-        results.store(run, warehouse)
-    assert read_table("results.estimates", warehouse)["estimate"].tolist() == [1.5]
+# one transaction per study run: tests/test_runner_faults.py::test_a_failed_store_leaves_the_previous_results_as_they_were
 
 
 @pytest.mark.parametrize("query", [
@@ -354,7 +342,7 @@ def test_a_study_stores_its_rows_in_one_transaction(warehouse, monkeypatch):
     "install httpfs",
 ])
 def test_python_connections_cannot_touch_files(warehouse, tmp_path, query):
-    data = next((ROOT / "data" / "demo").rglob("*.csv"))
+    data = next((DEMO_DATA).rglob("*.csv"))
     sql = query.format(data=data, out=tmp_path / "escaped.duckdb")
     for read_only in (True, False):
         with pytest.raises(WarehouseError, match="refuse"):

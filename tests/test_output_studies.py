@@ -315,12 +315,12 @@ def test_an_ad_hoc_study_writes_its_own_report_and_keeps_the_others(written, dem
     lang, out, _, _ = written
     if lang != "zh":
         pytest.skip("once is enough")
-    before = {p: p.read_bytes() for p in (out / "study_a").iterdir()}
+    before = {p: p.read_bytes() for p in (out / "study_a").rglob("*") if p.is_file()}
     spec = tmp_path / "my.yml"
     spec.write_text("study: my_study\npanel: {years: [2015, 2023]}\n"
                     "tables:\n  - {id: d1, kind: descriptive, variables: [res, dt]}\n", encoding="utf-8")
     run_studies([spec], warehouse=demo_warehouse, out_dir=out, lang="zh", progress=lambda m: None)
-    assert {p: p.read_bytes() for p in (out / "study_a").iterdir()} == before
+    assert {p: p.read_bytes() for p in (out / "study_a").rglob("*") if p.is_file()} == before
     own = (out / "my_study" / "report.md").read_text(encoding="utf-8")
     assert "****" not in own and own.startswith("# my_study")
     combined = (out / "report.md").read_text(encoding="utf-8")

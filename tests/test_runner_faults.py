@@ -67,6 +67,7 @@ def test_two_iv_columns_get_four_distinct_names_and_unique_stored_keys(tmp_path)
     assert [c.name for c in table.columns] == ["(1)", "(2)", "(3)", "(4)"]
     assert [c.role for c in table.columns] == ["iv_first", "iv_second", "iv_first", "iv_second"]
     warehouse = tmp_path / "w.duckdb"
+    duckdb.connect(str(warehouse)).close()  # an existing warehouse: store() never creates one
     store(run, warehouse)
     store(run, warehouse)  # a second run replaces the first, it does not add to it
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -210,6 +211,7 @@ tables:
 
 def test_a_failed_store_leaves_the_previous_results_as_they_were(tmp_path, monkeypatch):
     warehouse = tmp_path / "w.duckdb"
+    duckdb.connect(str(warehouse)).close()  # an existing warehouse: store() never creates one
     first = run_study(spec_from(tmp_path, MINIMAL), panel(), "en")
     store(first, warehouse)
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -234,6 +236,7 @@ def test_a_failed_store_leaves_the_previous_results_as_they_were(tmp_path, monke
 
 def test_results_tables_of_an_older_version_gain_the_new_columns(tmp_path):
     warehouse = tmp_path / "w.duckdb"
+    duckdb.connect(str(warehouse)).close()  # an existing warehouse: store() never creates one
     con = duckdb.connect(str(warehouse))
     con.execute("create schema results")
     con.execute("create table results.estimates (study varchar, table_id varchar, column_name varchar, "

@@ -159,7 +159,7 @@ def test_a_window_function_in_where_keeps_the_right_rows(demo_warehouse, tmp_pat
     """Regression: the condition is true on exactly the 90 rows of 2015-2017 (30 provinces x 3
     years). Matching DuckDB's result to the frame by position kept 90 rows of other years (the
     window reorders the result) and gave another coefficient with no error."""
-    study_a = Path(__file__).resolve().parents[1] / "python" / "cipanel" / "studies" / "study_a.yml"
+    study_a = Path(__file__).resolve().parents[1] / "examples" / "provinces-demo" / "studies" / "study_a.yml"
     text = study_a.read_text(encoding="utf-8")
     head = text[:text.index("tables:")]
     spec_text = head + f"""tables:

@@ -52,7 +52,6 @@ def run_studies(
     from cipanel.output.study_outputs import write_study_outputs
     from cipanel.output.table_format import table_format
 
-    check_writable(warehouse)
     synthetic = is_synthetic(warehouse)
     specs: list[StudySpec] = [load_spec(p, lang) for p in spec_paths]  # validate all before any work
     analytics = {spec.study: load_for(spec) for spec in specs}  # every analytics: block checked first
@@ -63,6 +62,9 @@ def run_studies(
             formats[spec.study] = table_format({**spec.output, **(table_options or {})}, f"{spec.path}: output")
         except ValueError as exc:
             raise SpecError(str(exc)) from None
+    for spec in specs:
+        read_panel(spec, warehouse)  # every relation named and readable before any write
+    check_writable(warehouse)  # a spec error above leaves the warehouse file untouched
     outputs = {}
     for spec in specs:
         inputs = read_panel(spec, warehouse)  # a checked relation name, read-only; imputation flags

@@ -73,10 +73,19 @@ class IndexCatalog:
         return str(row[f"label_{lang}"].iloc[0]) if len(row) else code
 
 
+def _in_catalog_order(relation: str, warehouse) -> pd.DataFrame:
+    """The catalog's rows in the order of its file (read_table sorts): a view over the landed
+    table, scanned without ORDER BY, keeps DuckDB's insertion order (preserve_insertion_order)."""
+    from cipanel.warehouse import connect
+
+    with connect(warehouse) as con:
+        return con.execute(f"select * from {relation}").df()
+
+
 def load_catalog(warehouse=None) -> IndexCatalog:
     return IndexCatalog(
-        indices=read_table("staging.stg_catalog__indices", warehouse),
-        dimensions=read_table("staging.stg_catalog__dimensions", warehouse),
+        indices=_in_catalog_order("staging.stg_catalog__indices", warehouse),
+        dimensions=_in_catalog_order("staging.stg_catalog__dimensions", warehouse),
         indicators=read_table("marts.dim_indicators", warehouse),
         weights=read_table("marts.fct_indicator_weights", warehouse,
                            where="method = 'entropy' and weight_year is null"),
@@ -138,7 +147,9 @@ def _wide_scores(cat: IndexCatalog, index: str, lang: str) -> pd.DataFrame:
         raise ValueError(f"index {index!r}: no entropy scores in marts.fct_index_scores")
     wide = s.pivot(index="unit_code", columns="year", values="score").sort_index()
     names = cat.units.set_index("unit_code")[f"name_{lang}"]
-    wide.index = [str(names.get(u, u)) for u in wide.index]
+    # names are optional for custom units: a unit without one (or sharing one) is shown by its code
+    shown = [str(names.get(u)) if pd.notna(names.get(u)) else str(u) for u in wide.index]
+    wide.index = [s if shown.count(s) == 1 else f"{s} ({u})" for s, u in zip(shown, wide.index, strict=True)]
     return wide
 
 
