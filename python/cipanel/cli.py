@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     from cipanel.build import BuildError, build_warehouse
     from cipanel.landing import LandingError
     from cipanel.project import ProjectError, find_project
-    from cipanel.study.spec import SpecError
+    from cipanel.study.errors import SpecError  # not study.spec: that loads the expression parser
     from cipanel.warehouse import WarehouseError
 
     if args.command == "compare-spark":
