@@ -58,7 +58,7 @@ def _read(config: AnalyticsConfig, relation: str, entity: str, time: str, wareho
         indicators = con.execute("select indicator_code, dimension_code, index_code, label_zh, label_en "
                                  "from marts.dim_indicators").df()
         dimensions = con.execute("select index_code, dimension_code, label_zh, label_en "
-                                 "from reference.dimension_catalog").df()
+                                 "from staging.stg_catalog__dimensions").df()  # the project's catalog, as built
         obstacles = {}
         if config.obstacle:
             codes = config.obstacle["indices"]
