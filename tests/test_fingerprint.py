@@ -80,7 +80,7 @@ def test_a_new_value_file_changes_the_values_part(demo_copy):
 def test_a_model_file_changes_the_dbt_part(demo_copy):
     project, dbt_dir = demo_copy
     before = _fp(project)
-    model = sorted((dbt_dir / "models").rglob("*.sql"))[0]
+    model = min((dbt_dir / "models").rglob("*.sql"))
     model.write_text(model.read_text(encoding="utf-8") + "\n-- edited\n", encoding="utf-8")
     assert _changed(before, _fp(project)) == ["dbt"]
 

@@ -93,10 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if getattr(args, "handler", None):  # a subcommand with its own module (reg)
         return args.handler(args)
+    # the error classes only (SpecError from study.errors: study.spec loads DuckDB and sqlglot)
     from cipanel.build import BuildError
     from cipanel.landing import LandingError
     from cipanel.project import ProjectError, find_project
-    from cipanel.study.errors import SpecError  # not study.spec: that loads the expression parser
+    from cipanel.study.errors import SpecError
     from cipanel.warehouse import WarehouseError
 
     if args.command == "compare-spark":
