@@ -10,7 +10,10 @@ Every row is a fresh process (what a user waits for), best of --repeat:
     profile's connection details, so a changed path re-parses everything) and partial (same path);
   - `dbt build` of this project alone on the demo input: cold (new warehouse path, full parse) and
     warm (same path again: partial parse, tables replaced);
-  - `cipanel run` cold (new warehouse and output folders) and warm (same warehouse path again);
+  - `cipanel run` cold (new warehouse and output folders), nothing changed (the same command again:
+    the fingerprint matches, so the dbt build is skipped) and warm with --rebuild (same warehouse
+    path, build forced);
+  - `cipanel build` with nothing changed (the fingerprint check alone) and `cipanel --help`;
   - `cipanel study` alone on the built warehouse (the loop after editing a spec).
 All on temporary warehouse and output folders; the in-process breakdown reported by the last
 `cipanel run` is printed at the end."""
@@ -30,6 +33,7 @@ BIN = Path(sys.executable).parent
 ENV = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
 BARE = "A  dbt build, empty dbt-duckdb project"
 MAIN_COLD = "B  cipanel run, cold (build + 2 studies + report)"
+UNCHANGED = "C  cipanel run, nothing changed (build skipped)"
 
 
 def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, str]:
@@ -71,18 +75,27 @@ def main() -> None:
                    timed([dbt, "build", "--profiles-dir", "."], ROOT, build_env)[0])
             run_env = {**ENV, "CIPANEL_WAREHOUSE": str(tmp / f"w{i}.duckdb")}
             record(MAIN_COLD, timed([cipanel, "run", "--project", "examples/provinces-demo", "--out", str(tmp / f"out{i}")], ROOT, run_env)[0])
-            seconds, out = timed([cipanel, "run", "--project", "examples/provinces-demo", "--out", str(tmp / f"out{i}")], ROOT, run_env)
-            record("   cipanel run, warm (same warehouse path again)", seconds)
+            run = [cipanel, "run", "--project", "examples/provinces-demo", "--out", str(tmp / f"out{i}")]
+            seconds, out = timed(run, ROOT, run_env)
+            if "build skipped" not in out:
+                sys.exit(f"the second `cipanel run` did not skip the build:\n{out[-2000:]}")
+            record(UNCHANGED, seconds)
+            record("   cipanel build, nothing changed (fingerprint check only)",
+                   timed([cipanel, "build", "--project", "examples/provinces-demo"], ROOT, run_env)[0])
+            record("   cipanel --help", timed([cipanel, "--help"], ROOT, run_env)[0])
+            record("   cipanel run --rebuild, warm (same warehouse path again)", timed([*run, "--rebuild"], ROOT, run_env)[0])
             record("   cipanel study (2 studies + report, built warehouse)",
                    timed([cipanel, "study", "--project", "examples/provinces-demo", "--out", str(tmp / f"out{i}")], ROOT, run_env)[0])
-        breakdown = [line for line in out.splitlines() if "built in" in line or line.startswith("done in")]
+        breakdown = [line for line in out.splitlines()
+                     if "built in" in line or "up to date" in line or line.startswith("done in")]
     bare = min(rows[BARE])
-    print(f"{'command (fresh process each)':<56}{'best s':>8}{'x A':>7}   all runs")
+    print(f"{'command (fresh process each)':<62}{'best s':>8}{'x A':>7}   all runs")
     for label, seconds in rows.items():
-        print(f"{label:<56}{min(seconds):>8.2f}{min(seconds) / bare:>7.2f}   {[round(s, 2) for s in seconds]}")
+        print(f"{label:<62}{min(seconds):>8.2f}{min(seconds) / bare:>7.2f}   {[round(s, 2) for s in seconds]}")
     main_cold = min(rows[MAIN_COLD])
     print(f"ratio B / A (main command, cold): {main_cold / bare:.2f} (target <= 2)")
-    print("in-process breakdown of the last warm run:", "; ".join(breakdown))
+    print(f"ratio C / A (main command, nothing changed): {min(rows[UNCHANGED]) / bare:.2f} (target <= 0.5)")
+    print("in-process breakdown of the last nothing-changed run:", "; ".join(breakdown))
 
 
 if __name__ == "__main__":

@@ -30,8 +30,13 @@ def _parser() -> argparse.ArgumentParser:
     study.add_argument("--stars", help="star thresholds, e.g. 0.10,0.05,0.01 (the default)")
     study.add_argument("--stat", choices=["t", "se"], help="t statistics (default) or standard errors in parentheses")
     study.add_argument("--rows", help="bottom rows to show, e.g. controls,year_fe,unit_fe,N,r2,extra (all by default)")
-    sub.add_parser("build", parents=[common], help="check the project, dbt build (landing, models, data tests), summary")
-    sub.add_parser("run", parents=[common, study], help="build, then run the project's studies and write the report")
+    rebuild = argparse.ArgumentParser(add_help=False)
+    rebuild.add_argument("--rebuild", action="store_true", help="build even when the warehouse's recorded "
+                         "fingerprint says nothing it is made from has changed")
+    sub.add_parser("build", parents=[common, rebuild], help="check the project, dbt build (landing, models, data "
+                   "tests), summary; skipped when nothing the warehouse is made from changed")
+    sub.add_parser("run", parents=[common, study, rebuild], help="build (unless up to date), then run the "
+                   "project's studies and write the report")
     study_cmd = sub.add_parser("study", parents=[common, study], help="run studies on the built warehouse")
     study_cmd.add_argument("names", nargs="*", help="study names (studies/NAME.yml of the project); default: all")
     sub.add_parser("analytics", parents=[common, study], help="run the studies' analytics: blocks (Gini, Moran, "
@@ -65,14 +70,34 @@ def _study_paths(args, project) -> list[Path]:
     return paths
 
 
+def _build_unless_up_to_date(warehouse: Path, args, project, say, started: float) -> None:
+    """The build, skipped when the warehouse was built from exactly what the build would read
+    (cipanel.fingerprint); the fingerprint is recorded only after a build that succeeded."""
+    from cipanel import fingerprint
+    from cipanel.build import build_warehouse, plan_build
+
+    current = fingerprint.build_fingerprint(plan_build(project, args.input))  # also checks the project
+    reusable, why = fingerprint.reuse_verdict(warehouse, current)
+    if reusable and not args.rebuild:
+        say(f"warehouse up to date (fingerprint {current.short}): build skipped; --rebuild forces it")
+        return
+    reason = "--rebuild" if args.rebuild else why
+    say(f"project {project.root}: building warehouse {warehouse} ({reason}) ...")
+    fingerprint.forget(warehouse)
+    build_warehouse(warehouse, args.input, progress=say, project=project)
+    fingerprint.record(warehouse, current)
+    say(f"warehouse built in {time.perf_counter() - started:.1f} s (fingerprint {current.short})")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if getattr(args, "handler", None):  # a subcommand with its own module (reg)
         return args.handler(args)
-    from cipanel.build import BuildError, build_warehouse
+    # the error classes only (SpecError from study.errors: study.spec loads DuckDB and sqlglot)
+    from cipanel.build import BuildError
     from cipanel.landing import LandingError
     from cipanel.project import ProjectError, find_project
-    from cipanel.study.spec import SpecError
+    from cipanel.study.errors import SpecError
     from cipanel.warehouse import WarehouseError
 
     if args.command == "compare-spark":
@@ -110,9 +135,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return analytics_cli(specs, warehouse=warehouse, out=out, lang=lang)
         if args.command in ("build", "run"):
-            say(f"project {project.root}: building warehouse {warehouse} ...")
-            build_warehouse(warehouse, args.input, progress=say, project=project)
-            say(f"warehouse built in {time.perf_counter() - started:.1f} s")
+            _build_unless_up_to_date(warehouse, args, project, say, started)
         if args.command in ("run", "study"):
             from cipanel.pipeline import run_studies
 

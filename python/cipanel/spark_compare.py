@@ -31,8 +31,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a comparison runs: `cipanel --help` loads this module
+    import pandas as pd
 
 TOLERANCE = 1e-12
 SPARK_EXTRA_HINT = "install the Spark extra: .venv/bin/pip install -e '.[spark]' (pyspark 4 needs Java 17)"
@@ -226,6 +228,8 @@ class Comparison:
 
 
 def _normalise(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     frame = frame.copy()
     for key in keys:
         if key in ("year", "weight_year"):
@@ -236,6 +240,8 @@ def _normalise(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def compare_tables(table: str, duck: pd.DataFrame, spark: pd.DataFrame, tolerance: float = TOLERANCE) -> TableComparison:
+    import pandas as pd
+
     keys, floats, exact = TABLES[table]
     duck, spark = _normalise(duck, keys), _normalise(spark, keys)
     duckdb_only = sorted(set(duck["method"]) - set(spark["method"]))
