@@ -33,7 +33,7 @@ def test_intermediate_models_live_in_one_folder_per_concern_with_their_own_prope
         properties = sorted(folder.glob("_*__models.yml"))
         assert len(properties) == 1, f"{folder}: expected one properties file, found {properties}"
         models, documented = {p.stem for p in model_files(folder)}, documented_models(properties[0])
-        assert models == documented, f"{folder}: models {sorted(models)}, documented {sorted(documented)}"
+        assert models == documented, f"{folder}: {sorted(models)} documented as {sorted(documented)}"
 
 
 def test_no_intermediate_model_reads_a_mart():
@@ -59,7 +59,7 @@ def test_weight_group_encoding_is_written_only_in_its_macro():
     encoded = re.compile(r"'per_year'\s+then")
     decoded = re.compile(r"weight_group\s*(>=|>|<)\s*0|weight_group\)?\s*=\s*-1")
     texts = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in sql_files()}
-    offenders = [name for name, text in texts.items() if encoded.search(text) or decoded.search(text)]
+    offenders = [n for n, text in texts.items() if encoded.search(text) or decoded.search(text)]
     # (a join `a.weight_group = b.weight_group` is not a decoding and does not match)
     assert not offenders, f"use cipanel.weight_group / cipanel.weight_group_year: {offenders}"
     assert encoded.search((ROOT / "macros" / "weight_groups.sql").read_text(encoding="utf-8"))
