@@ -33,7 +33,7 @@ def test_intermediate_models_live_in_one_folder_per_concern_with_their_own_prope
         properties = sorted(folder.glob("_*__models.yml"))
         assert len(properties) == 1, f"{folder}: expected one properties file, found {properties}"
         models, documented = {p.stem for p in model_files(folder)}, documented_models(properties[0])
-        assert models == documented, f"{folder}: {sorted(models)} documented as {sorted(documented)}"
+        assert models == documented, f"{folder}: {sorted(models)} vs {sorted(documented)}"
 
 
 def test_no_intermediate_model_reads_a_mart():
