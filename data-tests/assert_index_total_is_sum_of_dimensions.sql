@@ -1,7 +1,7 @@
 -- For weighted-sum methods the index equals the sum of its dimension scores (METHODS 1.6).
 with scores as (
     select * from {{ ref('fct_index_scores') }}
-    where method in ('entropy', 'equal', 'critic')
+    where method in ({{ cipanel.sql_text_list(cipanel.weighted_score_methods()) }})
 ),
 
 totals as (

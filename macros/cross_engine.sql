@@ -131,7 +131,7 @@
 {% endmacro %}
 
 {% macro long_index_score_models() %}
-    {#- the long scoring models (one row per method and score) fct_index_scores stacks under the
+    {#- the long scoring models (one row per method and score) int_index_scores stacks under the
         unpivoted weighted scores, one per scoring method family -#}
     {{ return(adapter.dispatch('long_index_score_models', 'cipanel')()) }}
 {% endmacro %}

@@ -10,10 +10,10 @@ with constant_indicators as (
         indicator_code as subject,
         'indicator ' || indicator_code || ' of index ' || index_code || ' is constant'
         || case
-            when max(weight_group) = -1 then ' over the pooled window'
+            when count({{ cipanel.weight_group_year('weight_group') }}) = 0 then ' over the pooled window'
             else
                 ' in ' || cast(count(*) as {{ cipanel.text_type() }}) || ' weighting year(s) from '
-                || cast(min(weight_group) as {{ cipanel.text_type() }})
+                || cast(min({{ cipanel.weight_group_year('weight_group') }}) as {{ cipanel.text_type() }})
         end
         || ': it carries no information and gets entropy weight 0' as message
     from {{ ref('int_index_entropy') }}

@@ -26,7 +26,7 @@ windows as (
 select
     cast(weights.index_code as {{ cipanel.text_type() }}) as index_code,
     cast(weights.method as {{ cipanel.text_type() }}) as method,
-    cast(case when weights.weight_group >= 0 then weights.weight_group end as integer) as weight_year,
+    cast({{ cipanel.weight_group_year('weights.weight_group') }} as integer) as weight_year,
     cast(weights.dimension_code as {{ cipanel.text_type() }}) as dimension_code,
     cast(weights.indicator_code as {{ cipanel.text_type() }}) as indicator_code,
     cast(windows.direction as {{ cipanel.text_type() }}) as direction,

@@ -5,6 +5,13 @@ the index's pooled window (negative indicators sign-flipped, constant indicators
 components of the correlation matrix with eigenvalue > 1 (at least one), align each component's
 sign so its loadings sum to a positive number, weight components by their share of the kept
 variance, and rescale the composite to [0, 1] over the pooled window.
+
+Why the direction and the constant test are applied here and not read from
+int_indicators_normalised: that model's z (direction-applied) and is_constant are per weight group
+(one group per year for a per-year index), while PCA is defined over the pooled window for every
+index. Reading them would change the PCA scores of a per-year index (and move a pooled index's by
+floating-point rounding, z-scoring z instead of the raw value); the direction itself is the
+catalog's, read from the same model.
 """
 
 import numpy as np

@@ -34,7 +34,7 @@ ranges as (
     select
         components.index_code,
         components.indicator_code,
-        case when components.weighting = 'per_year' then values_.year else -1 end as weight_group,
+        {{ cipanel.weight_group('components.weighting', 'values_.year') }} as weight_group,
         min(values_.value) as group_min,
         max(values_.value) as group_max
     from components
@@ -71,7 +71,7 @@ ranged as (
         on
             components.index_code = ranges.index_code
             and components.indicator_code = ranges.indicator_code
-            and ranges.weight_group = case when components.weighting = 'per_year' then values_.year else -1 end
+            and ranges.weight_group = {{ cipanel.weight_group('components.weighting', 'values_.year') }}
 ),
 
 normalised as (

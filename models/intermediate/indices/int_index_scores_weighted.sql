@@ -3,7 +3,7 @@
 -- dimension's indicators, not renormalised, so the index total equals the sum of its dimensions.
 -- The weights of all methods are pivoted to one row per indicator first, so the component rows are
 -- joined and aggregated once for all methods (not once per method). Wide, one score column per
--- method: fct_index_scores unpivots it (writing the long form here as well cost 3x the write).
+-- method: int_index_scores unpivots it (writing the long form here as well cost 3x the write).
 {% set methods = cipanel.weighted_score_methods() %}
 with normalised as (
     select

@@ -18,14 +18,15 @@ with panel_values as (
 scores as (
     select
         unit_code,
-        year,
+        cast(year as integer) as year,
         -- entropy total: <index>; dimension: <index>_<dimension>; alternatives: <index>_<method>
         index_code
         || case when dimension_code = '_all' then '' else '_' || dimension_code end
         || case when method = 'entropy' then '' else '_' || method end as variable,
-        score as value,
+        cast(score as {{ cipanel.double_type() }}) as value,
         false as is_interpolated
-    from {{ ref('fct_index_scores') }}
+    -- the intermediate stack of every method (the mart fct_index_scores selects from it too)
+    from {{ ref('int_index_scores') }}
     where dimension_code = '_all' or method = 'entropy'
 )
 

@@ -17,12 +17,11 @@ with accepted as (
 indicators as (
     select
         indicator_code,
-        min(scope) as scope,
-        bool_or(interpolate) as interpolate,
-        coalesce(min(first_year), {{ var('panel_start_year') }}) as valid_from,
-        coalesce(min(last_year), {{ var('panel_end_year') }}) as valid_to
-    from {{ ref('stg_catalog__indicators') }}
-    group by indicator_code
+        scope,
+        interpolate,
+        valid_from,
+        valid_to
+    from {{ ref('int_indicator_attributes') }}
 ),
 
 units as (

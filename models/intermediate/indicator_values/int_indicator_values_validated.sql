@@ -42,15 +42,7 @@ unit_lookup as (
 ),
 
 indicators as (
-    select
-        indicator_code,
-        min(label_zh) as label_zh,
-        min(cast(unit_of_measure as {{ cipanel.text_type() }})) as unit_of_measure,
-        min(first_year) as first_year,
-        min(last_year) as last_year,
-        min(scope) as scope
-    from {{ ref('stg_catalog__indicators') }}
-    group by indicator_code
+    select * from {{ ref('int_indicator_attributes') }}
 ),
 
 indicator_keys as (
@@ -85,8 +77,8 @@ resolved as (
         units.unit_type,
         indicators.scope,
         indicators.unit_of_measure,
-        coalesce(indicators.first_year, {{ var('panel_start_year') }}) as valid_from,
-        coalesce(indicators.last_year, {{ var('panel_end_year') }}) as valid_to
+        indicators.valid_from,
+        indicators.valid_to
     from landed
     left join unit_lookup on lower(landed.unit_key) = unit_lookup.unit_key
     left join indicator_lookup on landed.indicator_raw = indicator_lookup.indicator_key

@@ -1,0 +1,15 @@
+-- One row per indicator (the catalog has one row per index membership): the attributes the value
+-- models use, and its window resolved once. An indicator's window is its catalog first_year /
+-- last_year, else the panel window (vars panel_start_year / panel_end_year); values outside it
+-- are rejected in int_indicator_values_validated and the grid of int_indicator_values_interpolated
+-- spans it.
+select
+    indicator_code,
+    min(label_zh) as label_zh,
+    min(cast(unit_of_measure as {{ cipanel.text_type() }})) as unit_of_measure,
+    min(scope) as scope,
+    bool_or(interpolate) as interpolate,
+    coalesce(min(first_year), {{ var('panel_start_year') }}) as valid_from,
+    coalesce(min(last_year), {{ var('panel_end_year') }}) as valid_to
+from {{ ref('stg_catalog__indicators') }}
+group by indicator_code
