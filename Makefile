@@ -1,7 +1,8 @@
 # Two commands do everything on a fresh machine (see README):
 #   make run    build the demo project (examples/provinces-demo, SYNTHETIC data), run its studies, write the report
-#   make test   dbt build with all data and unit tests, sqlfluff lint, pytest (incl. the Spark comparison)
+#   make test   dbt build with all data and unit tests, sqlfluff and ruff, pytest (incl. the Spark comparison)
 PYTHON ?= python3
+PY_SOURCES := python tests benchmarks scripts setup.py models
 VENV   := .venv
 BIN    := $(VENV)/bin
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -37,6 +38,8 @@ dbt-test: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/sqlfluff lint models data-tests analysis
+	$(BIN)/ruff check $(PY_SOURCES)
+	$(BIN)/ruff format --check $(PY_SOURCES)
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass
 pytest: $(VENV)/.installed-test

@@ -19,6 +19,7 @@ from pathlib import Path
 import _timing
 import numpy as np
 import pandas as pd
+
 from cipanel.analytics.compute import compute
 from cipanel.analytics.config import parse
 from cipanel.analytics.store import store
@@ -35,8 +36,11 @@ def make_panel() -> pd.DataFrame:
     smooth = np.sin(r / 9.0) + np.cos(c / 7.0)
     frames = []
     for t in range(N_YEARS):
-        row = {"unit_code": [f"C{i:04d}" for i in range(n)], "year": 2004 + t,
-               "region": np.where(r < ROWS / 2, np.where(c < COLS / 2, "r1", "r2"), np.where(c < COLS / 2, "r3", "r4"))}
+        row = {
+            "unit_code": [f"C{i:04d}" for i in range(n)],
+            "year": 2004 + t,
+            "region": np.where(r < ROWS / 2, np.where(c < COLS / 2, "r1", "r2"), np.where(c < COLS / 2, "r3", "r4")),
+        }
         for k, name in enumerate(("idx_a", "idx_b", "idx_c")):
             raw = 0.4 * smooth + 0.05 * t + 0.3 * rng.normal(size=n) + 0.2 * k
             row[name] = 1 / (1 + np.exp(-raw))
@@ -54,7 +58,8 @@ def write_edges(path: Path) -> None:
     a = np.concatenate([right, right + 1, down, down + COLS])
     b = np.concatenate([right + 1, right, down + COLS, down])
     pd.DataFrame({"unit_code": [f"C{i:04d}" for i in a], "neighbour_code": [f"C{i:04d}" for i in b]}).to_csv(
-        path, index=False)
+        path, index=False
+    )
 
 
 def main() -> int:
@@ -62,13 +67,20 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench_analytics_"))
     edges, warehouse = tmp / "county_edges.csv", tmp / "bench.duckdb"
     write_edges(edges)
-    config = parse({
-        "indices": ["idx_a", "idx_b", "idx_c"], "region_scheme": "synthetic4",
-        "weights": {"kind": "file", "path": str(edges)},
-        "convergence": {"controls": [f"ctl{k}" for k in range(5)]}, "kde": True,
-        "moran": {"permutations": 999, "local_years": [2004, 2023]},
-        "coupling": [{"systems": ["idx_a", "idx_b"]}, {"systems": ["idx_a", "idx_b", "idx_c"]}],
-    }, tmp / "bench.yml", "bench", [2004, 2023])
+    config = parse(
+        {
+            "indices": ["idx_a", "idx_b", "idx_c"],
+            "region_scheme": "synthetic4",
+            "weights": {"kind": "file", "path": str(edges)},
+            "convergence": {"controls": [f"ctl{k}" for k in range(5)]},
+            "kde": True,
+            "moran": {"permutations": 999, "local_years": [2004, 2023]},
+            "coupling": [{"systems": ["idx_a", "idx_b"]}, {"systems": ["idx_a", "idx_b", "idx_c"]}],
+        },
+        tmp / "bench.yml",
+        "bench",
+        [2004, 2023],
+    )
     codes = sorted(panel.unit_code.unique())
     timings: dict[str, list[float]] = {"weights file": [], "statistics": [], "store analytics.*": []}
 
@@ -94,8 +106,10 @@ def main() -> int:
     for key, values in timings.items():
         print(f"  {key:<20} {min(values):6.2f} s")
     print(f"  {'total':<20} {total:6.2f} s  (target < {TARGET:.0f} s)")
-    print(f"  CPU time per run     {cpu:6.2f} s  (wall time above includes waiting for a shared CPU; "
-          f"load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"  CPU time per run     {cpu:6.2f} s  (wall time above includes waiting for a shared CPU; "
+        f"load average {os.getloadavg()[0]:.1f})"
+    )
     print(f"  rows written: {sum(counts.values()):,} ({', '.join(f'{k} {v:,}' for k, v in counts.items() if v)})")
     return 0 if total < TARGET else 1
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import sys
 
-import numpy as np
-
 import _timing
+import numpy as np
 import pandas as pd
 
 N_UNITS, N_YEARS, K, SEED, REPEATS = 5_000, 15, 20, 20240601, 3

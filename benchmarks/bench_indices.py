@@ -48,7 +48,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -59,17 +59,29 @@ TOLERANCE = 1e-12
 TARGET_RATIO, TARGET_MB = 5.0, 1024.0
 
 LANDING_NODE = "stg_raw__indicator_values"
-STAGING_NODES = ["stg_raw__indicator_values", "int_indicator_values_validated", "stg_reference__units",
-                 "stg_reference__unit_regions", "stg_catalog__indicators", "stg_catalog__indices",
-                 "stg_catalog__dimensions"]
+STAGING_NODES = [
+    "stg_raw__indicator_values",
+    "int_indicator_values_validated",
+    "stg_reference__units",
+    "stg_reference__unit_regions",
+    "stg_catalog__indicators",
+    "stg_catalog__indices",
+    "stg_catalog__dimensions",
+]
 INTERPOLATION_NODES = ["int_indicator_values_interpolated"]
-INDEX_NODES = ["int_indicators_normalised", "int_index_entropy", "int_index_weights_entropy",
-               "int_index_weights", "int_index_scores_weighted"]
+INDEX_NODES = [
+    "int_indicators_normalised",
+    "int_index_entropy",
+    "int_index_weights_entropy",
+    "int_index_weights",
+    "int_index_scores_weighted",
+]
 ROBUSTNESS_NODES = ["int_index_weights_critic", "int_index_scores_topsis", "int_index_scores_pca"]
 
 
 # ----------------------------------------------------------------------------------------------
 # subprocess workers (this file run with --worker); each writes a JSON result file
+
 
 def _worker_dbt(spec: dict) -> dict:
     t0 = time.perf_counter()
@@ -77,36 +89,56 @@ def _worker_dbt(spec: dict) -> dict:
 
     t_import = time.perf_counter() - t0
     # the worker is its own process: set the environment the profile reads, then invoke in-process
-    os.environ.update({"CIPANEL_WAREHOUSE": spec["warehouse"], "CIPANEL_INPUT_DIR": spec["inputs"],
-                       "CIPANEL_PROJECT": spec.get("user_project", ""), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+    os.environ.update(
+        {
+            "CIPANEL_WAREHOUSE": spec["warehouse"],
+            "CIPANEL_INPUT_DIR": spec["inputs"],
+            "CIPANEL_PROJECT": spec.get("user_project", ""),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
     os.chdir(spec["project"])
     t1 = time.perf_counter()
-    result = dbtRunner().invoke([*spec["args"], "--project-dir", spec["project"], "--profiles-dir", spec["project"],
-                                 "--quiet"])
+    result = dbtRunner().invoke(
+        [*spec["args"], "--project-dir", spec["project"], "--profiles-dir", spec["project"], "--quiet"]
+    )
     t_invoke = time.perf_counter() - t1
     nodes, failures = [], []
     for node in getattr(result.result, "results", None) or []:
-        phases = {t.name: (t.completed_at - t.started_at).total_seconds()
-                  for t in node.timing if t.started_at and t.completed_at}
+        phases = {
+            t.name: (t.completed_at - t.started_at).total_seconds()
+            for t in node.timing
+            if t.started_at and t.completed_at
+        }
         stamps = [t for t in node.timing if t.started_at and t.completed_at]
-        nodes.append({"name": node.node.name, "type": node.node.resource_type, "status": str(node.status),
-                      "seconds": node.execution_time, **{f"{k}_s": v for k, v in phases.items()},
-                      "start": min(t.started_at for t in stamps).replace(tzinfo=timezone.utc).timestamp()
-                      if stamps else None,
-                      "end": max(t.completed_at for t in stamps).replace(tzinfo=timezone.utc).timestamp()
-                      if stamps else None})
+        nodes.append(
+            {
+                "name": node.node.name,
+                "type": node.node.resource_type,
+                "status": str(node.status),
+                "seconds": node.execution_time,
+                **{f"{k}_s": v for k, v in phases.items()},
+                "start": min(t.started_at for t in stamps).replace(tzinfo=UTC).timestamp() if stamps else None,
+                "end": max(t.completed_at for t in stamps).replace(tzinfo=UTC).timestamp() if stamps else None,
+            }
+        )
         if str(node.status) not in ("success", "pass", "warn"):
             failures.append(f"{node.node.name}: {node.status} {node.message}")
-    return {"success": bool(result.success), "exception": str(result.exception or ""), "failures": failures,
-            "import_s": t_import, "invoke_s": t_invoke, "nodes": nodes}
+    return {
+        "success": bool(result.success),
+        "exception": str(result.exception or ""),
+        "failures": failures,
+        "import_s": t_import,
+        "invoke_s": t_invoke,
+        "nodes": nodes,
+    }
 
 
 def _worker_pandas(spec: dict) -> dict:
     import tracemalloc
 
-    import pandas as pd
-
     import _county_panel as cp
+    import pandas as pd
 
     catalog = pd.read_csv(spec["indicator_catalog"], dtype=str)
     indices = pd.read_csv(spec["index_catalog"], dtype={"index_code": str, "shift": float})
@@ -131,9 +163,16 @@ def _worker_pandas(spec: dict) -> dict:
     tracemalloc.stop()
     weights.to_pickle(spec["out_weights"])
     scores.to_pickle(spec["out_scores"])
-    return {"load_s": t_load, "times": times, "cpu_times": cpu_times, "weight_times": weight_times,
-            "rss_after_load_mb": rss_after_load, "rss_peak_mb": rss_peak, "traced_peak_mb": traced_peak / 2**20,
-            "n_values": len(values)}
+    return {
+        "load_s": t_load,
+        "times": times,
+        "cpu_times": cpu_times,
+        "weight_times": weight_times,
+        "rss_after_load_mb": rss_after_load,
+        "rss_peak_mb": rss_peak,
+        "traced_peak_mb": traced_peak / 2**20,
+        "n_values": len(values),
+    }
 
 
 def _worker_sql(spec: dict) -> dict:
@@ -185,8 +224,13 @@ def run_worker(kind: str, spec: dict, work: Path, label: str) -> dict:
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": python_path}
     log = (work / f"{label}.log").open("w")
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(spec_path),
-                             str(out_path)], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(work))
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(spec_path), str(out_path)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=str(work),
+    )
     samples: list[tuple[float, float, float]] = []  # (unix time, RSS MB, CPU s) of the worker, every 20 ms
     done = threading.Event()
     tick = os.sysconf("SC_CLK_TCK")
@@ -195,8 +239,11 @@ def run_worker(kind: str, spec: dict, work: Path, label: str) -> dict:
         status_file, stat_file = Path(f"/proc/{proc.pid}/status"), Path(f"/proc/{proc.pid}/stat")
         while not done.is_set():
             try:
-                rss = next(int(line.split()[1]) / 1024 for line in status_file.read_text().splitlines()
-                           if line.startswith("VmRSS:"))
+                rss = next(
+                    int(line.split()[1]) / 1024
+                    for line in status_file.read_text().splitlines()
+                    if line.startswith("VmRSS:")
+                )
                 fields = stat_file.read_text().rsplit(")", 1)[1].split()
                 cpu = (int(fields[11]) + int(fields[12])) / tick  # utime + stime, all threads
                 samples.append((time.time(), rss, cpu))
@@ -225,20 +272,24 @@ def run_worker(kind: str, spec: dict, work: Path, label: str) -> dict:
 # ----------------------------------------------------------------------------------------------
 # project setup
 
+
 def empty_project(dest: Path) -> Path:
     """A dbt project with no nodes, on the same adapter (duckdb) and profile shape."""
     dest.mkdir(parents=True, exist_ok=True)
     (dest / "dbt_project.yml").write_text(
         'name: empty\nversion: "0.1.0"\nconfig-version: 2\nprofile: empty\n'
-        "flags:\n  send_anonymous_usage_stats: false\n")
+        "flags:\n  send_anonymous_usage_stats: false\n"
+    )
     (dest / "profiles.yml").write_text(
         "empty:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        "      path: \"{{ env_var('CIPANEL_WAREHOUSE') }}\"\n      threads: 1\n      keep_open: false\n")
+        "      path: \"{{ env_var('CIPANEL_WAREHOUSE') }}\"\n      threads: 1\n      keep_open: false\n"
+    )
     return dest
 
 
 # ----------------------------------------------------------------------------------------------
 # reporting
+
 
 def node_seconds(run: dict, names: list[str], phase: str | None = None) -> float:
     key = "seconds" if phase is None else f"{phase}_s"
@@ -278,17 +329,17 @@ def compare(warehouse: Path, work: Path) -> tuple[float, float, int, int]:
     try:
         sql_weights = con.execute(
             "select index_code, indicator_code, entropy, weight from marts.fct_indicator_weights "
-            "where method = 'entropy'").df()
+            "where method = 'entropy'"
+        ).df()
         sql_scores = con.execute(
             "select index_code, dimension_code, unit_code, year, score from marts.fct_index_scores "
-            "where method = 'entropy'").df()
+            "where method = 'entropy'"
+        ).df()
     finally:
         con.close()
     w = pd_weights.merge(sql_weights, on=["index_code", "indicator_code"], suffixes=("_pd", "_sql"))
-    s = pd_scores.merge(sql_scores, on=["index_code", "dimension_code", "unit_code", "year"],
-                        suffixes=("_pd", "_sql"))
-    if len(w) != len(pd_weights) or len(w) != len(sql_weights) or len(s) != len(pd_scores) \
-            or len(s) != len(sql_scores):
+    s = pd_scores.merge(sql_scores, on=["index_code", "dimension_code", "unit_code", "year"], suffixes=("_pd", "_sql"))
+    if len(w) != len(pd_weights) or len(w) != len(sql_weights) or len(s) != len(pd_scores) or len(s) != len(sql_scores):
         return float("inf"), float("inf"), len(w), len(s)
     dw = max((w.weight_pd - w.weight_sql).abs().max(), (w.entropy_pd - w.entropy_sql).abs().max())
     ds = (s.score_pd - s.score_sql).abs().max()
@@ -299,8 +350,9 @@ def _render_env_var(text: str) -> str:
     """The value a profile's `{{ env_var('NAME', 'default') }}` takes in this environment."""
     import re
 
-    return re.sub(r"\{\{\s*env_var\('([^']+)',\s*'([^']*)'\)\s*\}\}",
-                  lambda m: os.environ.get(m.group(1), m.group(2)), text)
+    return re.sub(
+        r"\{\{\s*env_var\('([^']+)',\s*'([^']*)'\)\s*\}\}", lambda m: os.environ.get(m.group(1), m.group(2)), text
+    )
 
 
 def duckdb_settings(project: Path) -> str:
@@ -309,8 +361,7 @@ def duckdb_settings(project: Path) -> str:
 
     con = duckdb.connect()
     try:
-        threads, limit = con.execute(
-            "select current_setting('threads'), current_setting('memory_limit')").fetchone()
+        threads, limit = con.execute("select current_setting('threads'), current_setting('memory_limit')").fetchone()
     finally:
         con.close()
     try:
@@ -330,11 +381,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--indices", type=int, default=4)
     parser.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     parser.add_argument("--repeats", type=int, default=3, help="pandas repetitions (best is reported)")
-    parser.add_argument("--dbt-threads", type=int, default=1,
-                        help="dbt node concurrency for the timed runs (1: node times do not overlap)")
+    parser.add_argument(
+        "--dbt-threads",
+        type=int,
+        default=1,
+        help="dbt node concurrency for the timed runs (1: node times do not overlap)",
+    )
     parser.add_argument("--skip-build", action="store_true", help="skip the `dbt build` with tests")
-    parser.add_argument("--skip-rerun", action="store_true",
-                        help="skip the re-run of the index models alone (their own time and peak memory)")
+    parser.add_argument(
+        "--skip-rerun",
+        action="store_true",
+        help="skip the re-run of the index models alone (their own time and peak memory)",
+    )
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp dir)")
     parser.add_argument("--project-dir", type=Path, default=ROOT, help="the dbt project to benchmark")
     args = parser.parse_args(argv)
@@ -342,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("need at least 3 indicators per index (3 dimensions)")
 
     import _county_panel as cp
+
     from cipanel.build import copy_dbt_project, copy_project  # here: workers time their own imports
 
     if args.keep:
@@ -375,14 +434,21 @@ def main(argv: list[str] | None = None) -> int:
         warehouse = work / "warehouse.duckdb"
 
         def dbt(label, dbt_args, proj=project, wh=warehouse):
-            spec = {"args": dbt_args, "project": str(proj), "warehouse": str(wh), "inputs": str(work / "inputs"),
-                    "user_project": str(user_project)}
+            spec = {
+                "args": dbt_args,
+                "project": str(proj),
+                "warehouse": str(wh),
+                "inputs": str(work / "inputs"),
+                "user_project": str(user_project),
+            }
             return run_worker("dbt", spec, work, label)
 
-        print(f"panel: {args.units} units x {args.years} years x {args.indicators} indicators in "
-              f"{args.indices} indices = {n_values:,} values ({args.format}, "
-              f"{values_path.stat().st_size / 2**20:.1f} MB), generated in {t_generate:.1f} s; work dir {work}",
-              flush=True)
+        print(
+            f"panel: {args.units} units x {args.years} years x {args.indicators} indicators in "
+            f"{args.indices} indices = {n_values:,} values ({args.format}, "
+            f"{values_path.stat().st_size / 2**20:.1f} MB), generated in {t_generate:.1f} s; work dir {work}",
+            flush=True,
+        )
 
         startup = dbt("empty", ["run"], proj=empty, wh=work / "empty.duckdb")
         seed = dbt("seed", ["seed", *dbt_vars, *threads])
@@ -392,18 +458,35 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_rerun:
             index_alone = dbt("run_index", ["run", "--select", *INDEX_NODES, *dbt_vars, *threads])
         manifest = json.loads((project / "target/manifest.json").read_text())
-        views = [node["name"] for node in manifest["nodes"].values()
-                 if node["resource_type"] == "model" and node["config"]["materialized"] == "view"]
-        sql_alone = run_worker("sql", {
-            "warehouse": str(warehouse), "models": INDEX_NODES, "views": views,
-            "compiled": str(project / "target/compiled/cipanel/models/intermediate"),
-        }, work, "sql")
-        pandas = run_worker("pandas", {
-            "values": str(values_path), "repeats": args.repeats,
-            "indicator_catalog": str(user_project / "catalog/indicator_catalog.csv"),
-            "index_catalog": str(user_project / "catalog/index_catalog.csv"),
-            "out_weights": str(work / "pandas_weights.pkl"), "out_scores": str(work / "pandas_scores.pkl"),
-        }, work, "pandas")
+        views = [
+            node["name"]
+            for node in manifest["nodes"].values()
+            if node["resource_type"] == "model" and node["config"]["materialized"] == "view"
+        ]
+        sql_alone = run_worker(
+            "sql",
+            {
+                "warehouse": str(warehouse),
+                "models": INDEX_NODES,
+                "views": views,
+                "compiled": str(project / "target/compiled/cipanel/models/intermediate"),
+            },
+            work,
+            "sql",
+        )
+        pandas = run_worker(
+            "pandas",
+            {
+                "values": str(values_path),
+                "repeats": args.repeats,
+                "indicator_catalog": str(user_project / "catalog/indicator_catalog.csv"),
+                "index_catalog": str(user_project / "catalog/index_catalog.csv"),
+                "out_weights": str(work / "pandas_weights.pkl"),
+                "out_scores": str(work / "pandas_scores.pkl"),
+            },
+            work,
+            "pandas",
+        )
         dw, ds, n_w, n_s = compare(warehouse, work)
         build = None
         if not args.skip_build:
@@ -429,8 +512,12 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((name, seconds, mb, cpu))
 
     def nodes_row(label: str, result: dict, names: list[str], seconds: float | None = None) -> None:
-        add(label, node_seconds(result, names) if seconds is None else seconds, rss_during(result, names),
-            cpu_during(result, names))
+        add(
+            label,
+            node_seconds(result, names) if seconds is None else seconds,
+            rss_during(result, names),
+            cpu_during(result, names),
+        )
 
     add("dbt start-up: import dbt (empty project process)", startup["import_s"])
     add("dbt start-up: `dbt run` of an empty project (invoke)", startup["invoke_s"])
@@ -439,8 +526,12 @@ def main(argv: list[str] | None = None) -> int:
     add(f"dbt run, whole project, whole process (--threads {args.dbt_threads})", run["wall_s"], run["peak_mb"])
     add("  import dbt", run["import_s"])
     add("  dbt's own work in the run (invoke - sum of node times)", overhead_run)
-    add("  landing (plugin, compile of stg_raw__indicator_values)", landing, rss_during(run, [LANDING_NODE]),
-        cpu_during(run, [LANDING_NODE]))
+    add(
+        "  landing (plugin, compile of stg_raw__indicator_values)",
+        landing,
+        rss_during(run, [LANDING_NODE]),
+        cpu_during(run, [LANDING_NODE]),
+    )
     nodes_row("  staging + validation (stg_*, int_indicator_values_validated)", run, STAGING_NODES[1:], staging)
     nodes_row("  interpolation (int_indicator_values_interpolated)", run, INTERPOLATION_NODES)
     for name in INDEX_NODES:
@@ -465,12 +556,18 @@ def main(argv: list[str] | None = None) -> int:
     add("  whole process (DuckDB, read-only on the warehouse)", sql_alone["wall_s"], sql_alone["peak_mb"])
     if build:
         n_tests = sum(1 for n in build["nodes"] if n["type"] == "test")
-        add(f"dbt build (seeds, models, {n_tests} tests; profile threads), whole process", build["wall_s"],
-            build["peak_mb"])
-    add("pandas: read the long file (duckdb -> DataFrame; not compared)", pandas["load_s"],
-        pandas["rss_after_load_mb"])
-    add(f"pandas: index computation, best of {len(pandas['times'])} (first {pandas_first:.2f} s)", pandas_best,
-        pandas["rss_peak_mb"], min(pandas["cpu_times"]))
+        add(
+            f"dbt build (seeds, models, {n_tests} tests; profile threads), whole process",
+            build["wall_s"],
+            build["peak_mb"],
+        )
+    add("pandas: read the long file (duckdb -> DataFrame; not compared)", pandas["load_s"], pandas["rss_after_load_mb"])
+    add(
+        f"pandas: index computation, best of {len(pandas['times'])} (first {pandas_first:.2f} s)",
+        pandas_best,
+        pandas["rss_peak_mb"],
+        min(pandas["cpu_times"]),
+    )
     add("  of which weights (min-max, p ln p, groupby sums), best", min(pandas["weight_times"]))
     add("pandas: same, tracemalloc peak of one computation (MB column)", None, pandas["traced_peak_mb"])
 
@@ -479,33 +576,47 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'component':<{width}}{'seconds':>9}{'peak MB':>10}{'CPU s':>8}")
     print("-" * (width + 27))
     for name, seconds, mb, cpu in rows:
-        print(f"{name:<{width}}{'' if seconds is None else f'{seconds:9.2f}':>9}"
-              f"{'' if mb is None else f'{mb:10.0f}':>10}{'' if cpu is None else f'{cpu:8.2f}':>8}")
+        print(
+            f"{name:<{width}}{'' if seconds is None else f'{seconds:9.2f}':>9}"
+            f"{'' if mb is None else f'{mb:10.0f}':>10}{'' if cpu is None else f'{cpu:8.2f}':>8}"
+        )
     print("-" * (width + 27))
     ratio_run = pandas_best / index_total
     print(f"ratio pandas / index models (full run)     = {ratio_run:5.2f}x   (target >= {TARGET_RATIO:.0f}x)")
     index_cpu = cpu_during(run, INDEX_NODES)
     if index_cpu:
-        print(f"  same in CPU seconds                       = {min(pandas['cpu_times']) / index_cpu:5.2f}x   "
-              "(DuckDB may use every core; pandas one)")
+        print(
+            f"  same in CPU seconds                       = {min(pandas['cpu_times']) / index_cpu:5.2f}x   "
+            "(DuckDB may use every core; pandas one)"
+        )
     if index_alone:
-        print(f"ratio pandas / index models (re-run alone) = {pandas_best / index_alone_s:5.2f}x   "
-              f"peak of that process {index_alone['peak_mb']:.0f} MB (target < {TARGET_MB:.0f} MB)")
-    print(f"ratio pandas / index models' queries only  = {pandas_best / sql_alone_s:5.2f}x   (no dbt, no write "
-          "to the warehouse file)")
+        print(
+            f"ratio pandas / index models (re-run alone) = {pandas_best / index_alone_s:5.2f}x   "
+            f"peak of that process {index_alone['peak_mb']:.0f} MB (target < {TARGET_MB:.0f} MB)"
+        )
+    print(
+        f"ratio pandas / index models' queries only  = {pandas_best / sql_alone_s:5.2f}x   (no dbt, no write "
+        "to the warehouse file)"
+    )
     print(f"peak memory of the whole `dbt run` process  = {run['peak_mb']:.0f} MB (target < {TARGET_MB:.0f} MB)")
-    print("peak MB: 'whole process' rows = VmHWM of that subprocess (dbt, the landing plugin, DuckDB and the\n"
-          "  Python model all run in it); indented rows = highest RSS sampled (/proc, 20 ms) while those nodes\n"
-          "  ran, which includes memory still held from earlier nodes; the tracemalloc row counts the Python and\n"
-          "  numpy allocations of one pandas computation only.\n"
-          "CPU s: user + system CPU of the process over those nodes (all DuckDB threads; /proc samples), or of\n"
-          "  the best pandas repetition; steadier than wall time when other processes share the machine.")
+    print(
+        "peak MB: 'whole process' rows = VmHWM of that subprocess (dbt, the landing plugin, DuckDB and the\n"
+        "  Python model all run in it); indented rows = highest RSS sampled (/proc, 20 ms) while those nodes\n"
+        "  ran, which includes memory still held from earlier nodes; the tracemalloc row counts the Python and\n"
+        "  numpy allocations of one pandas computation only.\n"
+        "CPU s: user + system CPU of the process over those nodes (all DuckDB threads; /proc samples), or of\n"
+        "  the best pandas repetition; steadier than wall time when other processes share the machine."
+    )
     print(duckdb_settings(args.project_dir))
     load = os.getloadavg()
-    print(f"machine: {os.cpu_count()} CPUs, load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
-          "(other processes share the CPUs: compare figures of the same run)")
-    print(f"pandas vs warehouse (entropy method): {n_w} weights max |diff| {dw:.1e}, {n_s:,} scores max "
-          f"|diff| {ds:.1e} -> {'agree' if max(dw, ds) <= TOLERANCE else 'DISAGREE'} (tolerance {TOLERANCE:g})")
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+        "(other processes share the CPUs: compare figures of the same run)"
+    )
+    print(
+        f"pandas vs warehouse (entropy method): {n_w} weights max |diff| {dw:.1e}, {n_s:,} scores max "
+        f"|diff| {ds:.1e} -> {'agree' if max(dw, ds) <= TOLERANCE else 'DISAGREE'} (tolerance {TOLERANCE:g})"
+    )
     print(f"total benchmark time {time.perf_counter() - t_start:.0f} s")
     return 0 if max(dw, ds) <= TOLERANCE else 1
 

@@ -61,33 +61,61 @@ def main() -> None:
         empty.mkdir()
         (empty / "dbt_project.yml").write_text('name: empty\nversion: "1.0.0"\nconfig-version: 2\nprofile: empty\n')
         (empty / "profiles.yml").write_text(
-            f"empty:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: {tmp / 'empty.duckdb'}\n")
+            f"empty:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: {tmp / 'empty.duckdb'}\n"
+        )
         out = ""
         for i in range(args.repeat):
             record(BARE, timed([dbt, "build", "--profiles-dir", "."], empty, ENV)[0])
             parse_env = {**ENV, "CIPANEL_WAREHOUSE": str(tmp / f"parse{i}.duckdb")}
             record("   dbt parse, this project, full", timed([dbt, "parse", "--profiles-dir", "."], ROOT, parse_env)[0])
-            record("   dbt parse, this project, partial", timed([dbt, "parse", "--profiles-dir", "."], ROOT, parse_env)[0])
+            record(
+                "   dbt parse, this project, partial", timed([dbt, "parse", "--profiles-dir", "."], ROOT, parse_env)[0]
+            )
             build_env = {**ENV, "CIPANEL_WAREHOUSE": str(tmp / f"build{i}.duckdb")}
-            record("   dbt build, this project, cold (full parse)",
-                   timed([dbt, "build", "--profiles-dir", "."], ROOT, build_env)[0])
-            record("   dbt build, this project, warm (partial parse)",
-                   timed([dbt, "build", "--profiles-dir", "."], ROOT, build_env)[0])
+            record(
+                "   dbt build, this project, cold (full parse)",
+                timed([dbt, "build", "--profiles-dir", "."], ROOT, build_env)[0],
+            )
+            record(
+                "   dbt build, this project, warm (partial parse)",
+                timed([dbt, "build", "--profiles-dir", "."], ROOT, build_env)[0],
+            )
             run_env = {**ENV, "CIPANEL_WAREHOUSE": str(tmp / f"w{i}.duckdb")}
-            record(MAIN_COLD, timed([cipanel, "run", "--project", "examples/provinces-demo", "--out", str(tmp / f"out{i}")], ROOT, run_env)[0])
+            record(
+                MAIN_COLD,
+                timed(
+                    [cipanel, "run", "--project", "examples/provinces-demo", "--out", str(tmp / f"out{i}")],
+                    ROOT,
+                    run_env,
+                )[0],
+            )
             run = [cipanel, "run", "--project", "examples/provinces-demo", "--out", str(tmp / f"out{i}")]
             seconds, out = timed(run, ROOT, run_env)
             if "build skipped" not in out:
                 sys.exit(f"the second `cipanel run` did not skip the build:\n{out[-2000:]}")
             record(UNCHANGED, seconds)
-            record("   cipanel build, nothing changed (fingerprint check only)",
-                   timed([cipanel, "build", "--project", "examples/provinces-demo"], ROOT, run_env)[0])
+            record(
+                "   cipanel build, nothing changed (fingerprint check only)",
+                timed([cipanel, "build", "--project", "examples/provinces-demo"], ROOT, run_env)[0],
+            )
             record("   cipanel --help", timed([cipanel, "--help"], ROOT, run_env)[0])
-            record("   cipanel run --rebuild, warm (same warehouse path again)", timed([*run, "--rebuild"], ROOT, run_env)[0])
-            record("   cipanel study (2 studies + report, built warehouse)",
-                   timed([cipanel, "study", "--project", "examples/provinces-demo", "--out", str(tmp / f"out{i}")], ROOT, run_env)[0])
-        breakdown = [line for line in out.splitlines()
-                     if "built in" in line or "up to date" in line or line.startswith("done in")]
+            record(
+                "   cipanel run --rebuild, warm (same warehouse path again)",
+                timed([*run, "--rebuild"], ROOT, run_env)[0],
+            )
+            record(
+                "   cipanel study (2 studies + report, built warehouse)",
+                timed(
+                    [cipanel, "study", "--project", "examples/provinces-demo", "--out", str(tmp / f"out{i}")],
+                    ROOT,
+                    run_env,
+                )[0],
+            )
+        breakdown = [
+            line
+            for line in out.splitlines()
+            if "built in" in line or "up to date" in line or line.startswith("done in")
+        ]
     bare = min(rows[BARE])
     print(f"{'command (fresh process each)':<62}{'best s':>8}{'x A':>7}   all runs")
     for label, seconds in rows.items():

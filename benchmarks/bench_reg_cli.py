@@ -20,8 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REPEATS = 5
 FORMULAS = [
     ("res ~ dt + market | unit_code + year", "cluster:unit_code"),
-    ("res ~ dt + l(dt, 1) + I(market**2) | unit_code + year + region_three_regions^year",
-     "cluster:unit_code+year"),
+    ("res ~ dt + l(dt, 1) + I(market**2) | unit_code + year + region_three_regions^year", "cluster:unit_code+year"),
     ("res ~ market | unit_code + year | dt ~ iv_shift_share", "cluster:unit_code"),
 ]
 
@@ -35,17 +34,24 @@ def main() -> int:
         for _ in range(REPEATS):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
-            out = subprocess.run([str(exe), "reg", formula, "--vcov", vcov, "--warehouse",
-                                  warehouse], capture_output=True, text=True, env=env)
+            out = subprocess.run(
+                [str(exe), "reg", formula, "--vcov", vcov, "--warehouse", warehouse],
+                capture_output=True,
+                text=True,
+                env=env,
+            )
             times.append(time.perf_counter() - t0)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
             if out.returncode:
                 print(out.stderr)
                 return 1
-        print(f"{formula!r} --vcov {vcov}: " + ", ".join(f"{t:.2f}" for t in times)
-              + f" s; best {min(times):.2f} s, median {statistics.median(times):.2f} s; "
-              f"CPU median {statistics.median(cpu):.2f} s (load average {os.getloadavg()[0]:.1f})")
+        print(
+            f"{formula!r} --vcov {vcov}: "
+            + ", ".join(f"{t:.2f}" for t in times)
+            + f" s; best {min(times):.2f} s, median {statistics.median(times):.2f} s; "
+            f"CPU median {statistics.median(cpu):.2f} s (load average {os.getloadavg()[0]:.1f})"
+        )
     print(out.stdout)
     return 0
 

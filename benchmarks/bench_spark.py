@@ -39,8 +39,13 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 TOLERANCE = 1e-12
-INDEX_NODES = ["int_indicators_normalised", "int_index_entropy", "int_index_weights_entropy",
-               "int_index_weights", "int_index_scores_weighted"]
+INDEX_NODES = [
+    "int_indicators_normalised",
+    "int_index_entropy",
+    "int_index_weights_entropy",
+    "int_index_weights",
+    "int_index_scores_weighted",
+]
 ROBUSTNESS_SQL_NODES = ["int_index_weights_critic", "int_index_scores_topsis"]
 PCA_NODE = "int_index_scores_pca"
 STAGING_NODES = ["stg_raw__indicator_values", "int_indicator_values_validated", "int_indicator_values_interpolated"]
@@ -49,37 +54,72 @@ STAGING_NODES = ["stg_raw__indicator_values", "int_indicator_values_validated", 
 # ----------------------------------------------------------------------------------------------
 # DuckDB worker (this file run with --worker-duckdb SPEC): dbt in-process, node timings to JSON
 
+
 def _worker_duckdb(spec_path: Path) -> int:
     spec = json.loads(spec_path.read_text())
-    os.environ.update({"CIPANEL_WAREHOUSE": spec["warehouse"], "CIPANEL_INPUT_DIR": spec["inputs"],
-                       "CIPANEL_PROJECT": spec["user_project"], "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+    os.environ.update(
+        {
+            "CIPANEL_WAREHOUSE": spec["warehouse"],
+            "CIPANEL_INPUT_DIR": spec["inputs"],
+            "CIPANEL_PROJECT": spec["user_project"],
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
     os.chdir(spec["project"])
     from dbt.cli.main import dbtRunner
 
     t0 = time.perf_counter()
-    result = dbtRunner().invoke([*spec["args"], "--project-dir", spec["project"], "--profiles-dir", spec["project"],
-                                 "--quiet"])
+    result = dbtRunner().invoke(
+        [*spec["args"], "--project-dir", spec["project"], "--profiles-dir", spec["project"], "--quiet"]
+    )
     invoke_s = time.perf_counter() - t0
     nodes = []
     for node in getattr(result.result, "results", None) or []:
-        phases = {f"{t.name}_s": (t.completed_at - t.started_at).total_seconds()
-                  for t in node.timing if t.started_at and t.completed_at}
+        phases = {
+            f"{t.name}_s": (t.completed_at - t.started_at).total_seconds()
+            for t in node.timing
+            if t.started_at and t.completed_at
+        }
         nodes.append({"name": node.node.name, "status": str(node.status), "seconds": node.execution_time, **phases})
-    Path(spec["out"]).write_text(json.dumps({"success": bool(result.success), "exception": str(result.exception or ""),
-                                             "invoke_s": invoke_s, "nodes": nodes}))
+    Path(spec["out"]).write_text(
+        json.dumps(
+            {
+                "success": bool(result.success),
+                "exception": str(result.exception or ""),
+                "invoke_s": invoke_s,
+                "nodes": nodes,
+            }
+        )
+    )
     return 0
 
 
-def run_duckdb(args: list[str], project: Path, warehouse: Path, inputs: Path, work: Path, label: str,
-               user_project: Path) -> dict:
+def run_duckdb(
+    args: list[str], project: Path, warehouse: Path, inputs: Path, work: Path, label: str, user_project: Path
+) -> dict:
     spec_path, out_path = work / f"{label}.spec.json", work / f"{label}.out.json"
-    spec_path.write_text(json.dumps({"args": args, "project": str(project), "warehouse": str(warehouse),
-                                     "inputs": str(inputs), "out": str(out_path), "user_project": str(user_project)}))
+    spec_path.write_text(
+        json.dumps(
+            {
+                "args": args,
+                "project": str(project),
+                "warehouse": str(warehouse),
+                "inputs": str(inputs),
+                "out": str(out_path),
+                "user_project": str(user_project),
+            }
+        )
+    )
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": str(ROOT / "python")}
     t0 = time.perf_counter()
     with (work / f"{label}.log").open("w") as log:
-        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker-duckdb", str(spec_path)],
-                              cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--worker-duckdb", str(spec_path)],
+            cwd=work,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     wall = time.perf_counter() - t0
     if proc.returncode != 0 or not out_path.exists():
         raise RuntimeError(f"DuckDB worker {label} failed:\n{(work / f'{label}.log').read_text()[-3000:]}")
@@ -91,6 +131,7 @@ def run_duckdb(args: list[str], project: Path, warehouse: Path, inputs: Path, wo
 
 
 # ----------------------------------------------------------------------------------------------
+
 
 def node_seconds(run: dict, names: list[str]) -> float:
     return sum(n["seconds"] for n in run["nodes"] if n["name"] in names)
@@ -126,6 +167,7 @@ def compare_engines(warehouse: Path, weights_dir: str, scores_dir: str) -> tuple
 
 def bench_scale(n_units: int, args, work: Path) -> dict:
     import _county_panel as cp
+
     from cipanel.build import copy_dbt_project, copy_project
     from cipanel.spark_compare import land_to_parquet, run_spark_dbt
 
@@ -153,41 +195,73 @@ def bench_scale(n_units: int, args, work: Path) -> dict:
     land_to_parquet(inputs, spark_dir, user_project)
     landing_s = time.perf_counter() - t0
     spark_seed = run_spark_dbt(["seed", *dbt_vars], spark_dir, project=project, log_name="spark_seed")
-    spark_run = run_spark_dbt(["run", *dbt_vars], spark_dir, project=project, log_name="spark_run",
-                              export=["marts.fct_indicator_weights", "marts.fct_index_scores"])
+    spark_run = run_spark_dbt(
+        ["run", *dbt_vars],
+        spark_dir,
+        project=project,
+        log_name="spark_run",
+        export=["marts.fct_indicator_weights", "marts.fct_index_scores"],
+    )
     print(f"Spark dbt run: {spark_run['wall_s']:.1f} s", flush=True)
-    dw, ds, n_w, n_s, one_side = compare_engines(warehouse, spark_run["exports"]["marts.fct_indicator_weights"],
-                                                 spark_run["exports"]["marts.fct_index_scores"])
-    return {"units": n_units, "values": n_values, "duck_seed": duck_seed, "duck_run": duck_run,
-            "spark_seed": spark_seed, "spark_run": spark_run, "spark_landing_s": landing_s,
-            "dw": dw, "ds": ds, "n_w": n_w, "n_s": n_s, "one_side": one_side}
+    dw, ds, n_w, n_s, one_side = compare_engines(
+        warehouse, spark_run["exports"]["marts.fct_indicator_weights"], spark_run["exports"]["marts.fct_index_scores"]
+    )
+    return {
+        "units": n_units,
+        "values": n_values,
+        "duck_seed": duck_seed,
+        "duck_run": duck_run,
+        "spark_seed": spark_seed,
+        "spark_run": spark_run,
+        "spark_landing_s": landing_s,
+        "dw": dw,
+        "ds": ds,
+        "n_w": n_w,
+        "n_s": n_s,
+        "one_side": one_side,
+    }
 
 
 def report(r: dict) -> list[str]:
     duck, spark = r["duck_run"], r["spark_run"]
-    landing_duck = next((n.get("compile_s", 0.0) for n in duck["nodes"] if n["name"] == "stg_raw__indicator_values"), 0.0)
+    landing_duck = next(
+        (n.get("compile_s", 0.0) for n in duck["nodes"] if n["name"] == "stg_raw__indicator_values"), 0.0
+    )
     rows = [
         ("dbt seed (5 seeds), whole process", r["duck_seed"]["wall_s"], r["spark_seed"]["wall_s"]),
         ("landing the input (Python; DuckDB: plugin inside the run)", landing_duck, r["spark_landing_s"]),
         ("dbt run, whole process", duck["wall_s"], spark["wall_s"]),
         ("  start-up and dbt overhead (Spark: JVM + metastore)", overhead(duck), overhead(spark)),
-        ("  staging, validation, interpolation (3 nodes)",
-         node_seconds(duck, STAGING_NODES) - landing_duck, node_seconds(spark, STAGING_NODES)),
+        (
+            "  staging, validation, interpolation (3 nodes)",
+            node_seconds(duck, STAGING_NODES) - landing_duck,
+            node_seconds(spark, STAGING_NODES),
+        ),
     ]
     rows += [(f"    {name}", node_seconds(duck, [name]), node_seconds(spark, [name])) for name in INDEX_NODES]
-    rows.append(("  INDEX MODELS (sum of the 5 above)", node_seconds(duck, INDEX_NODES), node_seconds(spark, INDEX_NODES)))
-    rows.append(("  CRITIC + TOPSIS (SQL)", node_seconds(duck, ROBUSTNESS_SQL_NODES), node_seconds(spark, ROBUSTNESS_SQL_NODES)))
+    rows.append(
+        ("  INDEX MODELS (sum of the 5 above)", node_seconds(duck, INDEX_NODES), node_seconds(spark, INDEX_NODES))
+    )
+    rows.append(
+        ("  CRITIC + TOPSIS (SQL)", node_seconds(duck, ROBUSTNESS_SQL_NODES), node_seconds(spark, ROBUSTNESS_SQL_NODES))
+    )
     rows.append(("  pooled PCA (Python model, DuckDB only)", node_seconds(duck, [PCA_NODE]), None))
     known = set(STAGING_NODES + INDEX_NODES + ROBUSTNESS_SQL_NODES + [PCA_NODE])
-    rows.append(("  marts, audit, panel, reference (the other nodes)",
-                 sum(n["seconds"] for n in duck["nodes"] if n["name"] not in known),
-                 sum(n["seconds"] for n in spark["nodes"] if n["name"] not in known)))
+    rows.append(
+        (
+            "  marts, audit, panel, reference (the other nodes)",
+            sum(n["seconds"] for n in duck["nodes"] if n["name"] not in known),
+            sum(n["seconds"] for n in spark["nodes"] if n["name"] not in known),
+        )
+    )
     out = [f"{'component (seconds)':<62}{'DuckDB':>10}{'Spark':>10}{'Spark/DuckDB':>14}", "-" * 96]
     for label, d, s in rows:
         ratio = f"{s / d:>13.1f}x" if d and s else ""
         out.append(f"{label:<62}{d:>10.2f}{(f'{s:.2f}' if s is not None else '-'):>10}{ratio}")
-    out.append(f"entropy weights: {r['n_w']} rows, max |DuckDB - Spark| {r['dw']:.2g}; scores (weighted-sum and TOPSIS): "
-               f"{r['n_s']:,} rows, max |diff| {r['ds']:.2g}; rows on one engine only: {r['one_side']}")
+    out.append(
+        f"entropy weights: {r['n_w']} rows, max |DuckDB - Spark| {r['dw']:.2g}; scores (weighted-sum and TOPSIS): "
+        f"{r['n_s']:,} rows, max |diff| {r['ds']:.2g}; rows on one engine only: {r['one_side']}"
+    )
     return out
 
 
@@ -204,6 +278,7 @@ def crossover(a_d: float, b_d: float, a_s: float, b_s: float, cores: int) -> str
     """Where a + b x of Spark falls below DuckDB's: on this machine, and extrapolated to a Spark
     cluster of 32 or 128 cores (Spark's per-value term divided by cores / this machine's cores,
     perfect scaling, no network shuffle cost) against DuckDB staying on this machine."""
+
     def point(b_spark: float) -> str:
         if b_spark >= b_d:
             return "never (Spark's cost per value is not lower)"
@@ -213,8 +288,10 @@ def crossover(a_d: float, b_d: float, a_s: float, b_s: float, cores: int) -> str
     here = f"this machine ({cores} cores): {point(b_s)}"
     needed = b_s * cores / b_d
     cluster = "; ".join(f"{k} cores: {point(b_s * cores / k)}" for k in (32, 128))
-    return (f"crossover on {here}; a Spark cluster needs more than {needed:.0f} cores for a lower cost per "
-            f"value than DuckDB on this machine (extrapolated, perfect scaling: {cluster})")
+    return (
+        f"crossover on {here}; a Spark cluster needs more than {needed:.0f} cores for a lower cost per "
+        f"value than DuckDB on this machine (extrapolated, perfect scaling: {cluster})"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -223,8 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=20)
     parser.add_argument("--indicators", type=int, default=60)
     parser.add_argument("--indices", type=int, default=4)
-    parser.add_argument("--driver-memory", default=None,
-                        help="Spark driver memory (default: the profile's 2g, CIPANEL_SPARK_DRIVER_MEMORY)")
+    parser.add_argument(
+        "--driver-memory",
+        default=None,
+        help="Spark driver memory (default: the profile's 2g, CIPANEL_SPARK_DRIVER_MEMORY)",
+    )
     parser.add_argument("--keep", type=Path, help="work in this new folder and keep it (default: a temp dir)")
     parser.add_argument("--worker-duckdb", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -257,9 +337,11 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
 
     memory = os.environ.get("CIPANEL_SPARK_DRIVER_MEMORY", "2g")
-    print(f"\nSpark: local[2], driver memory {memory}, 4 shuffle partitions, Hive metastore in Derby; "
-          f"DuckDB: its defaults (threads = cores). Machine: {os.cpu_count()} CPUs, load average at the end "
-          + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print(
+        f"\nSpark: local[2], driver memory {memory}, 4 shuffle partitions, Hive metastore in Derby; "
+        f"DuckDB: its defaults (threads = cores). Machine: {os.cpu_count()} CPUs, load average at the end "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg())
+    )
     ok = True
     for r in results:
         print(f"\n{r['units']} units: {r['values']:,} values")
@@ -268,21 +350,36 @@ def main(argv: list[str] | None = None) -> int:
     if len(results) >= 2:
         print("\nlinear fit, seconds = a + b * (million values), and where Spark would overtake DuckDB:")
         for label, part in (("whole dbt run", None), ("index models", INDEX_NODES)):
-            (a_d, b_d), (a_s, b_s) = (fit([(r["values"] / 1e6, r[f"{engine}_run"]["wall_s"] if part is None
-                                            else node_seconds(r[f"{engine}_run"], part)) for r in results])
-                                       for engine in ("duck", "spark"))
-            print(f"  {label:<14} DuckDB a = {a_d:6.1f} s, b = {b_d:6.2f} s/M;  Spark a = {a_s:6.1f} s, "
-                  f"b = {b_s:6.2f} s/M")
+            (a_d, b_d), (a_s, b_s) = (
+                fit(
+                    [
+                        (
+                            r["values"] / 1e6,
+                            r[f"{engine}_run"]["wall_s"] if part is None else node_seconds(r[f"{engine}_run"], part),
+                        )
+                        for r in results
+                    ]
+                )
+                for engine in ("duck", "spark")
+            )
+            print(
+                f"  {label:<14} DuckDB a = {a_d:6.1f} s, b = {b_d:6.2f} s/M;  Spark a = {a_s:6.1f} s, "
+                f"b = {b_s:6.2f} s/M"
+            )
             print(f"  {'':<14} {crossover(a_d, b_d, a_s, b_s, os.cpu_count() or 2)}")
     else:
         print("\n(give two or more --units values for the linear fit and the crossover estimate)")
-    print("\nWhy: on one machine Spark pays a fixed cost (JVM, Hive metastore, then a job scheduled per "
-          "statement: every model and every data test) and, on the same cores, a higher cost per value "
-          "than DuckDB's vectorised engine. On a cluster the per-value term divides by the executors' "
-          "cores and the data spread over their memory and disks, while the fixed term stays: Spark wins "
-          "only on panels far larger than this machine handles comfortably.")
-    print(f"both engines agree to {TOLERANCE:g}: {'yes' if ok else 'NO'}; total benchmark time "
-          f"{time.perf_counter() - started:.0f} s")
+    print(
+        "\nWhy: on one machine Spark pays a fixed cost (JVM, Hive metastore, then a job scheduled per "
+        "statement: every model and every data test) and, on the same cores, a higher cost per value "
+        "than DuckDB's vectorised engine. On a cluster the per-value term divides by the executors' "
+        "cores and the data spread over their memory and disks, while the fixed term stays: Spark wins "
+        "only on panels far larger than this machine handles comfortably."
+    )
+    print(
+        f"both engines agree to {TOLERANCE:g}: {'yes' if ok else 'NO'}; total benchmark time "
+        f"{time.perf_counter() - started:.0f} s"
+    )
     return 0 if ok else 1
 
 

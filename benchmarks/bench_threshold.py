@@ -7,6 +7,7 @@ Run: python benchmarks/bench_threshold.py
 from __future__ import annotations
 
 import _timing
+
 from cipanel.estimators.threshold import fit_threshold
 from cipanel.estimators.threshold_sim import threshold_panel
 
@@ -18,9 +19,11 @@ def main() -> None:
     kw = {"rx": "r", "qx": "q", "entity": "unit", "time": "year", "grid": 300}
     single, res = _timing.best_of(lambda: fit_threshold(df, "y", ["w"], thnum=1, bs=300, **kw), REPEATS)
     double, res2 = _timing.best_of(lambda: fit_threshold(df, "y", ["w"], thnum=2, bs=[300, 300], **kw), REPEATS)
-    print(f"single threshold, grid 300, bs 300 on 30 x 10 (SYNTHETIC): {single:.2f} s (target {TARGET} s); "
-          f"gamma-hat {res.estimates[0]:.4f} (planted 0.5), F {res.tests.loc['single', 'f_stat']:.1f}, "
-          f"p {res.tests.loc['single', 'p_value']:.3f}")
+    print(
+        f"single threshold, grid 300, bs 300 on 30 x 10 (SYNTHETIC): {single:.2f} s (target {TARGET} s); "
+        f"gamma-hat {res.estimates[0]:.4f} (planted 0.5), F {res.tests.loc['single', 'f_stat']:.1f}, "
+        f"p {res.tests.loc['single', 'p_value']:.3f}"
+    )
     print(f"double threshold, grid 300, bs 300 300: {double:.2f} s; F2 p {res2.tests.loc['double', 'p_value']:.3f}")
     if single > TARGET:
         raise SystemExit(f"too slow: {single:.2f} s > {TARGET} s")

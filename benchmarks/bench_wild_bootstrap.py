@@ -16,9 +16,8 @@ from __future__ import annotations
 import sys
 import warnings
 
-import numpy as np
-
 import _timing
+import numpy as np
 import pandas as pd
 
 G, T, B, SEED, REPEATS, TARGET = 30, 9, 9999, 20261124, 3, 0.3
@@ -52,8 +51,10 @@ def main() -> int:
     t_ci, r = best_of(ours)
     t_p, _ = best_of(lambda: ours(False))
     print(f"panel: {G} clusters x {T} years = {len(df)} rows, two-way FE, 3 regressors, B = {B}")
-    print(f"cipanel wild_cluster_bootstrap, p + CI : {t_ci:.4f} s  p = {r.p_value:.4f}  "
-          f"CI [{r.ci_lower:.4f}, {r.ci_upper:.4f}]")
+    print(
+        f"cipanel wild_cluster_bootstrap, p + CI : {t_ci:.4f} s  p = {r.p_value:.4f}  "
+        f"CI [{r.ci_lower:.4f}, {r.ci_upper:.4f}]"
+    )
     print(f"cipanel wild_cluster_bootstrap, p only : {t_p:.4f} s")
     pvals = {"cipanel": r.p_value}
     try:
@@ -70,16 +71,26 @@ def main() -> int:
             fit.wildboottest(param="x", reps=B, seed=SEED)
             t_pf, res = best_of(lambda: fit.wildboottest(param="x", reps=B, seed=SEED))
             model = smf.ols("y ~ x + c1 + c2 + C(id) + C(year)", data=df)
-            run = lambda: wbt.wildboottest(model, B=B, cluster=df["id"], param="x",  # noqa: E731
-                                           seed=SEED, show=False)
+            run = lambda: wbt.wildboottest(
+                model,
+                B=B,
+                cluster=df["id"],
+                param="x",  # noqa: E731
+                seed=SEED,
+                show=False,
+            )
             run()
             t_sm, res_sm = best_of(run)
         pvals["pyfixest"] = float(res["Pr(>|t|)"])
         pvals["wildboottest"] = float(res_sm["p-value"].iloc[0])
-        print(f"pyfixest fit.wildboottest, p only     : {t_pf:.4f} s  p = {pvals['pyfixest']:.4f}"
-              f"  ({t_pf / t_p:.0f}x cipanel p only)")
-        print(f"wildboottest + statsmodels, p only    : {t_sm:.4f} s  "
-              f"p = {pvals['wildboottest']:.4f}  ({t_sm / t_p:.0f}x cipanel p only)")
+        print(
+            f"pyfixest fit.wildboottest, p only     : {t_pf:.4f} s  p = {pvals['pyfixest']:.4f}"
+            f"  ({t_pf / t_p:.0f}x cipanel p only)"
+        )
+        print(
+            f"wildboottest + statsmodels, p only    : {t_sm:.4f} s  "
+            f"p = {pvals['wildboottest']:.4f}  ({t_sm / t_p:.0f}x cipanel p only)"
+        )
     spread = max(pvals.values()) - min(pvals.values())
     ok_p, ok_t = spread < 0.02, t_ci <= TARGET
     print(f"p-value spread {spread:.4f} -> {'agree' if ok_p else 'DISAGREE'} (MC tolerance 0.02)")

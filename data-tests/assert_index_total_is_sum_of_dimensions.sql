@@ -1,4 +1,4 @@
--- For weighted-sum methods the index equals the sum of its dimension scores (METHODS 1.6).
+-- For weighted-sum methods the index equals the sum of its dimension scores (docs/methods.md §1.6).
 with scores as (
     select * from {{ ref('fct_index_scores') }}
     where method in ({{ cipanel.sql_text_list(cipanel.weighted_score_methods()) }})

@@ -6,7 +6,7 @@
 {% endmacro %}
 
 {% macro default__safe_cast(expression, type) %}
-    -- dbt.safe_cast is a plain cast on DuckDB and errors on text such as 'NA' (PITFALLS)
+    -- dbt.safe_cast is a plain cast on DuckDB and errors on text such as 'NA' (seen with DuckDB 1.4-2.0)
     try_cast({{ expression }} as {{ type }})
 {% endmacro %}
 

@@ -34,8 +34,13 @@ def build_with_threads(workdir: Path, threads: int, input_dir: Path, studies: bo
     if studies:
         from cipanel.pipeline import default_study_paths, run_studies
 
-        run_studies(default_study_paths(), warehouse=warehouse, out_dir=workdir / f"output-{threads}",
-                    lang="en", progress=lambda _m: None)
+        run_studies(
+            default_study_paths(),
+            warehouse=warehouse,
+            out_dir=workdir / f"output-{threads}",
+            lang="en",
+            progress=lambda _m: None,
+        )
     return warehouse
 
 

@@ -29,8 +29,15 @@ from cipanel.estimators.panel import fit_panel
 from cipanel.inference.wild_bootstrap import wild_cluster_bootstrap
 
 
-def draw_panel(rng: np.random.Generator, units: int = 30, years: int = 9, beta: float = 0.5,
-               rho: float = 0.5, factor: float = 0.6, load_corr: float = 0.8) -> pd.DataFrame:
+def draw_panel(
+    rng: np.random.Generator,
+    units: int = 30,
+    years: int = 9,
+    beta: float = 0.5,
+    rho: float = 0.5,
+    factor: float = 0.6,
+    load_corr: float = 0.8,
+) -> pd.DataFrame:
     """One simulated panel (see the module docstring)."""
     ids = np.repeat(np.arange(units), years)
     t = np.tile(np.arange(years), units)
@@ -38,37 +45,44 @@ def draw_panel(rng: np.random.Generator, units: int = 30, years: int = 9, beta: 
     def ar1(sd: float) -> np.ndarray:
         e = rng.normal(scale=sd, size=(units, years))
         for j in range(1, years):
-            e[:, j] = rho * e[:, j - 1] + np.sqrt(1 - rho ** 2) * e[:, j]
+            e[:, j] = rho * e[:, j - 1] + np.sqrt(1 - rho**2) * e[:, j]
         return e.ravel()
 
     a = rng.normal(size=units)[ids]
     f, g = rng.normal(size=years)[t], rng.normal(size=years)[t]
     lam = rng.normal(size=units)
-    mu = load_corr * lam + np.sqrt(1 - load_corr ** 2) * rng.normal(size=units)
+    mu = load_corr * lam + np.sqrt(1 - load_corr**2) * rng.normal(size=units)
     x = a + 0.1 * t + factor * mu[ids] * g + ar1(1.0)
     u = factor * lam[ids] * f + ar1(1.0)
     y = beta * x + 0.5 * a + rng.normal(size=years)[t] + u
     return pd.DataFrame({"id": ids, "year": 2015 + t, "x": x, "y": y})
 
 
-def simulate_coverage(reps: int = 500, boot: int = 399, seed: int = 1, beta: float = 0.5,
-                      units: int = 30, years: int = 9, level: float = 0.95, rho: float = 0.5,
-                      factor: float = 0.6, progress: bool = False) -> pd.DataFrame:
+def simulate_coverage(
+    reps: int = 500,
+    boot: int = 399,
+    seed: int = 1,
+    beta: float = 0.5,
+    units: int = 30,
+    years: int = 9,
+    level: float = 0.95,
+    rho: float = 0.5,
+    factor: float = 0.6,
+    progress: bool = False,
+) -> pd.DataFrame:
     """Coverage, MC standard error and median interval length of each method over `reps`
     simulated panels (WCR: Rademacher, `boot` draws, test-inversion interval)."""
     rng = np.random.default_rng(seed)
     rows = {m: [] for m in ("cluster-robust t(G-1)", "Driscoll-Kraay t(T-1)", "WCR bootstrap")}
     for r in range(reps):
         df = draw_panel(rng, units, years, beta, rho, factor)
-        for cov, name in (("clustered", "cluster-robust t(G-1)"),
-                          ("driscoll_kraay", "Driscoll-Kraay t(T-1)")):
-            lo, hi = fit_panel(df, "y", ["x"], entity="id", time="year", cov=cov).conf_int(
-                level).loc["x"]
+        for cov, name in (("clustered", "cluster-robust t(G-1)"), ("driscoll_kraay", "Driscoll-Kraay t(T-1)")):
+            lo, hi = fit_panel(df, "y", ["x"], entity="id", time="year", cov=cov).conf_int(level).loc["x"]
             rows[name].append((lo <= beta <= hi, hi - lo))
-        wb = wild_cluster_bootstrap(df, "y", ["x"], entity="id", time="year", B=boot,
-                                    seed=int(rng.integers(2 ** 31)), level=level)
-        rows["WCR bootstrap"].append((wb.ci_lower <= beta <= wb.ci_upper,
-                                      wb.ci_upper - wb.ci_lower))
+        wb = wild_cluster_bootstrap(
+            df, "y", ["x"], entity="id", time="year", B=boot, seed=int(rng.integers(2**31)), level=level
+        )
+        rows["WCR bootstrap"].append((wb.ci_lower <= beta <= wb.ci_upper, wb.ci_upper - wb.ci_lower))
         if progress:
             print(f"\rreplication {r + 1}/{reps}", end="", file=sys.stderr, flush=True)
     if progress:
@@ -78,8 +92,15 @@ def simulate_coverage(reps: int = 500, boot: int = 399, seed: int = 1, beta: flo
         cover = np.array([c for c, _ in res], dtype=float)
         length = np.array([w for _, w in res])
         p = cover.mean()
-        out.append({"method": name, "coverage": p, "mc_se": np.sqrt(p * (1 - p) / len(cover)),
-                    "median_length": float(np.median(length)), "reps": len(cover)})
+        out.append(
+            {
+                "method": name,
+                "coverage": p,
+                "mc_se": np.sqrt(p * (1 - p) / len(cover)),
+                "median_length": float(np.median(length)),
+                "reps": len(cover),
+            }
+        )
     return pd.DataFrame(out).set_index("method")
 
 
@@ -96,10 +117,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
-    tab = simulate_coverage(a.reps, a.boot, a.seed, a.beta, a.units, a.years, rho=a.rho,
-                            factor=a.factor, progress=not a.quiet)
-    print(f"{a.units} clusters x {a.years} years, beta = {a.beta}, rho = {a.rho}, "
-          f"factor = {a.factor}, R = {a.reps}, B = {a.boot}, seed = {a.seed}; nominal 95%")
+    tab = simulate_coverage(
+        a.reps, a.boot, a.seed, a.beta, a.units, a.years, rho=a.rho, factor=a.factor, progress=not a.quiet
+    )
+    print(
+        f"{a.units} clusters x {a.years} years, beta = {a.beta}, rho = {a.rho}, "
+        f"factor = {a.factor}, R = {a.reps}, B = {a.boot}, seed = {a.seed}; nominal 95%"
+    )
     print(tab.to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"({time.perf_counter() - t0:.1f} s)")
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 import numpy as np
+
 from cipanel.estimators.threshold import fit_threshold
 from cipanel.estimators.threshold_sim import threshold_panel
 

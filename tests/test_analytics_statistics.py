@@ -7,10 +7,11 @@ import warnings
 
 import numpy as np
 import pytest
-from cipanel.analytics import coupling, dagum, moran, theil
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+
+from cipanel.analytics import coupling, dagum, moran, theil
 
 
 def pairwise_dagum(y, g):
@@ -22,13 +23,14 @@ def pairwise_dagum(y, g):
     p = {r: part[r].size / n for r in names}
     s = {r: part[r].size * part[r].mean() / (n * m) for r in names}
     G = np.abs(y[:, None] - y[None, :]).sum() / (2 * n * n * m)
-    gjj = {r: np.abs(part[r][:, None] - part[r][None, :]).sum() / (2 * part[r].size ** 2 * part[r].mean())
-           for r in names}
+    gjj = {
+        r: np.abs(part[r][:, None] - part[r][None, :]).sum() / (2 * part[r].size ** 2 * part[r].mean()) for r in names
+    }
     g_w = sum(gjj[r] * p[r] * s[r] for r in names)
     g_nb = g_t = 0.0
     gjh, djh = {}, {}
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             diff = part[a][:, None] - part[b][None, :]
             gjh[a, b] = np.abs(diff).sum() / (part[a].size * part[b].size * (part[a].mean() + part[b].mean()))
             d, q = np.clip(diff, 0, None).mean(), np.clip(-diff, 0, None).mean()
@@ -87,12 +89,13 @@ def test_dagum_gini_equals_pysal_inequality_on_its_mexico_example():
 @settings(max_examples=60, deadline=None)
 @given(
     y=arrays(np.float64, st.integers(2, 40), elements=st.floats(0.001, 1000, allow_nan=False)),
-    k=st.integers(1, 5), seed=st.integers(0, 2**31 - 1),
+    k=st.integers(1, 5),
+    seed=st.integers(0, 2**31 - 1),
 )
 def test_dagum_components_add_up_and_equal_the_plain_gini(y, k, seed):
     g = np.random.default_rng(seed).integers(0, k, size=y.size).astype(str)
     overall, rows = dagum.decompose(y, g)
-    plain = np.abs(y[:, None] - y[None, :]).sum() / (2 * y.size ** 2 * y.mean())
+    plain = np.abs(y[:, None] - y[None, :]).sum() / (2 * y.size**2 * y.mean())
     assert overall["gini"] == pytest.approx(plain, rel=1e-10, abs=1e-14)
     total = overall["g_within"] + overall["g_net_between"] + overall["g_transvariation"]
     assert total == pytest.approx(overall["gini"], rel=1e-12, abs=1e-15)
@@ -122,7 +125,8 @@ def test_theil_matches_pysal_inequality_published_mexico_numbers():
 @settings(max_examples=60, deadline=None)
 @given(
     y=arrays(np.float64, st.integers(2, 40), elements=st.floats(0.001, 1000, allow_nan=False)),
-    k=st.integers(1, 5), seed=st.integers(0, 2**31 - 1),
+    k=st.integers(1, 5),
+    seed=st.integers(0, 2**31 - 1),
 )
 def test_theil_split_is_exact(y, k, seed):
     g = np.random.default_rng(seed).integers(0, k, size=y.size).astype(str)
@@ -179,8 +183,9 @@ def test_global_permutation_test_agrees_with_esdas_own():
 
 
 def test_kde_density_is_scipys_gaussian_kde():
-    from cipanel.analytics import kde
     from scipy.stats import gaussian_kde
+
+    from cipanel.analytics import kde
 
     x = np.random.default_rng(4).lognormal(size=200)
     grid = np.linspace(-1, 8, 50)
@@ -274,8 +279,10 @@ def test_coupling_levels_at_the_boundaries():
 
 
 @settings(max_examples=100, deadline=None)
-@given(U=arrays(np.float64, st.tuples(st.integers(1, 30), st.integers(2, 4)), elements=st.floats(0, 1)),
-       raw=st.lists(st.floats(0.01, 1), min_size=4, max_size=4))
+@given(
+    U=arrays(np.float64, st.tuples(st.integers(1, 30), st.integers(2, 4)), elements=st.floats(0, 1)),
+    raw=st.lists(st.floats(0.01, 1), min_size=4, max_size=4),
+)
 def test_coupling_stays_in_range_for_any_number_of_systems(U, raw):
     a = np.array(raw[: U.shape[1]])
     out = coupling.coupling_coordination(U, weights=a / a.sum())

@@ -11,6 +11,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+
 from cipanel.analytics import config as analytics_config
 from cipanel.analytics.compute import AnalyticsError
 from cipanel.analytics.runner import run_analytics
@@ -30,8 +31,9 @@ def analytics_warehouse(demo_warehouse, tmp_path_factory):
     spec = load_spec(STUDY_A, "zh")
     config = analytics_config.load(STUDY_A, spec.study, spec.panel["years"])
     out = path.parent / "out"
-    run = run_analytics(config, warehouse=path, out_dir=out, lang="zh", synthetic=True, labels=spec.labels,
-                        progress=lambda _m: None)
+    run = run_analytics(
+        config, warehouse=path, out_dir=out, lang="zh", synthetic=True, labels=spec.labels, progress=lambda _m: None
+    )
     return path, config, run, out
 
 
@@ -41,10 +43,13 @@ def _query(path, sql):
 
 
 def _panel(path, config):
-    return _query(path, f"""
+    return _query(
+        path,
+        f"""
         select p.*, r.region_code as region from marts.fct_panel as p
         inner join marts.dim_unit_regions as r on r.unit_code = p.unit_code and r.scheme = '{config.region_scheme}'
-        where p.year between {config.years[0]} and {config.years[1]}""")
+        where p.year between {config.years[0]} and {config.years[1]}""",
+    )
 
 
 def test_dagum_table_against_the_pairwise_formula(analytics_warehouse):
@@ -115,8 +120,11 @@ def test_beta_convergence_coefficient_matches_pyfixest(analytics_warehouse):
     d = panel.assign(next_dt=panel.groupby("unit_code").dt.shift(-1)).dropna(subset=["next_dt"])
     d = d.assign(growth=np.log(d.next_dt / d.dt), ln_level=np.log(d.dt))
     fit = pyfixest.feols("growth ~ ln_level | unit_code + year", data=d, vcov={"CRV1": "unit_code"})
-    stored = _query(path, "select * from analytics.beta_convergence where study = 'study_a' and index_code = 'dt' "
-                          "and kind = 'absolute' and region = '_all'").iloc[0]
+    stored = _query(
+        path,
+        "select * from analytics.beta_convergence where study = 'study_a' and index_code = 'dt' "
+        "and kind = 'absolute' and region = '_all'",
+    ).iloc[0]
     assert stored.beta == pytest.approx(fit.coef()["ln_level"], rel=1e-9)
     assert stored.n_obs == len(d)
 
@@ -124,8 +132,10 @@ def test_beta_convergence_coefficient_matches_pyfixest(analytics_warehouse):
 def test_sigma_and_kde_tables(analytics_warehouse):
     path, config, _, _ = analytics_warehouse
     panel = _panel(path, config)
-    sigma = _query(path, "select * from analytics.sigma_convergence where study = 'study_a' and region = '_all' "
-                         "and index_code = 'nqp'")
+    sigma = _query(
+        path,
+        "select * from analytics.sigma_convergence where study = 'study_a' and region = '_all' and index_code = 'nqp'",
+    )
     for r in sigma.itertuples():
         y = panel.loc[panel.year == r.year, "nqp"]
         assert r.cv == pytest.approx(y.std(ddof=1) / y.mean(), rel=1e-12)
@@ -137,9 +147,14 @@ def test_sigma_and_kde_tables(analytics_warehouse):
 
 def test_obstacle_models_against_numpy(analytics_warehouse):
     path, _, _, _ = analytics_warehouse
-    z = _query(path, "select index_code, indicator_code, unit_code, year, z from intermediate.int_indicators_normalised")
-    w = _query(path, "select index_code, indicator_code, weight from marts.fct_indicator_weights "
-                     "where method = 'entropy' and weight_year is null")
+    z = _query(
+        path, "select index_code, indicator_code, unit_code, year, z from intermediate.int_indicators_normalised"
+    )
+    w = _query(
+        path,
+        "select index_code, indicator_code, weight from marts.fct_indicator_weights "
+        "where method = 'entropy' and weight_year is null",
+    )
     d = z.merge(w, on=["index_code", "indicator_code"])
     d["fi"] = d.weight * (1 - d.z)
     d["expect"] = d.fi / d.groupby(["index_code", "unit_code", "year"]).fi.transform("sum")
@@ -161,14 +176,21 @@ def test_outputs_in_both_languages_and_in_the_report(analytics_warehouse, tmp_pa
     assert (out / "a_kde_nqp.png").exists() and (out / "a_moran.png").exists()
     rows = [line for line in md.splitlines() if line.startswith("| 20")]
     assert len(rows) == 9 and all("|  |" not in line for line in rows)  # no empty cell in any year
-    assert {p["md"].name for p in run.tables} >= {"a_gini_res.md", "a_moran_dt.md", "a_lisa_dt.md",
-                                                  "a_coupling_dt_nqp.md", "a_obstacle_nqp.md", "a_beta_res.md"}
+    assert {p["md"].name for p in run.tables} >= {
+        "a_gini_res.md",
+        "a_moran_dt.md",
+        "a_lisa_dt.md",
+        "a_coupling_dt_nqp.md",
+        "a_obstacle_nqp.md",
+        "a_beta_res.md",
+    }
     from cipanel.analytics.hook import run_for
     from cipanel.output.report import write_report
 
     spec = load_spec(STUDY_A, "en")
-    section = run_for(spec, config, warehouse=path, out_dir=tmp_path, lang="en", synthetic=True,
-                      progress=lambda _m: None)
+    section = run_for(
+        spec, config, warehouse=path, out_dir=tmp_path, lang="en", synthetic=True, progress=lambda _m: None
+    )
     report = write_report([section], tmp_path, title="t", synthetic=True, lang="en")
     text = report["md"].read_text(encoding="utf-8")
     assert "Dagum Gini coefficient of Digital trade (dt)" in text and "Transvariation" in text
@@ -177,35 +199,52 @@ def test_outputs_in_both_languages_and_in_the_report(analytics_warehouse, tmp_pa
     assert len(runs) == 1 and runs.synthetic.all()  # rerun replaced the study's rows
 
 
-@pytest.mark.parametrize("block, message", [
-    ({"indices": ["dt"], "colour": 1}, "analytics: unknown key 'colour'"),
-    ({"region_scheme": "nbs4"}, "missing key 'indices'"),
-    ({"indices": ["dt"], "weights": {"kind": "rook"}}, "analytics.weights.kind: 'rook' is not allowed"),
-    ({"indices": ["dt"], "weights": {"kind": "economic"}}, "analytics.weights.variable"),
-    ({"indices": ["dt"], "coupling": [{"systems": ["dt", "nqp"], "weights": [0.6, 0.6]}]},
-     r"analytics.coupling\[0\].weights: expected 2 numbers summing to 1"),
-    ({"indices": ["dt"], "coupling": [{"systems": ["dt"]}]}, r"analytics.coupling\[0\].systems"),
-    ({"indices": ["dt"], "coupling": [{"systems": ["dt", "nqp"], "form": "old"}]}, "'old' is not allowed"),
-    ({"indices": ["dt"], "kde": {"bandwidth": "wide"}}, "analytics.kde.bandwidth"),
-    ({"indices": ["dt"], "moran": {"permutations": -1}}, "analytics.moran.permutations"),
-    ({"indices": ["dt"], "years": [2023, 2015]}, "analytics.years: expected"),
-    ({"indices": ["dt"], "convergence": {"effects": "random"}}, "analytics.convergence.effects"),
-])
+@pytest.mark.parametrize(
+    "block, message",
+    [
+        ({"indices": ["dt"], "colour": 1}, "analytics: unknown key 'colour'"),
+        ({"region_scheme": "nbs4"}, "missing key 'indices'"),
+        ({"indices": ["dt"], "weights": {"kind": "rook"}}, "analytics.weights.kind: 'rook' is not allowed"),
+        ({"indices": ["dt"], "weights": {"kind": "economic"}}, "analytics.weights.variable"),
+        (
+            {"indices": ["dt"], "coupling": [{"systems": ["dt", "nqp"], "weights": [0.6, 0.6]}]},
+            r"analytics.coupling\[0\].weights: expected 2 numbers summing to 1",
+        ),
+        ({"indices": ["dt"], "coupling": [{"systems": ["dt"]}]}, r"analytics.coupling\[0\].systems"),
+        ({"indices": ["dt"], "coupling": [{"systems": ["dt", "nqp"], "form": "old"}]}, "'old' is not allowed"),
+        ({"indices": ["dt"], "kde": {"bandwidth": "wide"}}, "analytics.kde.bandwidth"),
+        ({"indices": ["dt"], "moran": {"permutations": -1}}, "analytics.moran.permutations"),
+        ({"indices": ["dt"], "years": [2023, 2015]}, "analytics.years: expected"),
+        ({"indices": ["dt"], "convergence": {"effects": "random"}}, "analytics.convergence.effects"),
+    ],
+)
 def test_bad_blocks_name_the_key(block, message, tmp_path):
     with pytest.raises(SpecError, match=message):
         analytics_config.parse(block, tmp_path / "s.yml", "s")
 
 
-@pytest.mark.parametrize("block, message", [
-    ({"indices": ["nope"]}, "index 'nope' is not a column of the panel"),
-    ({"indices": ["dt"], "region_scheme": "provinces7"}, "'provinces7' is not a scheme .*use one of nbs4, three_regions"),
-    ({"indices": ["dt"], "gini": False, "coupling": [{"systems": ["dt", "market"]}]},
-     r"market of unit \d+, year \d+ is .*coupling needs scores in \[0, 1\]"),
-    ({"indices": ["dt"], "gini": False, "moran": True, "weights": {"kind": "economic", "variable": "nope"}},
-     "analytics.weights.variable: 'nope' is not a column"),
-    ({"indices": ["dt"], "gini": False, "obstacle": {"indices": ["market"]}},
-     "'market' has no rows in analytics.fct_obstacle_indicators"),
-])
+@pytest.mark.parametrize(
+    "block, message",
+    [
+        ({"indices": ["nope"]}, "index 'nope' is not a column of the panel"),
+        (
+            {"indices": ["dt"], "region_scheme": "provinces7"},
+            "'provinces7' is not a scheme .*use one of nbs4, three_regions",
+        ),
+        (
+            {"indices": ["dt"], "gini": False, "coupling": [{"systems": ["dt", "market"]}]},
+            r"market of unit \d+, year \d+ is .*coupling needs scores in \[0, 1\]",
+        ),
+        (
+            {"indices": ["dt"], "gini": False, "moran": True, "weights": {"kind": "economic", "variable": "nope"}},
+            "analytics.weights.variable: 'nope' is not a column",
+        ),
+        (
+            {"indices": ["dt"], "gini": False, "obstacle": {"indices": ["market"]}},
+            "'market' has no rows in analytics.fct_obstacle_indicators",
+        ),
+    ],
+)
 def test_data_errors_name_the_unit_or_column(analytics_warehouse, block, message, tmp_path):
     path = analytics_warehouse[0]
     config = analytics_config.parse(block, tmp_path / "s.yml", "bad", [2015, 2023])
@@ -217,10 +256,26 @@ def test_cli_ends_with_one_message(analytics_warehouse, tmp_path, capsys):
     from cipanel.cli import main
 
     spec = tmp_path / "bad.yml"
-    spec.write_text(STUDY_A.read_text(encoding="utf-8").replace("region_scheme: three_regions",
-                                                                "region_scheme: provinces7"), encoding="utf-8")
-    assert main(["analytics", "--project", str(DEMO), "--warehouse", str(analytics_warehouse[0]), "--study", str(spec),
-                 "--out", str(tmp_path / "o")]) == 2
+    spec.write_text(
+        STUDY_A.read_text(encoding="utf-8").replace("region_scheme: three_regions", "region_scheme: provinces7"),
+        encoding="utf-8",
+    )
+    assert (
+        main(
+            [
+                "analytics",
+                "--project",
+                str(DEMO),
+                "--warehouse",
+                str(analytics_warehouse[0]),
+                "--study",
+                str(spec),
+                "--out",
+                str(tmp_path / "o"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert err.startswith("error: analytics.region_scheme: 'provinces7'") and "Traceback" not in err
 
@@ -232,14 +287,19 @@ def test_study_spec_accepts_the_block_and_other_specs_have_none():
 
 def test_traditional_coupling_form_is_flagged_in_the_run(analytics_warehouse, tmp_path):
     path = analytics_warehouse[0]
-    config = analytics_config.parse({"indices": ["dt"], "gini": False,
-                                     "coupling": [{"systems": ["dt", "nqp"], "form": "traditional"}]},
-                                    tmp_path / "s.yml", "old_form", [2015, 2023])
+    config = analytics_config.parse(
+        {"indices": ["dt"], "gini": False, "coupling": [{"systems": ["dt", "nqp"], "form": "traditional"}]},
+        tmp_path / "s.yml",
+        "old_form",
+        [2015, 2023],
+    )
     messages = []
     run = run_analytics(config, warehouse=path, out_dir=tmp_path, lang="en", progress=messages.append)
     assert any(m.startswith("warning: coupling form 'traditional'") for m in messages)
     assert "Caution: traditional coupling degree" in run.tables[0]["md"].read_text(encoding="utf-8")
-    pd.testing.assert_series_equal(run.frames["coupling_coordination"].form, pd.Series(["traditional"] * 270, name="form"))
+    pd.testing.assert_series_equal(
+        run.frames["coupling_coordination"].form, pd.Series(["traditional"] * 270, name="form")
+    )
 
 
 def test_gini_table_keeps_one_column_per_pair_when_region_means_cross(tmp_path):

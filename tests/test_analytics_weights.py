@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
 from cipanel.analytics.weights import WeightsError, great_circle_km, load_weights_file, spatial_weights
 
 ROOT = pd.read_csv(
@@ -57,8 +58,9 @@ def test_inverse_distance_between_capitals():
     assert (W == W.T).all()
     W2, _ = spatial_weights("inverse_distance", ["110000", "120000", "310000"], row_standardise=False, power=2)
     np.testing.assert_allclose(W2, W**2)
-    cut, _ = spatial_weights("inverse_distance", ["110000", "120000", "310000"], row_standardise=False,
-                             cutoff_km=500, allow_islands=True)
+    cut, _ = spatial_weights(
+        "inverse_distance", ["110000", "120000", "310000"], row_standardise=False, cutoff_km=500, allow_islands=True
+    )
     assert cut[0, 2] == 0 and cut[0, 1] > 0 and cut[2].sum() == 0
 
 
@@ -110,20 +112,23 @@ def test_matrix_file(tmp_path):
     np.testing.assert_array_equal(W, [[0, 1], [1, 0]])
 
 
-@pytest.mark.parametrize("text, options, message", [
-    ("unit_code,neighbour_code\nA,B\n", {}, "not symmetric: A->B is 1 but B->A is 0"),
-    ("unit_code,neighbour_code\nA,B\nB,A\n", {"units": ["A", "B", "C"]}, "unit C is not in"),
-    ("unit_code,neighbour_code\nA,B\nB,A\nC,C\n", {}, "row 4: unit C is listed as its own neighbour"),
-    ("unit_code,neighbour_code,weight\nA,B,x\nB,A,1\n", {}, "row 2: weight 'x' of A-B is not a number"),
-    ("unit_code,neighbour_code,weight\nA,B,-1\nB,A,-1\n", {}, "row 2: weight '-1' of A-B must be finite and >= 0"),
-    ("unit_code,neighbour_code\nA,B\nB,A\nA,B\n", {}, "pair A-B is listed more than once"),
-    ("unit_code,A,B,C\nA,0,1,0\nB,1,0,0\nC,0,0,0\n", {}, "unit C has no neighbour"),
-    ("unit_code,A,B\nA,0,1\nC,1,0\n", {}, "unit B is in one but not the other"),
-    ("code,neighbour\nA,B\n", {}, "expected a column unit_code"),
-    ("unit_code,A,B\nA,0,-2\nB,-2,0\n", {}, "weight of A-B is -2.0; weights must be finite and >= 0"),
-    ("unit_code,A,B\nA,1,1\nB,1,0\n", {}, "unit A has a non-zero weight on itself"),
-    ("unit_code,A,B\nA,0,1\nB,0.5,0\n", {}, "not symmetric: A->B is 1 but B->A is 0.5"),
-])
+@pytest.mark.parametrize(
+    "text, options, message",
+    [
+        ("unit_code,neighbour_code\nA,B\n", {}, "not symmetric: A->B is 1 but B->A is 0"),
+        ("unit_code,neighbour_code\nA,B\nB,A\n", {"units": ["A", "B", "C"]}, "unit C is not in"),
+        ("unit_code,neighbour_code\nA,B\nB,A\nC,C\n", {}, "row 4: unit C is listed as its own neighbour"),
+        ("unit_code,neighbour_code,weight\nA,B,x\nB,A,1\n", {}, "row 2: weight 'x' of A-B is not a number"),
+        ("unit_code,neighbour_code,weight\nA,B,-1\nB,A,-1\n", {}, "row 2: weight '-1' of A-B must be finite and >= 0"),
+        ("unit_code,neighbour_code\nA,B\nB,A\nA,B\n", {}, "pair A-B is listed more than once"),
+        ("unit_code,A,B,C\nA,0,1,0\nB,1,0,0\nC,0,0,0\n", {}, "unit C has no neighbour"),
+        ("unit_code,A,B\nA,0,1\nC,1,0\n", {}, "unit B is in one but not the other"),
+        ("code,neighbour\nA,B\n", {}, "expected a column unit_code"),
+        ("unit_code,A,B\nA,0,-2\nB,-2,0\n", {}, "weight of A-B is -2.0; weights must be finite and >= 0"),
+        ("unit_code,A,B\nA,1,1\nB,1,0\n", {}, "unit A has a non-zero weight on itself"),
+        ("unit_code,A,B\nA,0,1\nB,0.5,0\n", {}, "not symmetric: A->B is 1 but B->A is 0.5"),
+    ],
+)
 def test_weights_file_errors_name_the_unit(tmp_path, text, options, message):
     path = tmp_path / "bad.csv"
     path.write_text(text, encoding="utf-8")

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+
 from cipanel import atomic_build
 from cipanel.atomic_build import build_atomically, build_lock, lock_path
 from cipanel.build import BuildError, build_warehouse
@@ -75,10 +76,13 @@ def test_a_failed_build_leaves_the_warehouse_as_it_was(warehouse):
 
 def test_a_failed_build_says_what_its_audit_had_rejected(warehouse):
     """The failed build's audit tables are removed with it: the message carries their counts."""
+
     def rejecting_dbt(staging: Path) -> None:
         con = duckdb.connect(str(staging))
-        con.execute("create schema audit; create table audit.audit_rejected_rows as "
-                    "select 'value is not a number' as rejection_reason, 'mine.csv' as source_file from range(3)")
+        con.execute(
+            "create schema audit; create table audit.audit_rejected_rows as "
+            "select 'value is not a number' as rejection_reason, 'mine.csv' as source_file from range(3)"
+        )
         con.close()
         raise BuildError("dbt build failed:\n  assert_index_inputs_complete: Got 30 results")
 
@@ -86,7 +90,8 @@ def test_a_failed_build_says_what_its_audit_had_rejected(warehouse):
         build_atomically(warehouse, rejecting_dbt)
     assert str(failure.value).endswith(
         "The failed build had rejected input rows (its audit.audit_rejected_rows, by reason):\n"
-        "    3 rows: value is not a number (mine.csv)")
+        "    3 rows: value is not a number (mine.csv)"
+    )
 
 
 def test_a_successful_build_replaces_the_file_and_leaves_nothing_else(warehouse):
@@ -127,7 +132,9 @@ def test_a_real_build_failing_on_bad_input_keeps_the_old_marts(warehouse, tmp_pa
         build_warehouse(warehouse, inputs, project=DEMO)
     assert "The failed build was discarded; the warehouse is the last good build, unchanged." in str(failure.value)
     assert_untouched(warehouse, digest)
-    validated = read_table("intermediate.int_indicator_values_validated", warehouse, where=f"indicator_code = '{dropped}'")
+    validated = read_table(
+        "intermediate.int_indicator_values_validated", warehouse, where=f"indicator_code = '{dropped}'"
+    )
     assert len(validated) > 0  # the old build's rows, not the failed build's
 
 
@@ -192,7 +199,20 @@ def test_a_read_only_folder_refuses_build_and_study_with_one_message(warehouse, 
         assert "cannot write in the warehouse folder" in capsys.readouterr().err
         with pytest.raises(WarehouseError, match="cannot be written: its file or folder is read-only"):
             check_writable(warehouse)
-        assert cli_main(["study", "--project", str(DEMO), "--warehouse", str(warehouse), "--out", str(warehouse.parent.parent / "out")]) == 2
+        assert (
+            cli_main(
+                [
+                    "study",
+                    "--project",
+                    str(DEMO),
+                    "--warehouse",
+                    str(warehouse),
+                    "--out",
+                    str(warehouse.parent.parent / "out"),
+                ]
+            )
+            == 2
+        )
         err = capsys.readouterr().err
         assert err.startswith("error: warehouse") and "read-only" in err and "Traceback" not in err
         with pytest.raises(WarehouseError, match="cannot create the warehouse folder"):
@@ -216,8 +236,9 @@ HOLDER = textwrap.dedent("""
 
 @contextmanager
 def held(warehouse: Path, mode: str):
-    proc = subprocess.Popen([PYTHON, "-c", HOLDER, str(warehouse), mode], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, env=ENV)
+    proc = subprocess.Popen(
+        [PYTHON, "-c", HOLDER, str(warehouse), mode], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=ENV
+    )
     assert proc.stdout.readline().strip() == "holding"
     try:
         yield proc
@@ -270,6 +291,7 @@ def test_a_file_that_is_not_a_warehouse_is_never_replaced(tmp_path):
 
 def test_a_replace_that_fails_keeps_the_old_file(warehouse, monkeypatch):
     """What Windows does when another program has the file open."""
+
     def new_build(staging: Path) -> None:
         duckdb.connect(str(staging)).close()
 
@@ -295,8 +317,13 @@ def test_a_killed_build_leaves_the_warehouse_and_the_next_start_cleans_up(wareho
     """SIGKILL when the first seed or the first data test finishes (a kill gives no chance
     to clean up); the next build removes the staging folder and lock file."""
     digest = sha256(warehouse)
-    proc = subprocess.Popen([PYTHON, "-c", KILLED, str(warehouse), str(DEMO_DATA), str(DEMO)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ENV)
+    proc = subprocess.Popen(
+        [PYTHON, "-c", KILLED, str(warehouse), str(DEMO_DATA), str(DEMO)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=ENV,
+    )
     try:
         for line in proc.stdout:
             if line.split()[:1] == [kill_at]:
@@ -320,8 +347,12 @@ def test_a_killed_build_leaves_the_warehouse_and_the_next_start_cleans_up(wareho
 def test_a_killed_build_before_dbt_starts(warehouse):
     """Killed while dbt is still being imported: the staging folder is empty."""
     digest = sha256(warehouse)
-    proc = subprocess.Popen([PYTHON, "-c", KILLED, str(warehouse), str(DEMO_DATA), str(DEMO)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    proc = subprocess.Popen(
+        [PYTHON, "-c", KILLED, str(warehouse), str(DEMO_DATA), str(DEMO)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=ENV,
+    )
     deadline = time.monotonic() + 120
     while not list(warehouse.parent.glob("cip.duckdb.building*")) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -335,12 +366,15 @@ def test_a_killed_build_before_dbt_starts(warehouse):
 # one transaction per study run: tests/test_runner_faults.py::test_a_failed_store_leaves_the_previous_results_as_they_were
 
 
-@pytest.mark.parametrize("query", [
-    "select * from read_csv('{data}')",
-    "copy (select 1) to '{out}'",
-    "attach '{out}' as other",
-    "install httpfs",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "select * from read_csv('{data}')",
+        "copy (select 1) to '{out}'",
+        "attach '{out}' as other",
+        "install httpfs",
+    ],
+)
 def test_python_connections_cannot_touch_files(warehouse, tmp_path, query):
     data = next((DEMO_DATA).rglob("*.csv"))
     sql = query.format(data=data, out=tmp_path / "escaped.duckdb")

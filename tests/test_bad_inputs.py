@@ -12,8 +12,8 @@ import pytest
 from openpyxl import Workbook
 
 import entropy_reference as ref
-from synthetic_cases import FIRST_YEAR, write_case
 from cipanel.project import ProjectError
+from synthetic_cases import FIRST_YEAR, write_case
 from warehouse_build import DEMO, DEMO_DATA, ROOT, DbtFailed, build, copy_project
 
 CATALOG = DEMO / "catalog" / "indicator_catalog.csv"
@@ -44,9 +44,20 @@ def catalog_with(*rows: dict) -> pd.DataFrame:
 
 
 def row(code, index, dimension, direction):
-    return {"indicator_code": code, "index_code": index, "dimension_code": dimension, "direction": direction,
-            "unit_of_measure": "-", "label_zh": code, "label_en": code, "source": "test", "rationale": "test",
-            "first_year": "", "last_year": "", "scope": "unit"}
+    return {
+        "indicator_code": code,
+        "index_code": index,
+        "dimension_code": dimension,
+        "direction": direction,
+        "unit_of_measure": "-",
+        "label_zh": code,
+        "label_en": code,
+        "source": "test",
+        "rationale": "test",
+        "first_year": "",
+        "last_year": "",
+        "scope": "unit",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -56,15 +67,19 @@ def bad_build(tmp_path_factory):
     shutil.copytree(DEMO_DATA, inputs)
     (inputs / "README.md").unlink(missing_ok=True)
     pd.DataFrame([r[:4] for r in BAD_ROWS], columns=["unit_code", "year", "indicator_code", "value"]).to_csv(
-        inputs / "bad_rows.csv", index=False)
+        inputs / "bad_rows.csv", index=False
+    )
     units = pd.read_csv(ROOT / "seeds" / "reference" / "ref_units.csv", dtype=str)
     in_sample = units[units.in_sample == "true"].unit_code
     rng = np.random.default_rng(7)
     extra = [(u, y, "new_ind", rng.uniform(1, 100)) for u in in_sample for y in range(2014, 2024)]
     extra += [(u, y, "const_ind", 5.0) for u in in_sample for y in range(2014, 2024)]
-    pd.DataFrame(extra, columns=["unit_code", "year", "indicator_code", "value"]).to_csv(inputs / "extra.csv", index=False)
-    catalog = catalog_with(row("new_ind", "res", "innov", "+"), row("const_ind", "dt", "infra", "+"),
-                           row("empty_series", "", "", ""))
+    pd.DataFrame(extra, columns=["unit_code", "year", "indicator_code", "value"]).to_csv(
+        inputs / "extra.csv", index=False
+    )
+    catalog = catalog_with(
+        row("new_ind", "res", "innov", "+"), row("const_ind", "dt", "infra", "+"), row("empty_series", "", "", "")
+    )
     project = copy_project(tmp / "project", {"catalog/indicator_catalog": catalog})
     warehouse = tmp / "bad.duckdb"
     build(project, warehouse, inputs)
@@ -96,7 +111,9 @@ def test_an_all_missing_series_is_logged_not_dropped(bad_build):
 
 
 def test_a_constant_indicator_gets_weight_zero_and_leaves_the_others_alone(bad_build, demo_warehouse):
-    sql = "select indicator_code, weight from marts.fct_indicator_weights where index_code = 'dt' and method = 'entropy'"
+    sql = (
+        "select indicator_code, weight from marts.fct_indicator_weights where index_code = 'dt' and method = 'entropy'"
+    )
     with_const = q(bad_build, sql).set_index("indicator_code").weight
     demo = q(demo_warehouse, sql).set_index("indicator_code").weight
     assert with_const["const_ind"] == 0.0
@@ -108,8 +125,15 @@ def test_a_new_indicator_added_by_catalog_row_changes_the_weights_as_expected(ba
     wide = normalised.pivot_table(index=["unit_code", "year"], columns="indicator_code", values="value")
     directions = normalised.drop_duplicates("indicator_code").set_index("indicator_code").direction.loc[wide.columns]
     w, _, _ = ref.entropy_weights(wide.to_numpy(), list(directions))
-    got = q(bad_build, "select indicator_code, weight from marts.fct_indicator_weights "
-                       "where index_code = 'res' and method = 'entropy'").set_index("indicator_code").weight
+    got = (
+        q(
+            bad_build,
+            "select indicator_code, weight from marts.fct_indicator_weights "
+            "where index_code = 'res' and method = 'entropy'",
+        )
+        .set_index("indicator_code")
+        .weight
+    )
     assert "new_ind" in got.index and got["new_ind"] > 0
     np.testing.assert_allclose(got.loc[wide.columns], w, atol=1e-12, rtol=0)
     assert "new_ind" in q(bad_build, "select * from marts.fct_panel limit 1").columns
@@ -121,8 +145,11 @@ def test_an_invalid_direction_stops_the_build_naming_file_row_and_column(tmp_pat
     catalog = pd.read_csv(CATALOG, dtype=str, keep_default_na=False)
     catalog.loc[catalog.indicator_code == "gdp_growth", "direction"] = "up"
     project = copy_project(tmp_path / "p", {"catalog/indicator_catalog": catalog})
-    with pytest.raises(ProjectError, match=r"catalog/indicator_catalog.csv, row 3, column direction: gdp_growth in "
-                       r"index res: direction 'up' must be \+ \(higher is better\) or -"):
+    with pytest.raises(
+        ProjectError,
+        match=r"catalog/indicator_catalog.csv, row 3, column direction: gdp_growth in "
+        r"index res: direction 'up' must be \+ \(higher is better\) or -",
+    ):
         build(project, tmp_path / "w.duckdb", DEMO_DATA, ["--select", "+stg_catalog__indicators"])
 
 
@@ -141,13 +168,17 @@ def test_a_year_where_no_component_varies_fails_a_per_year_index_naming_the_test
     """Per-year entropy weights are undefined in a year where every component is constant."""
     n_units, n_years = 4, 3
     x = np.arange(n_units * n_years * 2, dtype=float).reshape(-1, 2)
-    x[n_units:2 * n_units] = 7.0  # the second year: both indicators constant
+    x[n_units : 2 * n_units] = 7.0  # the second year: both indicators constant
     case = {"x": x, "directions": ["+", "-"], "weighting": "per_year", "score_basis": "z_shifted", "shift": 0.01}
     project, inputs, _ = write_case(tmp_path, n_units, n_years, [case])
     window = f"{{panel_start_year: {FIRST_YEAR}, panel_end_year: {FIRST_YEAR + n_years - 1}}}"
     with pytest.raises(DbtFailed, match="assert_index_groups_have_information"):
-        build(project, tmp_path / "w.duckdb", inputs,
-              ["--select", "+assert_index_groups_have_information", "--vars", window])
+        build(
+            project,
+            tmp_path / "w.duckdb",
+            inputs,
+            ["--select", "+assert_index_groups_have_information", "--vars", window],
+        )
 
 
 def test_running_out_of_duckdb_memory_names_the_setting_to_raise(tmp_path, monkeypatch):
@@ -175,8 +206,12 @@ def test_the_build_summary_warns_of_every_kind_of_rejection_with_its_first_examp
 
     text = build_summary(bad_build).text()
     assert "bad_rows.csv: 9 read, 0 accepted, 9 rejected" in text
-    assert ("warning: 1 input rows rejected: year outside the panel or indicator window; first: bad_rows.csv, "
-            "row 6, value: year 2030 outside the window 2014-2023 of gdp_pc") in text
-    assert "warning: 1 input rows rejected: unknown unit; first: bad_rows.csv, row 3, value: unknown unit 990000" in text
+    assert (
+        "warning: 1 input rows rejected: year outside the panel or indicator window; first: bad_rows.csv, "
+        "row 6, value: year 2030 outside the window 2014-2023 of gdp_pc"
+    ) in text
+    assert (
+        "warning: 1 input rows rejected: unknown unit; first: bad_rows.csv, row 3, value: unknown unit 990000" in text
+    )
     assert "warning: 2 input rows rejected: duplicate unit-year-indicator;" in text
     assert "empty_series: 0 interpolated, 0 left empty by policy, 300 not fillable" in text

@@ -29,8 +29,9 @@ def _modules_after(argv: list[str]) -> set[str]:
     return set(done.stderr.split())
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"], ["run", "--help"], ["compare-spark", "--help"],
-                                  ["reg", "--help"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["build", "--help"], ["run", "--help"], ["compare-spark", "--help"], ["reg", "--help"]]
+)
 def test_help_imports_no_heavy_library(argv):
     loaded = _modules_after(argv)
     assert "cipanel" in loaded  # the probe itself works

@@ -12,6 +12,7 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
+
 from cipanel.determinism import frame_digest, set_profile_threads, table_digests
 from cipanel.pipeline import default_study_paths
 from cipanel.study.results import store
@@ -54,9 +55,7 @@ def test_every_built_table_is_bit_identical_across_thread_counts(two_builds):
 def test_study_results_are_bit_identical_across_thread_counts(two_builds):
     for warehouse in two_builds:
         _run_studies(warehouse)
-    single, parallel = (
-        {t: d for t, d in table_digests(w).items() if t.startswith('"results"')} for w in two_builds
-    )
+    single, parallel = ({t: d for t, d in table_digests(w).items() if t.startswith('"results"')} for w in two_builds)
     assert {'"results"."estimates"', '"results"."diagnostics"'} <= single.keys()
     assert [t for t in single if single[t] != parallel.get(t)] == []
 
@@ -86,9 +85,18 @@ def test_gmm_does_not_depend_on_the_order_of_the_rows():
     d = year_dummies(d[["firm", "year", "n", "w", "k"]], "year")
 
     def fit(frame):
-        return fit_gmm(frame, "n", "L.n L(0/1).(w k) yr*", entity="firm", time="year",
-                       gmm=[GmmStyle("L.(n w k)")], iv=[IvStyle("yr*", equation="level")],
-                       robust=True, small=True, two_step=True)
+        return fit_gmm(
+            frame,
+            "n",
+            "L.n L(0/1).(w k) yr*",
+            entity="firm",
+            time="year",
+            gmm=[GmmStyle("L.(n w k)")],
+            iv=[IvStyle("yr*", equation="level")],
+            robust=True,
+            small=True,
+            two_step=True,
+        )
 
     a, b = fit(d), fit(d.sample(frac=1, random_state=3))
     assert np.array_equal(a.params.to_numpy(), b.params.to_numpy())

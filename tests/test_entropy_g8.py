@@ -14,17 +14,19 @@ from synthetic_cases import write_case
 from warehouse_build import build
 
 # rows: (unit, year) for year 2014..2016, unit U00..U02; columns: 4 indicators, the 4th negative
-X = np.array([
-    [12.0, 0.35, 410.0, 8.2],
-    [7.5, 0.52, 380.0, 6.1],
-    [9.1, 0.41, 520.0, 9.7],
-    [13.4, 0.38, 450.0, 7.9],
-    [8.2, 0.55, 395.0, 5.8],
-    [10.0, 0.47, 560.0, 9.1],
-    [15.1, 0.40, 480.0, 7.0],
-    [8.8, 0.61, 415.0, 5.2],
-    [11.3, 0.50, 610.0, 8.4],
-])
+X = np.array(
+    [
+        [12.0, 0.35, 410.0, 8.2],
+        [7.5, 0.52, 380.0, 6.1],
+        [9.1, 0.41, 520.0, 9.7],
+        [13.4, 0.38, 450.0, 7.9],
+        [8.2, 0.55, 395.0, 5.8],
+        [10.0, 0.47, 560.0, 9.1],
+        [15.1, 0.40, 480.0, 7.0],
+        [8.8, 0.61, 415.0, 5.2],
+        [11.3, 0.50, 610.0, 8.4],
+    ]
+)
 DIRECTIONS = ["+", "+", "+", "-"]
 
 
@@ -34,8 +36,14 @@ def test_g8_sql_numpy_and_pymcdm_agree(tmp_path):
     warehouse = tmp_path / "g8.duckdb"
     build(project, warehouse, inputs, ["--vars", "{panel_start_year: 2014, panel_end_year: 2016}"])
     con = duckdb.connect(str(warehouse), read_only=True)
-    sql = con.execute("select indicator_code, weight from marts.fct_indicator_weights "
-                      "where method = 'entropy' order by indicator_code").df().weight.to_numpy()
+    sql = (
+        con.execute(
+            "select indicator_code, weight from marts.fct_indicator_weights "
+            "where method = 'entropy' order by indicator_code"
+        )
+        .df()
+        .weight.to_numpy()
+    )
     con.close()
     numpy_w, _, z_shifted = ref.entropy_weights(X, DIRECTIONS)
     oracle = pymcdm_entropy_weights(z_shifted)

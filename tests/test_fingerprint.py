@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from cipanel import fingerprint
 from cipanel.build import copy_dbt_project, copy_project, plan_build
 from cipanel.cli import main
@@ -97,8 +98,9 @@ def test_the_years_setting_changes_project_and_window(demo_copy):
     project, _ = demo_copy
     before = _fp(project)
     config = project / "cipanel.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("years: [2014, 2023]", "years: [2013, 2023]"),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("years: [2014, 2023]", "years: [2013, 2023]"), encoding="utf-8"
+    )
     assert _changed(before, _fp(project)) == ["project", "settings"]
 
 
@@ -145,8 +147,11 @@ def _run(args: list[str]) -> tuple[int, str]:
 
 def _tables(folder: Path) -> dict[str, bytes]:
     """The table files a study writes (csv, markdown, LaTeX: the text formats, byte for byte)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.suffix in (".csv", ".md", ".tex", ".txt")}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix in (".csv", ".md", ".tex", ".txt")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -167,8 +172,10 @@ def two_runs(tmp_path_factory):
 def _rows(warehouse: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return {t: con.execute(f"select * from {t} order by all").fetchall()
-                for t in ("marts.fct_panel", "marts.fct_index_scores", "results.estimates")}
+        return {
+            t: con.execute(f"select * from {t} order by all").fetchall()
+            for t in ("marts.fct_panel", "marts.fct_index_scores", "results.estimates")
+        }
     finally:
         con.close()
 

@@ -16,8 +16,7 @@ from cipanel.estimators.hdfe import fit_hdfe
 from cipanel.estimators.panel import fit_panel
 
 
-def synthetic_panel(seed: int = 1, n_units: int = 40, years=range(2000, 2012),
-                    gap_rate: float = 0.15) -> pd.DataFrame:
+def synthetic_panel(seed: int = 1, n_units: int = 40, years=range(2000, 2012), gap_rate: float = 0.15) -> pd.DataFrame:
     """SYNTHETIC unbalanced panel with random gaps (missing unit-years)."""
     rng = np.random.default_rng(seed)
     rows = [(u, t) for u in range(n_units) for t in years if rng.random() >= gap_rate]
@@ -29,8 +28,7 @@ def synthetic_panel(seed: int = 1, n_units: int = 40, years=range(2000, 2012),
     df["z"] = rng.normal(size=n)
     df["grp"] = rng.integers(0, 4, size=n)  # a third effect crossed with unit and year
     df["w"] = np.exp(rng.normal(size=n))
-    df["y"] = (1 + 0.5 * df.x - 0.3 * df.z + 0.05 * df.unit_code + 0.1 * (df.year - 2000)
-               + rng.normal(size=n))
+    df["y"] = 1 + 0.5 * df.x - 0.3 * df.z + 0.05 * df.unit_code + 0.1 * (df.year - 2000) + rng.normal(size=n)
     return df
 
 
@@ -60,21 +58,30 @@ def test_parse_parts_and_operator_names():
     assert "I(x**2)" in p.rhs
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("y x", "expected"),
-    ("y ~ x | a | b | c", "at most two"),
-    ("y ~ x | e ~ z | a", "last"),
-    ("y ~ l(x, a)", "integer or a range"),
-    ("y ~ x | a + b*c", "column names"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("y x", "expected"),
+        ("y ~ x | a | b | c", "at most two"),
+        ("y ~ x | e ~ z | a", "last"),
+        ("y ~ l(x, a)", "integer or a range"),
+        ("y ~ x | a + b*c", "column names"),
+    ],
+)
 def test_parse_errors_name_the_problem(bad, message):
     with pytest.raises(fml.FormulaError, match=message):
         fml.parse(bad)
 
 
-@pytest.mark.parametrize("term", [
-    "I(__import__('os').system('true'))", "np.exp(x)", "I(x.__class__)", "I('a')",
-])
+@pytest.mark.parametrize(
+    "term",
+    [
+        "I(__import__('os').system('true'))",
+        "np.exp(x)",
+        "I(x.__class__)",
+        "I('a')",
+    ],
+)
 def test_formula_never_runs_code(term):
     df = synthetic_panel()
     with pytest.raises(fml.FormulaError, match="not allowed|only"):
@@ -91,8 +98,7 @@ def test_unknown_variable_is_named():
 
 def test_operators_respect_gaps_and_match_an_independent_merge():
     df = synthetic_panel(gap_rate=0.25)
-    d = fml.materialise("y ~ l(x, 1:2) + f(x, 1) + d(x) + d(x, 2)", df, entity="unit_code",
-                        time="year")
+    d = fml.materialise("y ~ l(x, 1:2) + f(x, 1) + d(x) + d(x, 2)", df, entity="unit_code", time="year")
     f = d.frame
     np.testing.assert_array_equal(f["L.x"], lag_by_merge(df, "x", 1))
     np.testing.assert_array_equal(f["L2.x"], lag_by_merge(df, "x", 2))
@@ -119,12 +125,14 @@ def test_operator_regression_equals_pyfixest_on_merged_lags():
 # ---------------------------------------------------------------- formula path vs dict path
 
 
-@pytest.mark.parametrize("fe, effects", [("", "none"), ("| unit_code", "entity"),
-                                         ("| unit_code + year", "twoway"),
-                                         ("| year + unit_code", "twoway")])
-@pytest.mark.parametrize("vcov, cov", [("iid", "unadjusted"), ("hetero", "robust"),
-                                       ("cluster:unit_code", "clustered"),
-                                       ("dk", "driscoll_kraay")])
+@pytest.mark.parametrize(
+    "fe, effects",
+    [("", "none"), ("| unit_code", "entity"), ("| unit_code + year", "twoway"), ("| year + unit_code", "twoway")],
+)
+@pytest.mark.parametrize(
+    "vcov, cov",
+    [("iid", "unadjusted"), ("hetero", "robust"), ("cluster:unit_code", "clustered"), ("dk", "driscoll_kraay")],
+)
 def test_formula_equals_fit_panel(fe, effects, vcov, cov):
     df = synthetic_panel()
     m = cp.feols(f"y ~ x + z {fe}", df, vcov=vcov)
@@ -137,8 +145,7 @@ def test_formula_equals_fit_panel(fe, effects, vcov, cov):
 def test_hdfe_route_equals_xtreg_route_for_unit_and_year():
     df = synthetic_panel()
     r = fit_panel(df, "y", ["x", "z"], entity="unit_code", time="year", cov="clustered")
-    h, _ = fit_hdfe(df, "y", ["x", "z"], ["unit_code", "year"], vcov="cluster",
-                    cluster="unit_code")
+    h, _ = fit_hdfe(df, "y", ["x", "z"], ["unit_code", "year"], vcov="cluster", cluster="unit_code")
     np.testing.assert_allclose(h.params, r.params[["x", "z"]], rtol=1e-9)
     np.testing.assert_allclose(h.std_errors, r.std_errors[["x", "z"]], rtol=1e-9)
     assert h.df_inference == r.df_inference
@@ -151,18 +158,20 @@ def test_hdfe_route_equals_xtreg_route_for_unit_and_year():
 # ---------------------------------------------------------------- against pyfixest
 
 
-@pytest.mark.parametrize("formula, vcov, pf_vcov", [
-    ("y ~ x + z | unit_code + year + grp", "cluster:unit_code", {"CRV1": "unit_code"}),
-    ("y ~ x + z | unit_code + year + grp", "iid", "iid"),
-    ("y ~ x + z | unit_code + year + ind^year", "cluster:unit_code+year",
-     {"CRV1": "unit_code+year"}),
-    ("y ~ x + z | unit_code + year", "cluster:unit_code+year", {"CRV1": "unit_code+year"}),
-    ("y ~ x + z | year", "hetero", "HC1"),
-    ("y ~ x + z | year", "iid", "iid"),
-    ("y ~ x + x:z + I(x**2) + log(w) | unit_code + year", "cluster:ind", {"CRV1": "ind"}),
-    ("y ~ x*z | unit_code", "cluster:unit_code", {"CRV1": "unit_code"}),
-    ("y ~ i(region, x) | unit_code + year", "cluster:unit_code", {"CRV1": "unit_code"}),
-])
+@pytest.mark.parametrize(
+    "formula, vcov, pf_vcov",
+    [
+        ("y ~ x + z | unit_code + year + grp", "cluster:unit_code", {"CRV1": "unit_code"}),
+        ("y ~ x + z | unit_code + year + grp", "iid", "iid"),
+        ("y ~ x + z | unit_code + year + ind^year", "cluster:unit_code+year", {"CRV1": "unit_code+year"}),
+        ("y ~ x + z | unit_code + year", "cluster:unit_code+year", {"CRV1": "unit_code+year"}),
+        ("y ~ x + z | year", "hetero", "HC1"),
+        ("y ~ x + z | year", "iid", "iid"),
+        ("y ~ x + x:z + I(x**2) + log(w) | unit_code + year", "cluster:ind", {"CRV1": "ind"}),
+        ("y ~ x*z | unit_code", "cluster:unit_code", {"CRV1": "unit_code"}),
+        ("y ~ i(region, x) | unit_code + year", "cluster:unit_code", {"CRV1": "unit_code"}),
+    ],
+)
 def test_against_pyfixest(formula, vcov, pf_vcov):
     df = synthetic_panel()
     m = cp.feols(formula, df, vcov=vcov)
@@ -178,10 +187,19 @@ def test_against_pyfixest(formula, vcov, pf_vcov):
 
 def test_singletons_dropped_counted_and_switchable():
     df = synthetic_panel()
-    extra = pd.DataFrame({"unit_code": [900, 901], "year": [2003, 2004], "ind": [1, 2],
-                          "grp": [0, 1],
-                          "region": ["east", "west"], "x": [0.3, -1.0], "z": [1.0, 2.0],
-                          "w": [1.0, 1.0], "y": [5.0, -3.0]})
+    extra = pd.DataFrame(
+        {
+            "unit_code": [900, 901],
+            "year": [2003, 2004],
+            "ind": [1, 2],
+            "grp": [0, 1],
+            "region": ["east", "west"],
+            "x": [0.3, -1.0],
+            "z": [1.0, 2.0],
+            "w": [1.0, 1.0],
+            "y": [5.0, -3.0],
+        }
+    )
     df = pd.concat([df, extra], ignore_index=True)
     m = cp.feols("y ~ x + z | unit_code + year", df, vcov="cluster:unit_code")
     assert m.result.diagnostics["n_singletons"] == 2
@@ -189,8 +207,7 @@ def test_singletons_dropped_counted_and_switchable():
     p = pf.feols("y ~ x + z | unit_code + year", df, vcov={"CRV1": "unit_code"}, fixef_tol=1e-12)
     assert m.nobs == p._N == len(df) - 2
     assert_same(m, p.coef(), p.se())
-    kept = cp.feols("y ~ x + z | unit_code + year", df, vcov="cluster:unit_code",
-                    drop_singletons=False)
+    kept = cp.feols("y ~ x + z | unit_code + year", df, vcov="cluster:unit_code", drop_singletons=False)
     assert kept.nobs == len(df)
     assert kept.result.n_clusters == m.result.n_clusters + 2  # xtreg keeps them (SEs differ)
     m3 = cp.feols("y ~ x + z | unit_code + year + ind^year", df, vcov="iid")
@@ -257,12 +274,12 @@ def grunfeld() -> pd.DataFrame:
 
 def test_first_differences_on_grunfeld_against_statsmodels(grunfeld):
     """`estimator='fd'` = Stata `reg D.(invest value capital), vce(cluster firm)`."""
-    m = cp.feols("invest ~ value + capital", grunfeld, vcov="cluster:firm",
-                 panel=("firm", "year"), estimator="fd")
+    m = cp.feols("invest ~ value + capital", grunfeld, vcov="cluster:firm", panel=("firm", "year"), estimator="fd")
     g = grunfeld.sort_values(["firm", "year"])
     d = g.groupby("firm")[["invest", "value", "capital"]].diff().assign(firm=g["firm"]).dropna()
     ols = sm.OLS(d["invest"], sm.add_constant(d[["value", "capital"]])).fit(
-        cov_type="cluster", cov_kwds={"groups": pd.factorize(d["firm"])[0]})
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(d["firm"])[0]}
+    )
     names = ["_cons", "D.value", "D.capital"]
     np.testing.assert_allclose(m.params[names], ols.params, rtol=1e-9)
     np.testing.assert_allclose(m.se[names], ols.bse, rtol=1e-9)
@@ -272,33 +289,28 @@ def test_first_differences_on_grunfeld_against_statsmodels(grunfeld):
 
 def test_r2_a_as_stata(grunfeld):
     """e(r2_a) of regress (pooled) and of areg/reghdfe (LSDV with the effects counted)."""
-    pooled = cp.feols("invest ~ value + capital", grunfeld, vcov="hetero",
-                      panel=("firm", "year"))
-    ols = sm.OLS(grunfeld["invest"], sm.add_constant(grunfeld[["value", "capital"]])).fit(
-        cov_type="HC1")
+    pooled = cp.feols("invest ~ value + capital", grunfeld, vcov="hetero", panel=("firm", "year"))
+    ols = sm.OLS(grunfeld["invest"], sm.add_constant(grunfeld[["value", "capital"]])).fit(cov_type="HC1")
     np.testing.assert_allclose(pooled.result.diagnostics["r2_a"], ols.rsquared_adj, rtol=1e-10)
     np.testing.assert_allclose(pooled.se[["_cons", "value", "capital"]], ols.bse, rtol=1e-9)
-    fe = cp.feols("invest ~ value + capital | firm + year", grunfeld, vcov="iid",
-                  panel=("firm", "year"))
+    fe = cp.feols("invest ~ value + capital | firm + year", grunfeld, vcov="iid", panel=("firm", "year"))
     lsdv = sm.OLS.from_formula("invest ~ value + capital + C(firm) + C(year)", grunfeld).fit()
     np.testing.assert_allclose(fe.result.diagnostics["r2_a"], lsdv.rsquared_adj, rtol=1e-10)
     np.testing.assert_allclose(fe.result.diagnostics["r2_lsdv"], lsdv.rsquared, rtol=1e-10)
-    np.testing.assert_allclose(fe.params[["value", "capital"]], lsdv.params[["value", "capital"]],
-                               rtol=1e-9)
-    np.testing.assert_allclose(fe.se[["value", "capital"]], lsdv.bse[["value", "capital"]],
-                               rtol=1e-9)
-    three = cp.feols("invest ~ value + capital | firm + year", grunfeld, vcov="iid",
-                     panel=("firm", "year"), drop_singletons=False)
+    np.testing.assert_allclose(fe.params[["value", "capital"]], lsdv.params[["value", "capital"]], rtol=1e-9)
+    np.testing.assert_allclose(fe.se[["value", "capital"]], lsdv.bse[["value", "capital"]], rtol=1e-9)
+    three = cp.feols(
+        "invest ~ value + capital | firm + year", grunfeld, vcov="iid", panel=("firm", "year"), drop_singletons=False
+    )
     h, _ = fit_hdfe(grunfeld, "invest", ["value", "capital"], ["year", "firm"], vcov="iid")
-    np.testing.assert_allclose(h.diagnostics["r2_a"], three.result.diagnostics["r2_a"],
-                               rtol=1e-10)
+    np.testing.assert_allclose(h.diagnostics["r2_a"], three.result.diagnostics["r2_a"], rtol=1e-10)
 
 
 def test_year_effects_only_pooled_against_lsdv(grunfeld):
-    m = cp.feols("invest ~ value + capital | year", grunfeld, vcov="cluster:firm",
-                 panel=("firm", "year"))
+    m = cp.feols("invest ~ value + capital | year", grunfeld, vcov="cluster:firm", panel=("firm", "year"))
     lsdv = sm.OLS.from_formula("invest ~ value + capital + C(year)", grunfeld).fit(
-        cov_type="cluster", cov_kwds={"groups": pd.factorize(grunfeld["firm"])[0]})
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(grunfeld["firm"])[0]}
+    )
     np.testing.assert_allclose(m.params, lsdv.params[["value", "capital"]], rtol=1e-9)
     # statsmodels counts the year dummies in K, as reghdfe does when year is not nested in firm
     np.testing.assert_allclose(m.se, lsdv.bse[["value", "capital"]], rtol=1e-8)
@@ -311,8 +323,7 @@ def test_tidy_conf_int_summary_html():
     df = synthetic_panel()
     m = cp.feols("y ~ x + z | unit_code + year", df, vcov="cluster:unit_code")
     t = m.tidy()
-    assert list(t.columns) == ["term", "estimate", "std_error", "statistic", "p_value",
-                               "conf_low", "conf_high"]
+    assert list(t.columns) == ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
     ci = m.conf_int(0.9)
     assert (ci["lower"] < m.params).all() and (ci["upper"] > m.params).all()
     text = m.summary()
@@ -338,8 +349,7 @@ def test_wild_bootstrap_on_the_fitted_model():
     df = synthetic_panel()
     m = cp.feols("y ~ x + z | unit_code + year", df, vcov="cluster:unit_code")
     b = m.wild_bootstrap("x", B=199, seed=3)
-    ref = wild_cluster_bootstrap(df, "y", ["x", "z"], "x", entity="unit_code", time="year",
-                                 B=199, seed=3)
+    ref = wild_cluster_bootstrap(df, "y", ["x", "z"], "x", entity="unit_code", time="year", B=199, seed=3)
     assert b.p_value == ref.p_value
     np.testing.assert_allclose(b.t_stat, m.result.tstats["x"], rtol=1e-10)
     h = cp.feols("y ~ x + z | unit_code + year + ind^year", df, vcov="cluster:unit_code")
@@ -353,8 +363,7 @@ def test_permutation_on_the_fitted_model():
     df = synthetic_panel()
     m = cp.feols("y ~ x + z | unit_code + year", df, vcov="cluster:unit_code")
     r = m.permutation("region", B=50, seed=1)
-    ref = fisher_permutation_test(df, "y", "x", "region", controls=["z"], entity="unit_code",
-                                  time="year", B=50, seed=1)
+    ref = fisher_permutation_test(df, "y", "x", "region", controls=["z"], entity="unit_code", time="year", B=50, seed=1)
     assert r.p_value == ref.p_value
 
 
@@ -380,8 +389,7 @@ def test_collinear_interaction_levels_are_omitted_with_a_note():
     m = cp.feols("y ~ x + i(region, x) | unit_code + year", df, vcov="cluster:unit_code")
     assert m.route == "hdfe"
     assert any("omitted" in n and "region::west:x" in n for n in m.result.notes)
-    ref = cp.feols("y ~ x + i(region, x, ref=west) | unit_code + year", df,
-                   vcov="cluster:unit_code")
+    ref = cp.feols("y ~ x + i(region, x, ref=west) | unit_code + year", df, vcov="cluster:unit_code")
     assert ref.route == "panel"
     np.testing.assert_allclose(m.params, ref.params[m.params.index], rtol=1e-9)
     np.testing.assert_allclose(m.se, ref.se[m.params.index], rtol=1e-9)
@@ -401,16 +409,11 @@ def test_gmm_wrapper_is_fit_gmm_with_summary():
 
 def test_unit_trends_as_varying_slopes_against_lsdv(grunfeld):
     """`| firm[year] + year` = xtreg y x i.year i.firm#c.year, fe (unit-specific linear trends)."""
-    m = cp.feols("invest ~ value + capital | firm[year] + year", grunfeld, vcov="iid",
-                 panel=("firm", "year"))
-    r = fit_panel(grunfeld, "invest", ["value", "capital"], entity="firm", time="year",
-                  trends=True, cov="unadjusted")
+    m = cp.feols("invest ~ value + capital | firm[year] + year", grunfeld, vcov="iid", panel=("firm", "year"))
+    r = fit_panel(grunfeld, "invest", ["value", "capital"], entity="firm", time="year", trends=True, cov="unadjusted")
     pd.testing.assert_series_equal(m.params, r.params)
-    lsdv = sm.OLS.from_formula("invest ~ value + capital + C(firm) + C(year) + C(firm):year",
-                               grunfeld).fit()
-    np.testing.assert_allclose(m.params[["value", "capital"]], lsdv.params[["value", "capital"]],
-                               rtol=1e-8)
-    np.testing.assert_allclose(m.se[["value", "capital"]], lsdv.bse[["value", "capital"]],
-                               rtol=1e-8)
+    lsdv = sm.OLS.from_formula("invest ~ value + capital + C(firm) + C(year) + C(firm):year", grunfeld).fit()
+    np.testing.assert_allclose(m.params[["value", "capital"]], lsdv.params[["value", "capital"]], rtol=1e-8)
+    np.testing.assert_allclose(m.se[["value", "capital"]], lsdv.bse[["value", "capital"]], rtol=1e-8)
     with pytest.raises(fml.FormulaError, match="varying slopes"):
         cp.feols("invest ~ value | year[firm]", grunfeld, panel=("firm", "year"))

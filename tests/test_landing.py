@@ -33,7 +33,12 @@ def test_yearbook_sheet_round_trips_with_cell_provenance(tmp_path):
     assert len(cells) == 9  # 3 units x 3 years, blank cells included as explicit empties
     assert set(cells.year_raw) == {"2015", "2016", "2017"}
     first = cells[(cells.unit_raw == "北  京") & (cells.year_raw == "2015")].iloc[0]
-    assert (first.source_sheet, first.source_row, first.source_column, first.value_raw) == ("市场化总指数", 3, "B", "9.5")
+    assert (first.source_sheet, first.source_row, first.source_column, first.value_raw) == (
+        "市场化总指数",
+        3,
+        "B",
+        "9.5",
+    )
     assert first.indicator_raw == "市场化总指数"
     assert cells[(cells.unit_raw == "河北省") & (cells.year_raw == "2016")].value_raw.iloc[0] == ".."
     assert cells[(cells.unit_raw == "北  京") & (cells.year_raw == "2017")].value_raw.iloc[0] == ""
@@ -59,7 +64,9 @@ def test_merged_header_cells_are_an_error_naming_file_sheet_and_cells(tmp_path):
 
 def test_long_csv_rows_carry_line_numbers_and_ragged_lines_are_quarantined(tmp_path):
     path = tmp_path / "values.csv"
-    path.write_text("unit_code,year,indicator_code,value\n110000,2015,gdp_pc,1\n\n110000,2016,gdp_pc\n", encoding="utf-8")
+    path.write_text(
+        "unit_code,year,indicator_code,value\n110000,2015,gdp_pc,1\n\n110000,2016,gdp_pc\n", encoding="utf-8"
+    )
     frame = land_file(path)
     assert list(frame.source_row) == [2, 4]
     assert frame.landing_issue.iloc[1] == "row has 3 fields, header has 4"
@@ -75,8 +82,10 @@ def test_long_csv_without_a_value_column_names_the_file_and_column(tmp_path):
 def test_parquet_records_are_numbered(tmp_path):
     path = tmp_path / "values.parquet"
     con = duckdb.connect()
-    con.execute(f"copy (select '110000' as unit_code, 2015 + i as year, 'gdp_pc' as indicator_code, i * 1.5 as value "
-                f"from range(3) t(i)) to '{path}' (format parquet)")
+    con.execute(
+        f"copy (select '110000' as unit_code, 2015 + i as year, 'gdp_pc' as indicator_code, i * 1.5 as value "
+        f"from range(3) t(i)) to '{path}' (format parquet)"
+    )
     con.close()
     frame = land_file(path)
     assert list(frame.source_row) == [1, 2, 3] and list(frame.value_raw) == ["0.0", "1.5", "3.0"]
@@ -95,8 +104,10 @@ def test_parquet_landed_in_sql_equals_the_python_reader(tmp_path):
 
     path = tmp_path / "values.parquet"
     con = duckdb.connect()
-    con.execute(f"copy (select '110000' as unit_code, 2015 + i as year, 'gdp_pc' as indicator_code, "
-                f"case when i = 2 then null else i / 3 end as value from range(5) t(i)) to '{path}' (format parquet)")
+    con.execute(
+        f"copy (select '110000' as unit_code, 2015 + i as year, 'gdp_pc' as indicator_code, "
+        f"case when i = 2 then null else i / 3 end as value from range(5) t(i)) to '{path}' (format parquet)"
+    )
     in_sql = con.sql(parquet_landing_sql(path, con)).df()
     con.close()
     in_python = land_file(path)

@@ -74,9 +74,7 @@ def test_weighted_methods_are_listed_only_in_their_macro():
 
 def test_indicator_window_default_is_resolved_in_one_model():
     # coalesce(<first_year or last_year>, {{ var('panel_start_year' / 'panel_end_year') }})
-    defaulted = re.compile(
-        r"coalesce\((min\()?(\w+\.)?(first|last)_year\)?,\s*\{\{\s*var\('panel_(start|end)_year'\)"
-    )
+    defaulted = re.compile(r"coalesce\((min\()?(\w+\.)?(first|last)_year\)?,\s*\{\{\s*var\('panel_(start|end)_year'\)")
     texts = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in sql_files()}
     where = [name for name, text in texts.items() if defaulted.search(text)]
     assert where == ["models/intermediate/indicator_values/int_indicator_attributes.sql"], where

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from test_output_tables import descriptive_table, regression_table
 
 from cipanel.output import (
     ReportSection,
@@ -17,7 +18,6 @@ from cipanel.output import (
     write_report,
     write_table,
 )
-from test_output_tables import descriptive_table, regression_table
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -26,35 +26,49 @@ PNG = b"\x89PNG\r\n\x1a\n"
 def figures(tmp_path_factory) -> list:
     out = tmp_path_factory.mktemp("figs")
     rng = np.random.default_rng(0)
-    panel = pd.DataFrame([(p, r, y) for r, ps in (("东部", "ab"), ("西部", "cd")) for p in ps
-                          for y in range(2015, 2024)], columns=["province", "region", "year"])
+    panel = pd.DataFrame(
+        [(p, r, y) for r, ps in (("东部", "ab"), ("西部", "cd")) for p in ps for y in range(2015, 2024)],
+        columns=["province", "region", "year"],
+    )
     panel["dt"], panel["nqp"] = rng.random(len(panel)), rng.random(len(panel))
-    weights = pd.DataFrame({"index_code": ["dt"] * 3 + ["nqp"] * 2,
-                            "dimension_code": ["infra", "infra", "trade", "labour", "tools"],
-                            "indicator_code": ["x1", "x2", "x3", "y1", "y2"],
-                            "weight": [0.5, 0.2, 0.3, 0.6, 0.4]})
-    rows = pd.DataFrame({"group": ["时间", "时间", "地区", "地区", "地区"],
-                         "label": ["2015~2017", "2018~2023", "东部", "中部", "西部"],
-                         "estimate": [0.08, 0.20, 0.11, -0.04, 0.08]})
+    weights = pd.DataFrame(
+        {
+            "index_code": ["dt"] * 3 + ["nqp"] * 2,
+            "dimension_code": ["infra", "infra", "trade", "labour", "tools"],
+            "indicator_code": ["x1", "x2", "x3", "y1", "y2"],
+            "weight": [0.5, 0.2, 0.3, 0.6, 0.4],
+        }
+    )
+    rows = pd.DataFrame(
+        {
+            "group": ["时间", "时间", "地区", "地区", "地区"],
+            "label": ["2015~2017", "2018~2023", "东部", "中部", "西部"],
+            "estimate": [0.08, 0.20, 0.11, -0.04, 0.08],
+        }
+    )
     rows["lower"], rows["upper"] = rows["estimate"] - 0.1, rows["estimate"] + 0.1
-    return [plot_index_trends(panel, ["dt", "nqp"], "region", out / "trends.png", synthetic=True),
-            *plot_indicator_weights(weights, out / "weights", synthetic=True),
-            plot_coefficients(rows, out / "coef.png", synthetic=True, lang="en",
-                              labels={"时间": "Period", "地区": "Region"})]
+    return [
+        plot_index_trends(panel, ["dt", "nqp"], "region", out / "trends.png", synthetic=True),
+        *plot_indicator_weights(weights, out / "weights", synthetic=True),
+        plot_coefficients(
+            rows, out / "coef.png", synthetic=True, lang="en", labels={"时间": "Period", "地区": "Region"}
+        ),
+    ]
 
 
 def test_figures_are_png(figures):
-    assert [f.name for f in figures] == ["trends.png", "weights_dt.png", "weights_nqp.png",
-                                         "coef.png"]
+    assert [f.name for f in figures] == ["trends.png", "weights_dt.png", "weights_nqp.png", "coef.png"]
     for f in figures:
         assert f.read_bytes()[:8] == PNG
 
 
 def test_report_banner_tables_and_figures(tmp_path, figures):
     earlier = write_table(descriptive_table(), tmp_path / "elsewhere", "zh")["docx"]
-    sections = [ReportSection("基准回归", [regression_table()], figures[:1], "正文 *说明*。"),
-                ReportSection("描述性统计", [earlier], figures[1:]),
-                ReportSection("Descriptive (direct)", [descriptive_table()])]
+    sections = [
+        ReportSection("基准回归", [regression_table()], figures[:1], "正文 *说明*。"),
+        ReportSection("描述性统计", [earlier], figures[1:]),
+        ReportSection("Descriptive (direct)", [descriptive_table()]),
+    ]
     paths = write_report(sections, tmp_path / "report", "研究 A", synthetic=True)
     md, page = paths["md"].read_text("utf-8"), paths["html"].read_text("utf-8")
     for text in (md, page):
@@ -74,7 +88,6 @@ def test_report_banner_tables_and_figures(tmp_path, figures):
 
 
 def test_report_without_banner(tmp_path):
-    paths = write_report([ReportSection("S", [descriptive_table()])], tmp_path, "T",
-                         synthetic=False, lang="en")
+    paths = write_report([ReportSection("S", [descriptive_table()])], tmp_path, "T", synthetic=False, lang="en")
     assert "SYNTHETIC" not in paths["html"].read_text("utf-8")
     assert '<html lang="en">' in paths["html"].read_text("utf-8")

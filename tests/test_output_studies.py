@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from cipanel.output import figures as figure_module
 from cipanel.output.docx_writer import CJK_FONT, FONT_PT, LATIN_FONT, MARGIN_CM, PAGE_CM
 from cipanel.output.text_metrics import (
@@ -41,8 +42,9 @@ def written(request, demo_warehouse, tmp_path_factory):
     out = tmp_path_factory.mktemp(f"studies_{lang}")
     figure_module.RECORD = []
     try:
-        outputs = run_studies(default_study_paths(), warehouse=demo_warehouse, out_dir=out, lang=lang,
-                              progress=lambda m: None)
+        outputs = run_studies(
+            default_study_paths(), warehouse=demo_warehouse, out_dir=out, lang=lang, progress=lambda m: None
+        )
         figs = list(figure_module.RECORD)
     finally:
         figure_module.RECORD = None
@@ -118,7 +120,9 @@ def test_every_cell_fits_its_column_at_the_fonts_metrics(written):
                     lines = line_count(text, avail, FONT_PT) if text else 1
                     # variable names (and, only on the widest tables, column titles) wrap at most once
                     limit = 2 if (col in wrap or is_head) and span == 1 and not re.fullmatch(r"\(\d+\)", text) else 1
-                    assert lines <= limit, f"{path.name} row {r} col {col}: {text!r} takes {lines} lines in {avail:.1f} pt"
+                    assert lines <= limit, (
+                        f"{path.name} row {r} col {col}: {text!r} takes {lines} lines in {avail:.1f} pt"
+                    )
                     if re.search(r"[\d*()]", text) and col not in wrap and not is_head:
                         assert text_width(text, FONT_PT) <= avail, (path.name, text)
                     for rpr in tc.iter(f"{W}rPr"):
@@ -184,7 +188,12 @@ def test_tables_xlsx_has_a_sheet_per_table_fitted_widths_numbers_and_print_setup
                     assert width >= display_width(shown), (study, ws.title, cell.coordinate, shown, width)
         t2 = wb["t2"]
         coef = next(c for c in t2["B"] if isinstance(c.value, float))
-        assert coef.number_format.startswith("0.") and t2.cell(coef.row, coef.column + 1).value in ("*", "**", "***", None)
+        assert coef.number_format.startswith("0.") and t2.cell(coef.row, coef.column + 1).value in (
+            "*",
+            "**",
+            "***",
+            None,
+        )
 
 
 # ---------------------------------------------------------------- figures
@@ -214,8 +223,9 @@ def _texts(fig) -> list[str]:
 
 
 def test_figures_are_300_dpi_png_with_svg_copy_legends_clear_of_data_and_catalog_labels(written, demo_warehouse):
-    from cipanel.warehouse import read_table
     from PIL import Image
+
+    from cipanel.warehouse import read_table
 
     lang, out, _, figs = written
     codes = set(read_table("marts.dim_indicators", demo_warehouse).indicator_code)
@@ -267,8 +277,9 @@ def test_markdown_of_every_table_matches_its_snapshot(written):
                     mismatched.append(f"{snap} was missing: written, review and commit it")
             elif snap.read_text(encoding="utf-8") != text:
                 mismatched.append(str(snap))
-    assert not mismatched, "tables differ from their snapshots (CIPANEL_UPDATE_SNAPSHOTS=1 to accept): " + \
-        ", ".join(mismatched)
+    assert not mismatched, "tables differ from their snapshots (CIPANEL_UPDATE_SNAPSHOTS=1 to accept): " + ", ".join(
+        mismatched
+    )
 
 
 def test_the_real_tables_notes_of_issue_14(written):
@@ -285,7 +296,9 @@ def test_the_real_tables_notes_of_issue_14(written):
     system = (a / "indicators_dt.md").read_text(encoding="utf-8")
     assert "| 合计 |  | 1.0000 |" in system and "熵值法" in system and "SYNTHETIC" in system
     scores = (a / "scores_res.md").read_text(encoding="utf-8").splitlines()
-    assert scores[2].split(" | ")[-2:] == ["均值", "排名 |"] and len([x for x in scores if x.startswith("| ")]) == 1 + 30
+    assert (
+        scores[2].split(" | ")[-2:] == ["均值", "排名 |"] and len([x for x in scores if x.startswith("| ")]) == 1 + 30
+    )
 
 
 def test_same_inputs_give_byte_identical_docx_xlsx_png_and_svg(written, demo_warehouse, tmp_path):
@@ -296,15 +309,20 @@ def test_same_inputs_give_byte_identical_docx_xlsx_png_and_svg(written, demo_war
 
     def digest(folder: Path) -> dict[str, str]:
         write_study_tables(tables, folder, lang)
-        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
-                if p.suffix in (".docx", ".xlsx")}
+        return {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir())
+            if p.suffix in (".docx", ".xlsx")
+        }
 
     first, second = digest(tmp_path / "one"), digest(tmp_path / "two")
     assert first == second and "tables.docx" in first and "tables.xlsx" in first
     from cipanel.output.figures import plot_indicator_weights
     from cipanel.warehouse import read_table
 
-    weights = read_table("marts.fct_indicator_weights", demo_warehouse, where="method = 'entropy' and index_code = 'dt'")
+    weights = read_table(
+        "marts.fct_indicator_weights", demo_warehouse, where="method = 'entropy' and index_code = 'dt'"
+    )
     one = plot_indicator_weights(weights, tmp_path / "f1", synthetic=True, lang=lang)[0]
     two = plot_indicator_weights(weights, tmp_path / "f2", synthetic=True, lang=lang)[0]
     for suffix in (".png", ".svg"):
@@ -317,8 +335,11 @@ def test_an_ad_hoc_study_writes_its_own_report_and_keeps_the_others(written, dem
         pytest.skip("once is enough")
     before = {p: p.read_bytes() for p in (out / "study_a").rglob("*") if p.is_file()}
     spec = tmp_path / "my.yml"
-    spec.write_text("study: my_study\npanel: {years: [2015, 2023]}\n"
-                    "tables:\n  - {id: d1, kind: descriptive, variables: [res, dt]}\n", encoding="utf-8")
+    spec.write_text(
+        "study: my_study\npanel: {years: [2015, 2023]}\n"
+        "tables:\n  - {id: d1, kind: descriptive, variables: [res, dt]}\n",
+        encoding="utf-8",
+    )
     run_studies([spec], warehouse=demo_warehouse, out_dir=out, lang="zh", progress=lambda m: None)
     assert {p: p.read_bytes() for p in (out / "study_a").rglob("*") if p.is_file()} == before
     own = (out / "my_study" / "report.md").read_text(encoding="utf-8")

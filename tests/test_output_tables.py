@@ -16,37 +16,73 @@ from cipanel.study.tables import DescriptiveTable, ModelColumn, RegressionTable
 WITHIN = "within R2 (xtreg fe, year dummies as regressors)"
 
 
-def fit(params: dict[str, float], se: list[float], p: list[float], nobs: int = 270,
-        r2: float | None = 0.878, r2_label: str = WITHIN) -> FitResult:
+def fit(
+    params: dict[str, float],
+    se: list[float],
+    p: list[float],
+    nobs: int = 270,
+    r2: float | None = 0.878,
+    r2_label: str = WITHIN,
+) -> FitResult:
     b = pd.Series(params, dtype=float)
     s = pd.Series(se, index=b.index, dtype=float)
-    return FitResult("xtreg", "res", b, s, b / s, pd.Series(p, index=b.index, dtype=float),
-                     pd.DataFrame(np.diag(s**2), index=b.index, columns=b.index), nobs,
-                     "clustered", 29, 30, r2, r2_label)
+    return FitResult(
+        "xtreg",
+        "res",
+        b,
+        s,
+        b / s,
+        pd.Series(p, index=b.index, dtype=float),
+        pd.DataFrame(np.diag(s**2), index=b.index, columns=b.index),
+        nobs,
+        "clustered",
+        29,
+        30,
+        r2,
+        r2_label,
+    )
 
 
 def regression_table(stat: str = "t") -> RegressionTable:
-    base = fit({"dt": 0.640, "market_share": 0.0118, "npr": -0.000419, "_cons": 0.147},
-               [0.038, 0.004, 0.0002, 0.008], [0.009, 0.04, 0.09, 0.11])
-    iv = fit({"dt": 0.267, "_cons": 4.94e-06}, [0.048, 6.21e-07], [0.001, 0.2], r2=0.886,
-             r2_label="R2")
+    base = fit(
+        {"dt": 0.640, "market_share": 0.0118, "npr": -0.000419, "_cons": 0.147},
+        [0.038, 0.004, 0.0002, 0.008],
+        [0.009, 0.04, 0.09, 0.11],
+    )
+    iv = fit({"dt": 0.267, "_cons": 4.94e-06}, [0.048, 6.21e-07], [0.001, 0.2], r2=0.886, r2_label="R2")
     early = fit({"dt": 0.0774}, [0.1117], [0.5], nobs=90, r2=0.805)
     late = fit({"dt": 0.1961}, [0.0876], [0.03], nobs=180, r2=0.848)
     cols = [
         ModelColumn("(1)", "res", base, controls=False, unit_fe=False, year_fe=False),
-        ModelColumn("(2)", "第二阶段", iv, True, True, True,
-                    extra_rows={"kp_rk_lm": "42.77***", "cd_wald_f": "146.313"}),
+        ModelColumn(
+            "(2)", "第二阶段", iv, True, True, True, extra_rows={"kp_rk_lm": "42.77***", "cd_wald_f": "146.313"}
+        ),
         ModelColumn("(3)", "2015~2017年", early, True, True, True, group="时间异质性"),
         ModelColumn("(4)", "2018~2023年", late, True, True, True, group="时间异质性"),
     ]
-    return RegressionTable("t2", "基准回归结果", cols, ["dt", "market_share", "npr", "_cons"],
-                           {"dt": "数字贸易"}, stat=stat, notes=["控制变量未列出。"])
+    return RegressionTable(
+        "t2",
+        "基准回归结果",
+        cols,
+        ["dt", "market_share", "npr", "_cons"],
+        {"dt": "数字贸易"},
+        stat=stat,
+        notes=["控制变量未列出。"],
+    )
 
 
 def descriptive_table() -> DescriptiveTable:
-    stats = pd.DataFrame({"N": [270, 270], "mean": [0.241, 8.6334], "sd": [0.140, 1.890],
-                          "min": [0.096, 0.0004], "max": [0.830, 13.356],
-                          "median": [0.191, 8.674]}, index=["res", "market"])
+    stats = pd.DataFrame(
+        {
+            "N": [270, 270],
+            "mean": [0.241, 8.6334],
+            "sd": [0.140, 1.890],
+            "min": [0.096, 0.0004],
+            "max": [0.830, 13.356],
+            "median": [0.191, 8.674],
+        },
+        index=["res", "market"],
+    )
     return DescriptiveTable("t1", "描述性统计", stats, notes=["数据为省级面板。"])
 
 
@@ -64,9 +100,19 @@ def md_rows(text: str) -> dict[str, list[list[str]]]:
 
 
 def test_number_format_matches_the_paper():
-    printed = {0.640: "0.640", 0.0118: "0.0118", 0.00160: "0.00160", -0.000419: "-0.000419",
-               0.0000363: "0.0000363", 0.00000343: "0.00000343", 0.0480: "0.0480",
-               6.21e-07: "6.21e-07", 12.3456: "12.346", 0.0: "0.000", -1e-12: "-1.00e-12"}
+    printed = {
+        0.640: "0.640",
+        0.0118: "0.0118",
+        0.00160: "0.00160",
+        -0.000419: "-0.000419",
+        0.0000363: "0.0000363",
+        0.00000343: "0.00000343",
+        0.0480: "0.0480",
+        6.21e-07: "6.21e-07",
+        12.3456: "12.346",
+        0.0: "0.000",
+        -1e-12: "-1.00e-12",
+    }
     assert {x: fmt_num(x) for x in printed} == printed
     assert fmt_num(float("nan")) == "" and fmt_num(-0.0001, max_decimals=3) == "-1.00e-04"
     assert [stars(p) for p in (0.009, 0.04, 0.09, 0.11, float("nan"))] == ["***", "**", "*", "", ""]
@@ -117,8 +163,7 @@ def test_languages():
     zh, en = regression_grid(regression_table(), "zh"), regression_grid(regression_table(), "en")
     zh_stub, en_stub = [r[0] for r in zh.body], [r[0] for r in en.body]
     assert {"控制变量", "年份固定效应", "个体固定效应", "R²（组内）"} <= set(zh_stub)
-    assert {"Controls", "Year FE", "Unit FE", "R² (within)", "Kleibergen-Paap rk LM statistic"} \
-        <= set(en_stub)
+    assert {"Controls", "Year FE", "Unit FE", "R² (within)", "Kleibergen-Paap rk LM statistic"} <= set(en_stub)
     assert en.body[en_stub.index("Controls")][1:] == ["No", "Yes", "Yes", "Yes"]
     assert zh.header[-1][0][0] == "变量" and en.header[-1][0][0] == "Variable"
     with pytest.raises(ValueError, match="lang"):
@@ -136,8 +181,15 @@ def test_notes_state_the_r2_and_standard_errors_in_the_table_language():
 
 def test_latex_three_lines_and_escaping(tmp_path):
     tex = write_table(regression_table(), tmp_path)["tex"].read_text("utf-8")
-    for cmd in (r"\toprule", r"\midrule", r"\bottomrule", r"\begin{threeparttable}",
-                r"\begin{tablenotes}", r"\multicolumn{2}{c}{时间异质性}", r"\cmidrule(lr){4-5}"):
+    for cmd in (
+        r"\toprule",
+        r"\midrule",
+        r"\bottomrule",
+        r"\begin{threeparttable}",
+        r"\begin{tablenotes}",
+        r"\multicolumn{2}{c}{时间异质性}",
+        r"\cmidrule(lr){4-5}",
+    ):
         assert cmd in tex
     assert r"market\_share" in tex and r"\_cons" in tex
     body = "\n".join(line for line in tex.splitlines() if not line.startswith("%"))

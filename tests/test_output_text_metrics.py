@@ -22,12 +22,15 @@ def test_line_breaking_cjk_between_characters_latin_at_spaces():
     assert line_count("Digital trade openness", 60) == 2
     assert line_count("(0.0777)", 20) > 1000  # a number never breaks: it cannot fit
     two = width_for_lines("社会保障和就业支出占财政支出比重", 2)
-    assert line_count("社会保障和就业支出占财政支出比重", two) == 2 and two < text_width("社会保障和就业支出占财政支出比重")
+    assert line_count("社会保障和就业支出占财政支出比重", two) == 2 and two < text_width(
+        "社会保障和就业支出占财政支出比重"
+    )
 
 
 def test_layout_goes_landscape_only_when_portrait_cannot_hold_the_table():
     narrow = Grid("a", "", [[("变量", 1), ("(1)", 1)]], [["数字贸易", "0.640***"]])
-    wide = Grid("b", "", [[("变量", 1), *[(f"({i})", 1) for i in range(1, 13)]]],
-                [["数字贸易", *["-0.00000845***"] * 12]])
+    wide = Grid(
+        "b", "", [[("变量", 1), *[(f"({i})", 1) for i in range(1, 13)]]], [["数字贸易", *["-0.00000845***"] * 12]]
+    )
     assert not layout(narrow).landscape and layout(wide).landscape
     assert layout(narrow).widths[1] >= text_width("0.640***")

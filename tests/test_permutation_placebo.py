@@ -53,10 +53,10 @@ def test_interaction_se_matches_pyfixest_up_to_k():
     18 year x group levels in K, one more than Stata's _rmcoll keeps next to the entity FE
     (ours K = x, x:g, c, 8 year dummies, 8 year x g, _cons = 20): SE ratio sqrt(250/249)."""
     import pyfixest as pf
+
     df = groups_panel(0.6)
     r = interaction_test(df, "y", "x", "g", controls=["c"], **FE)
-    fit = pf.feols("y ~ x + xg + c | id + year^g", data=df.assign(xg=df["x"] * df["g"]),
-                   vcov={"CRV1": "id"})
+    fit = pf.feols("y ~ x + xg + c | id + year^g", data=df.assign(xg=df["x"] * df["g"]), vcov={"CRV1": "id"})
     assert r.diff == pytest.approx(fit.coef()["xg"], rel=1e-10)
     assert r.fit.diagnostics["k_regressors"] == 20
     assert r.se * np.sqrt(250 / 249) == pytest.approx(fit.se()["xg"], rel=1e-10)
@@ -82,11 +82,9 @@ def test_permutation_coefficients_equal_subsample_regressions():
 
 
 def test_permutation_rejects_planted_difference_only():
-    real = fisher_permutation_test(groups_panel(0.6), "y", "x", "g", controls=["c"], B=999,
-                                   seed=3, **FE)
+    real = fisher_permutation_test(groups_panel(0.6), "y", "x", "g", controls=["c"], B=999, seed=3, **FE)
     assert real.p_value < 0.01 and real.p_value_one_sided < 0.01
-    null = fisher_permutation_test(groups_panel(0.0), "y", "x", "g", controls=["c"], B=999,
-                                   seed=3, **FE)
+    null = fisher_permutation_test(groups_panel(0.0), "y", "x", "g", controls=["c"], B=999, seed=3, **FE)
     assert null.p_value > 0.1
     # one-sided (bdiff) p is in the direction of the observed difference and at most two-sided
     assert null.p_value_one_sided <= null.p_value + 1e-12
@@ -105,8 +103,7 @@ def test_permutation_deterministic_and_permutes_units():
     b0, b1 = (fit_panel(d[d["g"] == v], "y", ["x"], **FE).params["x"] for v in (0, 1))
     assert r1.diffs[0] == pytest.approx(b1 - b0, rel=1e-9)
     with pytest.raises(ValueError, match="varies within units"):
-        fisher_permutation_test(df.assign(g=(df["year"] > 2019).astype(int)), "y", "x", "g",
-                                B=10, **FE)
+        fisher_permutation_test(df.assign(g=(df["year"] > 2019).astype(int)), "y", "x", "g", B=10, **FE)
 
 
 # ---------------------------------------------------------------- placebo
@@ -159,8 +156,7 @@ def test_placebo_unit_mode_needs_balanced_panel():
 
 
 def test_coverage_simulation_runs_on_tiny_r():
-    spec = importlib.util.spec_from_file_location("simulate_coverage",
-                                                  ROOT / "scripts" / "simulate_coverage.py")
+    spec = importlib.util.spec_from_file_location("simulate_coverage", ROOT / "scripts" / "simulate_coverage.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     tab = mod.simulate_coverage(reps=3, boot=99, seed=1)

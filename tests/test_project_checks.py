@@ -52,13 +52,27 @@ def catalog_error(folder) -> str:
 
 def test_init_writes_a_commented_project_and_refuses_to_overwrite(tmp_path):
     folder = init_project(tmp_path / "s", units="custom")
-    for rel in ("cipanel.yml", "README.md", "catalog/indicator_catalog.csv", "catalog/index_catalog.csv",
-                "catalog/dimension_catalog.csv", "reference/units.csv", "studies/example.yml"):
+    for rel in (
+        "cipanel.yml",
+        "README.md",
+        "catalog/indicator_catalog.csv",
+        "catalog/index_catalog.csv",
+        "catalog/dimension_catalog.csv",
+        "reference/units.csv",
+        "studies/example.yml",
+    ):
         assert (folder / rel).is_file(), rel
     assert (folder / "data").is_dir()
     text = (folder / "cipanel.yml").read_text(encoding="utf-8")
-    for key in ("years: from the data", "units: custom", "sample:", "interpolation: components", "language: zh",
-                "output: output", "warehouse: warehouse/s.duckdb"):
+    for key in (
+        "years: from the data",
+        "units: custom",
+        "sample:",
+        "interpolation: components",
+        "language: zh",
+        "output: output",
+        "warehouse: warehouse/s.duckdb",
+    ):
         assert key in text
     assert not (init_project(tmp_path / "prov") / "reference").exists()  # provinces: no reference folder
     with pytest.raises(ProjectError, match="already exists"):
@@ -82,8 +96,9 @@ def test_input_without_a_project_does_not_run_the_demo_studies(tmp_path, monkeyp
 
 def test_a_mistyped_input_folder_is_an_error_before_dbt(tmp_path, monkeypatch):
     warehouse = tmp_path / "w.duckdb"
-    code, out, err = run_cli(["build", "--project", str(DEMO), "--input", str(tmp_path / "my_dta"),
-                              "--warehouse", str(warehouse)])
+    code, out, err = run_cli(
+        ["build", "--project", str(DEMO), "--input", str(tmp_path / "my_dta"), "--warehouse", str(warehouse)]
+    )
     assert code == 2
     assert f"input folder {tmp_path / 'my_dta'} (--input) does not exist" in err
     assert "Traceback" not in err and not warehouse.exists()  # nothing built, nothing half-built
@@ -98,20 +113,41 @@ def test_study_on_a_warehouse_without_a_build_is_one_clear_message(tmp_path):
     assert code == 2 and "no study 'nope'" in err and "study_a, study_b" in err
 
 
-@pytest.mark.parametrize("rows, message", [
-    ("a1,nope,d1,+,甲,", "catalog/indicator_catalog.csv, row 2, column index_code: unknown index 'nope' of a1: add "
-                       "a row to catalog/index_catalog.csv"),
-    ("a1,myidx,d9,+,甲,", "catalog/indicator_catalog.csv, row 2, column dimension_code: a1: dimension 'd9' is not a "
-                        "dimension of index myidx in catalog/dimension_catalog.csv (known: d1, d2)"),
-    ("a1,myidx,d1,up,甲,", "catalog/indicator_catalog.csv, row 2, column direction: a1 in index myidx: direction "
-                         "'up' must be + (higher is better) or - (higher is worse)"),
-    ("GDP_pc,myidx,d1,+,甲,", "catalog/indicator_catalog.csv, row 2, column indicator_code: 'GDP_pc' must be "
-                            "lower-case letters, digits and _, starting with a letter (write 'gdp_pc')"),
-    ("a1,myidx,d1,+,甲,\na1,myidx,d1,+,甲,", "catalog/indicator_catalog.csv, row 2, column indicator_code/index_code: "
-                                          "a1 / myidx appears in rows 2, 3: keep one row"),
-    ("a1,myidx,d1,+,甲,maybe", "catalog/indicator_catalog.csv, row 2, column interpolate: 'maybe' must be true or false"),
-    ("", "catalog/indicator_catalog.csv: no rows: add one row per variable"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        (
+            "a1,nope,d1,+,甲,",
+            "catalog/indicator_catalog.csv, row 2, column index_code: unknown index 'nope' of a1: add "
+            "a row to catalog/index_catalog.csv",
+        ),
+        (
+            "a1,myidx,d9,+,甲,",
+            "catalog/indicator_catalog.csv, row 2, column dimension_code: a1: dimension 'd9' is not a "
+            "dimension of index myidx in catalog/dimension_catalog.csv (known: d1, d2)",
+        ),
+        (
+            "a1,myidx,d1,up,甲,",
+            "catalog/indicator_catalog.csv, row 2, column direction: a1 in index myidx: direction "
+            "'up' must be + (higher is better) or - (higher is worse)",
+        ),
+        (
+            "GDP_pc,myidx,d1,+,甲,",
+            "catalog/indicator_catalog.csv, row 2, column indicator_code: 'GDP_pc' must be "
+            "lower-case letters, digits and _, starting with a letter (write 'gdp_pc')",
+        ),
+        (
+            "a1,myidx,d1,+,甲,\na1,myidx,d1,+,甲,",
+            "catalog/indicator_catalog.csv, row 2, column indicator_code/index_code: "
+            "a1 / myidx appears in rows 2, 3: keep one row",
+        ),
+        (
+            "a1,myidx,d1,+,甲,maybe",
+            "catalog/indicator_catalog.csv, row 2, column interpolate: 'maybe' must be true or false",
+        ),
+        ("", "catalog/indicator_catalog.csv: no rows: add one row per variable"),
+    ],
+)
 def test_catalog_errors_name_file_row_column_and_fix(project, rows, message):
     write(project, "catalog/indicator_catalog.csv", f"{HEADER}\n{rows}\n" if rows else f"{HEADER}\n")
     assert message in catalog_error(project)
@@ -129,8 +165,11 @@ def test_a_project_without_index_and_an_index_without_components_are_accepted(pr
     write(project, "catalog/indicator_catalog.csv", f"{HEADER}\nctrl,,,,丙,\n")
     tables = project_tables(load_project(project))
     assert "index myidx has no components in catalog/indicator_catalog.csv: it gets no scores" in tables.notes
-    write(project, "catalog/index_catalog.csv", "index_code,label_zh,label_en,study,weighting,shift,score_basis,"
-                                                "scale,window_start,window_end\n")
+    write(
+        project,
+        "catalog/index_catalog.csv",
+        "index_code,label_zh,label_en,study,weighting,shift,score_basis,scale,window_start,window_end\n",
+    )
     write(project, "catalog/dimension_catalog.csv", "index_code,dimension_code,label_zh,label_en\n")
     tables = project_tables(load_project(project)).tables
     # an empty catalog keeps its column types (it used to fail in dbt with trim(INTEGER))
@@ -143,7 +182,9 @@ def test_interpolation_policy_default_fills_index_components_only(project):
         return dict(zip(frame["indicator_code"], frame["interpolate"]))
 
     assert policy() == {"a1": True, "a2": True, "ctrl": False}
-    text = (project / "cipanel.yml").read_text(encoding="utf-8").replace("interpolation: components", "interpolation: all")
+    text = (
+        (project / "cipanel.yml").read_text(encoding="utf-8").replace("interpolation: components", "interpolation: all")
+    )
     write(project, "cipanel.yml", text)
     assert policy() == {"a1": True, "a2": True, "ctrl": True}
     write(project, "cipanel.yml", text.replace("interpolation: all", "interpolation: none"))
@@ -155,10 +196,15 @@ def test_interpolation_policy_default_fills_index_components_only(project):
 
 
 def _values(folder, years):
-    rows = [(u, y, c, 1.0 + i) for i, (u, y, c) in enumerate(
-        (u, y, c) for u in ("110000", "120000") for y in years for c in ("a1", "a2", "ctrl"))]
-    pd.DataFrame(rows, columns=["unit_code", "year", "indicator_code", "value"]).to_csv(folder / "data" / "v.csv",
-                                                                                       index=False)
+    rows = [
+        (u, y, c, 1.0 + i)
+        for i, (u, y, c) in enumerate(
+            (u, y, c) for u in ("110000", "120000") for y in years for c in ("a1", "a2", "ctrl")
+        )
+    ]
+    pd.DataFrame(rows, columns=["unit_code", "year", "indicator_code", "value"]).to_csv(
+        folder / "data" / "v.csv", index=False
+    )
 
 
 def test_panel_years_from_the_data_and_an_index_window_they_do_not_cover(project):
@@ -166,8 +212,11 @@ def test_panel_years_from_the_data_and_an_index_window_they_do_not_cover(project
     plan = plan_build(project)
     assert (plan.first_year, plan.last_year, plan.window_source) == (2013, 2022, "from the data")
     write(project, "catalog/index_catalog.csv", "index_code,window_start,window_end\nmyidx,2014,2023\n")
-    with pytest.raises(ProjectError, match=r"catalog/index_catalog.csv, row 2, column window_start/window_end: index "
-                       r"myidx: window 2014-2023 is outside the panel years 2013-2022 \(from the data\)"):
+    with pytest.raises(
+        ProjectError,
+        match=r"catalog/index_catalog.csv, row 2, column window_start/window_end: index "
+        r"myidx: window 2014-2023 is outside the panel years 2013-2022 \(from the data\)",
+    ):
         plan_build(project)
 
 
@@ -177,8 +226,11 @@ def test_an_index_window_outside_the_configured_years_is_an_error(project):
     text = (project / "cipanel.yml").read_text(encoding="utf-8")
     write(project, "cipanel.yml", text.replace("years: from the data", "years: [2014, 2022]"))
     write(project, "catalog/index_catalog.csv", "index_code,window_start,window_end\nmyidx,2013,2022\n")
-    with pytest.raises(ProjectError, match=r"index myidx: window 2013-2022 is outside the panel years 2014-2022 "
-                       r"\(years of cipanel.yml\): shorten the index window or change `years` in cipanel.yml"):
+    with pytest.raises(
+        ProjectError,
+        match=r"index myidx: window 2013-2022 is outside the panel years 2014-2022 "
+        r"\(years of cipanel.yml\): shorten the index window or change `years` in cipanel.yml",
+    ):
         plan_build(project)
 
 
@@ -190,7 +242,9 @@ def test_custom_units_names_optional_codes_normalised_names_unique(tmp_path):
     assert list(tables.tables["ref_units"].unit_code) == ["410032", "410033"]
     assert list(tables.tables["ref_units"].in_sample) == [True, True]
     assert any("1 unit code(s) written as decimals (e.g. '410032.0') read as whole numbers" in n for n in tables.notes)
-    write(folder, "reference/units.csv", "unit_code,name_zh,unit_type\n1,甲公司,firm\n2,甲公司,firm\n3,,company\n1.0,,\n")
+    write(
+        folder, "reference/units.csv", "unit_code,name_zh,unit_type\n1,甲公司,firm\n2,甲公司,firm\n3,,company\n1.0,,\n"
+    )
     text = catalog_error(folder)
     assert "reference/units.csv, row 3, column name_zh: name '甲公司' also names unit 1 (row 2)" in text
     assert "reference/units.csv, row 4, column unit_type: 'company' must be one of" in text
@@ -199,8 +253,9 @@ def test_custom_units_names_optional_codes_normalised_names_unique(tmp_path):
 
 def test_sample_rules_of_the_project_set_the_sample_without_editing_the_units(project):
     text = (project / "cipanel.yml").read_text(encoding="utf-8")
-    write(project, "cipanel.yml", text.replace("  include: []\n  exclude: []",
-                                               "  include: [540000]\n  exclude: [110000]"))
+    write(
+        project, "cipanel.yml", text.replace("  include: []\n  exclude: []", "  include: [540000]\n  exclude: [110000]")
+    )
     units = project_tables(load_project(project)).tables["ref_units"].set_index("unit_code").in_sample
     assert units["540000"] and not units["110000"] and units["120000"]
     write(project, "cipanel.yml", text.replace("  include: []", "  include: [999999]"))
@@ -214,8 +269,11 @@ def test_an_input_folder_holding_the_catalogs_too_reads_only_the_values(project)
         (data / rel.split("/")[1]).write_text((project / rel).read_text(encoding="utf-8"), encoding="utf-8")
     (data / "my units.csv").write_text("unit_code,name_zh\n1,甲\n", encoding="utf-8")  # a catalog by its header
     assert [p.name for p in input_files(data)] == ["v.csv"]
-    assert sorted(p.name for p in skipped_input_files(data)) == ["index_catalog.csv", "indicator_catalog.csv",
-                                                                 "my units.csv"]
+    assert sorted(p.name for p in skipped_input_files(data)) == [
+        "index_catalog.csv",
+        "indicator_catalog.csv",
+        "my units.csv",
+    ]
     plan = plan_build(project)
     assert any("indicator_catalog.csv in the input folder looks like a catalog" in n for n in plan.notes)
 
@@ -228,8 +286,16 @@ def test_an_input_folder_with_only_catalogs_is_an_error(project, tmp_path):
         plan_build(project, folder)
 
 
-@pytest.mark.parametrize("name, safe", [("cipanel.duckdb", True), ("my_wh.duckdb", True), ("my-wh.duckdb", False),
-                                        ("my wh.duckdb", False), ("仓库.duckdb", False)])
+@pytest.mark.parametrize(
+    "name, safe",
+    [
+        ("cipanel.duckdb", True),
+        ("my_wh.duckdb", True),
+        ("my-wh.duckdb", False),
+        ("my wh.duckdb", False),
+        ("仓库.duckdb", False),
+    ],
+)
 def test_warehouse_names_dbt_duckdb_cannot_quote_are_built_under_a_plain_name(tmp_path, name, safe):
     built = _identifier_safe(tmp_path / "数据 仓库" / name)
     assert (built == tmp_path / "数据 仓库" / name) == safe

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pyfixest as pf
 import pytest
+from test_study import MINIMAL, firm_panel
+
 from cipanel.cli import main as cli
 from cipanel.output.regression_tables import regression_grid
 from cipanel.study import results
@@ -19,7 +21,6 @@ from cipanel.study.results import check_unique, store, tidy
 from cipanel.study.runner import run_study
 from cipanel.study.spec import SpecError, StudyError, load_spec
 from cipanel.warehouse import read_table
-from test_study import MINIMAL, firm_panel
 
 
 def panel() -> pd.DataFrame:
@@ -45,6 +46,7 @@ IV = MINIMAL.replace("- id: t1", "- id: t1\n    kind: iv").replace("columns: [{}
 
 # ------------------------------------------------------------------ IV: one sample for both stages
 
+
 def test_iv_first_stage_uses_exactly_the_2sls_sample(tmp_path):
     """Rows with a missing outcome used to stay in the first stage (256 against 92 observations in
     a textbook panel); both stages now use the rows with every variable observed."""
@@ -61,7 +63,9 @@ def test_iv_first_stage_uses_exactly_the_2sls_sample(tmp_path):
 
 
 def test_two_iv_columns_get_four_distinct_names_and_unique_stored_keys(tmp_path):
-    text = IV.replace("columns: [{instruments: [z]}]", 'columns: [{instruments: [z]}, {instruments: [z], where: "year > 2002"}]')
+    text = IV.replace(
+        "columns: [{instruments: [z]}]", 'columns: [{instruments: [z]}, {instruments: [z], where: "year > 2002"}]'
+    )
     run = run_study(spec_from(tmp_path, text), panel(), "en")
     table = run.tables[0]
     assert [c.name for c in table.columns] == ["(1)", "(2)", "(3)", "(4)"]
@@ -73,7 +77,8 @@ def test_two_iv_columns_get_four_distinct_names_and_unique_stored_keys(tmp_path)
     con = duckdb.connect(str(warehouse), read_only=True)
     for name, keys in results.KEYS.items():
         total, distinct = con.execute(
-            f"select count(*), count(distinct ({', '.join(keys)})) from results.{name}").fetchone()
+            f"select count(*), count(distinct ({', '.join(keys)})) from results.{name}"
+        ).fetchone()
         assert total == distinct, name
         assert total > 0 or name == "descriptives"
     roles = con.execute("select column_name, role from results.estimates where term = 'x' order by 1").fetchall()
@@ -82,16 +87,21 @@ def test_two_iv_columns_get_four_distinct_names_and_unique_stored_keys(tmp_path)
 
 
 def test_a_duplicated_key_is_refused_before_writing(tmp_path):
-    text = MINIMAL.replace("tables:", "labels: {x: Same, c: Same}\ntables:\n  - id: d\n    kind: descriptive\n    variables: [x, c]")
+    text = MINIMAL.replace(
+        "tables:", "labels: {x: Same, c: Same}\ntables:\n  - id: d\n    kind: descriptive\n    variables: [x, c]"
+    )
     run = run_study(spec_from(tmp_path, text), panel(), "en")
     with pytest.raises(StudyError, match=r"results.descriptives: 2 rows share one key .*variable='Same'"):
         tidy(run)
-    frame = pd.DataFrame({"study": ["s", "s"], "table_id": ["t", "t"], "column_name": ["(1)", "(1)"], "term": ["x", "x"]})
+    frame = pd.DataFrame(
+        {"study": ["s", "s"], "table_id": ["t", "t"], "column_name": ["(1)", "(1)"], "term": ["x", "x"]}
+    )
     with pytest.raises(StudyError, match="results.estimates: 2 rows share one key"):
         check_unique(frame, "estimates")
 
 
 # ------------------------------------------------------------------ clear errors, through the CLI
+
 
 @pytest.fixture()
 def warehouse(tmp_path):
@@ -106,34 +116,76 @@ def warehouse(tmp_path):
 
 
 FAULTS = [
-    ("constant treatment", MINIMAL.replace("treatment: x", "treatment: const"),
-     r"tables\[0\]\.columns\[0\] \(table t1, column \(1\)\): the treatment 'const' is constant"),
-    ("treatment absorbed by unit FE", MINIMAL.replace("treatment: x", "treatment: size_fixed"),
-     r"the treatment 'size_fixed' does not vary within any unit, so the unit fixed effects absorb it"),
-    ("instrument absorbed by unit FE", IV.replace("instruments: [z]", "instruments: [size_fixed]"),
-     r"the instrument 'size_fixed' does not vary within any unit"),
-    ("one cluster", MINIMAL.replace("columns: [{}]", "columns: [{cluster: const}]"),
-     r"clustered standard errors by 'const' need at least 2 clusters, the estimation sample has 1"),
-    ("empty sample", MINIMAL.replace("columns: [{}]", 'columns: [{where: "year > 3000"}]'),
-     r"the estimation sample is empty: 0 panel rows"),
-    ("years outside the data", MINIMAL.replace("time: year}", "time: year, years: [1990, 2003]}"),
-     r"panel\.years: \[1990, 2003\] is outside the data, which cover 2001-2006 in main\.firms"),
-    ("years reversed", MINIMAL.replace("time: year}", "time: year, years: [2005, 2003]}"),
-     r"panel\.years: expected \[first, last\]"),
-    ("bad bootstrap weights", MINIMAL.replace("- id: t1", "- id: t1\n    wild_bootstrap: {weights: mammen}"),
-     r"tables\[0\]\.wild_bootstrap\.weights: 'mammen' is not allowed; use one of rademacher, webb"),
-    ("too few bootstrap draws", MINIMAL.replace("- id: t1", "- id: t1\n    wild_bootstrap: {B: 0}"),
-     r"tables\[0\]\.wild_bootstrap\.B: expected a whole number >= 99, got 0"),
-    ("bad placebo mode", MINIMAL.replace("- id: t1", "- id: t1\n    placebo: {mode: firm}"),
-     r"tables\[0\]\.placebo\.mode: 'firm' is not allowed"),
-    ("unknown cluster column", MINIMAL.replace("columns: [{}]", "columns: [{cluster: province}]"),
-     r"tables\[0\]\.columns\[0\]\.cluster: cluster column 'province' is not a column of the panel"),
-    ("a variable used twice", MINIMAL.replace("controls: [c]", "controls: [c, x]"),
-     r"columns\[0\]\.controls: 'x' is already the treatment of this column"),
-    ("a collinear control", MINIMAL.replace("controls: [c]", "controls: [c, c_copy]"),
-     r"the model cannot be estimated on this sample \(240 rows\): regressor\(s\) \['c_copy'\] are collinear"),
-    ("unknown unit", MINIMAL.replace("time: year}", "time: year, units: {exclude: [F999]}}"),
-     r"panel\.units\.exclude: unit 'F999' has no rows in main\.firms"),
+    (
+        "constant treatment",
+        MINIMAL.replace("treatment: x", "treatment: const"),
+        r"tables\[0\]\.columns\[0\] \(table t1, column \(1\)\): the treatment 'const' is constant",
+    ),
+    (
+        "treatment absorbed by unit FE",
+        MINIMAL.replace("treatment: x", "treatment: size_fixed"),
+        r"the treatment 'size_fixed' does not vary within any unit, so the unit fixed effects absorb it",
+    ),
+    (
+        "instrument absorbed by unit FE",
+        IV.replace("instruments: [z]", "instruments: [size_fixed]"),
+        r"the instrument 'size_fixed' does not vary within any unit",
+    ),
+    (
+        "one cluster",
+        MINIMAL.replace("columns: [{}]", "columns: [{cluster: const}]"),
+        r"clustered standard errors by 'const' need at least 2 clusters, the estimation sample has 1",
+    ),
+    (
+        "empty sample",
+        MINIMAL.replace("columns: [{}]", 'columns: [{where: "year > 3000"}]'),
+        r"the estimation sample is empty: 0 panel rows",
+    ),
+    (
+        "years outside the data",
+        MINIMAL.replace("time: year}", "time: year, years: [1990, 2003]}"),
+        r"panel\.years: \[1990, 2003\] is outside the data, which cover 2001-2006 in main\.firms",
+    ),
+    (
+        "years reversed",
+        MINIMAL.replace("time: year}", "time: year, years: [2005, 2003]}"),
+        r"panel\.years: expected \[first, last\]",
+    ),
+    (
+        "bad bootstrap weights",
+        MINIMAL.replace("- id: t1", "- id: t1\n    wild_bootstrap: {weights: mammen}"),
+        r"tables\[0\]\.wild_bootstrap\.weights: 'mammen' is not allowed; use one of rademacher, webb",
+    ),
+    (
+        "too few bootstrap draws",
+        MINIMAL.replace("- id: t1", "- id: t1\n    wild_bootstrap: {B: 0}"),
+        r"tables\[0\]\.wild_bootstrap\.B: expected a whole number >= 99, got 0",
+    ),
+    (
+        "bad placebo mode",
+        MINIMAL.replace("- id: t1", "- id: t1\n    placebo: {mode: firm}"),
+        r"tables\[0\]\.placebo\.mode: 'firm' is not allowed",
+    ),
+    (
+        "unknown cluster column",
+        MINIMAL.replace("columns: [{}]", "columns: [{cluster: province}]"),
+        r"tables\[0\]\.columns\[0\]\.cluster: cluster column 'province' is not a column of the panel",
+    ),
+    (
+        "a variable used twice",
+        MINIMAL.replace("controls: [c]", "controls: [c, x]"),
+        r"columns\[0\]\.controls: 'x' is already the treatment of this column",
+    ),
+    (
+        "a collinear control",
+        MINIMAL.replace("controls: [c]", "controls: [c, c_copy]"),
+        r"the model cannot be estimated on this sample \(240 rows\): regressor\(s\) \['c_copy'\] are collinear",
+    ),
+    (
+        "unknown unit",
+        MINIMAL.replace("time: year}", "time: year, units: {exclude: [F999]}}"),
+        r"panel\.units\.exclude: unit 'F999' has no rows in main\.firms",
+    ),
 ]
 
 
@@ -149,12 +201,15 @@ def test_a_sample_the_model_cannot_use_is_one_clear_error(tmp_path, warehouse, c
 
 
 def test_a_time_invariant_treatment_is_fine_without_unit_effects(tmp_path):
-    text = MINIMAL.replace("treatment: x", "treatment: size_fixed").replace("columns: [{}]", "columns: [{effects: none}]")
+    text = MINIMAL.replace("treatment: x", "treatment: size_fixed").replace(
+        "columns: [{}]", "columns: [{effects: none}]"
+    )
     result = run_study(spec_from(tmp_path, text), panel(), "en").tables[0].columns[0].result
     assert np.isfinite(result.params["size_fixed"])
 
 
 # ------------------------------------------------------------------ warnings: notes and flags
+
 
 def test_few_clusters_warn_in_the_notes_and_flag_the_results(tmp_path):
     text = MINIMAL.replace("columns: [{}]", "columns: [{}, {cluster: pair}]")
@@ -163,8 +218,10 @@ def test_few_clusters_warn_in_the_notes_and_flag_the_results(tmp_path):
     assert table.columns[1].result.n_clusters == 5
     assert any(n.startswith("Warning: column (2) has only 5 clusters (fewer than 10)") for n in table.notes)
     assert not any("column (1) has only" in n for n in table.notes)
-    assert run.warnings == ["s: table t1: column (2) has only 5 clusters (fewer than 10); cluster-robust "
-                            "p-values are unreliable, see a wild cluster bootstrap."]
+    assert run.warnings == [
+        "s: table t1: column (2) has only 5 clusters (fewer than 10); cluster-robust "
+        "p-values are unreliable, see a wild cluster bootstrap."
+    ]
     estimates = tidy(run)["estimates"]
     assert set(estimates[estimates.column_name == "(2)"].few_clusters) == {True}
     assert set(estimates[estimates.column_name == "(1)"].few_clusters) == {False}
@@ -209,6 +266,7 @@ tables:
 
 # ------------------------------------------------------------------ one transaction per study run
 
+
 def test_a_failed_store_leaves_the_previous_results_as_they_were(tmp_path, monkeypatch):
     warehouse = tmp_path / "w.duckdb"
     duckdb.connect(str(warehouse)).close()  # an existing warehouse: store() never creates one
@@ -217,7 +275,9 @@ def test_a_failed_store_leaves_the_previous_results_as_they_were(tmp_path, monke
     con = duckdb.connect(str(warehouse), read_only=True)
     before = {name: con.execute(f"select * from results.{name} order by all").fetchall() for name in results.KEYS}
     con.close()
-    second = run_study(spec_from(tmp_path, MINIMAL.replace("columns: [{}]", "columns: [{}, {effects: none}]")), panel(), "en")
+    second = run_study(
+        spec_from(tmp_path, MINIMAL.replace("columns: [{}]", "columns: [{}, {effects: none}]")), panel(), "en"
+    )
     real = results._migrate
 
     def fail_on_descriptives(con, name):  # a fault after estimates and diagnostics were replaced
@@ -239,23 +299,38 @@ def test_results_tables_of_an_older_version_gain_the_new_columns(tmp_path):
     duckdb.connect(str(warehouse)).close()  # an existing warehouse: store() never creates one
     con = duckdb.connect(str(warehouse))
     con.execute("create schema results")
-    con.execute("create table results.estimates (study varchar, table_id varchar, column_name varchar, "
-                "term varchar, estimate double)")
+    con.execute(
+        "create table results.estimates (study varchar, table_id varchar, column_name varchar, "
+        "term varchar, estimate double)"
+    )
     con.execute("insert into results.estimates values ('other', 't1', '(1)', 'x', 1.5)")
     con.close()
     store(run_study(spec_from(tmp_path, MINIMAL), panel(), "en"), warehouse)
     con = duckdb.connect(str(warehouse), read_only=True)
-    rows = con.execute("select study, estimate, n_interpolated_cells from results.estimates where term = 'x' "
-                       "order by study").fetchall()
+    rows = con.execute(
+        "select study, estimate, n_interpolated_cells from results.estimates where term = 'x' order by study"
+    ).fetchall()
     con.close()
     assert rows[0] == ("other", 1.5, None) and rows[1][0] == "s"
 
 
-@pytest.mark.parametrize("change, message", [
-    (("- id: t1", "- id: t1\n    placebo: {B: 99, mode: unit}"), r"tables\[0\] \(table t1\): an inference option .*balanced panel"),
-    (("columns: [{}]", "columns: [{split: {variable: name, side: high}}]"), r"split.variable: 'name' is not numeric"),
-    (("tables:", "tables:\n  - id: d\n    kind: descriptive\n    variables: [x, name]"), r"variable 'name' is not numeric"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            ("- id: t1", "- id: t1\n    placebo: {B: 99, mode: unit}"),
+            r"tables\[0\] \(table t1\): an inference option .*balanced panel",
+        ),
+        (
+            ("columns: [{}]", "columns: [{split: {variable: name, side: high}}]"),
+            r"split.variable: 'name' is not numeric",
+        ),
+        (
+            ("tables:", "tables:\n  - id: d\n    kind: descriptive\n    variables: [x, name]"),
+            r"variable 'name' is not numeric",
+        ),
+    ],
+)
 def test_inference_and_variable_type_faults_are_clear_errors(tmp_path, change, message):
     frame = panel().iloc[1:]  # unbalanced: firm F000 lacks its first year
     frame = frame.assign(name="firm " + frame.firm)

@@ -11,12 +11,13 @@ import duckdb
 import pandas as pd
 import pyfixest as pf
 import pytest
+from test_study import MINIMAL, firm_panel
+
 from cipanel.study.panel_source import read_panel
 from cipanel.study.results import store
 from cipanel.study.runner import run_study
 from cipanel.study.spec import SpecError, StudyError, load_spec
 from cipanel.warehouse import read_table
-from test_study import MINIMAL, firm_panel
 
 CONTROLS = ["market", "npr", "fdep", "govs", "va_share_2"]
 DEMO_SPEC = """
@@ -68,17 +69,25 @@ def test_municipalities_out_by_a_dim_units_flag_match_an_independent_fit(demo_ru
 def test_both_samples_are_stated_in_the_notes_and_in_results_runs(demo_run):
     run, warehouse = demo_run
     notes = run.tables[0].notes
-    regression = ("Regression sample (set by this study): 26 units; excluded by is_municipality (4): "
-                  "110000, 120000, 310000, 500000.")
-    index = ("Index sample (as the catalog says, unchanged by the study): the 30 in-sample units of the "
-             "reference data (out: 000000, 540000).")
+    regression = (
+        "Regression sample (set by this study): 26 units; excluded by is_municipality (4): "
+        "110000, 120000, 310000, 500000."
+    )
+    index = (
+        "Index sample (as the catalog says, unchanged by the study): the 30 in-sample units of the "
+        "reference data (out: 000000, 540000)."
+    )
     assert regression in notes and index in notes
     con = duckdb.connect(str(warehouse), read_only=True)
-    row = con.execute("select regression_sample, index_sample from results.runs where study = 'sample_rules'").fetchone()
+    row = con.execute(
+        "select regression_sample, index_sample from results.runs where study = 'sample_rules'"
+    ).fetchone()
     indexed = con.execute("select count(distinct unit_code) from marts.fct_index_scores").fetchone()[0]
     con.close()
-    assert row == ("26 units; excluded by is_municipality (4): 110000, 120000, 310000, 500000",
-                   "the 30 in-sample units of the reference data (out: 000000, 540000)")
+    assert row == (
+        "26 units; excluded by is_municipality (4): 110000, 120000, 310000, 500000",
+        "the 30 in-sample units of the reference data (out: 000000, 540000)",
+    )
     assert indexed == 30  # the index sample is untouched by the study's rule
 
 
@@ -93,7 +102,7 @@ def independent_interpolated_cells(warehouse, variables, years, excluded, lead=0
             from audit.audit_imputation_log as l
             left join marts.dim_indicators as d on l.indicator_code = d.indicator_code
             where l.value_status = 'interpolated'
-              and l.unit_code not in ({', '.join(f"'{u}'" for u in excluded)})
+              and l.unit_code not in ({", ".join(f"'{u}'" for u in excluded)})
               and ((l.year between {years[0]} and {years[1]}
                     and (l.indicator_code in ({names}) or d.index_code in ({names})
                          or d.index_code || '_' || d.dimension_code in ({names})))
@@ -110,16 +119,21 @@ def test_every_regression_reports_its_interpolated_cells(demo_run):
     full = independent_interpolated_cells(warehouse, ["res", "dt", *CONTROLS], (2015, 2023), municipalities)
     to_2019 = independent_interpolated_cells(warehouse, ["res", "dt", *CONTROLS], (2015, 2019), municipalities)
     # the lead column: nqp_means two years ahead, over the rows whose lead exists (2015-2021)
-    lead = independent_interpolated_cells(warehouse, ["dt", *CONTROLS], (2015, 2021), municipalities,
-                                          lead=2, lead_variable="nqp_means")
+    lead = independent_interpolated_cells(
+        warehouse, ["dt", *CONTROLS], (2015, 2021), municipalities, lead=2, lead_variable="nqp_means"
+    )
     counts = [int(c.result.diagnostics["n_interpolated_cells"]) for c in columns]
     assert counts == [full, to_2019, lead]
     assert full > to_2019 > 0 and lead > 0
-    assert f"Interpolated cells used by each column's estimation sample (incl. index components): (1) {full}, " \
-           f"(2) {to_2019}, (3) {lead}." in run.tables[0].notes
+    assert (
+        f"Interpolated cells used by each column's estimation sample (incl. index components): (1) {full}, "
+        f"(2) {to_2019}, (3) {lead}." in run.tables[0].notes
+    )
     con = duckdb.connect(str(warehouse), read_only=True)
-    stored = con.execute("select column_name, min(n_interpolated_cells), max(n_interpolated_cells) from results.estimates "
-                         "where study = 'sample_rules' group by 1 order by 1").fetchall()
+    stored = con.execute(
+        "select column_name, min(n_interpolated_cells), max(n_interpolated_cells) from results.estimates "
+        "where study = 'sample_rules' group by 1 order by 1"
+    ).fetchall()
     con.close()
     assert stored == [("(1)", full, full), ("(2)", to_2019, to_2019), ("(3)", lead, lead)]
 
@@ -127,12 +141,16 @@ def test_every_regression_reports_its_interpolated_cells(demo_run):
 def test_a_unit_out_of_the_reference_sample_cannot_be_included_silently(demo_warehouse, tmp_path):
     text = DEMO_SPEC.replace("units: {exclude_flags: [is_municipality]}", "units: {include: ['540000']}")
     spec = load_spec(write(tmp_path, text), "en")
-    with pytest.raises(StudyError, match=r"panel.units.include: unit '540000' has no rows in marts.fct_panel "
-                                         r"\(units the reference data keep out of sample"):
+    with pytest.raises(
+        StudyError,
+        match=r"panel.units.include: unit '540000' has no rows in marts.fct_panel "
+        r"\(units the reference data keep out of sample",
+    ):
         run_study(spec, read_panel(spec, demo_warehouse).frame, "en")
 
 
 # ------------------------------------------------------------------ synthetic panels
+
 
 def firms_with_sample_flag() -> pd.DataFrame:
     frame = firm_panel()
@@ -159,8 +177,10 @@ def firm_warehouse(tmp_path):
     con.register("frame", firm_panel())
     con.execute("create table firms as select * from frame")
     con.execute("create schema marts")
-    con.execute("create table marts.dim_units as select distinct firm as unit_code, size > 0.5 as is_big, "
-                "true as in_sample, 'x' as unit_type from frame")
+    con.execute(
+        "create table marts.dim_units as select distinct firm as unit_code, size > 0.5 as is_big, "
+        "true as in_sample, 'x' as unit_type from frame"
+    )
     con.close()
     return path
 
@@ -177,11 +197,17 @@ def test_a_flag_of_dim_units_that_the_panel_lacks_is_joined(tmp_path, firm_wareh
     assert "Interpolated cells used: not known (the warehouse has no imputation log)." in run.tables[0].notes
 
 
-@pytest.mark.parametrize("flag, message", [
-    ("is_tiny", r"'is_tiny' is not a column of main.firms or marts.dim_units \(boolean columns of marts.dim_units: "
-                r"in_sample, is_big\)"),
-    ("unit_type", r"marts.dim_units.unit_type is VARCHAR, not a true/false flag"),
-])
+@pytest.mark.parametrize(
+    "flag, message",
+    [
+        (
+            "is_tiny",
+            r"'is_tiny' is not a column of main.firms or marts.dim_units \(boolean columns of marts.dim_units: "
+            r"in_sample, is_big\)",
+        ),
+        ("unit_type", r"marts.dim_units.unit_type is VARCHAR, not a true/false flag"),
+    ],
+)
 def test_a_bad_flag_is_named(tmp_path, firm_warehouse, flag, message):
     text = MINIMAL.replace("time: year}", f"time: year, units: {{exclude_flags: [{flag}]}}}}")
     spec = load_spec(write(tmp_path, text), "en")
@@ -189,11 +215,14 @@ def test_a_bad_flag_is_named(tmp_path, firm_warehouse, flag, message):
         read_panel(spec, firm_warehouse)
 
 
-@pytest.mark.parametrize("units, message", [
-    ("{include: [F001], exclude: [F001]}", r"panel.units: unit 'F001' is both included and excluded"),
-    ("{drop: [F001]}", r"panel.units: unknown key 'drop'; allowed: exclude, exclude_flags, include"),
-    ("{exclude: F001}", r"panel.units.exclude: expected a list"),
-])
+@pytest.mark.parametrize(
+    "units, message",
+    [
+        ("{include: [F001], exclude: [F001]}", r"panel.units: unit 'F001' is both included and excluded"),
+        ("{drop: [F001]}", r"panel.units: unknown key 'drop'; allowed: exclude, exclude_flags, include"),
+        ("{exclude: F001}", r"panel.units.exclude: expected a list"),
+    ],
+)
 def test_malformed_sample_rules_are_spec_errors(tmp_path, units, message):
     with pytest.raises(SpecError, match=message):
         load_spec(write(tmp_path, MINIMAL.replace("time: year}", f"time: year, units: {units}}}")))

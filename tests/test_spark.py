@@ -30,8 +30,7 @@ def test_spark_build_equals_duckdb_to_1e_12(demo_warehouse, tmp_path):
     before = {folder: _scratch_in(folder) for folder in watched}
     spark_dir = tmp_path / "spark"
 
-    result = compare(DEMO_DATA, duckdb_warehouse=demo_warehouse, spark_dir=spark_dir,
-                     progress=lambda message: None)
+    result = compare(DEMO_DATA, duckdb_warehouse=demo_warehouse, spark_dir=spark_dir, progress=lambda message: None)
     print(result.report())
 
     assert result.ok, result.report()
@@ -50,15 +49,22 @@ def test_spark_build_equals_duckdb_to_1e_12(demo_warehouse, tmp_path):
 
 
 def test_comparison_reports_a_difference_above_the_tolerance():
-    keys = {"index_code": ["a", "a"], "method": ["entropy", "pca"], "dimension_code": ["_all", "_all"],
-            "unit_code": ["u", "u"], "year": [2020, 2020]}
+    keys = {
+        "index_code": ["a", "a"],
+        "method": ["entropy", "pca"],
+        "dimension_code": ["_all", "_all"],
+        "unit_code": ["u", "u"],
+        "year": [2020, 2020],
+    }
     duck = pd.DataFrame({**keys, "score": [0.5, 0.7]})
     spark = pd.DataFrame({k: v[:1] for k, v in keys.items()} | {"score": [0.5 + 1e-9]})
     result = compare_tables("fct_index_scores", duck, spark)
     assert result.duckdb_only_methods == ["pca"] and result.n_compared == 1
     assert not result.ok and result.max_abs_diff["score"] == pytest.approx(1e-9)
 
-    same = compare_tables("fct_index_scores", duck, pd.DataFrame({k: v[:1] for k, v in keys.items()} | {"score": [0.5]}))
+    same = compare_tables(
+        "fct_index_scores", duck, pd.DataFrame({k: v[:1] for k, v in keys.items()} | {"score": [0.5]})
+    )
     assert same.ok
 
     missing = compare_tables("fct_index_scores", duck.assign(method="entropy", unit_code=["u", "v"]), spark)
@@ -66,9 +72,21 @@ def test_comparison_reports_a_difference_above_the_tolerance():
 
 
 def test_weights_comparison_matches_pooled_rows_with_a_null_weight_year():
-    row = {"index_code": "a", "method": "entropy", "weight_year": None, "indicator_code": "x",
-           "dimension_code": "d", "direction": "+", "is_constant": False, "window_start": 2015,
-           "window_end": 2023, "n_units": 30, "n_rows": 270, "weight": 0.25, "entropy": 0.9}
+    row = {
+        "index_code": "a",
+        "method": "entropy",
+        "weight_year": None,
+        "indicator_code": "x",
+        "dimension_code": "d",
+        "direction": "+",
+        "is_constant": False,
+        "window_start": 2015,
+        "window_end": 2023,
+        "n_units": 30,
+        "n_rows": 270,
+        "weight": 0.25,
+        "entropy": 0.9,
+    }
     duck = pd.DataFrame([row]).astype({"weight_year": "float64"})  # DuckDB: NaN for a null integer
     spark = pd.DataFrame([row | {"direction": "-"}])  # Spark rows: None
     result = compare_tables("fct_indicator_weights", duck, spark)
@@ -78,7 +96,7 @@ def test_weights_comparison_matches_pooled_rows_with_a_null_weight_year():
 
 def test_the_spark_target_keeps_its_scratch_folders_out_of_the_working_tree():
     profile = (ROOT / "profiles.yml").read_text()
-    spark = profile[profile.index("    spark:"):]
+    spark = profile[profile.index("    spark:") :]
     for key in ("spark.sql.warehouse.dir", "javax.jdo.option.ConnectionURL", "-Dderby.system.home"):
         line = next(line for line in spark.splitlines() if key in line)
         assert "env_var('CIPANEL_SPARK_DIR', '/tmp/cipanel-spark')" in line, line

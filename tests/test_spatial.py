@@ -18,7 +18,7 @@ import pytest
 libpysal = pytest.importorskip("libpysal")
 spreg = pytest.importorskip("spreg")
 
-from cipanel.estimators.spatial import fit_spatial, row_standardise
+from cipanel.estimators.spatial import fit_spatial, row_standardise  # noqa: E402 (after the importorskip guards)
 
 
 def _lattice(side: int):
@@ -36,8 +36,14 @@ def _sdm_panel(side=5, t=8, rho=0.4, b=1.0, theta=0.5, seed=0, time_effects=Fals
     mu, a = rng.normal(size=n), (rng.normal(size=t) if time_effects else np.zeros(t))
     a_inv = np.linalg.inv(np.eye(n) - rho * w)
     y = np.stack([a_inv @ (b * x[s] + theta * w @ x[s] + mu + a[s] + 0.5 * rng.normal(size=n)) for s in range(t)])
-    df = pd.DataFrame({"unit": np.tile(np.arange(n), t), "year": np.repeat(np.arange(2000, 2000 + t), n),
-                       "y": y.reshape(-1), "x": x.reshape(-1)})
+    df = pd.DataFrame(
+        {
+            "unit": np.tile(np.arange(n), t),
+            "year": np.repeat(np.arange(2000, 2000 + t), n),
+            "y": y.reshape(-1),
+            "x": x.reshape(-1),
+        }
+    )
     return df, wl, w, y, x
 
 
@@ -62,8 +68,10 @@ def test_unit_fe_matches_spreg(panel, model):
 
 def test_likelihood_ratios_match_spreg(panel):
     df, wl, w, y, x = panel
-    ll = {m: fit_spatial(df, "y", ["x"], w=w, model=m, leeyu=False, nsim=0, tests=False, **KW).loglik
-          for m in ("sar", "sdm", "sem")}
+    ll = {
+        m: fit_spatial(df, "y", ["x"], w=w, model=m, leeyu=False, nsim=0, tests=False, **KW).loglik
+        for m in ("sar", "sdm", "sem")
+    }
     ref_sar = spreg.Panel_FE_Lag(y.T, x.T, wl).logll
     ref_sdm = spreg.Panel_FE_Lag(y.T, np.hstack([x.T, w @ x.T]), wl).logll
     ref_sem = spreg.Panel_FE_Error(y.T, x.T, wl).logll
@@ -135,9 +143,13 @@ def test_produc_with_state_contiguity_matches_spreg():
     y_tm = f["lgsp"].to_numpy()[:, None]
     x_tm = f[x].to_numpy()
     wx = np.vstack([w @ f[f.year == yr][x].to_numpy() for yr in sorted(f.year.unique())])
-    for model, ref in (("sdm", spreg.Panel_FE_Lag(y_tm, np.hstack([x_tm, wx]), wl)),
-                       ("sem", spreg.Panel_FE_Error(y_tm, x_tm, wl))):
-        ours = fit_spatial(d, "lgsp", x, entity="state", time="year", w=w, model=model, leeyu=False, nsim=0, tests=False)
+    for model, ref in (
+        ("sdm", spreg.Panel_FE_Lag(y_tm, np.hstack([x_tm, wx]), wl)),
+        ("sem", spreg.Panel_FE_Error(y_tm, x_tm, wl)),
+    ):
+        ours = fit_spatial(
+            d, "lgsp", x, entity="state", time="year", w=w, model=model, leeyu=False, nsim=0, tests=False
+        )
         np.testing.assert_allclose(ours.params.to_numpy(), ref.betas.ravel(), rtol=1e-5, atol=1e-8)
         np.testing.assert_allclose(ours.bse.to_numpy(), np.sqrt(np.diag(ref.vm)), rtol=1e-4)
 

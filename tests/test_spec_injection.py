@@ -11,13 +11,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from sqlglot import exp
+from test_study import firm_panel
+
 from cipanel.cli import main as cli
 from cipanel.study.expressions import validate_expression
 from cipanel.study.runner import run_study
 from cipanel.study.spec import SpecError, load_spec
 from cipanel.warehouse import read_table
-from sqlglot import exp
-from test_study import firm_panel
 
 SPEC = """
 study: s
@@ -53,7 +54,9 @@ def attack(tmp_path: Path, warehouse: Path, spec_text: str, capsys) -> tuple[int
     spec = tmp_path / "attack.yml"
     spec.write_text(spec_text, encoding="utf-8")
     before = digest(warehouse)
-    code = cli(["study", "--warehouse", str(warehouse), "--study", str(spec), "--out", str(tmp_path / "out"), "--lang", "en"])
+    code = cli(
+        ["study", "--warehouse", str(warehouse), "--study", str(spec), "--out", str(tmp_path / "out"), "--lang", "en"]
+    )
     err = capsys.readouterr().err
     assert digest(warehouse) == before, "the warehouse file changed"
     assert not (tmp_path / "out").exists() and not (tmp_path / "escaped_study").exists()
@@ -74,42 +77,89 @@ def repr_yaml(text: str) -> str:
 
 ATTACKS = [
     # the issue's attacks, word for word apart from the file names
-    ("attach and drop", lambda w, t: where(f"true) as keep from panel; attach '{w}' as w; drop table "
-                                           "w.marts.dim_units; select (true"),
-     r"tables\[0\]\.columns\[0\]\.where: .* ';' ends an SQL statement"),
-    ("copy to a file", lambda w, t: where(f"true) as keep from panel; copy (select 1) to '{t}/leak.csv'; select (true"),
-     r"columns\[0\]\.where: .* ';' ends an SQL statement"),
-    ("relation read_csv", lambda w, t: SPEC.replace("relation: main.firms", f"relation: \"read_csv('{w}')\""),
-     r"panel\.relation: .* is not a relation name; write schema\.table"),
-    ("study escapes the output folder", lambda w, t: SPEC.replace("study: s", "study: ../escaped_study"),
-     r"study: '\.\./escaped_study' is not a valid study name"),
+    (
+        "attach and drop",
+        lambda w, t: where(f"true) as keep from panel; attach '{w}' as w; drop table w.marts.dim_units; select (true"),
+        r"tables\[0\]\.columns\[0\]\.where: .* ';' ends an SQL statement",
+    ),
+    (
+        "copy to a file",
+        lambda w, t: where(f"true) as keep from panel; copy (select 1) to '{t}/leak.csv'; select (true"),
+        r"columns\[0\]\.where: .* ';' ends an SQL statement",
+    ),
+    (
+        "relation read_csv",
+        lambda w, t: SPEC.replace("relation: main.firms", f"relation: \"read_csv('{w}')\""),
+        r"panel\.relation: .* is not a relation name; write schema\.table",
+    ),
+    (
+        "study escapes the output folder",
+        lambda w, t: SPEC.replace("study: s", "study: ../escaped_study"),
+        r"study: '\.\./escaped_study' is not a valid study name",
+    ),
     # neighbours
-    ("relation with a statement", lambda w, t: SPEC.replace("relation: main.firms",
-                                                            'relation: "main.firms; drop table marts.dim_units"'),
-     r"panel\.relation: .* is not a relation name"),
-    ("relation as a subquery", lambda w, t: SPEC.replace("relation: main.firms", 'relation: "(select * from marts.dim_units)"'),
-     r"panel\.relation: .* is not a relation name"),
-    ("table id escapes", lambda w, t: SPEC.replace("- id: t1", "- id: ../../t1"), r"tables\[0\]\.id: .* is not a valid table id"),
-    ("figure escapes", lambda w, t: SPEC + "figures:\n  coefficients: {table: ../../x, term: x}\n",
-     r"figures\.coefficients\.table: '\.\./\.\./x' is not a table id"),
-    ("IN subquery", lambda w, t: where("year in (select 2003 from marts.dim_units)"), r"IN takes a list of values, not a query"),
-    ("scalar subquery", lambda w, t: where("(select count(*) from marts.dim_units) > 0"), r"a query or subquery is not allowed"),
+    (
+        "relation with a statement",
+        lambda w, t: SPEC.replace("relation: main.firms", 'relation: "main.firms; drop table marts.dim_units"'),
+        r"panel\.relation: .* is not a relation name",
+    ),
+    (
+        "relation as a subquery",
+        lambda w, t: SPEC.replace("relation: main.firms", 'relation: "(select * from marts.dim_units)"'),
+        r"panel\.relation: .* is not a relation name",
+    ),
+    (
+        "table id escapes",
+        lambda w, t: SPEC.replace("- id: t1", "- id: ../../t1"),
+        r"tables\[0\]\.id: .* is not a valid table id",
+    ),
+    (
+        "figure escapes",
+        lambda w, t: SPEC + "figures:\n  coefficients: {table: ../../x, term: x}\n",
+        r"figures\.coefficients\.table: '\.\./\.\./x' is not a table id",
+    ),
+    (
+        "IN subquery",
+        lambda w, t: where("year in (select 2003 from marts.dim_units)"),
+        r"IN takes a list of values, not a query",
+    ),
+    (
+        "scalar subquery",
+        lambda w, t: where("(select count(*) from marts.dim_units) > 0"),
+        r"a query or subquery is not allowed",
+    ),
     ("exists", lambda w, t: where("exists (select 1 from marts.dim_units)"), r"a query or subquery is not allowed"),
     ("table function", lambda w, t: where(f"read_csv('{w}') is not null"), r"function read_csv\(\) is not allowed"),
-    ("query function", lambda w, t: where("query('drop table marts.dim_units') is null"), r"function query\(\) is not allowed"),
+    (
+        "query function",
+        lambda w, t: where("query('drop table marts.dim_units') is null"),
+        r"function query\(\) is not allowed",
+    ),
     ("environment", lambda w, t: where("getenv('HOME') <> ''"), r"function getenv\(\) is not allowed"),
     ("unknown function", lambda w, t: where("frobnicate(x) > 0"), r"function frobnicate\(\) is not allowed"),
-    ("unknown column", lambda w, t: where("yaer >= 2003"), r"'yaer' is not a column of the panel \(did you mean year\?\)"),
+    (
+        "unknown column",
+        lambda w, t: where("yaer >= 2003"),
+        r"'yaer' is not a column of the panel \(did you mean year\?\)",
+    ),
     ("qualified column", lambda w, t: where("marts.dim_units.in_sample"), r"write the column name alone"),
     ("aggregate outside a window", lambda w, t: where("avg(y) > 0"), r"avg\(\) needs a window"),
     ("trailing semicolon", lambda w, t: where("y > 0;"), r"';' ends an SQL statement"),
     ("a statement", lambda w, t: where("drop table marts.dim_units"), r"not a single expression"),
     ("a parameter", lambda w, t: where("y > $1"), r"a query parameter is not allowed"),
     ("not a condition", lambda w, t: where("y * 2"), r"gives DOUBLE values, not true/false"),
-    ("panel-level where", lambda w, t: SPEC.replace("time: year}", "time: year, where: \"true; detach w\"}"),
-     r"panel\.where: .* ';' ends an SQL statement"),
-    ("model-level where", lambda w, t: SPEC.replace("controls: [c]}", "controls: [c], where: \"x in (select 1)\"}")
-     .replace('{where: "year >= 2003"}', "{}"), r"model\.where: .* IN takes a list of values"),
+    (
+        "panel-level where",
+        lambda w, t: SPEC.replace("time: year}", 'time: year, where: "true; detach w"}'),
+        r"panel\.where: .* ';' ends an SQL statement",
+    ),
+    (
+        "model-level where",
+        lambda w, t: SPEC.replace("controls: [c]}", 'controls: [c], where: "x in (select 1)"}').replace(
+            '{where: "year >= 2003"}', "{}"
+        ),
+        r"model\.where: .* IN takes a list of values",
+    ),
 ]
 
 
@@ -161,8 +211,10 @@ def test_a_window_function_in_where_keeps_the_right_rows(demo_warehouse, tmp_pat
     window reorders the result) and gave another coefficient with no error."""
     study_a = Path(__file__).resolve().parents[1] / "examples" / "provinces-demo" / "studies" / "study_a.yml"
     text = study_a.read_text(encoding="utf-8")
-    head = text[:text.index("tables:")]
-    spec_text = head + f"""tables:
+    head = text[: text.index("tables:")]
+    spec_text = (
+        head
+        + f"""tables:
   - id: t5
     controls: [nqp, market, npr, fdep, govs, va_share_2]
     columns:
@@ -171,6 +223,7 @@ def test_a_window_function_in_where_keeps_the_right_rows(demo_warehouse, tmp_pat
       - {{outcome: nqp_means, lead: 2, where: "year between 2015 and 2017"}}
       - {{outcome: nqp_means, lead: 2, where: "{WINDOW}"}}
 """
+    )
     path = tmp_path / "window.yml"
     path.write_text(spec_text, encoding="utf-8")
     panel = read_table("marts.fct_panel", demo_warehouse)
@@ -184,11 +237,14 @@ def test_a_window_function_in_where_keeps_the_right_rows(demo_warehouse, tmp_pat
     assert window_lead.params["dt"] == pytest.approx(plain_lead.params["dt"], rel=1e-12)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("(" * 500 + "year" + ")" * 500 + " > 1", "nested more than 100 levels deep"),
-    ("year > 1 or " * 1000 + "true", "longer than 10000 characters"),
-    ("", "expected a non-empty expression"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("(" * 500 + "year" + ")" * 500 + " > 1", "nested more than 100 levels deep"),
+        ("year > 1 or " * 1000 + "true", "longer than 10000 characters"),
+        ("", "expected a non-empty expression"),
+    ],
+)
 def test_oversized_expressions_are_refused_without_a_recursion_error(text, message):
     with pytest.raises(SpecError, match=message):
         validate_expression(text, ["year"], "s.yml: panel.where")
@@ -202,8 +258,9 @@ def test_a_derived_expression_is_evaluated_by_row_key():
 
     from cipanel.study.expressions import evaluate_expression
 
-    frame = pd.DataFrame({"unit": list("aabb"), "year": [2002, 2001, 2002, 2001], "de": [1.0, 2.0, 3.0, 4.0]},
-                         index=[10, 11, 12, 13])
+    frame = pd.DataFrame(
+        {"unit": list("aabb"), "year": [2002, 2001, 2002, 2001], "de": [1.0, 2.0, 3.0, 4.0]}, index=[10, 11, 12, 13]
+    )
     lagged = evaluate_expression(frame, "lag(de) over (partition by unit order by year)", "s.yml: k")
     expected = frame.sort_values("year").groupby("unit")["de"].shift(1).reindex(frame.index)
     assert list(lagged.index) == [10, 11, 12, 13]

@@ -37,14 +37,23 @@ tables:
 """
 
 
-@pytest.mark.parametrize("change, message", [
-    (("study: s", "study: s\ncolour: red"), "top level: unknown key 'colour'; allowed:"),
-    (("columns: [{}]", "columns: [{effects: both}]"), r"tables\[0\].columns\[0\].effects: 'both' is not allowed; use one of entity, none, twoway"),
-    (("model: {outcome: y, treatment: x, controls: [c]}", "model: {treatment: x}"), r"tables\[0\].columns\[0\]: no 'outcome' here"),
-    (("columns: [{}]", "columns: [{lead: one}]"), r"columns\[0\].lead: expected int, got 'one'"),
-    (("- id: t1", "- id: t1\n    kind: probit"), r"tables\[0\].kind: 'probit' is not allowed"),
-    (("columns: [{}]", "columns: [{split: {variable: c, side: middle}}]"), r"split.side: use one of high, low"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("study: s", "study: s\ncolour: red"), "top level: unknown key 'colour'; allowed:"),
+        (
+            ("columns: [{}]", "columns: [{effects: both}]"),
+            r"tables\[0\].columns\[0\].effects: 'both' is not allowed; use one of entity, none, twoway",
+        ),
+        (
+            ("model: {outcome: y, treatment: x, controls: [c]}", "model: {treatment: x}"),
+            r"tables\[0\].columns\[0\]: no 'outcome' here",
+        ),
+        (("columns: [{}]", "columns: [{lead: one}]"), r"columns\[0\].lead: expected int, got 'one'"),
+        (("- id: t1", "- id: t1\n    kind: probit"), r"tables\[0\].kind: 'probit' is not allowed"),
+        (("columns: [{}]", "columns: [{split: {variable: c, side: middle}}]"), r"split.side: use one of high, low"),
+    ],
+)
 def test_invalid_specs_name_the_key_and_what_is_allowed(tmp_path, change, message):
     path = write_spec(tmp_path, MINIMAL.replace(*change))
     with pytest.raises(SpecError, match=message):
@@ -54,8 +63,12 @@ def test_invalid_specs_name_the_key_and_what_is_allowed(tmp_path, change, messag
 def firm_panel(seed: int = 3) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     firms, years = 40, 6
-    frame = pd.DataFrame({"firm": np.repeat([f"F{i:03d}" for i in range(firms)], years),
-                          "year": np.tile(np.arange(2001, 2001 + years), firms)})
+    frame = pd.DataFrame(
+        {
+            "firm": np.repeat([f"F{i:03d}" for i in range(firms)], years),
+            "year": np.tile(np.arange(2001, 2001 + years), firms),
+        }
+    )
     fe = np.repeat(rng.normal(size=firms), years)
     frame["x"] = fe + rng.normal(size=len(frame))
     frame["c"] = rng.normal(size=len(frame))
@@ -70,11 +83,17 @@ def test_a_study_on_a_firm_panel_with_where_and_split(tmp_path):
     con.register("firms_df", firm_panel())
     con.execute("create table firms as select * from firms_df")
     con.close()
-    spec_path = write_spec(tmp_path, MINIMAL.replace("columns: [{}]", """columns:
+    spec_path = write_spec(
+        tmp_path,
+        MINIMAL.replace(
+            "columns: [{}]",
+            """columns:
       - {}
       - {where: "year >= 2003"}
       - {split: {variable: size, side: high}}
-      - {split: {variable: size, side: low}}"""))
+      - {split: {variable: size, side: low}}""",
+        ),
+    )
     spec = load_spec(spec_path)
     panel = read_table("main.firms", warehouse)
     table = run_study(spec, panel).tables[0]
@@ -88,7 +107,7 @@ def test_an_unknown_variable_or_bad_filter_is_a_spec_error(tmp_path):
     spec = load_spec(write_spec(tmp_path, MINIMAL.replace("controls: [c]", "controls: [cc]")))
     with pytest.raises(SpecError, match="variable 'cc' is not a column of the panel"):
         run_study(spec, panel)
-    spec = load_spec(write_spec(tmp_path, MINIMAL.replace("columns: [{}]", "columns: [{where: \"year >>> 2\"}]")))
+    spec = load_spec(write_spec(tmp_path, MINIMAL.replace("columns: [{}]", 'columns: [{where: "year >>> 2"}]')))
     with pytest.raises(SpecError, match="is not a valid SQL condition"):
         run_study(spec, panel)
 
@@ -133,12 +152,16 @@ def test_table_5_prints_dt_and_nqp_from_one_regression_per_group(study_a_outputs
     """The paper's Table 5 has a dt row and an nqp row over one N and R-squared per column."""
     out, outputs = study_a_outputs
     table = next(t for t in outputs["study_a"]["run"].tables if t.table_id == "t5")
-    rows = [line.split("|")[1].strip() for line in (out / "study_a" / "t5.md").read_text(encoding="utf-8").splitlines()
-            if line.startswith("| ")]
+    rows = [
+        line.split("|")[1].strip()
+        for line in (out / "study_a" / "t5.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| ")
+    ]
     assert "数字贸易(dt)" in rows and "新质生产力(nqp)" in rows
     east = table.columns[4].result  # region east, N 99
-    panel = read_table("marts.fct_panel", demo_warehouse,
-                       where="year between 2015 and 2023 and region_three_regions = 'east'")
+    panel = read_table(
+        "marts.fct_panel", demo_warehouse, where="year between 2015 and 2023 and region_three_regions = 'east'"
+    )
     controls = ["nqp", "market", "npr", "fdep", "govs", "va_share_2"]
     fit = pf.feols(f"res ~ dt + {' + '.join(controls)} | unit_code + year", data=panel, vcov={"CRV1": "unit_code"})
     for term in ["dt", "nqp"]:

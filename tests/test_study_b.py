@@ -19,8 +19,9 @@ STUDIES = Path(__file__).resolve().parents[1] / "examples" / "provinces-demo" / 
 @pytest.fixture(scope="module")
 def both(demo_warehouse, tmp_path_factory):
     out = tmp_path_factory.mktemp("both")
-    outputs = run_studies(default_study_paths(), warehouse=demo_warehouse, out_dir=out, lang="en",
-                          progress=lambda m: None)
+    outputs = run_studies(
+        default_study_paths(), warehouse=demo_warehouse, out_dir=out, lang="en", progress=lambda m: None
+    )
     return out, outputs
 
 

@@ -3,13 +3,12 @@ difference tests between two columns, placebo share; misuse is a clear spec erro
 
 from __future__ import annotations
 
-import duckdb
 import pytest
+from test_study import firm_panel
 
 from cipanel.study.results import tidy
 from cipanel.study.runner import run_study
 from cipanel.study.spec import SpecError, load_spec
-from test_study import firm_panel
 
 SPEC = """
 study: s
@@ -41,11 +40,17 @@ def test_inference_rows_and_diagnostics(tmp_path):
     assert {"wcr_p", "wcr_ci_low", "interaction_p", "perm_p", "placebo_share"} <= set(stored.name)
 
 
-@pytest.mark.parametrize("change, message", [
-    ("wild_bootstrap: {B: 999, seed: 1}", "wild_bootstrap: {draws: 9}"),
-    ('{columns: ["(2)", "(3)"], methods: [interaction, permutation], B: 99, seed: 1}', '{columns: ["(2)", "(9)"]}'),
-    ('{columns: ["(2)", "(3)"], methods: [interaction, permutation], B: 99, seed: 1}', '{columns: ["(2)", "(3)"], methods: [chow]}'),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ("wild_bootstrap: {B: 999, seed: 1}", "wild_bootstrap: {draws: 9}"),
+        ('{columns: ["(2)", "(3)"], methods: [interaction, permutation], B: 99, seed: 1}', '{columns: ["(2)", "(9)"]}'),
+        (
+            '{columns: ["(2)", "(3)"], methods: [interaction, permutation], B: 99, seed: 1}',
+            '{columns: ["(2)", "(3)"], methods: [chow]}',
+        ),
+    ],
+)
 def test_misused_inference_options_are_spec_errors(tmp_path, change, message):
     path = tmp_path / "s.yml"
     path.write_text(SPEC.replace(change, message), encoding="utf-8")
@@ -55,7 +60,8 @@ def test_misused_inference_options_are_spec_errors(tmp_path, change, message):
 
 def test_permutation_across_units_refuses_a_period_split(tmp_path):
     spec = SPEC.replace("{split: {variable: size, side: low}}", '{where: "year <= 2003"}').replace(
-        "{split: {variable: size, side: high}}", '{where: "year > 2003"}')
+        "{split: {variable: size, side: high}}", '{where: "year > 2003"}'
+    )
     path = tmp_path / "s.yml"
     path.write_text(spec, encoding="utf-8")
     with pytest.raises(SpecError, match="units appear in both samples"):

@@ -9,6 +9,7 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
+
 from cipanel.estimators.spatial import fit_spatial
 from cipanel.estimators.threshold import fit_threshold
 from cipanel.estimators.threshold_sim import threshold_panel
@@ -53,8 +54,9 @@ def test_threshold_table_end_to_end(tmp_path):
     panel = threshold_panel(30, 10, gamma=0.5, seed=2)  # SYNTHETIC
     run = run_study(_spec(tmp_path, THRESHOLD_SPEC), panel, lang="en")
     table = run.tables[0]
-    direct = fit_threshold(panel, "y", ["w"], rx="r", qx="q", entity="unit", time="year", grid=100, bs=49,
-                           trim=0.05, cov="clustered")
+    direct = fit_threshold(
+        panel, "y", ["w"], rx="r", qx="q", entity="unit", time="year", grid=100, bs=49, trim=0.05, cov="clustered"
+    )
     single = table.columns[0].result
     pd.testing.assert_series_equal(single.params, direct.params)
     assert single.diagnostics["th1"] == direct.estimates[0]
@@ -76,7 +78,9 @@ def test_threshold_spec_errors(tmp_path):
     bad = THRESHOLD_SPEC.replace("qx: q, thnum: 1", "qx: q, thnum: 1, colour: red")
     with pytest.raises(SpecError, match="threshold block: unknown key 'colour'"):
         run_study(_spec(tmp_path, bad), threshold_panel(10, 5), lang="en")
-    nothing = THRESHOLD_SPEC.replace("{title: Single, threshold: {qx: q, thnum: 1, grid: 100, bs: 49, trim: 0.05}}", "{title: Single}")
+    nothing = THRESHOLD_SPEC.replace(
+        "{title: Single, threshold: {qx: q, thnum: 1, grid: 100, bs: 49, trim: 0.05}}", "{title: Single}"
+    )
     with pytest.raises(SpecError, match="a threshold column needs a 'threshold' block"):
         _spec(tmp_path, nothing)
     unbalanced = threshold_panel(10, 5).drop(index=[0])
@@ -131,8 +135,18 @@ def test_spatial_weights_are_row_standardised_unless_told_not_to(tmp_path, monke
 def test_threshold_rows_pair_each_threshold_with_its_own_confidence_set(tmp_path):
     from cipanel.study.threshold_columns import threshold_rows
 
-    res = fit_threshold(threshold_panel(30, 10, gamma=0.5, seed=8), "y", ["w"], rx="r", qx="q", entity="unit",
-                        time="year", thnum=2, grid=100, trim=[0.05, 0.05])
+    res = fit_threshold(
+        threshold_panel(30, 10, gamma=0.5, seed=8),
+        "y",
+        ["w"],
+        rx="r",
+        qx="q",
+        entity="unit",
+        time="year",
+        thnum=2,
+        grid=100,
+        trim=[0.05, 0.05],
+    )
     rows = threshold_rows(res)
     for key in ("threshold_1", "threshold_2"):
         value, lower, upper = (float(v) for v in rows[key].replace("[", "").replace("]", "").replace(",", "").split())

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from cipanel.estimators.threshold import (
     candidate_grid,
     fit_threshold,
@@ -73,9 +74,18 @@ def test_single_threshold_search_equals_brute_force_at_every_candidate():
     np.testing.assert_allclose(curve["lr"] * sigma2 + res.thresholds.loc["Th-1", "rss"], brute, rtol=1e-10)
     assert res.estimates[0] == curve["threshold"].to_numpy()[np.argmin(brute)]
     # the regime regression is xtreg, fe (= LSDV) on all periods at the estimate
-    b, *_ = np.linalg.lstsq(np.column_stack([pd.get_dummies(df["unit"]).to_numpy(float), df["w"],
-                                             (df["q"] <= res.estimates[0]) * df["r"], (df["q"] > res.estimates[0]) * df["r"]]),
-                            df["y"].to_numpy(), rcond=None)
+    b, *_ = np.linalg.lstsq(
+        np.column_stack(
+            [
+                pd.get_dummies(df["unit"]).to_numpy(float),
+                df["w"],
+                (df["q"] <= res.estimates[0]) * df["r"],
+                (df["q"] > res.estimates[0]) * df["r"],
+            ]
+        ),
+        df["y"].to_numpy(),
+        rcond=None,
+    )
     assert res.params["w"] == pytest.approx(b[8], rel=1e-9)
     assert res.params["0._cat#c.r"] == pytest.approx(b[9], rel=1e-9)
     assert res.params["1._cat#c.r"] == pytest.approx(b[10], rel=1e-9)
@@ -138,12 +148,15 @@ def test_unbalanced_panel_is_refused_with_the_unit_named():
         fit_threshold(df, "y", ["w"], **KW)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"thnum": 4}, "thnum must be 1, 2 or 3"),
-    ({"thnum": 2, "trim": [0.01]}, r"trim\(\) needs 2 value"),
-    ({"thnum": 2, "bs": [10, 10, 10]}, r"bs\(\) needs 2 value"),
-    ({"trim": 0.6}, "trim must be in"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"thnum": 4}, "thnum must be 1, 2 or 3"),
+        ({"thnum": 2, "trim": [0.01]}, r"trim\(\) needs 2 value"),
+        ({"thnum": 2, "bs": [10, 10, 10]}, r"bs\(\) needs 2 value"),
+        ({"trim": 0.6}, "trim must be in"),
+    ],
+)
 def test_bad_options(kwargs, message):
     with pytest.raises(ValueError, match=message):
         fit_threshold(threshold_panel(5, 4), "y", ["w"], **{**KW, **kwargs})

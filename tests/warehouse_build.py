@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from cipanel.build import BuildError, build_warehouse, copy_project  # noqa: F401 (tests import it from here)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
--- Indicator weights with the sample window they were estimated on (METHODS 1.8).
+-- Indicator weights with the sample window they were estimated on (docs/methods.md §1.8).
 -- weight_year is null for pooled weights and the year for per-year weights.
 with weights as (
     select * from {{ ref('int_index_weights') }}

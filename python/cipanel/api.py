@@ -42,13 +42,21 @@ class Vcov:
     def describe(self) -> str:
         if self.kind == "cluster":
             return f"clustered by {' and '.join(self.clusters)}"
-        return {"iid": "classical (unadjusted)", "hetero": "robust (HC1)",
-                "dk": "Driscoll-Kraay"}[self.kind]
+        return {"iid": "classical (unadjusted)", "hetero": "robust (HC1)", "dk": "Driscoll-Kraay"}[self.kind]
 
 
-_ALIASES = {"iid": "iid", "unadjusted": "iid", "classical": "iid", "ols": "iid",
-            "hetero": "hetero", "hc1": "hetero", "robust": "hetero",
-            "dk": "dk", "driscoll_kraay": "dk", "driscoll-kraay": "dk"}
+_ALIASES = {
+    "iid": "iid",
+    "unadjusted": "iid",
+    "classical": "iid",
+    "ols": "iid",
+    "hetero": "hetero",
+    "hc1": "hetero",
+    "robust": "hetero",
+    "dk": "dk",
+    "driscoll_kraay": "dk",
+    "driscoll-kraay": "dk",
+}
 
 
 def parse_vcov(vcov: Any, default_cluster: str | None) -> Vcov:
@@ -67,8 +75,9 @@ def parse_vcov(vcov: Any, default_cluster: str | None) -> Vcov:
     if key in ("cluster", "crv1", "cl"):
         cols = [c.strip() for c in re.split(r"[+ ,]+", tail) if c.strip()]
         if not cols:
-            raise fml.FormulaError(f"vcov {vcov!r}: name the cluster column(s), e.g. "
-                                   "cluster:unit_code or cluster:unit_code+year")
+            raise fml.FormulaError(
+                f"vcov {vcov!r}: name the cluster column(s), e.g. cluster:unit_code or cluster:unit_code+year"
+            )
         return Vcov("cluster", cols)
     if key in _ALIASES:
         kind = _ALIASES[key]
@@ -78,8 +87,7 @@ def parse_vcov(vcov: Any, default_cluster: str | None) -> Vcov:
                 raise fml.FormulaError(f"vcov {vcov!r}: only dk takes an argument (the lag)")
             bw = int(tail)
         return Vcov(kind, bandwidth=bw)
-    raise fml.FormulaError(f"vcov {vcov!r} is not known; use iid, hetero (HC1), "
-                           "cluster:COL, cluster:A+B or dk")
+    raise fml.FormulaError(f"vcov {vcov!r} is not known; use iid, hetero (HC1), cluster:COL, cluster:A+B or dk")
 
 
 # ------------------------------------------------------------------ the fitted model
@@ -125,18 +133,25 @@ class Model:
     def tidy(self, level: float = 0.95) -> pd.DataFrame:
         ci = self.conf_int(level)
         r = self.result
-        return pd.DataFrame({"term": r.params.index, "estimate": r.params.to_numpy(),
-                             "std_error": r.std_errors.to_numpy(),
-                             "statistic": r.tstats.to_numpy(), "p_value": r.pvalues.to_numpy(),
-                             "conf_low": ci["lower"].to_numpy(),
-                             "conf_high": ci["upper"].to_numpy()})
+        return pd.DataFrame(
+            {
+                "term": r.params.index,
+                "estimate": r.params.to_numpy(),
+                "std_error": r.std_errors.to_numpy(),
+                "statistic": r.tstats.to_numpy(),
+                "p_value": r.pvalues.to_numpy(),
+                "conf_low": ci["lower"].to_numpy(),
+                "conf_high": ci["upper"].to_numpy(),
+            }
+        )
 
     def r2(self) -> dict[str, float]:
         """Every R-squared the estimator computed, labelled: r2 (regress / LSDV), r2_a (Stata's
         e(r2_a)), r2_within, r2_overall (xtreg)."""
         d = self.result.diagnostics
-        out = {k: float(d[k]) for k in ("r2", "r2_lsdv", "r2_a", "r2_within", "r2_overall",
-                                        "r2_within_reghdfe") if k in d}
+        out = {
+            k: float(d[k]) for k in ("r2", "r2_lsdv", "r2_a", "r2_within", "r2_overall", "r2_within_reghdfe") if k in d
+        }
         return out
 
     # -- text
@@ -149,22 +164,38 @@ class Model:
     def _repr_html_(self) -> str:
         t = self.tidy()
         rows = "".join(
-            f"<tr><td>{html.escape(str(r.term))}</td>" + "".join(
-                f"<td>{v:.6g}</td>" for v in (r.estimate, r.std_error, r.statistic, r.p_value,
-                                              r.conf_low, r.conf_high)) + "</tr>"
-            for r in t.itertuples())
-        head = "".join(f"<th>{h}</th>" for h in ("", "coef", "std. err.", "t" if
-                       self.result.df_inference else "z", "p", "[95% conf.", "interval]"))
+            f"<tr><td>{html.escape(str(r.term))}</td>"
+            + "".join(
+                f"<td>{v:.6g}</td>" for v in (r.estimate, r.std_error, r.statistic, r.p_value, r.conf_low, r.conf_high)
+            )
+            + "</tr>"
+            for r in t.itertuples()
+        )
+        head = "".join(
+            f"<th>{h}</th>"
+            for h in ("", "coef", "std. err.", "t" if self.result.df_inference else "z", "p", "[95% conf.", "interval]")
+        )
         info = " · ".join(html.escape(s) for s in _header_lines(self))
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.result.notes)
-        return (f"<div><p><b>{html.escape(self.result.method)}</b><br>{info}</p>"
-                f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-                + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+        return (
+            f"<div><p><b>{html.escape(self.result.method)}</b><br>{info}</p>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
 
     # -- inference on the fitted design
-    def wild_bootstrap(self, param: str | None = None, *, B: int = 9999,
-                       weights: str = "rademacher", seed: int | None = None, null: float = 0.0,
-                       level: float = 0.95, **kwargs):
+    def wild_bootstrap(
+        self,
+        param: str | None = None,
+        *,
+        B: int = 9999,
+        weights: str = "rademacher",
+        seed: int | None = None,
+        null: float = 0.0,
+        level: float = 0.95,
+        **kwargs,
+    ):
         """WCR wild cluster bootstrap (OLS/FE) or WRE (IV) of `param` on this model's sample and
         clusters (one cluster variable)."""
         from cipanel.inference import wcr_arrays, wild_bootstrap_iv, wild_cluster_bootstrap
@@ -176,28 +207,63 @@ class Model:
         if self.route == "panel":
             x = d.x
             param = param or x[0]
-            return wild_cluster_bootstrap(self.sample, d.y, x, param, entity=self.entity,
-                                          time=self.time, effects=self.effects, cluster=cl,
-                                          null=null, B=B, weights=weights, seed=seed,
-                                          level=level, **kwargs)
+            return wild_cluster_bootstrap(
+                self.sample,
+                d.y,
+                x,
+                param,
+                entity=self.entity,
+                time=self.time,
+                effects=self.effects,
+                cluster=cl,
+                null=null,
+                B=B,
+                weights=weights,
+                seed=seed,
+                level=level,
+                **kwargs,
+            )
         if self.route == "iv":
             if len(d.endog) != 1:
                 raise ValueError("the WRE bootstrap needs exactly one endogenous regressor")
-            return wild_bootstrap_iv(self.sample, d.y, d.endog[0], d.instruments, d.x,
-                                     entity=self.entity, time=self.time, effects=self.effects,
-                                     cluster=cl, null=null, B=B, weights=weights, seed=seed,
-                                     level=level, **kwargs)
+            return wild_bootstrap_iv(
+                self.sample,
+                d.y,
+                d.endog[0],
+                d.instruments,
+                d.x,
+                entity=self.entity,
+                time=self.time,
+                effects=self.effects,
+                cluster=cl,
+                null=null,
+                B=B,
+                weights=weights,
+                seed=seed,
+                level=level,
+                **kwargs,
+            )
         if self.route == "hdfe":
             h = self.hdfe_design
             param = param or h.names[0]
             if param not in h.names:
                 raise ValueError(f"param {param!r} is not among {h.names}")
-            return wcr_arrays(h.X, h.y, h.clusters[0], h.names.index(param), k_ssc=h.k_total,
-                              null=null, B=B, weights=weights, seed=seed, level=level, **kwargs)
+            return wcr_arrays(
+                h.X,
+                h.y,
+                h.clusters[0],
+                h.names.index(param),
+                k_ssc=h.k_total,
+                null=null,
+                B=B,
+                weights=weights,
+                seed=seed,
+                level=level,
+                **kwargs,
+            )
         raise ValueError(f"no wild bootstrap for a {self.route} model")
 
-    def permutation(self, group: str, param: str | None = None, *, B: int = 1000,
-                    seed: int | None = None, **kwargs):
+    def permutation(self, group: str, param: str | None = None, *, B: int = 1000, seed: int | None = None, **kwargs):
         """Fisher permutation test that `param` differs between the two groups of `group`
         (a unit-level column), with this model's regressors and effects."""
         from cipanel.inference import fisher_permutation_test
@@ -208,12 +274,23 @@ class Model:
         param = param or d.x[0]
         frame = self.sample
         if group not in frame.columns:
-            raise ValueError(f"group {group!r} is not a column of the model's sample; "
-                             "pass data with it (cp.feols keeps the panel's columns)")
-        return fisher_permutation_test(frame, d.y, param, group,
-                                       controls=[c for c in d.x if c != param],
-                                       entity=self.entity, time=self.time, effects=self.effects,
-                                       B=B, seed=seed, **kwargs)
+            raise ValueError(
+                f"group {group!r} is not a column of the model's sample; "
+                "pass data with it (cp.feols keeps the panel's columns)"
+            )
+        return fisher_permutation_test(
+            frame,
+            d.y,
+            param,
+            group,
+            controls=[c for c in d.x if c != param],
+            entity=self.entity,
+            time=self.time,
+            effects=self.effects,
+            B=B,
+            seed=seed,
+            **kwargs,
+        )
 
 
 def _header_lines(m: Model) -> list[str]:
@@ -222,18 +299,25 @@ def _header_lines(m: Model) -> list[str]:
     lines = [f"Dependent variable: {r.dependent}", f"Number of obs = {r.nobs}"]
     if m.design.fe:
         lines.append(f"Absorbed: {' + '.join(m.design.fe)}")
-    lines.append("VCE: " + m.vcov.describe() + (f" ({r.n_clusters} clusters)" if r.n_clusters
-                                                 else ""))
+    lines.append("VCE: " + m.vcov.describe() + (f" ({r.n_clusters} clusters)" if r.n_clusters else ""))
     r2 = m.r2()
     fe = bool(m.design.fe)
-    for key, label in (("r2", "R2 (LSDV, e(r2))" if fe else "R2"), ("r2_a", "adj. R2 (e(r2_a))"),
-                       ("r2_within", "within R2"), ("r2_overall", "overall R2 (xtreg)")):
+    for key, label in (
+        ("r2", "R2 (LSDV, e(r2))" if fe else "R2"),
+        ("r2_a", "adj. R2 (e(r2_a))"),
+        ("r2_within", "within R2"),
+        ("r2_overall", "overall R2 (xtreg)"),
+    ):
         if key in r2:
             lines.append(f"{label} = {r2[key]:.4f}")
-    for key, label in (("first_stage_f", "first-stage F (excluded instruments)"),
-                       ("kp_rk_lm", "Kleibergen-Paap rk LM"), ("kp_rk_lm_p", "  p"),
-                       ("cd_wald_f", "Cragg-Donald Wald F"), ("kp_rk_wald_f", "KP rk Wald F"),
-                       ("endog_test_p", "endogeneity test p")):
+    for key, label in (
+        ("first_stage_f", "first-stage F (excluded instruments)"),
+        ("kp_rk_lm", "Kleibergen-Paap rk LM"),
+        ("kp_rk_lm_p", "  p"),
+        ("cd_wald_f", "Cragg-Donald Wald F"),
+        ("kp_rk_wald_f", "KP rk Wald F"),
+        ("endog_test_p", "endogeneity test p"),
+    ):
         if m.route == "iv" and key in d:
             lines.append(f"{label} = {d[key]:.4f}")
     if "n_singletons" in d and d["n_singletons"]:
@@ -247,13 +331,21 @@ def _summary_text(m: Model) -> str:
     stat = "t" if r.df_inference else "z"
     w = max(12, *(len(str(s)) for s in t.term))
     bar = "-" * (w + 1) + "+" + "-" * 64
-    out = [r.method, f"Formula: {m.formula}", *_header_lines(m), bar,
-           f"{r.dependent[-w:]:>{w}} | {'Coef.':>11} {'Std. err.':>11} {stat:>8} "
-           f"{'P>|' + stat + '|':>7}  [95% conf. interval]", bar]
+    out = [
+        r.method,
+        f"Formula: {m.formula}",
+        *_header_lines(m),
+        bar,
+        f"{r.dependent[-w:]:>{w}} | {'Coef.':>11} {'Std. err.':>11} {stat:>8} "
+        f"{'P>|' + stat + '|':>7}  [95% conf. interval]",
+        bar,
+    ]
     for row in t.itertuples():
-        out.append(f"{str(row.term):>{w}} | {row.estimate:>11.6g} {row.std_error:>11.6g} "
-                   f"{row.statistic:>8.2f} {row.p_value:>7.3f}  {row.conf_low:>10.6g} "
-                   f"{row.conf_high:>10.6g}")
+        out.append(
+            f"{str(row.term):>{w}} | {row.estimate:>11.6g} {row.std_error:>11.6g} "
+            f"{row.statistic:>8.2f} {row.p_value:>7.3f}  {row.conf_low:>10.6g} "
+            f"{row.conf_high:>10.6g}"
+        )
     out.append(bar)
     out += [f"note: {n}" for n in [*m.design.notes, *r.notes]]
     return "\n".join(out)
@@ -290,8 +382,7 @@ def _panel_effects(fe: list[str], entity: str | None, time: str | None) -> str |
     return None
 
 
-_PANEL_COV = {"iid": "unadjusted", "hetero": "robust", "cluster": "clustered",
-              "dk": "driscoll_kraay"}
+_PANEL_COV = {"iid": "unadjusted", "hetero": "robust", "cluster": "clustered", "dk": "driscoll_kraay"}
 
 
 def _complete(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
@@ -309,9 +400,15 @@ def _collinear(sample: pd.DataFrame, design: fml.Design) -> bool:
     return np.linalg.matrix_rank(x) < x.shape[1]
 
 
-def feols(formula: str, data: pd.DataFrame, vcov: Any = None, *,
-          panel: tuple[str, str] | None = None, estimator: str = "ols",
-          drop_singletons: bool = True) -> Model:
+def feols(
+    formula: str,
+    data: pd.DataFrame,
+    vcov: Any = None,
+    *,
+    panel: tuple[str, str] | None = None,
+    estimator: str = "ols",
+    drop_singletons: bool = True,
+) -> Model:
     """OLS / FE / IV from a fixest-style formula (see cipanel.formula).
 
     vcov: 'iid', 'hetero' (HC1), 'cluster:COL', 'cluster:A+B' (two-way, CGM), {'CRV1': 'A+B'},
@@ -330,16 +427,23 @@ def feols(formula: str, data: pd.DataFrame, vcov: Any = None, *,
         if entity is None:
             raise fml.FormulaError("estimator='fd' needs the panel keys (panel=(entity, time))")
         if entity in design.fe:
-            raise fml.FormulaError("first differences remove the unit effects; do not absorb "
-                                   f"{entity!r} as well")
+            raise fml.FormulaError(f"first differences remove the unit effects; do not absorb {entity!r} as well")
         cols = [design.y, *design.x, *design.endog, *design.instruments]
         diffed = fml.difference(design.frame, cols, entity, time)
         ren = {c: f"D.{c}" for c in cols}
-        design = fml.Design(diffed.rename(columns=ren), ren[design.y], [ren[c] for c in design.x],
-                            design.fe, [ren[c] for c in design.endog],
-                            [ren[c] for c in design.instruments],
-                            [*design.notes, "first differences (D.) of every variable; a unit's "
-                             "first year and years after a gap are missing"], design.slopes)
+        design = fml.Design(
+            diffed.rename(columns=ren),
+            ren[design.y],
+            [ren[c] for c in design.x],
+            design.fe,
+            [ren[c] for c in design.endog],
+            [ren[c] for c in design.instruments],
+            [
+                *design.notes,
+                "first differences (D.) of every variable; a unit's first year and years after a gap are missing",
+            ],
+            design.slopes,
+        )
     default_cl = design.fe[0] if design.fe else None
     v = parse_vcov(vcov, default_cl)
     missing_cl = [c for c in v.clusters if c not in design.frame.columns]
@@ -362,40 +466,67 @@ def feols(formula: str, data: pd.DataFrame, vcov: Any = None, *,
             notes.append(f"{int(single.sum())} singleton observation(s) dropped (reghdfe)")
             frame = frame.loc[~single]
     # keep the panel's other columns so permutation / where-style follow-ups can use them
-    sample = frame.join(data.drop(columns=[c for c in data.columns if c in frame.columns]),
-                        how="left")
+    sample = frame.join(data.drop(columns=[c for c in data.columns if c in frame.columns]), how="left")
 
     if design.endog:
         if effects is None:
-            raise fml.FormulaError(f"formula {formula!r}: IV absorbs only the panel's unit "
-                                   f"and/or year effects ({entity}, {time}) for now")
+            raise fml.FormulaError(
+                f"formula {formula!r}: IV absorbs only the panel's unit and/or year effects ({entity}, {time}) for now"
+            )
         if v.kind == "dk" or len(v.clusters) > 1:
             raise fml.FormulaError("IV supports vcov iid, hetero or one cluster column")
         from cipanel.estimators.iv import fit_iv
 
-        res = fit_iv(sample, design.y, design.x, design.endog, design.instruments,
-                     entity=entity, time=time, effects=effects, cov=_PANEL_COV[v.kind],
-                     cluster=v.clusters[0] if v.clusters else None)
+        res = fit_iv(
+            sample,
+            design.y,
+            design.x,
+            design.endog,
+            design.instruments,
+            entity=entity,
+            time=time,
+            effects=effects,
+            cov=_PANEL_COV[v.kind],
+            cluster=v.clusters[0] if v.clusters else None,
+        )
         route = "iv"
         hd = None
     elif design.slopes:
-        if design.slopes != [(entity, time)] or effects not in ("entity", "twoway") or len(
-                v.clusters) > 1:
-            raise fml.FormulaError(f"formula {formula!r}: varying slopes are supported as "
-                                   f"{entity}[{time}] (+ {time}) with at most one cluster "
-                                   "variable")
+        if design.slopes != [(entity, time)] or effects not in ("entity", "twoway") or len(v.clusters) > 1:
+            raise fml.FormulaError(
+                f"formula {formula!r}: varying slopes are supported as "
+                f"{entity}[{time}] (+ {time}) with at most one cluster "
+                "variable"
+            )
         from cipanel.estimators.panel import fit_panel
 
-        res = fit_panel(sample, design.y, design.x, entity=entity, time=time, effects=effects,
-                        cov=_PANEL_COV[v.kind], cluster=v.clusters[0] if v.clusters else None,
-                        bandwidth=v.bandwidth, trends=True)
+        res = fit_panel(
+            sample,
+            design.y,
+            design.x,
+            entity=entity,
+            time=time,
+            effects=effects,
+            cov=_PANEL_COV[v.kind],
+            cluster=v.clusters[0] if v.clusters else None,
+            bandwidth=v.bandwidth,
+            trends=True,
+        )
         route, hd = "panel", None
     elif effects is not None and len(v.clusters) <= 1 and not _collinear(sample, design):
         from cipanel.estimators.panel import fit_panel
 
-        res = fit_panel(sample, design.y, design.x, entity=entity, time=time, effects=effects,
-                        cov=_PANEL_COV[v.kind], cluster=v.clusters[0] if v.clusters else None,
-                        bandwidth=v.bandwidth)
+        res = fit_panel(
+            sample,
+            design.y,
+            design.x,
+            entity=entity,
+            time=time,
+            effects=effects,
+            cov=_PANEL_COV[v.kind],
+            cluster=v.clusters[0] if v.clusters else None,
+            bandwidth=v.bandwidth,
+        )
         d = res.diagnostics
         r2_base = d.get("r2_lsdv", res.r_squared)
         d["r2_a"] = float(1 - (1 - r2_base) * (res.nobs - 1) / d["df_resid"])
@@ -406,8 +537,9 @@ def feols(formula: str, data: pd.DataFrame, vcov: Any = None, *,
             raise fml.FormulaError("Driscoll-Kraay SE need the panel's unit/year effects only")
         from cipanel.estimators.hdfe import fit_hdfe
 
-        res, hd = fit_hdfe(sample, design.y, design.x, design.fe, vcov=v.kind,
-                           cluster=v.clusters, drop_singletons=False)
+        res, hd = fit_hdfe(
+            sample, design.y, design.x, design.fe, vcov=v.kind, cluster=v.clusters, drop_singletons=False
+        )
         route = "hdfe"
         effects = None
     res.diagnostics["n_dropped_missing"] = float(n_missing)
@@ -421,13 +553,13 @@ def feols(formula: str, data: pd.DataFrame, vcov: Any = None, *,
 def iv(formula: str, data: pd.DataFrame, vcov: Any = None, **kwargs) -> Model:
     """IV-2SLS: `y ~ exog | fe | endog ~ instruments` (the same as feols with an IV part)."""
     if formula.count("~") < 2:
-        raise fml.FormulaError(f"formula {formula!r}: an IV formula ends with '| endog ~ "
-                               "instruments'")
+        raise fml.FormulaError(f"formula {formula!r}: an IV formula ends with '| endog ~ instruments'")
     return feols(formula, data, vcov, **kwargs)
 
 
-def gmm(data: pd.DataFrame, y: str, x: list[str] | str, *, entity: str | None = None,
-        time: str | None = None, **kwargs) -> Model:
+def gmm(
+    data: pd.DataFrame, y: str, x: list[str] | str, *, entity: str | None = None, time: str | None = None, **kwargs
+) -> Model:
     """Difference / system GMM in xtabond2's conventions (cipanel.estimators.gmm.fit_gmm):
     `cp.gmm(df, "y", ["L.y", "x"], gmm=[GmmStyle("L.y", 1, 3)], iv=[IvStyle("x")])`."""
     from cipanel.estimators.gmm import fit_gmm
@@ -437,8 +569,15 @@ def gmm(data: pd.DataFrame, y: str, x: list[str] | str, *, entity: str | None = 
     xs = [x] if isinstance(x, str) else list(x)
     design = fml.Design(data, y, xs, [], [], [], [])
     kind = "cluster" if kwargs.get("robust", True) else "iid"
-    return Model(f"{y} ~ {' + '.join(xs)} (GMM)", res, design,
-                 Vcov(kind, [entity] if kind == "cluster" else []), "gmm", entity, time)
+    return Model(
+        f"{y} ~ {' + '.join(xs)} (GMM)",
+        res,
+        design,
+        Vcov(kind, [entity] if kind == "cluster" else []),
+        "gmm",
+        entity,
+        time,
+    )
 
 
 # ------------------------------------------------------------------ data and tables
@@ -471,10 +610,19 @@ def resolve_warehouse(path: str | Path | None = None, project: str | Path | None
     return path
 
 
-def etable(models: list[Model], *, keep: list[str] | None = None,
-           labels: dict[str, str] | None = None, titles: list[str] | None = None,
-           stat: str = "se", lang: str = "en", table_id: str = "etable", title: str = "",
-           notes: list[str] | None = None, out_dir: str | Path | None = None):
+def etable(
+    models: list[Model],
+    *,
+    keep: list[str] | None = None,
+    labels: dict[str, str] | None = None,
+    titles: list[str] | None = None,
+    stat: str = "se",
+    lang: str = "en",
+    table_id: str = "etable",
+    title: str = "",
+    notes: list[str] | None = None,
+    out_dir: str | Path | None = None,
+):
     """The table the studies write, for these models. Returns the Markdown text; with out_dir
     also writes <table_id>.md/.tex/.docx/.xlsx/.csv there (cipanel.output.write_table)."""
     from cipanel.output.regression_tables import regression_grid, to_markdown, write_table
@@ -489,14 +637,17 @@ def etable(models: list[Model], *, keep: list[str] | None = None,
         fe = set(m.design.fe)
         unit = m.entity in fe or m.effects in ("entity", "twoway")
         year = m.time in fe or m.effects == "twoway"
-        cols.append(ModelColumn(name=f"({i + 1})", title=(titles[i] if titles else
-                                                         m.result.dependent),
-                                result=m.result, unit_fe=unit,
-                                controls=any(t not in keep for t in m.params.index
-                                             if t != "_cons"),
-                                year_fe=year))
-    table = RegressionTable(table_id, title, cols, keep, dict(labels or {}), stat,
-                            list(notes or []))
+        cols.append(
+            ModelColumn(
+                name=f"({i + 1})",
+                title=(titles[i] if titles else m.result.dependent),
+                result=m.result,
+                unit_fe=unit,
+                controls=any(t not in keep for t in m.params.index if t != "_cons"),
+                year_fe=year,
+            )
+        )
+    table = RegressionTable(table_id, title, cols, keep, dict(labels or {}), stat, list(notes or []))
     if out_dir is not None:
         write_table(table, Path(out_dir), lang)
     return to_markdown(regression_grid(table, lang))
@@ -505,8 +656,7 @@ def etable(models: list[Model], *, keep: list[str] | None = None,
 # ------------------------------------------------------------------ study spec columns
 
 
-def spec_fit(sample: pd.DataFrame, model: dict, entity: str, time: str,
-             stage: str = "ols") -> Model:
+def spec_fit(sample: pd.DataFrame, model: dict, entity: str, time: str, stage: str = "ols") -> Model:
     """A study spec column through the formula path (used by the study runner for columns with
     a `formula` key or expressions in their keys). stage: ols | iv_first | iv_second."""
     if stage == "iv_first" and model.get("formula"):
@@ -516,20 +666,19 @@ def spec_fit(sample: pd.DataFrame, model: dict, entity: str, time: str,
         fe = " | " + " + ".join(p.fe_names) if p.fe else ""
         _, vcov = fml.spec_formula(model, entity, time)
         rhs = " + ".join(t for t in (p.instruments, p.rhs) if t and t != "0")
-        return feols(f"{p.endog} ~ {rhs}{fe}", sample, vcov, panel=(entity, time),
-                     drop_singletons=False)
+        return feols(f"{p.endog} ~ {rhs}{fe}", sample, vcov, panel=(entity, time), drop_singletons=False)
     if stage == "iv_first":
         controls = list(model.get("controls", []))
         effects = model.get("effects", "twoway")
         fe = {"none": "", "entity": f" | {entity}", "twoway": f" | {entity} + {time}"}[effects]
         rhs = " + ".join([*model["instruments"], *controls])
         text, vcov = fml.spec_formula({**model, "instruments": None}, entity, time)
-        return feols(f"{model['treatment']} ~ {rhs}{fe}", sample, vcov, panel=(entity, time),
-                     drop_singletons=False)
+        return feols(f"{model['treatment']} ~ {rhs}{fe}", sample, vcov, panel=(entity, time), drop_singletons=False)
     text, vcov = fml.spec_formula(model, entity, time)
     # the study runner follows xtreg (no singleton dropping), so a spec column keeps its numbers
-    return feols(text, sample, vcov, panel=(entity, time), drop_singletons=False,
-                 estimator=model.get("estimator", "ols"))
+    return feols(
+        text, sample, vcov, panel=(entity, time), drop_singletons=False, estimator=model.get("estimator", "ols")
+    )
 
 
 def spec_effects(model: dict, entity: str, time: str) -> str:

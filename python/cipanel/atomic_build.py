@@ -34,9 +34,10 @@ import glob
 import os
 import shutil
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 import duckdb
 
@@ -182,7 +183,7 @@ def check_replaceable(target: Path) -> list[str]:
     except duckdb.Error as exc:
         if is_lock_error(exc):
             held = "open in another process" if IS_WINDOWS else "open for writing in another process"
-            extra = (" (on Windows a file in use cannot be replaced, even by a reader)" if IS_WINDOWS else "")
+            extra = " (on Windows a file in use cannot be replaced, even by a reader)" if IS_WINDOWS else ""
             raise WarehouseError(
                 f"warehouse {target} is {held}{extra}: close that connection (a notebook, DuckDB shell or "
                 "database tool) and build again; the warehouse is unchanged"
@@ -243,7 +244,8 @@ def failed_build_note(staging: Path, limit: int = 5) -> str:
     note = "\nThe failed build was discarded; the warehouse is the last good build, unchanged."
     if rows:
         note += " The failed build had rejected input rows (its audit.audit_rejected_rows, by reason):\n" + "\n".join(
-            f"    {count} rows: {reason} ({source})" for reason, source, count in rows)
+            f"    {count} rows: {reason} ({source})" for reason, source, count in rows
+        )
     return note
 
 
@@ -273,8 +275,10 @@ def build_atomically(
         studies = check_replaceable(target)
         if studies and progress and not start_from_current:
             # results describe the marts they were estimated on: a new build starts without them
-            progress(f"note: the new warehouse starts with an empty results schema (studies run on the old one: "
-                     f"{', '.join(studies)}); `cipanel study` (or `cipanel run`) writes them again")
+            progress(
+                f"note: the new warehouse starts with an empty results schema (studies run on the old one: "
+                f"{', '.join(studies)}); `cipanel study` (or `cipanel run`) writes them again"
+            )
         staging_dir = staging_path(target)
         staging = staging_dir / target.name
         try:
@@ -296,9 +300,12 @@ def build_atomically(
             except PermissionError as exc:
                 raise WarehouseError(
                     f"cannot replace {target} with the new build ({exc.strerror}): "
-                    + ("on Windows a file open in another program cannot be replaced: close every program using it "
-                       "(a notebook, DuckDB shell or database tool) and build again"
-                       if IS_WINDOWS else "check the folder's permissions")
+                    + (
+                        "on Windows a file open in another program cannot be replaced: close every program using it "
+                        "(a notebook, DuckDB shell or database tool) and build again"
+                        if IS_WINDOWS
+                        else "check the folder's permissions"
+                    )
                     + "; the warehouse is unchanged"
                 ) from None
             _fsync(folder)

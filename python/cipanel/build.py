@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
-
 
 # the files and folders that make up the dbt project (what a copy of it, or the wheel, carries)
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "data-tests", "seeds", "analysis")
@@ -31,8 +30,10 @@ def dbt_project_dir() -> Path:
         return repo
     if (PACKAGED_PROJECT / "dbt_project.yml").exists():
         return PACKAGED_PROJECT
-    raise BuildError("cipanel's dbt project is missing from this installation (no cipanel/_dbt_project): "
-                     "reinstall the package with `pip install .` from the repository or from a wheel")
+    raise BuildError(
+        "cipanel's dbt project is missing from this installation (no cipanel/_dbt_project): "
+        "reinstall the package with `pip install .` from the repository or from a wheel"
+    )
 
 
 project_dir = dbt_project_dir  # the name spark_compare and the benchmarks know
@@ -68,9 +69,13 @@ def copy_project(dest: Path, seeds: dict | None = None, source: Path | None = No
             shutil.copytree(source / part, dest / part, dirs_exist_ok=True)
     config = (source / "cipanel.yml").read_text(encoding="utf-8") if source else "name: copy\n"
     seeds = dict(seeds or {})
-    names = {"catalog/indicator_catalog": "indicator_catalog", "catalog/index_catalog": "index_catalog",
-             "catalog/dimension_catalog": "dimension_catalog", "reference/ref_units": "ref_units",
-             "reference/ref_unit_regions": "ref_unit_regions"}
+    names = {
+        "catalog/indicator_catalog": "indicator_catalog",
+        "catalog/index_catalog": "index_catalog",
+        "catalog/dimension_catalog": "dimension_catalog",
+        "reference/ref_units": "ref_units",
+        "reference/ref_unit_regions": "ref_unit_regions",
+    }
     for name, frame in seeds.items():
         target = dest / CATALOG_FILES[names.get(name, name)][0]
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +88,9 @@ def copy_project(dest: Path, seeds: dict | None = None, source: Path | None = No
         settings["units"] = "custom"
         config = yaml.safe_dump(settings, allow_unicode=True, sort_keys=False)
         if not any("ref_unit_regions" in name for name in seeds):
-            (dest / CATALOG_FILES["ref_unit_regions"][0]).write_text("scheme,unit_code,region_code,region_zh,region_en\n")
+            (dest / CATALOG_FILES["ref_unit_regions"][0]).write_text(
+                "scheme,unit_code,region_code,region_zh,region_en\n"
+            )
     (dest / "cipanel.yml").write_text(config, encoding="utf-8")
     return dest
 
@@ -113,12 +120,17 @@ def plan_build(project=None, input_dir: Path | str | None = None) -> BuildPlan:
     if not source.is_dir():
         from cipanel.landing import LandingError
 
-        raise LandingError(f"input folder {source} ({origin}) does not exist: check the path, or put the value "
-                           f"files in {project.data_dir}")
+        raise LandingError(
+            f"input folder {source} ({origin}) does not exist: check the path, or put the value "
+            f"files in {project.data_dir}"
+        )
     input_files(source)  # raises when the folder has no value file
     notes = list(tables.notes)
-    notes += [f"{p.name} in the input folder looks like a catalog or reference file: not read as values "
-              f"(catalogs belong in {project.root / 'catalog'})" for p in skipped_input_files(source)]
+    notes += [
+        f"{p.name} in the input folder looks like a catalog or reference file: not read as values "
+        f"(catalogs belong in {project.root / 'catalog'})"
+        for p in skipped_input_files(source)
+    ]
     if project.years_from_data:
         first, last = data_years(project, source, tables)
         window_source = "from the data"
@@ -184,13 +196,18 @@ def run_dbt(
 
     runner = dbtRunner(callbacks=[on_event])
     cwd = os.getcwd()
-    env = {"CIPANEL_WAREHOUSE": str(dbt_path), "CIPANEL_INPUT_DIR": str(plan.input_dir),
-           "CIPANEL_PROJECT": str(plan.project.root), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {
+        "CIPANEL_WAREHOUSE": str(dbt_path),
+        "CIPANEL_INPUT_DIR": str(plan.input_dir),
+        "CIPANEL_PROJECT": str(plan.project.root),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
     with _environment(env):
         os.chdir(dbt_dir)  # dbt resolves models and seeds relative to the project
         try:
-            result = runner.invoke([*args, *extra, "--project-dir", str(dbt_dir), "--profiles-dir", str(dbt_dir),
-                                    "--quiet"])
+            result = runner.invoke(
+                [*args, *extra, "--project-dir", str(dbt_dir), "--profiles-dir", str(dbt_dir), "--quiet"]
+            )
         finally:
             os.chdir(cwd)
             _release_warehouse()
@@ -224,7 +241,9 @@ def _failure_message(command: str, result, warehouse: Path) -> str:
     detail = "\n  ".join(lines) if lines else str(result.exception)
     hint = (
         "DuckDB ran out of its memory limit: raise CIPANEL_DUCKDB_MEMORY_LIMIT (profiles.yml, default "
-        "500MB), e.g. CIPANEL_DUCKDB_MEMORY_LIMIT=8GB.\n" if "out of memory" in detail.lower() else ""
+        "500MB), e.g. CIPANEL_DUCKDB_MEMORY_LIMIT=8GB.\n"
+        if "out of memory" in detail.lower()
+        else ""
     )
     # the failed build's rejected rows are counted by cipanel.atomic_build.failed_build_note: its
     # audit tables are discarded with it, so no hint points at audit.audit_rejected_rows here
@@ -248,9 +267,10 @@ def _failing_rows(run_result, warehouse: Path, limit: int = 5) -> list[str]:
             con.close()
     except Exception:  # the message without examples is still right; never mask the failure
         return []
-    return [", ".join(f"{k}={v}" for k, v in row.items() if k != "fix") + (f": {row['fix']}" if "fix" in row else "")
-            for row in frame.to_dict("records")]
-
+    return [
+        ", ".join(f"{k}={v}" for k, v in row.items() if k != "fix") + (f": {row['fix']}" if "fix" in row else "")
+        for row in frame.to_dict("records")
+    ]
 
 
 def _release_warehouse() -> None:
@@ -263,8 +283,14 @@ def _release_warehouse() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-def build_warehouse(warehouse=None, input_dir=None, progress=None, extra_args: list[str] | None = None, project=None,
-                    summary: bool = True):
+def build_warehouse(
+    warehouse=None,
+    input_dir=None,
+    progress=None,
+    extra_args: list[str] | None = None,
+    project=None,
+    summary: bool = True,
+):
     """`dbt build` of the project into a new file that replaces the warehouse only if every node
     passed (cipanel.atomic_build: a failed or killed build leaves the last good warehouse as it
     was), then the build summary (printed through `progress`)."""

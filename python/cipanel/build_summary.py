@@ -51,17 +51,29 @@ class BuildSummary:
         lines = ["build summary", f"  panel years {self.window}; {self.units_in_sample} units in the sample"]
         lines.append("  rows per input file (read = accepted + rejected):")
         for r in self.files.itertuples():
-            not_read = f" ({r.rows_not_read} of them cells or rows the landing could not read as values)" if r.rows_not_read else ""
-            lines.append(f"    {r.source_file}: {r.rows_landed} read, {r.rows_accepted} accepted, {r.rows_rejected} rejected"
-                         + not_read)
+            not_read = (
+                f" ({r.rows_not_read} of them cells or rows the landing could not read as values)"
+                if r.rows_not_read
+                else ""
+            )
+            lines.append(
+                f"    {r.source_file}: {r.rows_landed} read, {r.rows_accepted} accepted, {r.rows_rejected} rejected"
+                + not_read
+            )
         if self.normalised_codes:
-            lines.append(f"  {self.normalised_codes} unit codes written as decimals (e.g. 410032.0) read as whole numbers")
+            lines.append(
+                f"  {self.normalised_codes} unit codes written as decimals (e.g. 410032.0) read as whole numbers"
+            )
         if len(self.interpolation):
-            lines.append("  cells per variable that were not observed (interpolated / left empty by policy / "
-                         "before the first or after the last observation):")
+            lines.append(
+                "  cells per variable that were not observed (interpolated / left empty by policy / "
+                "before the first or after the last observation):"
+            )
             for r in self.interpolation.itertuples():
-                lines.append(f"    {r.indicator_code}: {r.interpolated} interpolated, {r.not_interpolated} left empty "
-                             f"by policy, {r.missing} not fillable")
+                lines.append(
+                    f"    {r.indicator_code}: {r.interpolated} interpolated, {r.not_interpolated} left empty "
+                    f"by policy, {r.missing} not fillable"
+                )
         else:
             lines.append("  no cell interpolated or missing")
         if len(self.indices):
@@ -81,10 +93,14 @@ def build_summary(warehouse: Path | str, plan=None) -> BuildSummary:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         q = lambda sql: con.execute(sql).df()  # noqa: E731
-        files = q("select source_file, rows_landed, rows_accepted, rows_rejected, rows_not_read "
-                  "from audit.audit_row_accounting order by source_file")
-        rejected = q("select source_file, source_sheet, source_row, source_column, rejection_reason "
-                     "from audit.audit_rejected_rows order by source_file, source_sheet, source_row")
+        files = q(
+            "select source_file, rows_landed, rows_accepted, rows_rejected, rows_not_read "
+            "from audit.audit_row_accounting order by source_file"
+        )
+        rejected = q(
+            "select source_file, source_sheet, source_row, source_column, rejection_reason "
+            "from audit.audit_rejected_rows order by source_file, source_sheet, source_row"
+        )
         interpolation = q("""
             select indicator_code,
                    count(*) filter (where value_status = 'interpolated') as interpolated,
@@ -99,8 +115,11 @@ def build_summary(warehouse: Path | str, plan=None) -> BuildSummary:
             from staging.stg_catalog__indices as i
             left join marts.fct_indicator_weights as w on w.index_code = i.index_code and w.method = 'entropy'
             group by all order by i.index_code""")
-        normalised = int(con.execute("select count(*) from staging.stg_raw__indicator_values "
-                                     "where unit_code_normalised").fetchone()[0])
+        normalised = int(
+            con.execute("select count(*) from staging.stg_raw__indicator_values where unit_code_normalised").fetchone()[
+                0
+            ]
+        )
         units = int(con.execute("select count(*) from marts.dim_units where in_sample").fetchone()[0])
         from cipanel.build_checks import build_warnings
 
@@ -112,26 +131,44 @@ def build_summary(warehouse: Path | str, plan=None) -> BuildSummary:
         rejected["kind"] = rejected["rejection_reason"].map(reason_kind)
         for kind, group in rejected.groupby("kind", sort=False):
             first = group.iloc[0]
-            where = ", ".join(str(x) for x in (first.source_file, first.source_sheet or None,
-                                               f"row {first.source_row}", first.source_column) if x)
-            warnings.append(f"{len(group)} input rows rejected: {kind}; first: {where}: {first.rejection_reason}"
-                            + (f" (and {len(group) - 1} more in audit.audit_rejected_rows)" if len(group) > 1 else ""))
+            where = ", ".join(
+                str(x)
+                for x in (first.source_file, first.source_sheet or None, f"row {first.source_row}", first.source_column)
+                if x
+            )
+            warnings.append(
+                f"{len(group)} input rows rejected: {kind}; first: {where}: {first.rejection_reason}"
+                + (f" (and {len(group) - 1} more in audit.audit_rejected_rows)" if len(group) > 1 else "")
+            )
     index_rows = []
     for r in indices.itertuples():
         if r.n_components == 0 or pd.isna(r.window_start):
             index_rows.append({"index_code": r.index_code, "window": "no components: no scores"})
             warnings.append(f"index {r.index_code} has no components with weights: it has no scores")
         else:
-            index_rows.append({"index_code": r.index_code,
-                               "window": f"{int(r.window_start)}-{int(r.window_end)} ({r.weighting}, "
-                                         f"{r.n_components} components)"})
+            index_rows.append(
+                {
+                    "index_code": r.index_code,
+                    "window": f"{int(r.window_start)}-{int(r.window_end)} ({r.weighting}, {r.n_components} components)",
+                }
+            )
     for r in interpolation.itertuples():
         if r.not_interpolated:
-            warnings.append(f"{r.indicator_code}: {r.not_interpolated} gaps between observed years left empty by "
-                            "the interpolation policy (regressions using it lose those unit-years)")
+            warnings.append(
+                f"{r.indicator_code}: {r.not_interpolated} gaps between observed years left empty by "
+                "the interpolation policy (regressions using it lose those unit-years)"
+            )
     warnings.extend(named_warnings)
     window = f"{plan.first_year}-{plan.last_year} ({plan.window_source})" if plan else "as built"
-    return BuildSummary(window, files, rejected.groupby("kind").size().rename("rows").reset_index()
-                        if len(rejected) else rejected, rejected.head(5), interpolation,
-                        pd.DataFrame(index_rows, columns=["index_code", "window"]), normalised, units,
-                        notes=list(plan.notes) if plan else [], warnings=warnings)
+    return BuildSummary(
+        window,
+        files,
+        rejected.groupby("kind").size().rename("rows").reset_index() if len(rejected) else rejected,
+        rejected.head(5),
+        interpolation,
+        pd.DataFrame(index_rows, columns=["index_code", "window"]),
+        normalised,
+        units,
+        notes=list(plan.notes) if plan else [],
+        warnings=warnings,
+    )

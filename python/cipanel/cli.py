@@ -14,37 +14,71 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     init = sub.add_parser("init", help="create a project folder (cipanel.yml, data/, catalog/, studies/)")
     init.add_argument("folder", type=Path, help="the new project folder (created if missing)")
-    init.add_argument("--units", choices=["provinces", "custom"], default="provinces",
-                      help="provinces: cipanel's 31 provinces; custom: your own reference/units.csv")
+    init.add_argument(
+        "--units",
+        choices=["provinces", "custom"],
+        default="provinces",
+        help="provinces: cipanel's 31 provinces; custom: your own reference/units.csv",
+    )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project", type=Path, help="project folder with cipanel.yml (default: $CIPANEL_PROJECT, "
-                        "else the working directory or a parent of it)")
+    common.add_argument(
+        "--project",
+        type=Path,
+        help="project folder with cipanel.yml (default: $CIPANEL_PROJECT, "
+        "else the working directory or a parent of it)",
+    )
     common.add_argument("--warehouse", help="DuckDB file (default: $CIPANEL_WAREHOUSE, else the project's `warehouse`)")
     common.add_argument("--input", help="value files folder (default: the project's `data` folder)")
     study = argparse.ArgumentParser(add_help=False)
-    study.add_argument("--study", action="append", type=Path, help="study spec YAML (repeatable; default: every "
-                       "studies/*.yml of the project)")
+    study.add_argument(
+        "--study",
+        action="append",
+        type=Path,
+        help="study spec YAML (repeatable; default: every studies/*.yml of the project)",
+    )
     study.add_argument("--out", type=Path, help="output folder (default: the project's `output`)")
-    study.add_argument("--lang", choices=["zh", "en"], help="table and report labels (default: the project's `language`)")
-    study.add_argument("--decimals", type=int, help="decimals of coefficients (default 3; overrides the spec's output:)")
+    study.add_argument(
+        "--lang", choices=["zh", "en"], help="table and report labels (default: the project's `language`)"
+    )
+    study.add_argument(
+        "--decimals", type=int, help="decimals of coefficients (default 3; overrides the spec's output:)"
+    )
     study.add_argument("--stars", help="star thresholds, e.g. 0.10,0.05,0.01 (the default)")
     study.add_argument("--stat", choices=["t", "se"], help="t statistics (default) or standard errors in parentheses")
     study.add_argument("--rows", help="bottom rows to show, e.g. controls,year_fe,unit_fe,N,r2,extra (all by default)")
     rebuild = argparse.ArgumentParser(add_help=False)
-    rebuild.add_argument("--rebuild", action="store_true", help="build even when the warehouse's recorded "
-                         "fingerprint says nothing it is made from has changed")
-    sub.add_parser("build", parents=[common, rebuild], help="check the project, dbt build (landing, models, data "
-                   "tests), summary; skipped when nothing the warehouse is made from changed")
-    sub.add_parser("run", parents=[common, study, rebuild], help="build (unless up to date), then run the "
-                   "project's studies and write the report")
+    rebuild.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build even when the warehouse's recorded fingerprint says nothing it is made from has changed",
+    )
+    sub.add_parser(
+        "build",
+        parents=[common, rebuild],
+        help="check the project, dbt build (landing, models, data "
+        "tests), summary; skipped when nothing the warehouse is made from changed",
+    )
+    sub.add_parser(
+        "run",
+        parents=[common, study, rebuild],
+        help="build (unless up to date), then run the project's studies and write the report",
+    )
     study_cmd = sub.add_parser("study", parents=[common, study], help="run studies on the built warehouse")
     study_cmd.add_argument("names", nargs="*", help="study names (studies/NAME.yml of the project); default: all")
-    sub.add_parser("analytics", parents=[common, study], help="run the studies' analytics: blocks (Gini, Moran, "
-                   "coupling, ...) on an existing warehouse")
+    sub.add_parser(
+        "analytics",
+        parents=[common, study],
+        help="run the studies' analytics: blocks (Gini, Moran, coupling, ...) on an existing warehouse",
+    )
     from cipanel.spark_compare import add_arguments as spark_arguments
 
-    spark_arguments(sub.add_parser("compare-spark", help="build on DuckDB and on Spark (the `spark` target, "
-                                   "extra [spark]) and compare every index score and weight to 1e-12"))
+    spark_arguments(
+        sub.add_parser(
+            "compare-spark",
+            help="build on DuckDB and on Spark (the `spark` target, "
+            "extra [spark]) and compare every index score and weight to 1e-12",
+        )
+    )
     from cipanel.reg_cli import add_parser as reg_parser  # `cipanel reg FORMULA` (reg_cli.py)
 
     reg_parser(sub)
@@ -62,8 +96,9 @@ def _study_paths(args, project) -> list[Path]:
         by_name = {p.stem: p for p in paths}
         missing = [n for n in names if n not in by_name]
         if missing:
-            raise ProjectError(f"no study {missing[0]!r} in {project.studies_dir} (there: "
-                               f"{', '.join(sorted(by_name)) or 'none'})")
+            raise ProjectError(
+                f"no study {missing[0]!r} in {project.studies_dir} (there: {', '.join(sorted(by_name)) or 'none'})"
+            )
         return [by_name[n] for n in names]
     if not paths:
         raise ProjectError(f"{project.studies_dir} holds no study (*.yml): `cipanel init` writes an example")
@@ -111,8 +146,10 @@ def main(argv: list[str] | None = None) -> int:
             from cipanel.init_project import init_project
 
             folder = init_project(args.folder, args.units)
-            say(f"project created in {folder}: put your values in {folder / 'data'}, describe them in "
-                f"{folder / 'catalog'}, edit {folder / 'studies' / 'example.yml'}, then `cipanel run` there")
+            say(
+                f"project created in {folder}: put your values in {folder / 'data'}, describe them in "
+                f"{folder / 'catalog'}, edit {folder / 'studies' / 'example.yml'}, then `cipanel run` there"
+            )
             return 0
         try:
             project = find_project(args.project)
@@ -123,8 +160,10 @@ def main(argv: list[str] | None = None) -> int:
                 raise
             project = None
         if project is not None and os.environ.get("CIPANEL_INPUT_DIR") and not args.input:
-            say(f"note: CIPANEL_INPUT_DIR is for plain `dbt build`; cipanel reads {project.data_dir} "
-                "(give another folder with --input)")
+            say(
+                f"note: CIPANEL_INPUT_DIR is for plain `dbt build`; cipanel reads {project.data_dir} "
+                "(give another folder with --input)"
+            )
         warehouse = Path(args.warehouse or os.environ.get("CIPANEL_WAREHOUSE") or project.warehouse)
         out = args.out if getattr(args, "out", None) else (project.output_dir if project else Path("output"))
         lang = getattr(args, "lang", None) or (project.lang if project else "zh")
@@ -140,13 +179,21 @@ def main(argv: list[str] | None = None) -> int:
             from cipanel.pipeline import run_studies
 
             options = {"decimals": args.decimals, "stars": args.stars, "stat": args.stat, "rows": args.rows}
-            run_studies(specs, warehouse=warehouse, out_dir=out, lang=lang, progress=say,
-                        table_options={k: v for k, v in options.items() if v is not None})
+            run_studies(
+                specs,
+                warehouse=warehouse,
+                out_dir=out,
+                lang=lang,
+                progress=say,
+                table_options={k: v for k, v in options.items() if v is not None},
+            )
     except (BuildError, LandingError, SpecError, WarehouseError, ProjectError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    say(f"done in {time.perf_counter() - started:.1f} s; warehouse {warehouse}"
-        + (f", outputs in {out}" if args.command != "build" else ""))
+    say(
+        f"done in {time.perf_counter() - started:.1f} s; warehouse {warehouse}"
+        + (f", outputs in {out}" if args.command != "build" else "")
+    )
     return 0
 
 

@@ -97,16 +97,23 @@ def build_fingerprint(plan) -> Fingerprint:
             project_files.append((rel, project.root / rel))
     package = Path(__file__).resolve().parent
     code = _tree_files(package, ["landing", "project.py"])
-    settings = {"panel_start_year": plan.first_year, "panel_end_year": plan.last_year,
-                "cipanel": _version("cipanel"), "dbt-core": _version("dbt-core"),
-                "dbt-duckdb": _version("dbt-duckdb"), "duckdb": _version("duckdb")}
-    return Fingerprint({
-        "values": _hash_files(values),
-        "project": _hash_files(project_files),
-        "dbt": _hash_files(_tree_files(dbt_dir, PROJECT_PARTS)),
-        "code": _hash_files(code),
-        "settings": hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8")).hexdigest(),
-    })
+    settings = {
+        "panel_start_year": plan.first_year,
+        "panel_end_year": plan.last_year,
+        "cipanel": _version("cipanel"),
+        "dbt-core": _version("dbt-core"),
+        "dbt-duckdb": _version("dbt-duckdb"),
+        "duckdb": _version("duckdb"),
+    }
+    return Fingerprint(
+        {
+            "values": _hash_files(values),
+            "project": _hash_files(project_files),
+            "dbt": _hash_files(_tree_files(dbt_dir, PROJECT_PARTS)),
+            "code": _hash_files(code),
+            "settings": hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8")).hexdigest(),
+        }
+    )
 
 
 def sidecar_path(warehouse: Path | str) -> Path:
@@ -127,7 +134,8 @@ def built_signature(warehouse: Path | str) -> str | None:
         rows = con.execute(
             "select schema_name, table_name, estimated_size from duckdb_tables() "
             f"where schema_name not in ({', '.join('?' for _ in WRITTEN_AFTER_BUILD)}) order by 1, 2",
-            list(WRITTEN_AFTER_BUILD)).fetchall()
+            list(WRITTEN_AFTER_BUILD),
+        ).fetchall()
     except Exception:  # noqa: BLE001
         return None
     finally:
@@ -158,8 +166,12 @@ def reuse_verdict(warehouse: Path | str, current: Fingerprint) -> tuple[bool, st
 def record(warehouse: Path | str, current: Fingerprint) -> Path:
     """Write the sidecar after a successful build (through a temporary file: never half-written)."""
     target = sidecar_path(warehouse)
-    body = {"fingerprint": current.digest, "parts": current.parts, "built_signature": built_signature(warehouse),
-            "note": "written by cipanel after a successful build; delete it (or use --rebuild) to force a build"}
+    body = {
+        "fingerprint": current.digest,
+        "parts": current.parts,
+        "built_signature": built_signature(warehouse),
+        "note": "written by cipanel after a successful build; delete it (or use --rebuild) to force a build",
+    }
     scratch = target.with_name(target.name + ".tmp")
     scratch.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     scratch.replace(target)

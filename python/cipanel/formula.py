@@ -40,13 +40,39 @@ class FormulaError(ValueError):
 
 # functions a formula may call (everything else is refused before formulaic evaluates it)
 _SAFE_FUNCS = {
-    "I": lambda a: a, "log": np.log, "log1p": np.log1p, "exp": np.exp, "sqrt": np.sqrt,
+    "I": lambda a: a,
+    "log": np.log,
+    "log1p": np.log1p,
+    "exp": np.exp,
+    "sqrt": np.sqrt,
     "abs": np.abs,
 }
-_SAFE_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Load, ast.Constant,
-               ast.Call, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd,
-               ast.Compare, ast.Gt, ast.GtE, ast.Lt, ast.LtE, ast.Eq, ast.NotEq, ast.keyword,
-               ast.Mod, ast.FloorDiv)
+_SAFE_NODES = (
+    ast.Expression,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Name,
+    ast.Load,
+    ast.Constant,
+    ast.Call,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.Pow,
+    ast.USub,
+    ast.UAdd,
+    ast.Compare,
+    ast.Gt,
+    ast.GtE,
+    ast.Lt,
+    ast.LtE,
+    ast.Eq,
+    ast.NotEq,
+    ast.keyword,
+    ast.Mod,
+    ast.FloorDiv,
+)
 
 
 @dataclass
@@ -101,8 +127,7 @@ def _ks(arg: str | None, where: str) -> list[int]:
         return list(range(a, b + 1)) if a <= b else list(range(a, b - 1, -1))
     if re.fullmatch(r"-?\d+", arg):
         return [int(arg)]
-    raise FormulaError(f"{where}: the second argument must be an integer or a range like 1:2, "
-                       f"got {arg!r}")
+    raise FormulaError(f"{where}: the second argument must be an integer or a range like 1:2, got {arg!r}")
 
 
 def _op_name(op: str, var: str, k: int) -> str:
@@ -188,16 +213,15 @@ def parse(formula: str) -> ParsedFormula:
                 continue
             cols = [c.strip().strip("`") for c in re.split(r"\^|#", term)]
             if not all(_NAME.match(c) for c in cols):
-                raise FormulaError(f"formula {formula!r}: fixed effect {term!r} must be column "
-                                   "names joined by '^'")
+                raise FormulaError(f"formula {formula!r}: fixed effect {term!r} must be column names joined by '^'")
             fe.append(cols)
     rhs = _POW.sub(lambda m: f"I({m.group(1)}**{m.group(2)})", _rewrite_i(rhs, dummies, formula))
     if endog is not None:
         endog = _rewrite_i(endog, dummies, formula)
-        instruments = _POW.sub(lambda m: f"I({m.group(1)}**{m.group(2)})",
-                               _rewrite_i(instruments, dummies, formula))
-    return ParsedFormula(formula, lhs, rhs or "0", fe, endog, instruments, operators=ops,
-                         dummies=dummies, slopes=slopes)
+        instruments = _POW.sub(lambda m: f"I({m.group(1)}**{m.group(2)})", _rewrite_i(instruments, dummies, formula))
+    return ParsedFormula(
+        formula, lhs, rhs or "0", fe, endog, instruments, operators=ops, dummies=dummies, slopes=slopes
+    )
 
 
 # ------------------------------------------------------------------ safety
@@ -210,12 +234,12 @@ def _check_safe(expr: str, where: str) -> None:
         raise FormulaError(f"{where}: {expr!r} is not a valid term") from None
     for node in ast.walk(tree):
         if not isinstance(node, _SAFE_NODES):
-            raise FormulaError(f"{where}: {expr!r}: {type(node).__name__} is not allowed in a "
-                               "formula term")
+            raise FormulaError(f"{where}: {expr!r}: {type(node).__name__} is not allowed in a formula term")
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in _SAFE_FUNCS:
-                raise FormulaError(f"{where}: {expr!r}: only the functions "
-                                   f"{', '.join(sorted(_SAFE_FUNCS))} may be called")
+                raise FormulaError(
+                    f"{where}: {expr!r}: only the functions {', '.join(sorted(_SAFE_FUNCS))} may be called"
+                )
         if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
             raise FormulaError(f"{where}: {expr!r}: only numeric constants are allowed")
         if isinstance(node, ast.Name) and node.id.startswith("_"):
@@ -230,19 +254,17 @@ def shifted(data: pd.DataFrame, var: str, k: int, entity: str, time: str) -> pd.
     whose year t-k is absent gets missing, never another year's value."""
     src = data[[entity, time, var]].dropna(subset=[entity, time])
     if src.duplicated([entity, time]).any():
-        raise FormulaError(f"panel operators need a unique ({entity}, {time}) key; "
-                           "the data have duplicate pairs")
+        raise FormulaError(f"panel operators need a unique ({entity}, {time}) key; the data have duplicate pairs")
     if not pd.api.types.is_integer_dtype(src[time]) and not (
-            pd.api.types.is_numeric_dtype(src[time]) and np.all(np.mod(src[time], 1) == 0)):
-        raise FormulaError(f"panel operators need an integer time column; {time!r} is "
-                           f"{src[time].dtype}")
+        pd.api.types.is_numeric_dtype(src[time]) and np.all(np.mod(src[time], 1) == 0)
+    ):
+        raise FormulaError(f"panel operators need an integer time column; {time!r} is {src[time].dtype}")
     lookup = src.assign(**{time: src[time] + k}).set_index([entity, time])[var]
     idx = pd.MultiIndex.from_arrays([data[entity], data[time]])
     return pd.Series(lookup.reindex(idx).to_numpy(), index=data.index, name=var)
 
 
-def apply_operator(data: pd.DataFrame, op: str, var: str, k: int, entity: str,
-                   time: str) -> pd.Series:
+def apply_operator(data: pd.DataFrame, op: str, var: str, k: int, entity: str, time: str) -> pd.Series:
     if var not in data.columns:
         raise FormulaError(f"panel operator on {var!r}: not a column of the data")
     x = pd.to_numeric(data[var], errors="raise").astype(float)
@@ -273,8 +295,7 @@ def _dummy_columns(data: pd.DataFrame, key: str, spec: tuple, formula: str) -> p
     ref_set = set(refs)
     unknown = ref_set - {str(v) for v in levels}
     if unknown:
-        raise FormulaError(f"formula {formula!r}: {key}: ref level(s) {sorted(unknown)} not in "
-                           f"{var!r}")
+        raise FormulaError(f"formula {formula!r}: {key}: ref level(s) {sorted(unknown)} not in {var!r}")
     keep = [v for v in levels if str(v) not in ref_set]
     if slope is None and not refs:
         keep = keep[1:]  # i(var) alone: the first level is the base (Stata's i.var)
@@ -301,11 +322,9 @@ def _matrix(part: str, data: pd.DataFrame, formula: str, what: str) -> pd.DataFr
             if factor.eval_method.value == "python":
                 _check_safe(factor.expr, f"formula {formula!r}")
             elif factor.eval_method.value == "lookup" and factor.expr not in data.columns:
-                raise FormulaError(f"formula {formula!r}: variable {factor.expr!r} is not a "
-                                   "column of the data")
+                raise FormulaError(f"formula {formula!r}: variable {factor.expr!r} is not a column of the data")
     try:
-        mm = model_matrix(part, data, na_action="ignore", context=dict(_SAFE_FUNCS),
-                          ensure_full_rank=True)
+        mm = model_matrix(part, data, na_action="ignore", context=dict(_SAFE_FUNCS), ensure_full_rank=True)
     except FormulaError:
         raise
     except Exception as exc:
@@ -316,8 +335,9 @@ def _matrix(part: str, data: pd.DataFrame, formula: str, what: str) -> pd.DataFr
     return out
 
 
-def materialise(parsed: ParsedFormula | str, data: pd.DataFrame, *, entity: str | None = None,
-                time: str | None = None) -> Design:
+def materialise(
+    parsed: ParsedFormula | str, data: pd.DataFrame, *, entity: str | None = None, time: str | None = None
+) -> Design:
     """Build the columns of every part; rows with a missing value are kept here (the estimator
     drops and counts them)."""
     if isinstance(parsed, str):
@@ -329,8 +349,7 @@ def materialise(parsed: ParsedFormula | str, data: pd.DataFrame, *, entity: str 
     notes: list[str] = []
     if parsed.operators:
         if entity is None or time is None:
-            raise FormulaError(f"formula {f!r}: panel operators need the panel keys "
-                               "(entity= and time=)")
+            raise FormulaError(f"formula {f!r}: panel operators need the panel keys (entity= and time=)")
         for name, (op, var, k) in parsed.operators.items():
             work[name] = apply_operator(work, op, var, k, entity, time)
     y_mm = _matrix(parsed.lhs + " - 1", work, f, "the dependent variable")
@@ -347,8 +366,7 @@ def materialise(parsed: ParsedFormula | str, data: pd.DataFrame, *, entity: str 
         expanded: list[str] = []
         for k in keys:  # i() columns are built here, not by formulaic
             cols = _dummy_columns(work, k, parsed.dummies[k], f)
-            work = pd.concat([work.drop(columns=[c for c in cols.columns if c in work]), cols],
-                             axis=1)
+            work = pd.concat([work.drop(columns=[c for c in cols.columns if c in work]), cols], axis=1)
             expanded += list(cols.columns)
             stripped = re.sub(r"\+?\s*`" + re.escape(k) + r"`\s*\+?", " + ", stripped)
         stripped = stripped.strip().strip("+").strip() or "0"
@@ -373,8 +391,7 @@ def materialise(parsed: ParsedFormula | str, data: pd.DataFrame, *, entity: str 
             combo = work[cols].astype(str).agg("^".join, axis=1)
             work[name] = combo.where(work[cols].notna().all(axis=1))
             fe_cols.append(name)
-    dup = sorted({c for c in [y_name, *x, *endog, *instruments] if
-                  [y_name, *x, *endog, *instruments].count(c) > 1})
+    dup = sorted({c for c in [y_name, *x, *endog, *instruments] if [y_name, *x, *endog, *instruments].count(c) > 1})
     if dup:
         raise FormulaError(f"formula {f!r}: term(s) {dup} appear in more than one part")
     keys = [k for k in dict.fromkeys([entity, time]) if k is not None and k in work.columns]
@@ -396,8 +413,12 @@ def spec_uses_formula(model: dict) -> bool:
     plain column name) in outcome / treatment / controls / instruments."""
     if model.get("formula") or model.get("estimator", "ols") != "ols":
         return True
-    texts = [model.get("outcome", ""), model.get("treatment", ""), *model.get("controls", []),
-             *model.get("instruments", [])]
+    texts = [
+        model.get("outcome", ""),
+        model.get("treatment", ""),
+        *model.get("controls", []),
+        *model.get("instruments", []),
+    ]
     return any(t and not _is_name(t) for t in texts)
 
 
@@ -411,8 +432,12 @@ def spec_columns(model: dict) -> list[str]:
         extra = [c for f in p.fe for c in f] + [v for _, v, _ in p.operators.values()]
         extra += [c for var, slope, _ in p.dummies.values() for c in (var, slope) if c]
     else:
-        parts = [model.get("outcome"), model.get("treatment"), *model.get("controls", []),
-                 *model.get("instruments", [])]
+        parts = [
+            model.get("outcome"),
+            model.get("treatment"),
+            *model.get("controls", []),
+            *model.get("instruments", []),
+        ]
         extra = []
         ops: dict = {}
         parts = [_rewrite_operators(t, ops, "spec") if t else t for t in parts]
@@ -446,8 +471,7 @@ def spec_formula(model: dict, entity: str, time: str) -> tuple[str, str]:
         vcov = _SPEC_VCOV[cov]
     if model.get("formula"):
         return model["formula"], vcov
-    fe = {"none": "", "entity": f" | {entity}", "twoway": f" | {entity} + {time}"}[
-        model.get("effects", "twoway")]
+    fe = {"none": "", "entity": f" | {entity}", "twoway": f" | {entity} + {time}"}[model.get("effects", "twoway")]
     if model.get("estimator") == "fd":  # differencing removes the unit effects; year effects stay
         fe = {"none": "", "entity": "", "twoway": f" | {time}"}[model.get("effects", "twoway")]
     if model.get("trends"):  # unit-specific linear trends: fixest's unit[year]
@@ -477,6 +501,5 @@ def spec_keep_terms(model: dict) -> list[str]:
     if model.get("formula"):
         p = parse(model["formula"])
         return [*_term_names(p.endog), *_term_names(p.rhs)]
-    names = [*_term_names(model.get("treatment")),
-             *[n for i in model.get("instruments", []) for n in _term_names(i)]]
+    names = [*_term_names(model.get("treatment")), *[n for i in model.get("instruments", []) for n in _term_names(i)]]
     return [f"D.{n}" for n in names] if model.get("estimator") == "fd" else names

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from cipanel.study.panel_source import read_panel
 from cipanel.study.results import store
 from cipanel.study.runner import run_study
 from cipanel.study.spec import SpecError, StudySpec, check_expressions, load_spec
-from cipanel.warehouse import check_writable, connect, read_table
+from cipanel.warehouse import check_writable, connect
 
 DEFAULT_STUDIES = ("study_a.yml", "study_b.yml")
 
@@ -32,8 +32,10 @@ def is_synthetic(warehouse: Path | str | None = None) -> bool:
         try:
             files = [r[0] for r in con.execute("select distinct source_file from raw.indicator_values").fetchall()]
         except duckdb.CatalogException:
-            raise WarehouseError(f"warehouse {warehouse_path(warehouse)} has no landed values (a build that did not "
-                                 "finish?): run `cipanel build` first") from None
+            raise WarehouseError(
+                f"warehouse {warehouse_path(warehouse)} has no landed values (a build that did not "
+                "finish?): run `cipanel build` first"
+            ) from None
     return any("synthetic" in f.lower() for f in files)
 
 
@@ -74,10 +76,24 @@ def run_studies(
         progress(f"{spec.study}: {counts['estimates']} estimates written to results.estimates")
         study_out = out_dir / spec.study
         study_out.mkdir(parents=True, exist_ok=True)
-        section = run_for(spec, analytics[spec.study], warehouse=warehouse, out_dir=out_dir, lang=lang,
-                          synthetic=synthetic, progress=progress)
-        written = write_study_outputs(run, panel, warehouse, study_out, synthetic, formats[spec.study],
-                                      extra_sections=[section] if section else [])
+        section = run_for(
+            spec,
+            analytics[spec.study],
+            warehouse=warehouse,
+            out_dir=out_dir,
+            lang=lang,
+            synthetic=synthetic,
+            progress=progress,
+        )
+        written = write_study_outputs(
+            run,
+            panel,
+            warehouse,
+            study_out,
+            synthetic,
+            formats[spec.study],
+            extra_sections=[section] if section else [],
+        )
         progress(f"{spec.study}: {len(written['tables'])} tables and {len(written['figures'])} figures in {study_out}")
         outputs[spec.study] = {**written, "run": run}
     # every study folder under out_dir, so an ad-hoc study never drops another study's part

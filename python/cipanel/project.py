@@ -25,26 +25,71 @@ INTERPOLATION_POLICIES = {
 }
 # project file -> (columns in order, required columns)
 CATALOG_FILES = {
-    "indicator_catalog": ("catalog/indicator_catalog.csv",
-                          ["indicator_code", "index_code", "dimension_code", "direction", "unit_of_measure",
-                           "label_zh", "label_en", "source", "rationale", "first_year", "last_year", "scope",
-                           "interpolate"], ["indicator_code"]),
-    "index_catalog": ("catalog/index_catalog.csv",
-                      ["index_code", "label_zh", "label_en", "study", "weighting", "shift", "score_basis", "scale",
-                       "window_start", "window_end"], ["index_code"]),
-    "dimension_catalog": ("catalog/dimension_catalog.csv",
-                          ["index_code", "dimension_code", "label_zh", "label_en"], ["index_code", "dimension_code"]),
-    "ref_units": ("reference/units.csv",
-                  ["unit_code", "name_zh", "short_name_zh", "name_en", "unit_type", "is_municipality", "in_sample"],
-                  ["unit_code"]),
-    "ref_unit_regions": ("reference/unit_regions.csv",
-                         ["scheme", "unit_code", "region_code", "region_zh", "region_en"],
-                         ["scheme", "unit_code", "region_code"]),
+    "indicator_catalog": (
+        "catalog/indicator_catalog.csv",
+        [
+            "indicator_code",
+            "index_code",
+            "dimension_code",
+            "direction",
+            "unit_of_measure",
+            "label_zh",
+            "label_en",
+            "source",
+            "rationale",
+            "first_year",
+            "last_year",
+            "scope",
+            "interpolate",
+        ],
+        ["indicator_code"],
+    ),
+    "index_catalog": (
+        "catalog/index_catalog.csv",
+        [
+            "index_code",
+            "label_zh",
+            "label_en",
+            "study",
+            "weighting",
+            "shift",
+            "score_basis",
+            "scale",
+            "window_start",
+            "window_end",
+        ],
+        ["index_code"],
+    ),
+    "dimension_catalog": (
+        "catalog/dimension_catalog.csv",
+        ["index_code", "dimension_code", "label_zh", "label_en"],
+        ["index_code", "dimension_code"],
+    ),
+    "ref_units": (
+        "reference/units.csv",
+        ["unit_code", "name_zh", "short_name_zh", "name_en", "unit_type", "is_municipality", "in_sample"],
+        ["unit_code"],
+    ),
+    "ref_unit_regions": (
+        "reference/unit_regions.csv",
+        ["scheme", "unit_code", "region_code", "region_zh", "region_en"],
+        ["scheme", "unit_code", "region_code"],
+    ),
 }
 # the reference files shipped with the tool for `units: provinces` (in the dbt project's seeds/)
 PROVINCE_FILES = {"ref_units": "reference/ref_units.csv", "ref_unit_regions": "reference/ref_unit_regions.csv"}
-UNIT_TYPES = ("municipality", "province", "autonomous_region", "nation", "city", "county", "firm", "country", "unit",
-              "other")
+UNIT_TYPES = (
+    "municipality",
+    "province",
+    "autonomous_region",
+    "nation",
+    "city",
+    "county",
+    "firm",
+    "country",
+    "unit",
+    "other",
+)
 TRUE_WORDS, FALSE_WORDS = {"true", "yes", "1", "y", "是"}, {"false", "no", "0", "n", "否"}
 
 
@@ -103,16 +148,19 @@ def find_project(explicit: Path | str | None = None) -> Project:
         if root.name == PROJECT_FILE:
             root = root.parent
         if not (root / PROJECT_FILE).is_file():
-            raise ProjectError(f"{root} is not a cipanel project (no {PROJECT_FILE} in it): "
-                               f"create one with `cipanel init {root}`")
+            raise ProjectError(
+                f"{root} is not a cipanel project (no {PROJECT_FILE} in it): create one with `cipanel init {root}`"
+            )
         return load_project(root)
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / PROJECT_FILE).is_file():
             return load_project(folder)
-    raise ProjectError(f"no {PROJECT_FILE} in {here} or its parents: create a project with "
-                       "`cipanel init my-study` and run inside it, or pass --project DIR "
-                       "(the demo: --project examples/provinces-demo)")
+    raise ProjectError(
+        f"no {PROJECT_FILE} in {here} or its parents: create a project with "
+        "`cipanel init my-study` and run inside it, or pass --project DIR "
+        "(the demo: --project examples/provinces-demo)"
+    )
 
 
 def _year(value, key: str, where: Path) -> int:
@@ -149,12 +197,15 @@ def load_project(root: Path | str) -> Project:
     elif isinstance(years, dict) and {"first", "last"} <= set(years):
         first, last = _year(years["first"], "years.first", where), _year(years["last"], "years.last", where)
     else:
-        raise ProjectError(f"{where}: years must be [first, last] (e.g. [2013, 2022]) or \"from the data\", "
-                           f"not {years!r}")
+        raise ProjectError(
+            f'{where}: years must be [first, last] (e.g. [2013, 2022]) or "from the data", not {years!r}'
+        )
     units = str(config.get("units", "provinces"))
     if units not in ("provinces", "custom"):
-        raise ProjectError(f"{where}: units must be provinces (the 31 provinces shipped with cipanel) or custom "
-                           f"(your own reference/units.csv), not {units!r}")
+        raise ProjectError(
+            f"{where}: units must be provinces (the 31 provinces shipped with cipanel) or custom "
+            f"(your own reference/units.csv), not {units!r}"
+        )
     sample = config.get("sample") or {}
     if not isinstance(sample, dict) or set(sample) - {"include", "exclude"}:
         raise ProjectError(f"{where}: sample takes include: [unit codes] and exclude: [unit codes]")
@@ -171,11 +222,19 @@ def load_project(root: Path | str) -> Project:
 
     safe_name = re.sub(r"[^\w.-]+", "_", name).strip("_") or "cipanel"
     return Project(
-        root=root, name=name, first_year=first, last_year=last, units=units,
+        root=root,
+        name=name,
+        first_year=first,
+        last_year=last,
+        units=units,
         include_units=[normalise_code(c) for c in sample.get("include") or []],
         exclude_units=[normalise_code(c) for c in sample.get("exclude") or []],
-        interpolation=policy, lang=lang, data_dir=path("data", "data"), output_dir=path("output", "output"),
-        warehouse=path("warehouse", f"warehouse/{safe_name}.duckdb"), studies_dir=path("studies", "studies"),
+        interpolation=policy,
+        lang=lang,
+        data_dir=path("data", "data"),
+        output_dir=path("output", "output"),
+        warehouse=path("warehouse", f"warehouse/{safe_name}.duckdb"),
+        studies_dir=path("studies", "studies"),
     )
 
 
@@ -202,12 +261,16 @@ class _Problems:
         if self.items:
             shown = self.items[:12]
             more = f"\n  ... and {len(self.items) - len(shown)} more" if len(self.items) > len(shown) else ""
-            raise ProjectError(f"project {project.root} has {len(self.items)} problem(s) to fix before the build:\n  "
-                               + "\n  ".join(shown) + more)
+            raise ProjectError(
+                f"project {project.root} has {len(self.items)} problem(s) to fix before the build:\n  "
+                + "\n  ".join(shown)
+                + more
+            )
 
 
-def _read_csv(path: Path, label: str, columns: list[str], required: list[str], problems: _Problems,
-              optional_file: bool) -> pd.DataFrame:
+def _read_csv(
+    path: Path, label: str, columns: list[str], required: list[str], problems: _Problems, optional_file: bool
+) -> pd.DataFrame:
     if not path.is_file():
         if not optional_file:
             problems.add(label, None, None, "file missing (`cipanel init` writes a commented one)")
@@ -241,16 +304,25 @@ def _check_code(frame, column, label, problems, *, allow_empty=False) -> None:
             problems.add(label, i + 2, column, "empty; every row needs one")
         elif not CODE_PATTERN.match(value):
             hint = f" (write {value.lower()!r})" if CODE_PATTERN.match(value.lower()) else ""
-            problems.add(label, i + 2, column, f"{value!r} must be lower-case letters, digits and _, starting "
-                         f"with a letter{hint}: it becomes a column name")
+            problems.add(
+                label,
+                i + 2,
+                column,
+                f"{value!r} must be lower-case letters, digits and _, starting "
+                f"with a letter{hint}: it becomes a column name",
+            )
 
 
 def _duplicates(frame, keys, label, problems) -> None:
     dup = frame[frame.duplicated(keys, keep=False) & (frame[keys] != "").all(axis=1)]
     for _, group in dup.groupby(keys, sort=False):
         lines = ", ".join(str(i + 2) for i in group.index)
-        problems.add(label, int(group.index[0]) + 2, "/".join(keys),
-                     f"{' / '.join(group.iloc[0][keys])} appears in rows {lines}: keep one row")
+        problems.add(
+            label,
+            int(group.index[0]) + 2,
+            "/".join(keys),
+            f"{' / '.join(group.iloc[0][keys])} appears in rows {lines}: keep one row",
+        )
 
 
 def _integers(frame, column, label, problems) -> pd.Series:
@@ -341,34 +413,61 @@ def project_tables(project: Project) -> ProjectTables:
     _duplicates(dims, ["index_code", "dimension_code"], dlabel, problems)
     for i, value in dims["index_code"].items():
         if value not in index_codes:
-            problems.add(dlabel, i + 2, "index_code", f"unknown index {value!r}: add it to catalog/index_catalog.csv "
-                         "or remove this row")
+            problems.add(
+                dlabel,
+                i + 2,
+                "index_code",
+                f"unknown index {value!r}: add it to catalog/index_catalog.csv or remove this row",
+            )
     dimension_keys = set(zip(dims["index_code"], dims["dimension_code"]))
 
     # ---- indicators
     ind, ilabel = raw["indicator_catalog"]
     if ind.empty:
-        problems.add(ilabel, None, None, "no rows: add one row per variable (an index component, or a "
-                     "standalone variable with index_code empty)")
+        problems.add(
+            ilabel,
+            None,
+            None,
+            "no rows: add one row per variable (an index component, or a standalone variable with index_code empty)",
+        )
     _check_code(ind, "indicator_code", ilabel, problems)
     _duplicates(ind, ["indicator_code", "index_code"], ilabel, problems)
     for i, r in ind.iterrows():
         line = i + 2
         if r.index_code:
             if r.index_code not in index_codes:
-                problems.add(ilabel, line, "index_code", f"unknown index {r.index_code!r} of {r.indicator_code}: add a "
-                             "row to catalog/index_catalog.csv, or leave index_code empty for a standalone variable")
+                problems.add(
+                    ilabel,
+                    line,
+                    "index_code",
+                    f"unknown index {r.index_code!r} of {r.indicator_code}: add a "
+                    "row to catalog/index_catalog.csv, or leave index_code empty for a standalone variable",
+                )
             elif (r.index_code, r.dimension_code) not in dimension_keys:
                 known = sorted(d for x, d in dimension_keys if x == r.index_code)
-                problems.add(ilabel, line, "dimension_code",
-                             f"{r.indicator_code}: dimension {r.dimension_code!r} is not a dimension of index "
-                             f"{r.index_code} in catalog/dimension_catalog.csv (known: {', '.join(known) or 'none'})")
+                problems.add(
+                    ilabel,
+                    line,
+                    "dimension_code",
+                    f"{r.indicator_code}: dimension {r.dimension_code!r} is not a dimension of index "
+                    f"{r.index_code} in catalog/dimension_catalog.csv (known: {', '.join(known) or 'none'})",
+                )
             if r.direction not in ("+", "-"):
-                problems.add(ilabel, line, "direction", f"{r.indicator_code} in index {r.index_code}: direction "
-                             f"{r.direction!r} must be + (higher is better) or - (higher is worse)")
+                problems.add(
+                    ilabel,
+                    line,
+                    "direction",
+                    f"{r.indicator_code} in index {r.index_code}: direction "
+                    f"{r.direction!r} must be + (higher is better) or - (higher is worse)",
+                )
         elif r.direction not in ("",):
-            problems.add(ilabel, line, "direction", f"{r.indicator_code} is a standalone variable (no index_code): "
-                         "leave direction empty, or give its index")
+            problems.add(
+                ilabel,
+                line,
+                "direction",
+                f"{r.indicator_code} is a standalone variable (no index_code): "
+                "leave direction empty, or give its index",
+            )
         if r.scope not in ("", "unit", "national"):
             problems.add(ilabel, line, "scope", f"{r.scope!r} must be unit or national (or empty: unit)")
     for code in sorted(index_codes - set(ind["index_code"])):
@@ -378,8 +477,11 @@ def project_tables(project: Project) -> ProjectTables:
         problems.add(ilabel, None, "scope", f"{code} has different scopes in different rows: give one")
     interpolate = _booleans(ind, "interpolate", ilabel, problems, pd.NA)
     is_component = ind.groupby("indicator_code")["index_code"].transform(lambda s: (s != "").any())
-    policy = {"components": is_component, "all": pd.Series(True, index=ind.index),
-              "none": pd.Series(False, index=ind.index)}[project.interpolation]
+    policy = {
+        "components": is_component,
+        "all": pd.Series(True, index=ind.index),
+        "none": pd.Series(False, index=ind.index),
+    }[project.interpolation]
     indicator_table = _strings(ind.drop(columns=["first_year", "last_year", "interpolate"]))
     indicator_table["first_year"] = _integers(ind, "first_year", ilabel, problems)
     indicator_table["last_year"] = _integers(ind, "last_year", ilabel, problems)
@@ -394,8 +496,10 @@ def project_tables(project: Project) -> ProjectTables:
     normalised = units["unit_code"].map(normalise_code)
     changed = int((normalised != units["unit_code"]).sum())
     if changed:
-        notes.append(f"{ulabel}: {changed} unit code(s) written as decimals (e.g. "
-                     f"{units['unit_code'][normalised != units['unit_code']].iloc[0]!r}) read as whole numbers")
+        notes.append(
+            f"{ulabel}: {changed} unit code(s) written as decimals (e.g. "
+            f"{units['unit_code'][normalised != units['unit_code']].iloc[0]!r}) read as whole numbers"
+        )
     units["unit_code"] = normalised
     for i, value in units["unit_code"].items():
         if value == "":
@@ -410,14 +514,21 @@ def project_tables(project: Project) -> ProjectTables:
                 continue
             other = seen.get(key)
             if other and other[1] != units["unit_code"][i]:
-                problems.add(ulabel, i + 2, column, f"name {value!r} also names unit {other[1]} (row {other[0]}): "
-                             "names must be unique, or leave them empty")
+                problems.add(
+                    ulabel,
+                    i + 2,
+                    column,
+                    f"name {value!r} also names unit {other[1]} (row {other[0]}): "
+                    "names must be unique, or leave them empty",
+                )
             seen.setdefault(key, (i + 2, units["unit_code"][i]))
     unit_table = _strings(units[["unit_code", "name_zh", "short_name_zh", "name_en", "unit_type"]])
     unit_table["unit_type"] = unit_table["unit_type"].fillna("unit")
     for i, value in unit_table["unit_type"].items():
         if value not in UNIT_TYPES:
-            problems.add(ulabel, i + 2, "unit_type", f"{value!r} must be one of {', '.join(UNIT_TYPES)} (or empty: unit)")
+            problems.add(
+                ulabel, i + 2, "unit_type", f"{value!r} must be one of {', '.join(UNIT_TYPES)} (or empty: unit)"
+            )
     unit_table["is_municipality"] = _booleans(units, "is_municipality", ulabel, problems, False)
     unit_table["in_sample"] = _booleans(units, "in_sample", ulabel, problems, True)
     known_units = set(unit_table["unit_code"].dropna())
@@ -428,8 +539,10 @@ def project_tables(project: Project) -> ProjectTables:
             else:
                 unit_table.loc[unit_table["unit_code"] == code, "in_sample"] = value
     if project.include_units or project.exclude_units:
-        notes.append(f"sample rules of {PROJECT_FILE}: included {project.include_units or 'none'}, "
-                     f"excluded {project.exclude_units or 'none'}")
+        notes.append(
+            f"sample rules of {PROJECT_FILE}: included {project.include_units or 'none'}, "
+            f"excluded {project.exclude_units or 'none'}"
+        )
 
     regions, rlabel = raw["ref_unit_regions"]
     regions["unit_code"] = regions["unit_code"].map(normalise_code)
@@ -440,10 +553,16 @@ def project_tables(project: Project) -> ProjectTables:
             problems.add(rlabel, i + 2, "unit_code", f"unknown unit {value!r}: not in {ulabel}")
 
     problems.raise_if_any(project)
-    return ProjectTables({
-        "indicator_catalog": indicator_table, "index_catalog": index_table,
-        "dimension_catalog": _strings(dims), "ref_units": unit_table, "ref_unit_regions": _strings(regions),
-    }, notes)
+    return ProjectTables(
+        {
+            "indicator_catalog": indicator_table,
+            "index_catalog": index_table,
+            "dimension_catalog": _strings(dims),
+            "ref_units": unit_table,
+            "ref_unit_regions": _strings(regions),
+        },
+        notes,
+    )
 
 
 def check_index_windows(project: Project, tables: ProjectTables, first: int, last: int, source: str) -> None:
@@ -456,9 +575,13 @@ def check_index_windows(project: Project, tables: ProjectTables, first: int, las
         start = int(r.window_start) if pd.notna(r.window_start) else first
         end = int(r.window_end) if pd.notna(r.window_end) else last
         if start < first or end > last:
-            problems.add(label, i + 2, "window_start/window_end",
-                         f"index {r.index_code}: window {start}-{end} is outside the panel years {first}-{last} "
-                         f"({source}): shorten the index window or change `years` in {PROJECT_FILE}")
+            problems.add(
+                label,
+                i + 2,
+                "window_start/window_end",
+                f"index {r.index_code}: window {start}-{end} is outside the panel years {first}-{last} "
+                f"({source}): shorten the index window or change `years` in {PROJECT_FILE}",
+            )
     problems.raise_if_any(project)
 
 
@@ -469,14 +592,17 @@ def data_years(project: Project, input_dir: Path, tables: ProjectTables) -> tupl
     from cipanel.landing.land import land_directory
 
     catalog = tables.tables["indicator_catalog"]
-    usable = catalog[(catalog["scope"].fillna("unit") == "unit") & catalog["first_year"].isna()
-                     & catalog["last_year"].isna()]
+    usable = catalog[
+        (catalog["scope"].fillna("unit") == "unit") & catalog["first_year"].isna() & catalog["last_year"].isna()
+    ]
     codes = set(usable["indicator_code"].dropna())
     labels = set(usable["label_zh"].dropna())
     landed = land_directory(input_dir)
     landed = landed[landed["indicator_raw"].str.strip().isin(codes | labels)]
     years = landed["year_raw"].str.strip().str.extract(r"^([0-9]{4})年?$")[0].dropna().astype(int)
     if years.empty:
-        raise ProjectError(f"{input_dir}: no value of a catalog indicator with a readable year, so the panel years "
-                           f"cannot come from the data: check the files, or set `years: [first, last]` in {PROJECT_FILE}")
+        raise ProjectError(
+            f"{input_dir}: no value of a catalog indicator with a readable year, so the panel years "
+            f"cannot come from the data: check the files, or set `years: [first, last]` in {PROJECT_FILE}"
+        )
     return int(years.min()), int(years.max())

@@ -15,32 +15,35 @@ log(x). vcov: iid | hetero | cluster:COL | cluster:A+B | dk[:LAG]."""
 def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser("reg", help=HELP, description=HELP, epilog=EPILOG)
     p.add_argument("formula", help='e.g. "res ~ dt + market | unit_code + year"')
-    p.add_argument("--vcov", default=None,
-                   help="iid, hetero (HC1), cluster:COL, cluster:A+B, dk (default: clustered by "
-                        "the first absorbed effect, classical without effects)")
-    p.add_argument("--warehouse", help="DuckDB file (default: $CIPANEL_WAREHOUSE or "
-                                       "warehouse/cipanel.duckdb)")
+    p.add_argument(
+        "--vcov",
+        default=None,
+        help="iid, hetero (HC1), cluster:COL, cluster:A+B, dk (default: clustered by "
+        "the first absorbed effect, classical without effects)",
+    )
+    p.add_argument("--warehouse", help="DuckDB file (default: $CIPANEL_WAREHOUSE or warehouse/cipanel.duckdb)")
     p.add_argument("--project", help="a project folder: its warehouse/cipanel.duckdb is used")
-    p.add_argument("--relation", default="marts.fct_panel", help="table to read (default "
-                                                                 "marts.fct_panel)")
-    p.add_argument("--where", help="SQL condition on the panel's rows, e.g. \"year >= 2016\"")
-    p.add_argument("--estimator", choices=["ols", "fd"], default="ols",
-                   help="fd: first differences of every variable (Stata reg D.(y x))")
-    p.add_argument("--keep-singletons", action="store_true",
-                   help="do not drop singleton groups (reghdfe drops them)")
+    p.add_argument("--relation", default="marts.fct_panel", help="table to read (default marts.fct_panel)")
+    p.add_argument("--where", help='SQL condition on the panel\'s rows, e.g. "year >= 2016"')
+    p.add_argument(
+        "--estimator",
+        choices=["ols", "fd"],
+        default="ols",
+        help="fd: first differences of every variable (Stata reg D.(y x))",
+    )
+    p.add_argument("--keep-singletons", action="store_true", help="do not drop singleton groups (reghdfe drops them)")
     p.set_defaults(handler=run)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
+    from cipanel import api
     from cipanel.formula import FormulaError
     from cipanel.project import ProjectError
     from cipanel.study.errors import SpecError
     from cipanel.study.expressions import evaluate_condition
     from cipanel.study.spec import RELATION
     from cipanel.warehouse import WarehouseError, read_table
-
-    from cipanel import api
 
     try:
         if not RELATION.match(args.relation):
@@ -49,9 +52,14 @@ def run(args: argparse.Namespace) -> int:
         frame = read_table(args.relation, path)
         if args.where:  # the same checked conditions as a study spec's `where`, never raw SQL
             frame = frame[evaluate_condition(frame, args.where, "--where")]
-        model = api.feols(args.formula, frame, args.vcov, estimator=args.estimator,
-                          drop_singletons=not args.keep_singletons, panel=api.DEFAULT_KEYS
-                          if all(k in frame.columns for k in api.DEFAULT_KEYS) else None)
+        model = api.feols(
+            args.formula,
+            frame,
+            args.vcov,
+            estimator=args.estimator,
+            drop_singletons=not args.keep_singletons,
+            panel=api.DEFAULT_KEYS if all(k in frame.columns for k in api.DEFAULT_KEYS) else None,
+        )
     except (FormulaError, WarehouseError, ProjectError, SpecError, ValueError, TypeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -87,8 +87,11 @@ def land_to_parquet(input_dir: Path | str, spark_dir: Path | str, project=None) 
     if not isinstance(project, Project):
         from cipanel.project import demo_project_dir
 
-        project = load_project(project) if project else (load_project(demo_project_dir()) if demo_project_dir()
-                                                         else find_project())
+        project = (
+            load_project(project)
+            if project
+            else (load_project(demo_project_dir()) if demo_project_dir() else find_project())
+        )
     sources = {"indicator_values": land_directory(Path(input_dir)), **project_tables(project).tables}
     con = duckdb.connect()  # pyarrow is not a dependency: DuckDB writes the Parquet files
     try:
@@ -107,6 +110,7 @@ def land_to_parquet(input_dir: Path | str, spark_dir: Path | str, project=None) 
 # ---------------------------------------------------------------------------------------------
 # the Spark worker: one subprocess per dbt invocation (its own JVM, cwd = the scratch folder)
 
+
 def _worker(spec_path: Path) -> int:
     spec = json.loads(spec_path.read_text())
     os.environ["CIPANEL_SPARK_DIR"] = spec["spark_dir"]
@@ -115,21 +119,48 @@ def _worker(spec_path: Path) -> int:
     from dbt.cli.main import dbtRunner
 
     started = time.perf_counter()
-    result = dbtRunner().invoke([
-        *spec["args"], "--target", "spark", "--project-dir", spec["project"], "--profiles-dir", spec["project"],
-        "--target-path", str(Path(spec["spark_dir"]) / "target"), "--log-path", str(Path(spec["spark_dir"]) / "logs"),
-    ])
+    result = dbtRunner().invoke(
+        [
+            *spec["args"],
+            "--target",
+            "spark",
+            "--project-dir",
+            spec["project"],
+            "--profiles-dir",
+            spec["project"],
+            "--target-path",
+            str(Path(spec["spark_dir"]) / "target"),
+            "--log-path",
+            str(Path(spec["spark_dir"]) / "logs"),
+        ]
+    )
     invoke_s = time.perf_counter() - started
     nodes, failures = [], []
     for node in getattr(result.result, "results", None) or []:
-        phases = {f"{t.name}_s": (t.completed_at - t.started_at).total_seconds()
-                  for t in node.timing if t.started_at and t.completed_at}
-        nodes.append({"name": node.node.name, "type": node.node.resource_type, "status": str(node.status),
-                      "seconds": node.execution_time, **phases})
+        phases = {
+            f"{t.name}_s": (t.completed_at - t.started_at).total_seconds()
+            for t in node.timing
+            if t.started_at and t.completed_at
+        }
+        nodes.append(
+            {
+                "name": node.node.name,
+                "type": node.node.resource_type,
+                "status": str(node.status),
+                "seconds": node.execution_time,
+                **phases,
+            }
+        )
         if str(node.status) not in ("success", "pass", "warn"):
             failures.append(f"{node.node.name}: {node.status} {node.message}")
-    out = {"success": bool(result.success), "exception": str(result.exception or ""), "failures": failures,
-           "invoke_s": invoke_s, "nodes": nodes, "exports": {}}
+    out = {
+        "success": bool(result.success),
+        "exception": str(result.exception or ""),
+        "failures": failures,
+        "invoke_s": invoke_s,
+        "nodes": nodes,
+        "exports": {},
+    }
     if result.success and spec.get("export"):
         from pyspark.sql import SparkSession
 
@@ -143,8 +174,14 @@ def _worker(spec_path: Path) -> int:
     return 0
 
 
-def run_spark_dbt(args: list[str], spark_dir: Path | str, *, project: Path | str | None = None,
-                  export: list[str] | None = None, log_name: str = "spark") -> dict:
+def run_spark_dbt(
+    args: list[str],
+    spark_dir: Path | str,
+    *,
+    project: Path | str | None = None,
+    export: list[str] | None = None,
+    log_name: str = "spark",
+) -> dict:
     """`dbt <args> --target spark` in a subprocess whose cwd is `spark_dir` (CIPANEL_SPARK_DIR).
     Returns the worker's report: success, invoke_s (dbt's own wall time), wall_s (process, with
     the interpreter, dbt import and JVM start), nodes with their times, and exported tables."""
@@ -154,20 +191,40 @@ def run_spark_dbt(args: list[str], spark_dir: Path | str, *, project: Path | str
     spark_dir = Path(spark_dir).resolve()
     spark_dir.mkdir(parents=True, exist_ok=True)
     spec_path, out_path = spark_dir / f"{log_name}.spec.json", spark_dir / f"{log_name}.out.json"
-    spec_path.write_text(json.dumps({"args": args, "project": str(Path(project or project_dir()).resolve()),
-                                     "spark_dir": str(spark_dir), "export": export or [], "out": str(out_path)}))
+    spec_path.write_text(
+        json.dumps(
+            {
+                "args": args,
+                "project": str(Path(project or project_dir()).resolve()),
+                "spark_dir": str(spark_dir),
+                "export": export or [],
+                "out": str(out_path),
+            }
+        )
+    )
     log_path = spark_dir / f"{log_name}.log"
     package_root = str(Path(__file__).resolve().parents[1])  # the worker imports this module
-    env = {**os.environ, "CIPANEL_SPARK_DIR": str(spark_dir), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-           "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
+    env = {
+        **os.environ,
+        "CIPANEL_SPARK_DIR": str(spark_dir),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p),
+    }
     started = time.perf_counter()
     with log_path.open("w") as log:
-        proc = subprocess.run([sys.executable, "-m", "cipanel.spark_compare", "--worker", str(spec_path)],
-                              cwd=spark_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.run(
+            [sys.executable, "-m", "cipanel.spark_compare", "--worker", str(spec_path)],
+            cwd=spark_dir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     wall = time.perf_counter() - started
     if proc.returncode != 0 or not out_path.exists():
-        raise SparkBuildError(f"the Spark worker failed (exit {proc.returncode}); last lines of {log_path}:\n"
-                              + log_path.read_text(errors="replace")[-3000:])
+        raise SparkBuildError(
+            f"the Spark worker failed (exit {proc.returncode}); last lines of {log_path}:\n"
+            + log_path.read_text(errors="replace")[-3000:]
+        )
     out = json.loads(out_path.read_text())
     out["wall_s"] = wall
     if not out["success"]:
@@ -178,6 +235,7 @@ def run_spark_dbt(args: list[str], spark_dir: Path | str, *, project: Path | str
 
 # ---------------------------------------------------------------------------------------------
 # comparison
+
 
 @dataclass
 class TableComparison:
@@ -214,16 +272,23 @@ class Comparison:
         if self.duckdb_build_s is not None:
             lines.append(f"DuckDB build (dbt build, in-process): {self.duckdb_build_s:.1f} s")
         if self.spark_build_s is not None:
-            lines.append(f"Spark build (dbt build --target spark): {self.spark_build_s:.1f} s "
-                         f"({self.spark_process_s:.1f} s with interpreter and JVM start-up)")
+            lines.append(
+                f"Spark build (dbt build --target spark): {self.spark_build_s:.1f} s "
+                f"({self.spark_process_s:.1f} s with interpreter and JVM start-up)"
+            )
         for t in self.tables:
             diffs = ", ".join(f"{c} {d:.3g}" for c, d in t.max_abs_diff.items())
-            only = f"; DuckDB-only methods left out: {', '.join(t.duckdb_only_methods)}" if t.duckdb_only_methods else ""
-            lines.append(f"{t.table}: {t.n_compared} rows compared (DuckDB {t.n_duckdb}, Spark {t.n_spark}{only}); "
-                         f"max |DuckDB - Spark|: {diffs} -> {'OK' if t.ok else 'MISMATCH'}")
+            only = (
+                f"; DuckDB-only methods left out: {', '.join(t.duckdb_only_methods)}" if t.duckdb_only_methods else ""
+            )
+            lines.append(
+                f"{t.table}: {t.n_compared} rows compared (DuckDB {t.n_duckdb}, Spark {t.n_spark}{only}); "
+                f"max |DuckDB - Spark|: {diffs} -> {'OK' if t.ok else 'MISMATCH'}"
+            )
             lines.extend(f"  {p}" for p in t.problems[:20])
-        lines.append(f"{'equal' if self.ok else 'NOT equal'} to {TOLERANCE:g} "
-                     f"(largest difference {self.max_abs_diff:.3g})")
+        lines.append(
+            f"{'equal' if self.ok else 'NOT equal'} to {TOLERANCE:g} (largest difference {self.max_abs_diff:.3g})"
+        )
         return "\n".join(lines)
 
 
@@ -239,7 +304,9 @@ def _normalise(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame
 
 
-def compare_tables(table: str, duck: pd.DataFrame, spark: pd.DataFrame, tolerance: float = TOLERANCE) -> TableComparison:
+def compare_tables(
+    table: str, duck: pd.DataFrame, spark: pd.DataFrame, tolerance: float = TOLERANCE
+) -> TableComparison:
     import pandas as pd
 
     keys, floats, exact = TABLES[table]
@@ -293,9 +360,15 @@ def read_spark_export(folder: Path | str) -> pd.DataFrame:
         con.close()
 
 
-def compare(input_dir: Path | str | None = None, *, duckdb_warehouse: Path | str | None = None,
-            spark_dir: Path | str | None = None, keep: bool = False, project: Path | str | None = None,
-            progress=print) -> Comparison:
+def compare(
+    input_dir: Path | str | None = None,
+    *,
+    duckdb_warehouse: Path | str | None = None,
+    spark_dir: Path | str | None = None,
+    keep: bool = False,
+    project: Path | str | None = None,
+    progress=print,
+) -> Comparison:
     """Build `input_dir` on DuckDB (unless `duckdb_warehouse`, an existing build of the same input,
     is given) and on Spark, and compare fct_index_scores and fct_indicator_weights.
     `spark_dir` (default: a new temporary folder) holds everything Spark writes; it is deleted at
@@ -304,8 +377,11 @@ def compare(input_dir: Path | str | None = None, *, duckdb_warehouse: Path | str
     from cipanel.project import demo_project_dir, find_project, load_project
 
     require_spark()
-    project = load_project(project) if project else (load_project(demo_project_dir()) if demo_project_dir()
-                                                     else find_project())
+    project = (
+        load_project(project)
+        if project
+        else (load_project(demo_project_dir()) if demo_project_dir() else find_project())
+    )
     input_dir = Path(input_dir or project.data_dir).resolve()
     spark_dir = Path(spark_dir or tempfile.mkdtemp(prefix="cipanel-spark-")).resolve()
     spark_dir.mkdir(parents=True, exist_ok=True)
@@ -315,8 +391,12 @@ def compare(input_dir: Path | str | None = None, *, duckdb_warehouse: Path | str
             duckdb_warehouse = spark_dir / "duckdb" / "cipanel.duckdb"
             progress(f"building {input_dir} on DuckDB ...")
             started = time.perf_counter()
-            build_warehouse(duckdb_warehouse, input_dir, project=project,
-                            extra_args=["--target-path", str(spark_dir / "duckdb" / "target")])
+            build_warehouse(
+                duckdb_warehouse,
+                input_dir,
+                project=project,
+                extra_args=["--target-path", str(spark_dir / "duckdb" / "target")],
+            )
             duckdb_s = time.perf_counter() - started
         duck = read_duckdb_tables(duckdb_warehouse)
         progress(f"landing {input_dir} for Spark and building it there (scratch folder {spark_dir}) ...")
@@ -325,11 +405,13 @@ def compare(input_dir: Path | str | None = None, *, duckdb_warehouse: Path | str
 
         plan = plan_build(project, input_dir)  # the panel window, as the DuckDB build used it
         window = f"{{panel_start_year: {plan.first_year}, panel_end_year: {plan.last_year}}}"
-        out = run_spark_dbt(["build", "--vars", window], spark_dir,
-                            export=[f"marts.{table}" for table in TABLES], log_name="build")
+        out = run_spark_dbt(
+            ["build", "--vars", window], spark_dir, export=[f"marts.{table}" for table in TABLES], log_name="build"
+        )
         spark = {table: read_spark_export(out["exports"][f"marts.{table}"]) for table in TABLES}
-        result = Comparison([compare_tables(t, duck[t], spark[t]) for t in TABLES], duckdb_s, out["invoke_s"],
-                            out["wall_s"])
+        result = Comparison(
+            [compare_tables(t, duck[t], spark[t]) for t in TABLES], duckdb_s, out["invoke_s"], out["wall_s"]
+        )
     finally:
         if not keep:
             shutil.rmtree(spark_dir, ignore_errors=True)
@@ -347,11 +429,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--project", help="project folder with cipanel.yml (default: the demo project "
-                        "examples/provinces-demo, SYNTHETIC data)")
+    parser.add_argument(
+        "--project",
+        help="project folder with cipanel.yml (default: the demo project examples/provinces-demo, SYNTHETIC data)",
+    )
     parser.add_argument("--input", help="value files folder (default: the project's data folder)")
-    parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="build the Spark warehouse in DIR and keep it (default: a temporary folder, deleted)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="build the Spark warehouse in DIR and keep it (default: a temporary folder, deleted)",
+    )
 
 
 def run_cli(args: argparse.Namespace) -> int:
@@ -360,8 +448,13 @@ def run_cli(args: argparse.Namespace) -> int:
     from cipanel.project import ProjectError
 
     try:
-        result = compare(args.input, spark_dir=args.keep, keep=args.keep is not None, project=args.project,
-                         progress=lambda m: print(m, flush=True))
+        result = compare(
+            args.input,
+            spark_dir=args.keep,
+            keep=args.keep is not None,
+            project=args.project,
+            progress=lambda m: print(m, flush=True),
+        )
     except (SparkUnavailable, SparkBuildError, BuildError, LandingError, ProjectError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -4,9 +4,9 @@ a read-only folder, a full disk) instead of tracebacks."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 
@@ -32,8 +32,10 @@ def is_lock_error(exc: BaseException) -> bool:
 
 
 def _lock_message(path: Path) -> str:
-    return (f"warehouse {path} is locked by another process (a running dbt build, or a notebook or "
-            "DuckDB shell holding it open): close that connection and try again")
+    return (
+        f"warehouse {path} is locked by another process (a running dbt build, or a notebook or "
+        "DuckDB shell holding it open): close that connection and try again"
+    )
 
 
 def _io_message(path: Path, exc: BaseException, read_only: bool) -> str:
@@ -41,9 +43,11 @@ def _io_message(path: Path, exc: BaseException, read_only: bool) -> str:
     if "no space left" in text.lower():
         return f"warehouse {path}: the disk is full ({text.splitlines()[0]}): free some space and try again"
     if not read_only and ("permission denied" in text.lower() or "read-only" in text.lower()):
-        return (f"warehouse {path} cannot be written: its file or folder is read-only for you "
-                f"({text.splitlines()[0]}). Studies store their results in the warehouse: copy it to a "
-                "writable folder and pass --warehouse (or CIPANEL_WAREHOUSE)")
+        return (
+            f"warehouse {path} cannot be written: its file or folder is read-only for you "
+            f"({text.splitlines()[0]}). Studies store their results in the warehouse: copy it to a "
+            "writable folder and pass --warehouse (or CIPANEL_WAREHOUSE)"
+        )
     return f"warehouse {path}: {text.splitlines()[0]}"
 
 

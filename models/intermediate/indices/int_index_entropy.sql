@@ -1,4 +1,4 @@
--- Entropy of every index component (METHODS 1.3-1.5) in one aggregate pass:
+-- Entropy of every index component (docs/methods.md §1.3-1.5) in one aggregate pass:
 -- with S = sum z', sum p ln p = (sum z' ln z') / S - ln S, and n = the number of rows summed.
 with normalised as (
     select

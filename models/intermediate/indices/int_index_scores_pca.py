@@ -1,4 +1,4 @@
-"""Pooled PCA index (METHODS 1, robustness alternative; study B Table 4 column 3).
+"""Pooled PCA index (docs/methods.md §1.10, robustness alternative; study B Table 4 column 3).
 
 Python model: an eigen-decomposition has no portable SQL form. Steps: z-score each component over
 the index's pooled window (negative indicators sign-flipped, constant indicators left out), keep
@@ -89,13 +89,29 @@ def model(dbt, session):
                 "see the data test assert_index_inputs_complete"
             )
         scores, keep = pca_scores(matrix, indicators["direction"].to_numpy() == "-")
-        parts.append(pd.DataFrame({"index_code": index_code, "unit_code": keys["unit_code"].to_numpy(),
-                                   "year": keys["year"].to_numpy().astype("int32"), "score": scores,
-                                   "n_components": keep}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "index_code": index_code,
+                    "unit_code": keys["unit_code"].to_numpy(),
+                    "year": keys["year"].to_numpy().astype("int32"),
+                    "score": scores,
+                    "n_components": keep,
+                }
+            )
+        )
     if not parts:  # a project without a composite index (or no index with components): no scores
-        parts.append(pd.DataFrame({"index_code": pd.Series(dtype="string"), "unit_code": pd.Series(dtype="string"),
-                                   "year": pd.Series(dtype="int32"), "score": pd.Series(dtype="float64"),
-                                   "n_components": pd.Series(dtype="int64")}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "index_code": pd.Series(dtype="string"),
+                    "unit_code": pd.Series(dtype="string"),
+                    "year": pd.Series(dtype="int32"),
+                    "score": pd.Series(dtype="float64"),
+                    "n_components": pd.Series(dtype="int64"),
+                }
+            )
+        )
     result = pd.concat(parts, ignore_index=True)
     result.insert(1, "method", "pca")
     result.insert(2, "dimension_code", "_all")

@@ -1,4 +1,4 @@
--- Weighted-sum scores (METHODS 1.6) for every weighting method: S = scale * sum_j w_j * basis_j,
+-- Weighted-sum scores (docs/methods.md §1.6) for every weighting method: S = scale * sum_j w_j * basis_j,
 -- basis z, z' (default) or p as the index catalog says. A dimension score is the same sum over the
 -- dimension's indicators, not renormalised, so the index total equals the sum of its dimensions.
 -- The weights of all methods are pivoted to one row per indicator first, so the component rows are

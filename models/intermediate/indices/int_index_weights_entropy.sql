@@ -1,4 +1,4 @@
--- Entropy weights (METHODS 1.5, 1.7): d = 1 - e, w = d / sum d within the index and weight group.
+-- Entropy weights (docs/methods.md §1.5, §1.7): d = 1 - e, w = d / sum d within the index and weight group.
 -- A constant indicator carries no information: d = 0 exactly, so its weight is 0.
 with entropy as (
     select

@@ -1,5 +1,5 @@
 -- Direction-aware min-max normalisation of every index component over its index's window
--- (METHODS 1.1-1.2). The normalisation group is the whole pooled window, or one year when the
+-- (docs/methods.md §1.1-1.2). The normalisation group is the whole pooled window, or one year when the
 -- index uses per-year weighting. A constant indicator (max = min) gets z = 0 and is flagged.
 -- A view, not a table: its consumers (entropy, scores, CRITIC, TOPSIS, PCA) each aggregate it
 -- straight away, and writing one row per value with 15 columns cost more than all of them

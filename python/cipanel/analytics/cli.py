@@ -22,8 +22,15 @@ def run_cli(spec_paths, *, warehouse, out, lang: str) -> int:
             return 2
         synthetic = is_synthetic(warehouse)
         for spec, config in configs:
-            run_for(spec, config, warehouse=warehouse, out_dir=out, lang=lang, synthetic=synthetic,
-                    progress=lambda m: print(m, flush=True))
+            run_for(
+                spec,
+                config,
+                warehouse=warehouse,
+                out_dir=out,
+                lang=lang,
+                synthetic=synthetic,
+                progress=lambda m: print(m, flush=True),
+            )
     except (AnalyticsError, SpecError, WarehouseError, WeightsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

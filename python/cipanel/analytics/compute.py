@@ -44,14 +44,23 @@ def _moran_year(y: pd.Series, units: pd.Series, W: np.ndarray, codes: list[str],
         sub = standardise_rows(sub)
     empty = np.flatnonzero(sub.sum(axis=1) == 0)
     if empty.size:
-        raise AnalyticsError(f"analytics.moran: {index}, year {year}: unit {list(units)[empty[0]]} has no "
-                             "neighbour among the units observed that year")
+        raise AnalyticsError(
+            f"analytics.moran: {index}, year {year}: unit {list(units)[empty[0]]} has no "
+            "neighbour among the units observed that year"
+        )
     return sub
 
 
-def compute(config: AnalyticsConfig, panel: pd.DataFrame, *, entity: str = "unit_code", time: str = "year",
-            W: np.ndarray | None = None, w_codes: list[str] | None = None,
-            progress: Callable[[str], None] = lambda _m: None) -> tuple[dict[str, pd.DataFrame], list[str]]:
+def compute(
+    config: AnalyticsConfig,
+    panel: pd.DataFrame,
+    *,
+    entity: str = "unit_code",
+    time: str = "year",
+    W: np.ndarray | None = None,
+    w_codes: list[str] | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """panel: one row per unit-year with `entity`, `time`, a `region` column and the indices.
     Returns ({table name: frame}, notes on what was left out)."""
     notes: list[str] = []
@@ -82,15 +91,20 @@ def compute(config: AnalyticsConfig, panel: pd.DataFrame, *, entity: str = "unit
             if missing:
                 raise AnalyticsError(f"analytics.convergence.controls: {missing[0]!r} is not a column of the panel")
             try:
-                beta = convergence.beta(d, index, entity, time, "region", c["controls"], c["effects"], c["cov"],
-                                        c["regions"])
+                beta = convergence.beta(
+                    d, index, entity, time, "region", c["controls"], c["effects"], c["cov"], c["regions"]
+                )
             except ValueError as exc:
                 raise AnalyticsError(f"analytics.convergence: {exc}") from None
             add("beta_convergence", beta, **tag, effects=c["effects"])
         if config.kde:
             k = config.kde
-            add("kde_density", kde.kde_grid(d, index, "region", time, k["bandwidth"], k["grid_points"], k["regions"]),
-                **tag, bandwidth_rule=str(k["bandwidth"]))
+            add(
+                "kde_density",
+                kde.kde_grid(d, index, "region", time, k["bandwidth"], k["grid_points"], k["regions"]),
+                **tag,
+                bandwidth_rule=str(k["bandwidth"]),
+            )
         if config.moran:
             if W is None:
                 raise AnalyticsError("analytics.moran needs spatial weights")
@@ -104,13 +118,21 @@ def compute(config: AnalyticsConfig, panel: pd.DataFrame, *, entity: str = "unit
                 sub = _moran_year(g[index], units, W, w_codes, index, year, notes)
                 codes = list(units)
                 try:
-                    rows.append({time: year, **moran.global_moran(g[index].to_numpy(), sub, codes,
-                                                                  m["permutations"], m["seed"])})
+                    rows.append(
+                        {
+                            time: year,
+                            **moran.global_moran(g[index].to_numpy(), sub, codes, m["permutations"], m["seed"]),
+                        }
+                    )
                 except ValueError as exc:
                     raise AnalyticsError(f"analytics.moran: {index}, year {year}: {exc}") from None
                 if year in local_years:
-                    add("moran_local", moran.local_moran(g[index].to_numpy(), sub, codes, m["permutations"],
-                                                         m["seed"], m["alpha"]), **tag, **{time: year})
+                    add(
+                        "moran_local",
+                        moran.local_moran(g[index].to_numpy(), sub, codes, m["permutations"], m["seed"], m["alpha"]),
+                        **tag,
+                        **{time: year},
+                    )
             add("moran_global", pd.DataFrame(rows), **tag)
         progress(f"analytics: {index} done")
     for entry in config.coupling:
@@ -126,17 +148,33 @@ def compute(config: AnalyticsConfig, panel: pd.DataFrame, *, entity: str = "unit
         if len(outside):
             i, j = outside[0]
             r = d.iloc[i]
-            raise AnalyticsError(f"analytics.coupling {entry['name']}: {systems[j]} of unit {r[entity]}, year "
-                                 f"{r[time]} is {U[i, j]!r}; coupling needs scores in [0, 1]")
+            raise AnalyticsError(
+                f"analytics.coupling {entry['name']}: {systems[j]} of unit {r[entity]}, year "
+                f"{r[time]} is {U[i, j]!r}; coupling needs scores in [0, 1]"
+            )
         res = coupling.coupling_coordination(U, entry["weights"], entry["form"])
-        frame = pd.DataFrame({entity: d[entity].to_numpy(), time: d[time].to_numpy(), "region": d["region"].to_numpy(),
-                              **{f"u{k + 1}": U[:, k] for k in range(len(systems))},
-                              "coupling_c": res["C"], "comprehensive_t": res["T"], "coordination_d": res["D"],
-                              "level": res["level"]})
+        frame = pd.DataFrame(
+            {
+                entity: d[entity].to_numpy(),
+                time: d[time].to_numpy(),
+                "region": d["region"].to_numpy(),
+                **{f"u{k + 1}": U[:, k] for k in range(len(systems))},
+                "coupling_c": res["C"],
+                "comprehensive_t": res["T"],
+                "coordination_d": res["D"],
+                "level": res["level"],
+            }
+        )
         frame["level_zh"] = [coupling.LEVELS[lv - 1][1] for lv in frame["level"]]
         frame["level_en"] = [coupling.LEVELS[lv - 1][2] for lv in frame["level"]]
-        add("coupling_coordination", frame, coupling_name=entry["name"], systems=",".join(systems),
-            form=entry["form"], weights=",".join(f"{w:g}" for w in (entry["weights"] or [1 / len(systems)] * len(systems))))
+        add(
+            "coupling_coordination",
+            frame,
+            coupling_name=entry["name"],
+            systems=",".join(systems),
+            form=entry["form"],
+            weights=",".join(f"{w:g}" for w in (entry["weights"] or [1 / len(systems)] * len(systems))),
+        )
     return {name: pd.concat(frames, ignore_index=True) for name, frames in out.items()}, notes
 
 

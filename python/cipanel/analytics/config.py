@@ -27,10 +27,30 @@ import yaml
 
 from cipanel.study.spec import SpecError
 
-BLOCK_KEYS = {"indices", "region_scheme", "years", "weights", "gini", "kde", "convergence", "moran",
-              "coupling", "obstacle"}
-WEIGHT_KEYS = {"kind", "hainan", "power", "cutoff_km", "variable", "times_distance", "path", "symmetric",
-               "allow_islands", "row_standardise"}
+BLOCK_KEYS = {
+    "indices",
+    "region_scheme",
+    "years",
+    "weights",
+    "gini",
+    "kde",
+    "convergence",
+    "moran",
+    "coupling",
+    "obstacle",
+}
+WEIGHT_KEYS = {
+    "kind",
+    "hainan",
+    "power",
+    "cutoff_km",
+    "variable",
+    "times_distance",
+    "path",
+    "symmetric",
+    "allow_islands",
+    "row_standardise",
+}
 SUB_KEYS = {
     "kde": {"bandwidth", "grid_points", "regions"},
     "convergence": {"controls", "effects", "cov", "regions"},
@@ -101,15 +121,22 @@ def parse(raw: dict[str, Any] | None, path: Path, study: str, panel_years=None) 
         _fail(path, "region_scheme", f"expected the name of a region scheme, got {scheme!r}")
     years = raw.get("years", panel_years)
     if years is not None:
-        if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years)
-                and years[0] < years[1]):
+        if not (
+            isinstance(years, list)
+            and len(years) == 2
+            and all(isinstance(y, int) for y in years)
+            and years[0] < years[1]
+        ):
             _fail(path, "years", f"expected [first, last] with first < last, got {years!r}")
         years = (years[0], years[1])
     weights = raw.get("weights", {"kind": "queen"})
     _keys(path, "weights", weights, WEIGHT_KEYS)
     if weights.get("kind") not in ("queen", "inverse_distance", "economic", "file"):
-        _fail(path, "weights.kind", f"{weights.get('kind')!r} is not allowed; use queen, inverse_distance, "
-              "economic or file")
+        _fail(
+            path,
+            "weights.kind",
+            f"{weights.get('kind')!r} is not allowed; use queen, inverse_distance, economic or file",
+        )
     if weights["kind"] == "economic" and not isinstance(weights.get("variable"), str):
         _fail(path, "weights.variable", "economic weights need the panel variable whose unit means set the distance")
     if weights["kind"] == "file":
@@ -129,16 +156,22 @@ def parse(raw: dict[str, Any] | None, path: Path, study: str, panel_years=None) 
             _fail(path, f"{where}.name", f"duplicate coupling name {name!r}")
         names.add(name)
         w = entry.get("weights")
-        if w is not None and (not isinstance(w, list) or len(w) != len(systems)
-                              or not all(isinstance(x, (int, float)) for x in w) or abs(sum(w) - 1) > 1e-9):
+        if w is not None and (
+            not isinstance(w, list)
+            or len(w) != len(systems)
+            or not all(isinstance(x, (int, float)) for x in w)
+            or abs(sum(w) - 1) > 1e-9
+        ):
             _fail(path, f"{where}.weights", f"expected {len(systems)} numbers summing to 1, got {w!r}")
         form = entry.get("form", "corrected")
         if form not in ("corrected", "traditional"):
             _fail(path, f"{where}.form", f"{form!r} is not allowed; use corrected (default) or traditional")
         coupling[i] = {"name": name, "systems": systems, "weights": w, "form": form}
     kde = _sub(path, "kde", raw.get("kde"))
-    if kde and not (kde["bandwidth"] in ("silverman", "scott") or
-                    (isinstance(kde["bandwidth"], (int, float)) and kde["bandwidth"] > 0)):
+    if kde and not (
+        kde["bandwidth"] in ("silverman", "scott")
+        or (isinstance(kde["bandwidth"], (int, float)) and kde["bandwidth"] > 0)
+    ):
         _fail(path, "kde.bandwidth", f"use silverman, scott or a positive factor, got {kde['bandwidth']!r}")
     convergence = _sub(path, "convergence", raw.get("convergence"))
     if convergence:
@@ -156,9 +189,20 @@ def parse(raw: dict[str, Any] | None, path: Path, study: str, panel_years=None) 
     gini = raw.get("gini", True)
     if not isinstance(gini, bool):
         _fail(path, "gini", f"expected true or false, got {gini!r}")
-    return AnalyticsConfig(study=study, indices=indices, region_scheme=scheme, years=years, weights=weights,
-                           gini=gini, kde=kde, convergence=convergence, moran=moran, coupling=coupling,
-                           obstacle=obstacle, path=path)
+    return AnalyticsConfig(
+        study=study,
+        indices=indices,
+        region_scheme=scheme,
+        years=years,
+        weights=weights,
+        gini=gini,
+        kde=kde,
+        convergence=convergence,
+        moran=moran,
+        coupling=coupling,
+        obstacle=obstacle,
+        path=path,
+    )
 
 
 def load(spec_path: Path | str, study: str | None = None, panel_years=None) -> AnalyticsConfig | None:
@@ -170,5 +214,9 @@ def load(spec_path: Path | str, study: str | None = None, panel_years=None) -> A
         raise SpecError(f"{path}: cannot read the study spec: {exc}") from None
     if not isinstance(raw, dict):
         raise SpecError(f"{path}: top level: expected a mapping")
-    return parse(raw.get("analytics"), path, study or str(raw.get("study", path.stem)),
-                 panel_years if panel_years is not None else (raw.get("panel") or {}).get("years"))
+    return parse(
+        raw.get("analytics"),
+        path,
+        study or str(raw.get("study", path.stem)),
+        panel_years if panel_years is not None else (raw.get("panel") or {}).get("years"),
+    )

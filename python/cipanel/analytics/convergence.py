@@ -19,8 +19,12 @@ from cipanel.estimators.panel import fit_panel
 
 def sigma(panel: pd.DataFrame, value: str, region: str, time: str = "year") -> pd.DataFrame:
     frames = [panel.assign(_region="_all"), panel.assign(_region=panel[region].astype(str))]
-    stats = (pd.concat(frames).groupby(["_region", time])[value]
-             .agg(n_units="count", mean="mean", sd=lambda v: v.std(ddof=1)).reset_index())
+    stats = (
+        pd.concat(frames)
+        .groupby(["_region", time])[value]
+        .agg(n_units="count", mean="mean", sd=lambda v: v.std(ddof=1))
+        .reset_index()
+    )
     stats["cv"] = stats["sd"] / stats["mean"]
     return stats.rename(columns={"_region": "region"})
 
@@ -38,10 +42,20 @@ def growth_panel(panel: pd.DataFrame, value: str, entity: str, time: str, contro
     return d.assign(growth=np.log(d["_next"] / d[value]), ln_level=np.log(d[value]))
 
 
-def beta(panel: pd.DataFrame, value: str, entity: str, time: str, region: str, controls: list[str],
-         effects: str = "twoway", cov: str = "clustered", regions: bool = True) -> pd.DataFrame:
+def beta(
+    panel: pd.DataFrame,
+    value: str,
+    entity: str,
+    time: str,
+    region: str,
+    controls: list[str],
+    effects: str = "twoway",
+    cov: str = "clustered",
+    regions: bool = True,
+) -> pd.DataFrame:
     d = growth_panel(panel, value, entity, time, controls).merge(
-        panel[[entity, time, region]], on=[entity, time], how="left")
+        panel[[entity, time, region]], on=[entity, time], how="left"
+    )
     rows = []
     groups = [("_all", d)] + ([(str(r), g) for r, g in d.groupby(region)] if regions else [])
     for kind, x in (("absolute", []), ("conditional", controls)):
@@ -54,9 +68,21 @@ def beta(panel: pd.DataFrame, value: str, entity: str, time: str, region: str, c
             r = fit_panel(g, "growth", ["ln_level", *x], entity=entity, time=time, effects=effects, cov=cov)
             b = float(r.params["ln_level"])
             speed = -np.log1p(b) if -1 < b < 0 else np.nan
-            rows.append({"kind": kind, "region": name, "beta": b, "std_error": float(r.std_errors["ln_level"]),
-                         "p_value": float(r.pvalues["ln_level"]), "speed": speed,
-                         "half_life": np.log(2) / speed if np.isfinite(speed) else np.nan,
-                         "n_obs": r.nobs, "n_clusters": r.n_clusters, "r_squared": r.r_squared,
-                         "method": r.method, "cov_type": r.cov_type, "controls": ",".join(x)})
+            rows.append(
+                {
+                    "kind": kind,
+                    "region": name,
+                    "beta": b,
+                    "std_error": float(r.std_errors["ln_level"]),
+                    "p_value": float(r.pvalues["ln_level"]),
+                    "speed": speed,
+                    "half_life": np.log(2) / speed if np.isfinite(speed) else np.nan,
+                    "n_obs": r.nobs,
+                    "n_clusters": r.n_clusters,
+                    "r_squared": r.r_squared,
+                    "method": r.method,
+                    "cov_type": r.cov_type,
+                    "controls": ",".join(x),
+                }
+            )
     return pd.DataFrame(rows)

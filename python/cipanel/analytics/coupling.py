@@ -20,11 +20,16 @@ import numpy as np
 
 FORMS = ("corrected", "traditional")
 LEVELS = [  # (lower bound, zh, en)
-    (0.0, "极度失调", "Extreme imbalance"), (0.1, "严重失调", "Serious imbalance"),
-    (0.2, "中度失调", "Moderate imbalance"), (0.3, "轻度失调", "Mild imbalance"),
-    (0.4, "濒临失调", "On the verge of imbalance"), (0.5, "勉强协调", "Barely coordinated"),
-    (0.6, "初级协调", "Primary coordination"), (0.7, "中级协调", "Intermediate coordination"),
-    (0.8, "良好协调", "Good coordination"), (0.9, "优质协调", "High-quality coordination"),
+    (0.0, "极度失调", "Extreme imbalance"),
+    (0.1, "严重失调", "Serious imbalance"),
+    (0.2, "中度失调", "Moderate imbalance"),
+    (0.3, "轻度失调", "Mild imbalance"),
+    (0.4, "濒临失调", "On the verge of imbalance"),
+    (0.5, "勉强协调", "Barely coordinated"),
+    (0.6, "初级协调", "Primary coordination"),
+    (0.7, "中级协调", "Intermediate coordination"),
+    (0.8, "良好协调", "Good coordination"),
+    (0.9, "优质协调", "High-quality coordination"),
 ]
 
 
@@ -39,8 +44,11 @@ def coupling_degree(U: np.ndarray, form: str = "corrected") -> np.ndarray:
     if n < 2:
         raise CouplingError("coupling needs at least two systems")
     if form == "traditional":
-        warnings.warn("coupling form 'traditional' (C = n (prod U)^(1/n) / sum U) clusters near 1 and is not "
-                      "comparable across n; the corrected form (Wang et al. 2021) is the default", stacklevel=2)
+        warnings.warn(
+            "coupling form 'traditional' (C = n (prod U)^(1/n) / sum U) clusters near 1 and is not "
+            "comparable across n; the corrected form (Wang et al. 2021) is the default",
+            stacklevel=2,
+        )
         with np.errstate(divide="ignore", invalid="ignore"):
             return n * np.exp(np.log(U).mean(axis=1)) / U.sum(axis=1)
     if form != "corrected":

@@ -63,9 +63,20 @@ def decompose(values, groups) -> tuple[dict, pd.DataFrame]:
         total += sum_aa
         g_jj = sum_aa / (2 * ya.size**2 * ya.mean()) if ya.mean() > 0 else np.nan
         g_w += sum_aa / (2 * n**2 * mean)  # = G_jj p_j s_j, written so it holds with m_j = 0 too
-        rows.append({"kind": "within", "region_a": ra, "region_b": ra, "gini": g_jj, "d_jh": np.nan,
-                     "n_a": ya.size, "n_b": ya.size, "mean_a": ya.mean(), "mean_b": ya.mean()})
-        for rb in names[a_i + 1:]:
+        rows.append(
+            {
+                "kind": "within",
+                "region_a": ra,
+                "region_b": ra,
+                "gini": g_jj,
+                "d_jh": np.nan,
+                "n_a": ya.size,
+                "n_b": ya.size,
+                "mean_a": ya.mean(),
+                "mean_b": ya.mean(),
+            }
+        )
+        for rb in names[a_i + 1 :]:
             yb = parts[rb]
             sum_ab, pos = pair_sums(ya, yb)  # ra has the higher (or equal) mean
             total += 2 * sum_ab
@@ -74,17 +85,36 @@ def decompose(values, groups) -> tuple[dict, pd.DataFrame]:
             weight = p[ra] * s[rb] + p[rb] * s[ra]
             g_nb += g_jh * weight * d_jh
             g_t += g_jh * weight * (1 - d_jh)
-            rows.append({"kind": "between", "region_a": ra, "region_b": rb, "gini": g_jh, "d_jh": d_jh,
-                         "n_a": ya.size, "n_b": yb.size, "mean_a": ya.mean(), "mean_b": yb.mean()})
+            rows.append(
+                {
+                    "kind": "between",
+                    "region_a": ra,
+                    "region_b": rb,
+                    "gini": g_jh,
+                    "d_jh": d_jh,
+                    "n_a": ya.size,
+                    "n_b": yb.size,
+                    "mean_a": ya.mean(),
+                    "mean_b": yb.mean(),
+                }
+            )
     gini = total / (2 * n**2 * mean)
-    overall = {"n_units": n, "mean": mean, "gini": gini, "g_within": g_w, "g_net_between": g_nb,
-               "g_transvariation": g_t}
+    overall = {
+        "n_units": n,
+        "mean": mean,
+        "gini": gini,
+        "g_within": g_w,
+        "g_net_between": g_nb,
+        "g_transvariation": g_t,
+    }
     for key in ("g_within", "g_net_between", "g_transvariation"):
         overall[f"share_{key[2:]}"] = overall[key] / gini if gini > 0 else np.nan
     return overall, pd.DataFrame(rows)
 
 
-def dagum_by_year(panel: pd.DataFrame, value: str, region: str, time: str = "year") -> tuple[pd.DataFrame, pd.DataFrame]:
+def dagum_by_year(
+    panel: pd.DataFrame, value: str, region: str, time: str = "year"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """decompose() for every year of a long panel; rows with a missing value or region are
     dropped by the caller (the runner counts them)."""
     overall, groups = [], []

@@ -17,10 +17,17 @@ from matplotlib.figure import Figure
 from cipanel.output.figures import DPI, SYNTHETIC_MARK, cjk_font
 
 T = {
-    "year": ("年份", "Year"), "share": ("贡献率(%)", "Contribution (%)"), "gini": ("基尼系数", "Gini coefficient"),
-    "g_w": ("区域内", "Within"), "g_nb": ("区域间净差异", "Net between"), "g_t": ("超变密度", "Transvariation"),
-    "overall": ("总体", "Overall"), "density": ("核密度", "Density"), "national": ("全国", "National"),
-    "moran": ("全局莫兰指数", "Global Moran's I"), "d": ("耦合协调度 D", "Coordination D"),
+    "year": ("年份", "Year"),
+    "share": ("贡献率(%)", "Contribution (%)"),
+    "gini": ("基尼系数", "Gini coefficient"),
+    "g_w": ("区域内", "Within"),
+    "g_nb": ("区域间净差异", "Net between"),
+    "g_t": ("超变密度", "Transvariation"),
+    "overall": ("总体", "Overall"),
+    "density": ("核密度", "Density"),
+    "national": ("全国", "National"),
+    "moran": ("全局莫兰指数", "Global Moran's I"),
+    "d": ("耦合协调度 D", "Coordination D"),
     "gini_title": ("{index}: Dagum基尼系数及贡献率", "{index}: Dagum Gini and contributions"),
     "kde_title": ("{index}: 核密度估计 ({rule})", "{index}: kernel density ({rule})"),
     "coupling_title": ("{name}: 耦合协调度", "{name}: coupling coordination"),
@@ -49,8 +56,18 @@ def _new(width: float, height: float) -> Figure:
 def _save(fig: Figure, out: Path, synthetic: bool) -> Path:
     if synthetic:
         mark = SYNTHETIC_MARK if cjk_font() else SYNTHETIC_MARK.split(" / ")[0]
-        fig.text(0.5, 0.5, mark, ha="center", va="center", rotation=25, fontsize=28, color="red", alpha=0.25,
-                 fontweight="bold")
+        fig.text(
+            0.5,
+            0.5,
+            mark,
+            ha="center",
+            va="center",
+            rotation=25,
+            fontsize=28,
+            color="red",
+            alpha=0.25,
+            fontweight="bold",
+        )
         title = fig.get_suptitle()  # keep the figure's own title under the mark
         fig.suptitle(f"{mark}\n{title}" if title else mark, color="red", fontweight="bold")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -58,8 +75,15 @@ def _save(fig: Figure, out: Path, synthetic: bool) -> Path:
     return out
 
 
-def gini_contributions(overall: pd.DataFrame, groups: pd.DataFrame, label: str, region: Callable[[str], str],
-                       out: Path, synthetic: bool, lang: str) -> Path:
+def gini_contributions(
+    overall: pd.DataFrame,
+    groups: pd.DataFrame,
+    label: str,
+    region: Callable[[str], str],
+    out: Path,
+    synthetic: bool,
+    lang: str,
+) -> Path:
     lang = _lang(lang)
     with _style():
         fig = _new(10, 3.6)
@@ -79,8 +103,9 @@ def gini_contributions(overall: pd.DataFrame, groups: pd.DataFrame, label: str, 
         return _save(fig, out, synthetic)
 
 
-def kde_ridges(frame: pd.DataFrame, label: str, region: Callable[[str], str], out: Path, synthetic: bool,
-               lang: str) -> Path:
+def kde_ridges(
+    frame: pd.DataFrame, label: str, region: Callable[[str], str], out: Path, synthetic: bool, lang: str
+) -> Path:
     """One ridge panel per region (national first): each year's density, offset upwards."""
     lang = _lang(lang)
     regions = ["_all", *[r for r in dict.fromkeys(frame.region) if r != "_all"]]
@@ -119,8 +144,9 @@ def moran_trend(frame: pd.DataFrame, labels: dict[str, str], out: Path, syntheti
         return _save(fig, out, synthetic)
 
 
-def coupling_trend(frame: pd.DataFrame, label: str, region: Callable[[str], str], out: Path, synthetic: bool,
-                   lang: str) -> Path:
+def coupling_trend(
+    frame: pd.DataFrame, label: str, region: Callable[[str], str], out: Path, synthetic: bool, lang: str
+) -> Path:
     lang = _lang(lang)
     with _style():
         fig = _new(6.0, 3.6)

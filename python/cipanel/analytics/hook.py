@@ -17,20 +17,40 @@ def load_for(spec: StudySpec) -> AnalyticsConfig | None:
     return load(spec.path, spec.study, spec.panel.get("years"))
 
 
-def run_for(spec: StudySpec, config: AnalyticsConfig | None, *, warehouse, out_dir: Path, lang: str,
-            synthetic: bool, progress: Callable[[str], None] = print):
+def run_for(
+    spec: StudySpec,
+    config: AnalyticsConfig | None,
+    *,
+    warehouse,
+    out_dir: Path,
+    lang: str,
+    synthetic: bool,
+    progress: Callable[[str], None] = print,
+):
     """Run the block (if any); returns a ReportSection with its tables and figures, or None."""
     if config is None:
         return None
     from cipanel.analytics.runner import run_analytics
     from cipanel.output.report import ReportSection
 
-    run = run_analytics(config, warehouse=warehouse, out_dir=Path(out_dir) / spec.study / "analytics", lang=lang,
-                        synthetic=synthetic, relation=spec.panel["relation"], entity=spec.panel["entity"],
-                        time=spec.panel["time"], labels=spec.labels, progress=progress,
-                        first_table=len(spec.tables) + 1)
+    run = run_analytics(
+        config,
+        warehouse=warehouse,
+        out_dir=Path(out_dir) / spec.study / "analytics",
+        lang=lang,
+        synthetic=synthetic,
+        relation=spec.panel["relation"],
+        entity=spec.panel["entity"],
+        time=spec.panel["time"],
+        labels=spec.labels,
+        progress=progress,
+        first_table=len(spec.tables) + 1,
+    )
     title = f"{spec.title}: {'指数的时空演变' if lang == 'zh' else 'the indices in time and space'}"
-    text = ("差异(Dagum基尼系数、泰尔指数)、分布动态与收敛、空间自相关、耦合协调度与障碍度; 公式见 docs/methods_analytics.md。"
-            if lang == "zh" else "Disparities (Dagum Gini, Theil), distribution dynamics and convergence, spatial "
-            "autocorrelation, coupling coordination and obstacle degree; formulas in docs/methods_analytics.md.")
+    text = (
+        "差异(Dagum基尼系数、泰尔指数)、分布动态与收敛、空间自相关、耦合协调度与障碍度; 公式见 docs/methods_analytics.md。"
+        if lang == "zh"
+        else "Disparities (Dagum Gini, Theil), distribution dynamics and convergence, spatial "
+        "autocorrelation, coupling coordination and obstacle degree; formulas in docs/methods_analytics.md."
+    )
     return ReportSection(title=title, tables=[t["md"] for t in run.tables], figures=run.figures, text=text)

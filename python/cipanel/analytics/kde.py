@@ -22,15 +22,28 @@ def density(x: np.ndarray, grid: np.ndarray, h: float) -> np.ndarray:
     return np.exp(-0.5 * u * u).sum(axis=1) / (x.size * h * np.sqrt(2 * np.pi))
 
 
-def kde_grid(panel: pd.DataFrame, value: str, region: str, time: str = "year", bandwidth="silverman",
-             grid_points: int = 128, regions: bool = True) -> pd.DataFrame:
+def kde_grid(
+    panel: pd.DataFrame,
+    value: str,
+    region: str,
+    time: str = "year",
+    bandwidth="silverman",
+    grid_points: int = 128,
+    regions: bool = True,
+) -> pd.DataFrame:
     parts = [("_all", panel)] + ([(str(r), g) for r, g in panel.groupby(region)] if regions else [])
     samples = [(name, year, g[value].to_numpy(float)) for name, part in parts for year, g in part.groupby(time)]
     # no density from fewer than three distinct points
-    samples = [(name, year, x, bandwidth_of(x, bandwidth)) for name, year, x in samples if x.size >= 3 and np.ptp(x) > 0]
+    samples = [
+        (name, year, x, bandwidth_of(x, bandwidth)) for name, year, x in samples if x.size >= 3 and np.ptp(x) > 0
+    ]
     v = panel[value].to_numpy(float)
     pad = 3 * max(h for *_, h in samples)  # one grid for every curve, wide enough to hold its mass
     grid = np.linspace(v.min() - pad, v.max() + pad, grid_points)
-    out = [pd.DataFrame({"region": name, time: year, "x": grid, "density": density(x, grid, h), "bandwidth": h,
-                         "n_units": x.size}) for name, year, x, h in samples]
+    out = [
+        pd.DataFrame(
+            {"region": name, time: year, "x": grid, "density": density(x, grid, h), "bandwidth": h, "n_units": x.size}
+        )
+        for name, year, x, h in samples
+    ]
     return pd.concat(out, ignore_index=True)

@@ -38,8 +38,11 @@ def pysal_weights(W: np.ndarray, codes: list[str]):
     if _CACHE.get("key") != key:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # islands (allowed by the caller) make libpysal warn
-            _CACHE.update(key=key, w=WSP(csr_matrix(np.asarray(W, dtype=float)), id_order=list(codes)).to_W(
-                silence_warnings=True), ref=W)
+            _CACHE.update(
+                key=key,
+                w=WSP(csr_matrix(np.asarray(W, dtype=float)), id_order=list(codes)).to_W(silence_warnings=True),
+                ref=W,
+            )
     return _CACHE["w"]
 
 
@@ -79,8 +82,16 @@ def global_moran(y, W: np.ndarray, codes: list[str], permutations: int = 999, se
     z_sim = p_sim = np.nan
     if permutations:
         z_sim, p_sim = permutation_test(y - y.mean(), w.sparse, float(m.I), permutations, seed)
-    return {"n_units": len(y), "moran_i": float(m.I), "expected_i": float(m.EI), "z_norm": float(m.z_norm),
-            "p_norm": float(m.p_norm), "permutations": permutations, "z_sim": z_sim, "p_sim": p_sim}
+    return {
+        "n_units": len(y),
+        "moran_i": float(m.I),
+        "expected_i": float(m.EI),
+        "z_norm": float(m.z_norm),
+        "p_norm": float(m.p_norm),
+        "permutations": permutations,
+        "z_sim": z_sim,
+        "p_sim": p_sim,
+    }
 
 
 def conditional_p(z: np.ndarray, W: np.ndarray, permutations: int, seed: int, chunk: int = 256) -> np.ndarray:
@@ -92,7 +103,7 @@ def conditional_p(z: np.ndarray, W: np.ndarray, permutations: int, seed: int, ch
     draws = _permutations(n - 1, permutations, seed)[:, :k_max]
     weights = np.zeros((n, k_max))
     for i, r in enumerate(rows):
-        weights[i, :len(r)] = W[i, r]
+        weights[i, : len(r)] = W[i, r]
     observed = z * (W @ z)
     p = np.empty(n)
     for start in range(0, n, chunk):
@@ -106,8 +117,9 @@ def conditional_p(z: np.ndarray, W: np.ndarray, permutations: int, seed: int, ch
     return p
 
 
-def local_moran(y, W: np.ndarray, codes: list[str], permutations: int = 999, seed: int = 20261124,
-                alpha: float = 0.05) -> pd.DataFrame:
+def local_moran(
+    y, W: np.ndarray, codes: list[str], permutations: int = 999, seed: int = 20261124, alpha: float = 0.05
+) -> pd.DataFrame:
     from esda.moran import Moran_Local
 
     y = np.asarray(y, dtype=float)
@@ -115,10 +127,19 @@ def local_moran(y, W: np.ndarray, codes: list[str], permutations: int = 999, see
         warnings.simplefilter("ignore")
         m = Moran_Local(y, pysal_weights(W, codes), transformation="o", permutations=0)
     quadrant = [QUADRANTS.get(int(q), "") for q in m.q]
-    p = conditional_p(np.asarray(m.z, float), np.asarray(W, float), permutations, seed) if permutations \
+    p = (
+        conditional_p(np.asarray(m.z, float), np.asarray(W, float), permutations, seed)
+        if permutations
         else np.full(len(y), np.nan)
-    return pd.DataFrame({
-        "unit_code": list(codes), "local_i": np.asarray(m.Is, float), "z_value": np.asarray(m.z, float),
-        "spatial_lag": np.asarray(W @ m.z, float), "quadrant": quadrant, "p_sim": p,
-        "cluster": [q if pv < alpha else "ns" for q, pv in zip(quadrant, p, strict=True)],
-    })
+    )
+    return pd.DataFrame(
+        {
+            "unit_code": list(codes),
+            "local_i": np.asarray(m.Is, float),
+            "z_value": np.asarray(m.z, float),
+            "spatial_lag": np.asarray(W @ m.z, float),
+            "quadrant": quadrant,
+            "p_sim": p,
+            "cluster": [q if pv < alpha else "ns" for q, pv in zip(quadrant, p, strict=True)],
+        }
+    )

@@ -31,12 +31,23 @@ class AnalyticsRun:
 
 def _weights_text(w: dict, lang: str) -> str:
     kind = w["kind"]
-    zh = {"queen": "Queen邻接矩阵(海南与{h}相邻)", "inverse_distance": "省会城市间地理距离倒数矩阵",
-          "economic": "经济距离矩阵(1/|{v}均值之差|)", "file": "用户权重文件 {p}"}
-    en = {"queen": "queen contiguity (Hainan linked to {h})", "inverse_distance": "inverse distance between capitals",
-          "economic": "economic distance (1/|difference of mean {v}|)", "file": "user weights file {p}"}
-    h = {"guangdong": ("广东", "Guangdong"), "guangdong_guangxi": ("广东、广西", "Guangdong and Guangxi"),
-         "none": ("无", "none")}[w.get("hainan", "guangdong")][0 if lang == "zh" else 1]
+    zh = {
+        "queen": "Queen邻接矩阵(海南与{h}相邻)",
+        "inverse_distance": "省会城市间地理距离倒数矩阵",
+        "economic": "经济距离矩阵(1/|{v}均值之差|)",
+        "file": "用户权重文件 {p}",
+    }
+    en = {
+        "queen": "queen contiguity (Hainan linked to {h})",
+        "inverse_distance": "inverse distance between capitals",
+        "economic": "economic distance (1/|difference of mean {v}|)",
+        "file": "user weights file {p}",
+    }
+    h = {
+        "guangdong": ("广东", "Guangdong"),
+        "guangdong_guangxi": ("广东、广西", "Guangdong and Guangxi"),
+        "none": ("无", "none"),
+    }[w.get("hainan", "guangdong")][0 if lang == "zh" else 1]
     text = (zh if lang == "zh" else en)[kind].format(h=h, v=w.get("variable"), p=Path(w.get("path", "")).name)
     rs = w.get("row_standardise", True)
     return text + ("，行标准化" if lang == "zh" else ", row-standardised") if rs else text
@@ -48,48 +59,75 @@ def _read(config: AnalyticsConfig, relation: str, entity: str, time: str, wareho
             panel = con.execute(f"select * from {relation}").df()
         except Exception as exc:  # noqa: BLE001 (duckdb raises several kinds)
             raise AnalyticsError(f"analytics: cannot read the panel {relation}: {exc}") from None
-        regions = con.execute("select unit_code, region_code, region_zh, region_en from marts.dim_unit_regions "
-                              "where scheme = ?", [config.region_scheme]).df()
+        regions = con.execute(
+            "select unit_code, region_code, region_zh, region_en from marts.dim_unit_regions where scheme = ?",
+            [config.region_scheme],
+        ).df()
         if regions.empty:
             schemes = [r[0] for r in con.execute("select distinct scheme from marts.dim_unit_regions").fetchall()]
-            raise AnalyticsError(f"analytics.region_scheme: {config.region_scheme!r} is not a scheme in "
-                                 f"marts.dim_unit_regions (the project's region schemes); use one of {', '.join(sorted(schemes))}")
+            raise AnalyticsError(
+                f"analytics.region_scheme: {config.region_scheme!r} is not a scheme in "
+                f"marts.dim_unit_regions (the project's region schemes); use one of {', '.join(sorted(schemes))}"
+            )
         units = con.execute("select unit_code, name_zh, short_name_zh, name_en from marts.dim_units").df()
-        indicators = con.execute("select indicator_code, dimension_code, index_code, label_zh, label_en "
-                                 "from marts.dim_indicators").df()
-        dimensions = con.execute("select index_code, dimension_code, label_zh, label_en "
-                                 "from staging.stg_catalog__dimensions").df()
+        indicators = con.execute(
+            "select indicator_code, dimension_code, index_code, label_zh, label_en from marts.dim_indicators"
+        ).df()
+        dimensions = con.execute(
+            "select index_code, dimension_code, label_zh, label_en from staging.stg_catalog__dimensions"
+        ).df()
         obstacles = {}
         if config.obstacle:
             codes = config.obstacle["indices"]
             marks = ", ".join("?" * len(codes))
             for name in ("indicators", "dimensions"):
                 try:
-                    obstacles[name] = con.execute(f"select * from analytics.fct_obstacle_{name} "
-                                                  f"where index_code in ({marks})", codes).df()
+                    obstacles[name] = con.execute(
+                        f"select * from analytics.fct_obstacle_{name} where index_code in ({marks})", codes
+                    ).df()
                 except duckdb.CatalogException:
-                    raise AnalyticsError(f"analytics.obstacle: analytics.fct_obstacle_{name} is not in the warehouse: "
-                                         "rebuild it (cipanel build)") from None
+                    raise AnalyticsError(
+                        f"analytics.obstacle: analytics.fct_obstacle_{name} is not in the warehouse: "
+                        "rebuild it (cipanel build)"
+                    ) from None
     panel[entity] = panel[entity].astype(str)
-    panel = panel.merge(regions[["unit_code", "region_code"]].rename(columns={"unit_code": entity, "region_code": "region"}),
-                        on=entity, how="left")
-    lookups = {"regions": regions.set_index("region_code")[["region_zh", "region_en"]].drop_duplicates(),
-               "units": units.set_index("unit_code"), "indicators": indicators, "dimensions": dimensions,
-               "obstacles": obstacles}
+    panel = panel.merge(
+        regions[["unit_code", "region_code"]].rename(columns={"unit_code": entity, "region_code": "region"}),
+        on=entity,
+        how="left",
+    )
+    lookups = {
+        "regions": regions.set_index("region_code")[["region_zh", "region_en"]].drop_duplicates(),
+        "units": units.set_index("unit_code"),
+        "indicators": indicators,
+        "dimensions": dimensions,
+        "obstacles": obstacles,
+    }
     return panel, lookups
 
 
-def run_analytics(config: AnalyticsConfig, *, warehouse=None, out_dir: Path, lang: str = "zh",
-                  synthetic: bool = False, relation: str = "marts.fct_panel", entity: str = "unit_code",
-                  time: str = "year", labels: dict[str, dict[str, str]] | None = None,
-                  progress: Callable[[str], None] = print, first_table: int = 1) -> AnalyticsRun:
+def run_analytics(
+    config: AnalyticsConfig,
+    *,
+    warehouse=None,
+    out_dir: Path,
+    lang: str = "zh",
+    synthetic: bool = False,
+    relation: str = "marts.fct_panel",
+    entity: str = "unit_code",
+    time: str = "year",
+    labels: dict[str, dict[str, str]] | None = None,
+    progress: Callable[[str], None] = print,
+    first_table: int = 1,
+) -> AnalyticsRun:
     labels = labels or {}
     label = lambda k: (labels.get(k) or {}).get(lang) or (labels.get(k) or {}).get("en") or k
     panel, look = _read(config, relation, entity, time, warehouse)
     W = codes = None
     if config.moran:
-        W, codes = weights_for(config, panel if not config.years else panel[panel[time].between(*config.years)],
-                               entity, time)
+        W, codes = weights_for(
+            config, panel if not config.years else panel[panel[time].between(*config.years)], entity, time
+        )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
         frames, notes = compute(config, panel, entity=entity, time=time, W=W, w_codes=codes, progress=progress)
@@ -99,43 +137,66 @@ def run_analytics(config: AnalyticsConfig, *, warehouse=None, out_dir: Path, lan
     for note in notes:
         progress(f"analytics: {note}")
     run = AnalyticsRun(config.study, frames, notes=notes)
-    run.counts = store(frames, config.study, warehouse, synthetic=synthetic, weights=_weights_text(config.weights, "en"),
-                       spec_path=str(config.path or ""))
-    progress(f"{config.study}: {sum(run.counts.values())} rows written to analytics.* "
-             f"({', '.join(f'{k} {v}' for k, v in run.counts.items() if v)})")
+    run.counts = store(
+        frames,
+        config.study,
+        warehouse,
+        synthetic=synthetic,
+        weights=_weights_text(config.weights, "en"),
+        spec_path=str(config.path or ""),
+    )
+    progress(
+        f"{config.study}: {sum(run.counts.values())} rows written to analytics.* "
+        f"({', '.join(f'{k} {v}' for k, v in run.counts.items() if v)})"
+    )
 
     regions, units = look["regions"], look["units"]
     region = lambda r: str(regions.loc[r, f"region_{lang}"]) if r in regions.index else str(r)
-    unit = lambda u: (str(units.loc[u, "short_name_zh" if lang == "zh" else "name_en"])
-                      if u in units.index else str(u))
+    unit = lambda u: str(units.loc[u, "short_name_zh" if lang == "zh" else "name_en"]) if u in units.index else str(u)
     out = Path(out_dir)
     tw = TableWriter(out, lang, synthetic, region, unit, first_table)
     by = lambda name, index: frames[name][frames[name].index_code == index] if name in frames else None
     for index in config.indices:
         if config.gini:
             tw.gini(index, label(index), by("dagum_gini", index), by("dagum_gini_groups", index))
-            run.figures.append(figures.gini_contributions(by("dagum_gini", index), by("dagum_gini_groups", index),
-                                                          label(index), region, out / f"a_gini_{index}.png", synthetic, lang))
+            run.figures.append(
+                figures.gini_contributions(
+                    by("dagum_gini", index),
+                    by("dagum_gini_groups", index),
+                    label(index),
+                    region,
+                    out / f"a_gini_{index}.png",
+                    synthetic,
+                    lang,
+                )
+            )
             tw.theil(index, label(index), by("theil", index), by("theil_groups", index))
         if config.convergence:
             tw.sigma(index, label(index), by("sigma_convergence", index))
             tw.beta(index, label(index), by("beta_convergence", index), config.convergence["effects"])
         if config.kde:
-            run.figures.append(figures.kde_ridges(by("kde_density", index), label(index), region,
-                                                  out / f"a_kde_{index}.png", synthetic, lang))
+            run.figures.append(
+                figures.kde_ridges(
+                    by("kde_density", index), label(index), region, out / f"a_kde_{index}.png", synthetic, lang
+                )
+            )
         if config.moran:
             tw.moran(index, label(index), by("moran_global", index), _weights_text(config.weights, lang))
             tw.lisa(index, label(index), by("moran_local", index), config.moran["alpha"], config.moran["permutations"])
     if config.moran:
-        run.figures.append(figures.moran_trend(frames["moran_global"], {i: label(i) for i in config.indices},
-                                               out / "a_moran.png", synthetic, lang))
+        run.figures.append(
+            figures.moran_trend(
+                frames["moran_global"], {i: label(i) for i in config.indices}, out / "a_moran.png", synthetic, lang
+            )
+        )
     for entry in config.coupling:
         frame = frames["coupling_coordination"]
         frame = frame[frame.coupling_name == entry["name"]]
         name = " - ".join(label(s) for s in entry["systems"])
         tw.coupling(entry["name"], name, frame)
-        run.figures.append(figures.coupling_trend(frame, name, region, out / f"a_coupling_{entry['name']}.png",
-                                                  synthetic, lang))
+        run.figures.append(
+            figures.coupling_trend(frame, name, region, out / f"a_coupling_{entry['name']}.png", synthetic, lang)
+        )
     if config.obstacle:
         ind, dims = look["indicators"], look["dimensions"]
         ind_label = dict(zip(ind.indicator_code, ind[f"label_{lang}"]))
@@ -143,14 +204,18 @@ def run_analytics(config: AnalyticsConfig, *, warehouse=None, out_dir: Path, lan
             o = look["obstacles"]["indicators"]
             o = o[o.index_code == index]
             if o.empty:
-                raise AnalyticsError(f"analytics.obstacle.indices: {index!r} has no rows in "
-                                     "analytics.fct_obstacle_indicators (is it an index of index_catalog?)")
+                raise AnalyticsError(
+                    f"analytics.obstacle.indices: {index!r} has no rows in "
+                    "analytics.fct_obstacle_indicators (is it an index of index_catalog?)"
+                )
             year = config.obstacle["year"] or int(o.year.max())
             if year not in set(o.year):
                 raise AnalyticsError(f"analytics.obstacle.year: {index} has no obstacle degrees for {year}")
             tw.obstacles(index, label(index), o, config.obstacle["top"], year, lambda c: ind_label.get(c, c))
             d = look["obstacles"]["dimensions"]
-            dim_label = dict(zip(dims[dims.index_code == index].dimension_code, dims[dims.index_code == index][f"label_{lang}"]))
+            dim_label = dict(
+                zip(dims[dims.index_code == index].dimension_code, dims[dims.index_code == index][f"label_{lang}"])
+            )
             tw.obstacle_dimensions(index, label(index), d[d.index_code == index], year, dim_label.get)
     run.tables = tw.written
     progress(f"{config.study}: {len(run.tables)} analytics tables and {len(run.figures)} figures in {out}")

@@ -10,15 +10,35 @@ import pandas as pd
 
 from cipanel.warehouse import connect
 
-TABLES = ("dagum_gini", "dagum_gini_groups", "theil", "theil_groups", "sigma_convergence", "beta_convergence",
-          "kde_density", "moran_global", "moran_local", "coupling_coordination")
+TABLES = (
+    "dagum_gini",
+    "dagum_gini_groups",
+    "theil",
+    "theil_groups",
+    "sigma_convergence",
+    "beta_convergence",
+    "kde_density",
+    "moran_global",
+    "moran_local",
+    "coupling_coordination",
+)
 
 
-def store(frames: dict[str, pd.DataFrame], study: str, warehouse=None, *, synthetic: bool, weights: str,
-          spec_path: str = "") -> dict[str, int]:
+def store(
+    frames: dict[str, pd.DataFrame], study: str, warehouse=None, *, synthetic: bool, weights: str, spec_path: str = ""
+) -> dict[str, int]:
     counts = {}
-    runs = pd.DataFrame([{"study": study, "spec_path": spec_path, "weights": weights, "synthetic": synthetic,
-                          "run_at": datetime.now(UTC).replace(tzinfo=None)}])
+    runs = pd.DataFrame(
+        [
+            {
+                "study": study,
+                "spec_path": spec_path,
+                "weights": weights,
+                "synthetic": synthetic,
+                "run_at": datetime.now(UTC).replace(tzinfo=None),
+            }
+        ]
+    )
     with connect(warehouse, read_only=False) as con:
         sql = lambda text, params=None: con.execute(text, params or []).fetchall()
         sql("begin transaction")
@@ -26,8 +46,11 @@ def store(frames: dict[str, pd.DataFrame], study: str, warehouse=None, *, synthe
             sql("create schema if not exists analytics")
             for name in (*TABLES, "runs"):
                 frame = runs if name == "runs" else frames.get(name)
-                exists = sql("select count(*) from information_schema.tables where table_schema = "
-                             "'analytics' and table_name = ?", [name])[0][0]
+                exists = sql(
+                    "select count(*) from information_schema.tables where table_schema = "
+                    "'analytics' and table_name = ?",
+                    [name],
+                )[0][0]
                 if exists:
                     sql(f"delete from analytics.{name} where study = ?", [study])
                 if frame is None or frame.empty:

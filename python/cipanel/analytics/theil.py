@@ -31,12 +31,26 @@ def decompose(values, groups, units=None) -> tuple[dict, pd.DataFrame]:
         t_r = theil_t(yr)
         t_w += share * t_r
         t_b += share * np.log(yr.mean() / mean)
-        rows.append({"region": r, "n_units": yr.size, "mean": yr.mean(), "theil": t_r, "income_share": share,
-                     "contribution": share * t_r})
+        rows.append(
+            {
+                "region": r,
+                "n_units": yr.size,
+                "mean": yr.mean(),
+                "theil": t_r,
+                "income_share": share,
+                "contribution": share * t_r,
+            }
+        )
     total = theil_t(y)
-    overall = {"n_units": n, "mean": mean, "theil": total, "t_within": t_w, "t_between": t_b,
-               "share_within": t_w / total if total > 0 else np.nan,
-               "share_between": t_b / total if total > 0 else np.nan}
+    overall = {
+        "n_units": n,
+        "mean": mean,
+        "theil": total,
+        "t_within": t_w,
+        "t_between": t_b,
+        "share_within": t_w / total if total > 0 else np.nan,
+        "share_between": t_b / total if total > 0 else np.nan,
+    }
     return overall, pd.DataFrame(rows)
 
 

@@ -27,8 +27,11 @@ import numpy as np
 import pandas as pd
 
 KINDS = ("queen", "inverse_distance", "economic", "file")
-HAINAN_LINKS = {"guangdong": ("hainan_guangdong",), "guangdong_guangxi": ("hainan_guangdong", "hainan_guangxi"),
-                "none": ()}
+HAINAN_LINKS = {
+    "guangdong": ("hainan_guangdong",),
+    "guangdong_guangxi": ("hainan_guangdong", "hainan_guangxi"),
+    "none": (),
+}
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 
 
@@ -89,7 +92,9 @@ def validate(W: np.ndarray, codes: list[str], *, where: str, symmetric: bool, al
     bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
     if len(bad):
         i, j = rows[bad[0]], cols[bad[0]]
-        raise WeightsError(f"{where}: weight of {codes[i]}-{codes[j]} is {float(W[i, j])!r}; weights must be finite and >= 0")
+        raise WeightsError(
+            f"{where}: weight of {codes[i]}-{codes[j]} is {float(W[i, j])!r}; weights must be finite and >= 0"
+        )
     diag = np.flatnonzero(rows == cols)
     if len(diag):
         raise WeightsError(f"{where}: unit {codes[rows[diag[0]]]} has a non-zero weight on itself")
@@ -98,13 +103,17 @@ def validate(W: np.ndarray, codes: list[str], *, where: str, symmetric: bool, al
         asym = np.flatnonzero(np.abs(values - mirror) > 1e-10 * np.maximum(np.abs(values), np.abs(mirror)))
         if len(asym):
             i, j = rows[asym[0]], cols[asym[0]]
-            raise WeightsError(f"{where}: not symmetric: {codes[i]}->{codes[j]} is {W[i, j]:g} but "
-                               f"{codes[j]}->{codes[i]} is {W[j, i]:g}")
+            raise WeightsError(
+                f"{where}: not symmetric: {codes[i]}->{codes[j]} is {W[i, j]:g} but "
+                f"{codes[j]}->{codes[i]} is {W[j, i]:g}"
+            )
     islands = [codes[i] for i in np.flatnonzero(W.sum(axis=1) == 0)]
     if islands and not allow_islands:
-        raise WeightsError(f"{where}: unit {islands[0]} has no neighbour"
-                           + (f" (and {len(islands) - 1} more)" if len(islands) > 1 else "")
-                           + "; link it, or pass allow_islands=True (its row of W stays zero)")
+        raise WeightsError(
+            f"{where}: unit {islands[0]} has no neighbour"
+            + (f" (and {len(islands) - 1} more)" if len(islands) > 1 else "")
+            + "; link it, or pass allow_islands=True (its row of W stays zero)"
+        )
 
 
 def standardise_rows(W: np.ndarray) -> np.ndarray:
@@ -119,17 +128,22 @@ def _queen(codes: list[str], hainan: str = "guangdong") -> np.ndarray:
     path = _reference_dir() / "ref_province_contiguity.csv"
     edges = _read_csv(path)
     edges = edges[edges["link"].isin(("land_border", *HAINAN_LINKS[hainan]))]
-    _check_known(codes, set(edges["unit_code"]) | set(_read_csv(_reference_dir() / "ref_province_capitals.csv")["unit_code"]),
-                 path)
+    _check_known(
+        codes,
+        set(edges["unit_code"]) | set(_read_csv(_reference_dir() / "ref_province_capitals.csv")["unit_code"]),
+        path,
+    )
     return _edges_to_matrix(edges, codes, str(path))
 
 
 def _check_known(codes: list[str], known: set[str], path: Path) -> None:
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise WeightsError(f"unit {unknown[0]} is not in {path}"
-                           + (f" (nor {len(unknown) - 1} more)" if len(unknown) > 1 else "")
-                           + ": bring your own weights with kind='file'")
+        raise WeightsError(
+            f"unit {unknown[0]} is not in {path}"
+            + (f" (nor {len(unknown) - 1} more)" if len(unknown) > 1 else "")
+            + ": bring your own weights with kind='file'"
+        )
 
 
 def great_circle_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -168,16 +182,18 @@ def _economic(codes: list[str], values, times_distance: bool = False, power: flo
     off = ~np.eye(len(codes), dtype=bool)
     if (gap[off] == 0).any():
         i, j = np.argwhere((gap == 0) & off)[0]
-        raise WeightsError(f"kind='economic': units {codes[i]} and {codes[j]} have the same value, "
-                           "so 1/|x_i - x_j| is infinite")
+        raise WeightsError(
+            f"kind='economic': units {codes[i]} and {codes[j]} have the same value, so 1/|x_i - x_j| is infinite"
+        )
     W = _inverse(gap, power)
     if times_distance:
         W = W * _inverse(capital_distances(codes), 1.0)
     return W
 
 
-def load_weights_file(path: Path | str, unit_codes: Sequence | None = None, *, symmetric: bool = True,
-                      allow_islands: bool = False) -> tuple[np.ndarray, list[str]]:
+def load_weights_file(
+    path: Path | str, unit_codes: Sequence | None = None, *, symmetric: bool = True, allow_islands: bool = False
+) -> tuple[np.ndarray, list[str]]:
     """A user's weights, raw (not standardised). Two layouts, recognised by the header:
     - edge list: columns unit_code, neighbour_code[, weight] (weight 1 if absent); list each pair
       in both directions for a symmetric matrix;
@@ -188,8 +204,10 @@ def load_weights_file(path: Path | str, unit_codes: Sequence | None = None, *, s
         raise WeightsError(f"{path}: no such weights file")
     frame = _read_csv(path)
     if frame.empty or "unit_code" not in frame.columns:
-        raise WeightsError(f"{path}: expected a column unit_code (an edge list unit_code, neighbour_code[, weight] "
-                           "or a matrix with a unit_code column and one column per unit)")
+        raise WeightsError(
+            f"{path}: expected a column unit_code (an edge list unit_code, neighbour_code[, weight] "
+            "or a matrix with a unit_code column and one column per unit)"
+        )
     frame["unit_code"] = frame["unit_code"].str.strip()
     if "neighbour_code" in frame.columns:
         frame["neighbour_code"] = frame["neighbour_code"].str.strip()
@@ -206,8 +224,10 @@ def load_weights_file(path: Path | str, unit_codes: Sequence | None = None, *, s
         rows = list(frame["unit_code"])
         if sorted(cols) != sorted(rows) or len(set(rows)) != len(rows):
             extra = sorted(set(cols) ^ set(rows))
-            raise WeightsError(f"{path}: a weights matrix needs the same units as rows and columns"
-                               + (f"; unit {extra[0]} is in one but not the other" if extra else "; a unit repeats"))
+            raise WeightsError(
+                f"{path}: a weights matrix needs the same units as rows and columns"
+                + (f"; unit {extra[0]} is in one but not the other" if extra else "; a unit repeats")
+            )
         codes = _codes(unit_codes) if unit_codes is not None else rows
         _check_known(codes, set(rows), path)
         frame.columns = ["unit_code", *cols]
@@ -220,30 +240,38 @@ def load_weights_file(path: Path | str, unit_codes: Sequence | None = None, *, s
     return W, codes
 
 
-def spatial_weights(kind: str, unit_codes: Sequence, *, row_standardise: bool = True, allow_islands: bool = False,
-                    **options) -> tuple[np.ndarray, list[str]]:
+def spatial_weights(
+    kind: str, unit_codes: Sequence, *, row_standardise: bool = True, allow_islands: bool = False, **options
+) -> tuple[np.ndarray, list[str]]:
     """(W, unit_codes): the weights among `unit_codes` (that order), row-standardised by default.
 
     Options by kind: queen: hainan ("guangdong" | "guangdong_guangxi" | "none");
     inverse_distance: power (1), cutoff_km; economic: values, times_distance (False), power (1);
     file: path, symmetric (True)."""
     codes = _codes(unit_codes)
-    allowed = {"queen": {"hainan"}, "inverse_distance": {"power", "cutoff_km"},
-               "economic": {"values", "times_distance", "power"}, "file": {"path", "symmetric"}}
+    allowed = {
+        "queen": {"hainan"},
+        "inverse_distance": {"power", "cutoff_km"},
+        "economic": {"values", "times_distance", "power"},
+        "file": {"path", "symmetric"},
+    }
     if kind not in allowed:
         raise WeightsError(f"weights kind {kind!r} is not known; use one of {', '.join(KINDS)}")
     unknown = sorted(set(options) - allowed[kind])
     if unknown:
-        raise WeightsError(f"weights kind {kind!r} takes no option {unknown[0]!r}; allowed: "
-                           f"{', '.join(sorted(allowed[kind]))}, row_standardise, allow_islands")
+        raise WeightsError(
+            f"weights kind {kind!r} takes no option {unknown[0]!r}; allowed: "
+            f"{', '.join(sorted(allowed[kind]))}, row_standardise, allow_islands"
+        )
     symmetric = True
     if kind == "queen":
         W = _queen(codes, **options)
     elif kind == "inverse_distance":
         W = _inverse(capital_distances(codes), float(options.get("power", 1.0)), options.get("cutoff_km"))
     elif kind == "economic":
-        W = _economic(codes, options.get("values"), bool(options.get("times_distance", False)),
-                      float(options.get("power", 1.0)))
+        W = _economic(
+            codes, options.get("values"), bool(options.get("times_distance", False)), float(options.get("power", 1.0))
+        )
     else:
         if "path" not in options:
             raise WeightsError("kind='file' needs path= (an edge list or a matrix CSV)")

@@ -31,8 +31,14 @@ CATALOG = Path(__file__).resolve().parents[3] / "examples" / "provinces-demo" / 
 CSV_NAME = "indicator_values_synthetic.csv"
 XLSX_NAME = "yearbook_controls_synthetic.xlsx"
 EXCEL_CODES = ["market", "npr", "fdep", "govs", "va_share_1", "va_share_2", "va_share_3"]
-GAP_CODES = ["savings_pc", "tech_market_turnover", "robot_density", "ent_papers", "ai_firms",
-             "digital_trade_policies"]  # a handful of unit-scope indicators get interior gaps
+GAP_CODES = [
+    "savings_pc",
+    "tech_market_turnover",
+    "robot_density",
+    "ent_papers",
+    "ai_firms",
+    "digital_trade_policies",
+]  # a handful of unit-scope indicators get interior gaps
 GAPS_PER_INDICATOR = 5  # of 300 unit-year cells (1.7%)
 COUNT_UNITS = {"件", "家", "个", "篇", "人年"}
 
@@ -40,21 +46,36 @@ COUNT_UNITS = {"件", "家", "个", "篇", "人年"}
 # posts-and-telecom volume 1984 (100m yuan). Rounded illustrative magnitudes: they only rank the
 # provinces and scale the synthetic series (Chongqing and Hainan are given notional 1984 values).
 PROVINCES = [
-    ("110000", "北京", 9.9, 2150, 1.64, 1.30), ("120000", "天津", 10.3, 1520, 1.20, 0.55),
-    ("130000", "河北", 4.0, 7380, 18.9, 0.70), ("140000", "山西", 3.5, 3650, 15.7, 0.45),
-    ("150000", "内蒙古", 7.1, 2500, 118.0, 0.35), ("210000", "辽宁", 6.5, 4390, 14.8, 1.00),
-    ("220000", "吉林", 5.0, 2750, 18.7, 0.50), ("230000", "黑龙江", 3.9, 3830, 47.3, 0.65),
-    ("310000", "上海", 9.7, 2430, 0.63, 1.45), ("320000", "江苏", 8.2, 7960, 10.7, 1.20),
-    ("330000", "浙江", 7.3, 5510, 10.5, 1.10), ("340000", "安徽", 3.4, 6080, 14.0, 0.45),
-    ("350000", "福建", 6.4, 3810, 12.4, 0.55), ("360000", "江西", 3.5, 4540, 16.7, 0.40),
-    ("370000", "山东", 6.1, 9790, 15.8, 1.00), ("410000", "河南", 3.7, 9440, 16.7, 0.70),
-    ("420000", "湖北", 4.7, 5820, 18.6, 0.70), ("430000", "湖南", 4.0, 6740, 21.2, 0.60),
-    ("440000", "广东", 6.3, 10720, 18.0, 1.60), ("450000", "广西", 3.3, 4750, 23.8, 0.40),
-    ("460000", "海南", 3.9, 900, 3.5, 0.08), ("500000", "重庆", 4.8, 2990, 8.2, 0.30),
-    ("510000", "四川", 3.5, 8140, 48.6, 0.90), ("520000", "贵州", 2.6, 3510, 17.6, 0.25),
-    ("530000", "云南", 2.7, 4710, 39.4, 0.40), ("610000", "陕西", 4.7, 3780, 20.6, 0.50),
-    ("620000", "甘肃", 2.6, 2590, 45.4, 0.30), ("630000", "青海", 4.0, 580, 72.2, 0.10),
-    ("640000", "宁夏", 4.2, 660, 6.6, 0.08), ("650000", "新疆", 4.0, 2300, 166.0, 0.35),
+    ("110000", "北京", 9.9, 2150, 1.64, 1.30),
+    ("120000", "天津", 10.3, 1520, 1.20, 0.55),
+    ("130000", "河北", 4.0, 7380, 18.9, 0.70),
+    ("140000", "山西", 3.5, 3650, 15.7, 0.45),
+    ("150000", "内蒙古", 7.1, 2500, 118.0, 0.35),
+    ("210000", "辽宁", 6.5, 4390, 14.8, 1.00),
+    ("220000", "吉林", 5.0, 2750, 18.7, 0.50),
+    ("230000", "黑龙江", 3.9, 3830, 47.3, 0.65),
+    ("310000", "上海", 9.7, 2430, 0.63, 1.45),
+    ("320000", "江苏", 8.2, 7960, 10.7, 1.20),
+    ("330000", "浙江", 7.3, 5510, 10.5, 1.10),
+    ("340000", "安徽", 3.4, 6080, 14.0, 0.45),
+    ("350000", "福建", 6.4, 3810, 12.4, 0.55),
+    ("360000", "江西", 3.5, 4540, 16.7, 0.40),
+    ("370000", "山东", 6.1, 9790, 15.8, 1.00),
+    ("410000", "河南", 3.7, 9440, 16.7, 0.70),
+    ("420000", "湖北", 4.7, 5820, 18.6, 0.70),
+    ("430000", "湖南", 4.0, 6740, 21.2, 0.60),
+    ("440000", "广东", 6.3, 10720, 18.0, 1.60),
+    ("450000", "广西", 3.3, 4750, 23.8, 0.40),
+    ("460000", "海南", 3.9, 900, 3.5, 0.08),
+    ("500000", "重庆", 4.8, 2990, 8.2, 0.30),
+    ("510000", "四川", 3.5, 8140, 48.6, 0.90),
+    ("520000", "贵州", 2.6, 3510, 17.6, 0.25),
+    ("530000", "云南", 2.7, 4710, 39.4, 0.40),
+    ("610000", "陕西", 4.7, 3780, 20.6, 0.50),
+    ("620000", "甘肃", 2.6, 2590, 45.4, 0.30),
+    ("630000", "青海", 4.0, 580, 72.2, 0.10),
+    ("640000", "宁夏", 4.2, 660, 6.6, 0.08),
+    ("650000", "新疆", 4.0, 2300, 166.0, 0.35),
 ]
 
 # Planted effects, in latent units (examples/provinces-demo/data/README.md gives what the pipeline recovers). Effects
@@ -131,8 +152,12 @@ SPECS = {
     "digital_economy_vitality": ("D", "lin", 45, 10, 0, 0, 0, 6),
 }
 # natural ranges (by indicator code first, then by unit of measure); the model rarely reaches them
-BOUNDS = {"gdp_growth": (-10.0, 20.0), "digital_economy_vitality": (1.0, 100.0), "%": (0.5, 99.0),
-          "比值": (0.001, 0.99)}
+BOUNDS = {
+    "gdp_growth": (-10.0, 20.0),
+    "digital_economy_vitality": (1.0, 100.0),
+    "%": (0.5, 99.0),
+    "比值": (0.001, 0.99),
+}
 
 
 def _catalog(path: Path) -> dict[str, dict]:
@@ -172,8 +197,7 @@ def simulate(seed: int = DEFAULT_SEED) -> dict[str, np.ndarray]:
     u = (users - _national_users(2013)) / (_national_users(2022) - _national_users(2013))
     # digital factor D: the 1984 posts-and-telecom base sets the province's level and its trend
     # along national internet diffusion, which is what makes the shift-share instrument strong
-    D = (0.8 * dev + 0.3 * (rel84 - 1) + fe(0.3) + 0.07 * TAU
-         + PLANTED["D_on_P84_x_users"] * rel84 * u + ar(0.08))
+    D = 0.8 * dev + 0.3 * (rel84 - 1) + fe(0.3) + 0.07 * TAU + PLANTED["D_on_P84_x_users"] * rel84 * u + ar(0.08)
     # planting on the two-way demeaned D moves a factor's within-province path only: its
     # cross-section (set by dev) and its common trend stay as written
     Dx = D - D.mean(axis=1, keepdims=True)

@@ -10,7 +10,7 @@ conditioned when regressors have large means.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -240,8 +240,10 @@ def covariance(
     info: dict[str, float] = {}
     dof = n - spec.k - spec.absorbed
     if dof <= 0:
-        raise ValueError(f"no residual degrees of freedom: {n} observations, {spec.k} regressors "
-                         f"and {spec.absorbed} absorbed effects")
+        raise ValueError(
+            f"no residual degrees of freedom: {n} observations, {spec.k} regressors "
+            f"and {spec.absorbed} absorbed effects"
+        )
     df_inf: float | None = dof
     # K of N/(N-K): regressors and absorbed effects; large-sample (ivregress without `small`)
     # counts only the absorbed effects beyond the constant
@@ -272,8 +274,7 @@ def covariance(
             if lag < 0:
                 raise ValueError(f"bandwidth must be >= 0, got {lag}")
             est = _cov.DriscollKraay(spec.time, lag)
-            fac = 1.0 if (spec.dk_ase or not spec.small) else _cov.small_sample_factor(
-                n, spec.k, t_n)
+            fac = 1.0 if (spec.dk_ase or not spec.small) else _cov.small_sample_factor(n, spec.k, t_n)
             df_inf = t_n - 1
             info["dk_bandwidth"] = float(lag)
         else:
@@ -342,8 +343,9 @@ def unit_trends(sample: Sample) -> np.ndarray:
         raise TypeError("trends=True needs a numeric time column (its values are the trend)")
     g = sample.entity.n
     if g * sample.nobs > 50_000_000:
-        raise ValueError(f"trends=True with {g} units would build {g} dense trend columns; "
-                         "too large for this implementation")
+        raise ValueError(
+            f"trends=True with {g} units would build {g} dense trend columns; too large for this implementation"
+        )
     out = np.zeros((sample.nobs, g))
     out[np.arange(sample.nobs), sample.entity.codes] = sample.time_values.astype(float)
     return out

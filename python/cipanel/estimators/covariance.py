@@ -60,8 +60,13 @@ class Clustered:
         out = np.zeros((scores.shape[1],) * 2)
         for r in range(1, len(self.clusters) + 1):
             for subset in combinations(self.clusters, r):
-                g = subset[0] if r == 1 else _core.Grouping(pd.factorize(
-                    pd.Series(list(zip(*(c.codes for c in subset)))))[0].astype(np.intp))
+                g = (
+                    subset[0]
+                    if r == 1
+                    else _core.Grouping(
+                        pd.factorize(pd.Series(list(zip(*(c.codes for c in subset)))))[0].astype(np.intp)
+                    )
+                )
                 s = g.sums(scores)
                 out += (1 if r % 2 else -1) * _core.crossprod(s)
         return out

@@ -378,7 +378,7 @@ def fit_gmm(
         names.append("_cons")
 
     # --- regressors: drop all-zero and collinear columns (earliest of a collinear set first)
-    order = ([len(names) - 1] if names and names[-1] == "_cons" else [])
+    order = [len(names) - 1] if names and names[-1] == "_cons" else []
     order += [j for j in reversed(range(len(names))) if names[j] != "_cons"]
     keep = _independent_columns(X, order)
     dropped = [names[j] for j in range(len(names)) if j not in keep]
@@ -394,7 +394,7 @@ def fit_gmm(
             a = grid.get(v)
             if g.equation in ("both", "diff"):
                 lmax = T if g.lag_max is None else min(g.lag_max, T)
-                for l in range(g.lag_min, lmax + 1):
+                for l in range(g.lag_min, lmax + 1):  # noqa: E741 (l: the lag, as in Roodman's notation)
                     z = np.nan_to_num(_shift(a, l))
                     if g.collapse:
                         Zcols.append(stack(z, None))
@@ -544,12 +544,18 @@ def fit_gmm(
 
     hansen_df = L - k
     diagnostics = {
-        "ar1_z": ar[1][0], "ar1_p": ar[1][1], "ar2_z": ar[2][0], "ar2_p": ar[2][1],
-        "hansen_j": hansen, "hansen_df": float(hansen_df),
+        "ar1_z": ar[1][0],
+        "ar1_p": ar[1][1],
+        "ar2_z": ar[2][0],
+        "ar2_p": ar[2][1],
+        "hansen_j": hansen,
+        "hansen_df": float(hansen_df),
         "hansen_p": float(stats.chi2.sf(hansen, hansen_df)) if hansen_df > 0 else np.nan,
-        "sargan": sargan, "sargan_df": float(hansen_df),
+        "sargan": sargan,
+        "sargan_df": float(hansen_df),
         "sargan_p": float(stats.chi2.sf(sargan, hansen_df)) if hansen_df > 0 else np.nan,
-        "n_instruments": float(L), "n_groups": float(n_groups),
+        "n_instruments": float(L),
+        "n_groups": float(n_groups),
     }
     wald_idx = [j for j, nm in enumerate(names) if nm != "_cons"]
     if wald_idx:
@@ -557,11 +563,14 @@ def fit_gmm(
         wald = float(bw @ np.linalg.solve(Vw, bw))
         q = len(wald_idx)
         if small:
-            diagnostics |= {"f_stat": wald / q, "f_df1": float(q), "f_df2": float(df_r),
-                            "f_p": float(stats.f.sf(wald / q, q, df_r))}
+            diagnostics |= {
+                "f_stat": wald / q,
+                "f_df1": float(q),
+                "f_df2": float(df_r),
+                "f_p": float(stats.f.sf(wald / q, q, df_r)),
+            }
         else:
-            diagnostics |= {"wald_chi2": wald, "wald_df": float(q),
-                            "wald_p": float(stats.chi2.sf(wald, q))}
+            diagnostics |= {"wald_chi2": wald, "wald_df": float(q), "wald_p": float(stats.chi2.sf(wald, q))}
 
     notes = [f"instruments ({L}): " + "; ".join(zlabels)]
     if dropped:

@@ -22,6 +22,7 @@ Collinear regressors are dropped in order and named in the notes (Stata's "omitt
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
@@ -57,8 +58,7 @@ def singleton_mask(frame: pd.DataFrame, fe: list[str]) -> np.ndarray:
         return np.zeros(len(frame), dtype=bool)
     ids = np.column_stack([_codes(frame[c]) for c in fe])
     alg = pyhdfe.create(ids, drop_singletons=True, compute_degrees=False)
-    return np.asarray(alg._singleton_indices, dtype=bool) if alg.singletons else np.zeros(
-        len(frame), dtype=bool)
+    return np.asarray(alg._singleton_indices, dtype=bool) if alg.singletons else np.zeros(len(frame), dtype=bool)
 
 
 def fit_hdfe(
@@ -104,17 +104,20 @@ def fit_hdfe(
     n_singletons = 0
     if fe:
         ids = np.column_stack([_codes(sub[c]) for c in fe])
-        alg = pyhdfe.create(ids, drop_singletons=drop_singletons, residualize_method="map"
-                            if len(fe) > 1 else "within",
-                            options=_MAP_OPTIONS if len(fe) > 1 else None)
+        alg = pyhdfe.create(
+            ids,
+            drop_singletons=drop_singletons,
+            residualize_method="map" if len(fe) > 1 else "within",
+            options=_MAP_OPTIONS if len(fe) > 1 else None,
+        )
         n_singletons = int(alg.singletons)
-        keep_rows = ~np.asarray(alg._singleton_indices, dtype=bool) if n_singletons else (
-            np.ones(len(sub), dtype=bool))
+        keep_rows = ~np.asarray(alg._singleton_indices, dtype=bool) if n_singletons else (np.ones(len(sub), dtype=bool))
         resid_all = alg.residualize(yx)
         df_fe = int(alg.degrees)
         if clusters:  # effects nested in any cluster variable are not counted (reghdfe)
-            alg_c = pyhdfe.create(ids[keep_rows], cluster_ids=np.column_stack(
-                [c[keep_rows] for c in cl_codes]), drop_singletons=False)
+            alg_c = pyhdfe.create(
+                ids[keep_rows], cluster_ids=np.column_stack([c[keep_rows] for c in cl_codes]), drop_singletons=False
+            )
             df_fe_cl = max(int(alg_c.degrees), 1)
         else:
             df_fe_cl = df_fe
@@ -136,8 +139,7 @@ def fit_hdfe(
     keep = _core.independent_columns(gram, np.einsum("ij,ij->j", raw[:, 1:], raw[:, 1:]))
     omitted = [x[j] for j in range(len(x)) if j not in set(keep.tolist())]
     if omitted:
-        notes.append(f"omitted for collinearity with the fixed effects or other regressors: "
-                     f"{', '.join(omitted)}")
+        notes.append(f"omitted for collinearity with the fixed effects or other regressors: {', '.join(omitted)}")
     if not len(keep):
         raise ValueError("every regressor is collinear with the fixed effects")
     names = [x[j] for j in keep]
@@ -148,8 +150,9 @@ def fit_hdfe(
     k = len(names)
     dof = n - k - df_fe
     if dof <= 0:
-        raise ValueError(f"no residual degrees of freedom: {n} observations, {k} regressors, "
-                         f"{df_fe} absorbed degrees of freedom")
+        raise ValueError(
+            f"no residual degrees of freedom: {n} observations, {k} regressors, {df_fe} absorbed degrees of freedom"
+        )
     design_x = xt
     if const:  # report _cons = ybar - xbar b with its covariance, as regress
         means = raw[:, 1:][:, keep].mean(axis=0)
@@ -178,15 +181,16 @@ def fit_hdfe(
             df_inf, n_clusters = g - 1, g
             if len(cl_codes) > 1:
                 g_each = [int(c.max()) + 1 for c in cl_codes]
-                notes.append(f"clusters {', '.join(clusters)}: {', '.join(map(str, g_each))}; "
-                             "small-sample factor and t df use the smallest (reghdfe)")
+                notes.append(
+                    f"clusters {', '.join(clusters)}: {', '.join(map(str, g_each))}; "
+                    "small-sample factor and t df use the smallest (reghdfe)"
+                )
             if g < 20:
                 notes.append(f"only {g} clusters: cluster-robust SEs may be unreliable")
         v = fac * (bread_full @ est.meat(scores) @ bread_full)
     v = tinv @ v @ tinv.T
     if np.any(np.diag(v) < 0):
-        notes.append("the multi-way cluster covariance is not positive semi-definite; "
-                     "some SEs are missing")
+        notes.append("the multi-way cluster covariance is not positive semi-definite; some SEs are missing")
     se, tt, pv = _core.inference(params, v, df_inf)
 
     rss = _core.sumsq(resid)
@@ -209,19 +213,29 @@ def fit_hdfe(
         diag["r2_within"] = float(1 - rss / _core.sumsq(yt))
     if n_clusters is not None:
         diag["n_clusters"] = float(n_clusters)
-    method = ("OLS (regress)" if const else
-              f"OLS absorbing {' + '.join(fe)} (reghdfe absorb({' '.join(fe)}))")
+    method = "OLS (regress)" if const else f"OLS absorbing {' + '.join(fe)} (reghdfe absorb({' '.join(fe)}))"
 
     def ser(a: np.ndarray) -> pd.Series:
         return pd.Series(a, index=names_out, dtype=float)
 
     result = FitResult(
-        method=method, dependent=y, params=ser(params), std_errors=ser(se), tstats=ser(tt),
-        pvalues=ser(pv), cov=pd.DataFrame(v, index=names_out, columns=names_out), nobs=n,
+        method=method,
+        dependent=y,
+        params=ser(params),
+        std_errors=ser(se),
+        tstats=ser(tt),
+        pvalues=ser(pv),
+        cov=pd.DataFrame(v, index=names_out, columns=names_out),
+        nobs=n,
         cov_type={"iid": "unadjusted", "hetero": "robust", "cluster": "clustered"}[vcov],
-        df_inference=df_inf, n_clusters=n_clusters,
+        df_inference=df_inf,
+        n_clusters=n_clusters,
         r_squared=float(diag["r2_within"] if fe else r2),
-        r_squared_label="within R2 (reghdfe)" if fe else "R2", diagnostics=diag, notes=notes)
-    design = HdfeDesign(yt, design_x if const else xt, names_out, cl_codes,
-                        k + df_fe_cl if clusters else k + df_fe, keep_rows)
+        r_squared_label="within R2 (reghdfe)" if fe else "R2",
+        diagnostics=diag,
+        notes=notes,
+    )
+    design = HdfeDesign(
+        yt, design_x if const else xt, names_out, cl_codes, k + df_fe_cl if clusters else k + df_fe, keep_rows
+    )
     return result, design

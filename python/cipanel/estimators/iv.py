@@ -68,8 +68,9 @@ def fit_iv(
     if not endog:
         raise ValueError("endog must name at least one endogenous regressor")
     if len(instruments) < len(endog):
-        raise ValueError(f"underidentified: {len(instruments)} excluded instrument(s) for "
-                         f"{len(endog)} endogenous regressor(s)")
+        raise ValueError(
+            f"underidentified: {len(instruments)} excluded instrument(s) for {len(endog)} endogenous regressor(s)"
+        )
     if effects != "none" and entity is None:
         raise ValueError(f"effects={effects!r} needs the entity column")
     if effects == "twoway" and time is None:
@@ -79,8 +80,7 @@ def fit_iv(
     cl_col = (cluster or entity) if cov == "clustered" else None
     if cov == "clustered" and cl_col is None:
         raise ValueError("cov='clustered' needs cluster= (or entity=)")
-    s = _core.prepare(df, [y, *exog, *endog, *instruments], entity=entity, time=time,
-                      cluster=cl_col)
+    s = _core.prepare(df, [y, *exog, *endog, *instruments], entity=entity, time=time, cluster=cl_col)
     n = s.nobs
     notes: list[str] = []
     codes = s.entity if effects != "none" else None
@@ -100,16 +100,18 @@ def fit_iv(
     g_all = allc.T @ allc
     order_r = list(range(kx + ke))
     order_q = [*range(kx), *range(kx + ke, allc.shape[1])]
-    keep_r = set(order_r[i] for i in _core.independent_columns(g_all[np.ix_(order_r, order_r)],
-                                                               ss[order_r]))
-    keep_q = set(order_q[i] for i in _core.independent_columns(g_all[np.ix_(order_q, order_q)],
-                                                               ss[order_q]))
+    keep_r = set(order_r[i] for i in _core.independent_columns(g_all[np.ix_(order_r, order_r)], ss[order_r]))
+    keep_q = set(order_q[i] for i in _core.independent_columns(g_all[np.ix_(order_q, order_q)], ss[order_q]))
     user = [*exog, *["_time_dummy"] * (kx - len(exog)), *endog, *instruments]
-    bad = sorted({user[j] for j in set(order_r) - keep_r if j < len(exog) or j >= kx}
-                 | {user[j] for j in set(order_q) - keep_q if j < len(exog) or j >= kx})
+    bad = sorted(
+        {user[j] for j in set(order_r) - keep_r if j < len(exog) or j >= kx}
+        | {user[j] for j in set(order_q) - keep_q if j < len(exog) or j >= kx}
+    )
     if bad:
-        raise ValueError(f"column(s) {bad} are collinear with the fixed effects, the constant or "
-                         "other regressors/instruments; remove them")
+        raise ValueError(
+            f"column(s) {bad} are collinear with the fixed effects, the constant or "
+            "other regressors/instruments; remove them"
+        )
     xkeep = [j for j in range(kx) if j in keep_r and j in keep_q]
     if len(xkeep) < kx:
         notes.append(f"{kx - len(xkeep)} time dummy column(s) omitted for collinearity")
@@ -120,14 +122,14 @@ def fit_iv(
     absorbed = n_ent - 1
     n_time_cols = kx - len(exog)
     k_tot = len(endog) + kx + 1
-    k_cl, cl_notes = _core.cluster_k(s, effects, k_tot, n_time_cols) if cov == "clustered" else (
-        k_tot, [])
+    k_cl, cl_notes = _core.cluster_k(s, effects, k_tot, n_time_cols) if cov == "clustered" else (k_tot, [])
     notes += cl_notes
 
     def spec(k: int, small_: bool = small) -> _core.CovSpec:
         # the same reghdfe adjustment of K for every regression of this model
-        return _core.CovSpec(cov=cov, k=k, absorbed=absorbed, clusters=s.cluster,
-                             k_cluster=k + k_cl - k_tot, small=small_)
+        return _core.CovSpec(
+            cov=cov, k=k, absorbed=absorbed, clusters=s.cluster, k_cluster=k + k_cl - k_tot, small=small_
+        )
 
     # 2SLS on centred data (the constant is orthogonal to every centred column)
     q = np.hstack([zc, xc])
@@ -151,9 +153,13 @@ def fit_iv(
     v = v[np.ix_(idx, idx)]
     se, tt, pv = _core.inference(params, v, df_inf)
 
-    diag: dict[str, float] = {"n_dropped_missing": float(s.n_dropped_missing),
-                              "n_entities": float(n_ent), "k_regressors": float(k),
-                              "df_absorbed": float(absorbed), **info}
+    diag: dict[str, float] = {
+        "n_dropped_missing": float(s.n_dropped_missing),
+        "n_entities": float(n_ent),
+        "k_regressors": float(k),
+        "df_absorbed": float(absorbed),
+        **info,
+    }
     n_l = zc.shape[1]
     k_q = q.shape[1] + 1
     dof_q = n - k_q - absorbed
@@ -201,14 +207,12 @@ def fit_iv(
     aug = np.hstack([r, v_hat])
     ainv = _core.sym_inv(aug.T @ aug)
     ba = ainv @ (aug.T @ yc)
-    va, dfa, _ = _core.covariance(aug, yc - aug @ ba, aug.mean(axis=0),
-                                  spec(aug.shape[1] + 1, True), bread_c=ainv)
+    va, dfa, _ = _core.covariance(aug, yc - aug @ ba, aug.mean(axis=0), spec(aug.shape[1] + 1, True), bread_c=ainv)
     sl = slice(r.shape[1], aug.shape[1])
     diag["endog_test_stat"], diag["endog_test_p"] = _core.wald(ba[sl], va[sl, sl], dfa)
     dm = n_ent if codes is not None else 0  # xtivreg2's dofminus for large-sample statistics
     if cov == "unadjusted":
-        notes.append("endogeneity test: Wu-Hausman F (= augmented-regression F); Durbin chi2 in "
-                     "durbin_chi2")
+        notes.append("endogeneity test: Wu-Hausman F (= augmented-regression F); Durbin chi2 in durbin_chi2")
         rinv = _core.sym_inv(r.T @ r)
         e0 = yc - r @ (rinv @ (r.T @ yc))
         qe = np.hstack([q, ec])
@@ -227,15 +231,23 @@ def fit_iv(
             diag["basmann"] = (n - k_q - absorbed) * pz / (ee - pz)
             diag["basmann_p"] = float(stats.chi2.sf(diag["basmann"], n_l - ke))
     else:
-        notes.append(f"endogeneity test: control-function (augmented regression) test of the "
-                     f"first-stage residuals with {cov} covariance, F form")
+        notes.append(
+            f"endogeneity test: control-function (augmented regression) test of the "
+            f"first-stage residuals with {cov} covariance, F form"
+        )
     if codes is not None:
-        notes.append("KP rk LM uses n (no absorbed-effects adjustment); CD Wald F and classical "
-                     "first-stage F use n - K - absorbed entity effects")
+        notes.append(
+            "KP rk LM uses n (no absorbed-effects adjustment); CD Wald F and classical "
+            "first-stage F use n - K - absorbed entity effects"
+        )
 
     rss = float(resid @ resid)
-    method = "IV-2SLS" + {"none": "", "entity": " with entity FE (within)",
-                          "twoway": " with two-way FE (within + time dummies)"}[effects]
+    method = (
+        "IV-2SLS"
+        + {"none": "", "entity": " with entity FE (within)", "twoway": " with two-way FE (within + time dummies)"}[
+            effects
+        ]
+    )
 
     def ser(a: np.ndarray) -> pd.Series:
         return pd.Series(a, index=names, dtype=float)
@@ -253,8 +265,9 @@ def fit_iv(
         df_inference=df_inf,
         n_clusters=int(info["n_clusters"]) if "n_clusters" in info else None,
         r_squared=1 - rss / tss_c,
-        r_squared_label={"none": "R2", "entity": "within R2",
-                         "twoway": "within R2 (time dummies as regressors)"}[effects],
+        r_squared_label={"none": "R2", "entity": "within R2", "twoway": "within R2 (time dummies as regressors)"}[
+            effects
+        ],
         diagnostics=diag,
         notes=notes,
     )

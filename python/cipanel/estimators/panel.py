@@ -72,7 +72,8 @@ def _fit_dense(
     if dropped:
         raise ValueError(
             f"regressor(s) {dropped} are collinear with the fixed effects, the constant or "
-            "earlier regressors (Stata would omit them); remove them")
+            "earlier regressors (Stata would omit them); remove them"
+        )
     n_omitted = w_raw.shape[1] - len(keep)
     if n_omitted:
         wc, w_raw, gram = wc[:, keep], w_raw[:, keep], gram[np.ix_(keep, keep)]
@@ -86,13 +87,23 @@ def _fit_dense(
         o = slice(k_x, len(keep))
         rss_fe = float(_core.sumsq(yc) - wy[o] @ _core.sym_inv(gram[o, o]) @ wy[o])
     n_time_cols = int(((keep >= k_x) & (keep < k_x + n_dummies)).sum())
-    return _Fit(wc, bread, b, float(yv.mean() - means @ b), means, resid, len(keep) + 1,
-                _core.rows_dot(w_raw, b), _core.sumsq(yc), rss_fe, n_time_cols, n_omitted)
+    return _Fit(
+        wc,
+        bread,
+        b,
+        float(yv.mean() - means @ b),
+        means,
+        resid,
+        len(keep) + 1,
+        _core.rows_dot(w_raw, b),
+        _core.sumsq(yc),
+        rss_fe,
+        n_time_cols,
+        n_omitted,
+    )
 
 
-def _fit_twoway(
-    x_raw: np.ndarray, yv: np.ndarray, ent: _core.Grouping, tim: _core.Grouping
-) -> _Fit | None:
+def _fit_twoway(x_raw: np.ndarray, yv: np.ndarray, ent: _core.Grouping, tim: _core.Grouping) -> _Fit | None:
     """Two-way FE by Frisch-Waugh: entity-demean, then partial out the entity-demeaned time
     dummies D~ using C = D~'D~ = diag(n_t) - M' diag(1/n_i) M (M = unit x period incidence).
     `_cons` and its SE need only the combination m_D' C^-1 D~' y, carried by one extra column
@@ -135,9 +146,19 @@ def _fit_twoway(
     beta_u = float(m_d @ gam_y) / uu
     cons = float(yv.mean() - mu @ b - m_d @ gam_y)
     delta = np.concatenate([[0.0], gam_y - gam_x @ b])
-    return _Fit(np.column_stack([xt, u]), bread, np.append(b, beta_u), cons,
-                np.append(mu, uu), resid, k_x + tim.n, _core.rows_dot(x_raw, b) + delta[t],
-                tss_within, _core.sumsq(yt), tim.n - 1)
+    return _Fit(
+        np.column_stack([xt, u]),
+        bread,
+        np.append(b, beta_u),
+        cons,
+        np.append(mu, uu),
+        resid,
+        k_x + tim.n,
+        _core.rows_dot(x_raw, b) + delta[t],
+        tss_within,
+        _core.sumsq(yt),
+        tim.n - 1,
+    )
 
 
 def fit_panel(
@@ -195,16 +216,25 @@ def fit_panel(
             extra.append(_core.time_dummies(tim.codes))
         if trends:
             extra.append(_core.unit_trends(s))
-        fit = _fit_dense(x_raw, yv, extra, ent if effects != "none" else None, x,
-                         extra[0].shape[1] if effects == "twoway" else 0)
+        fit = _fit_dense(
+            x_raw, yv, extra, ent if effects != "none" else None, x, extra[0].shape[1] if effects == "twoway" else 0
+        )
     if fit.n_omitted:
         notes.append(f"{fit.n_omitted} time-dummy/trend column(s) omitted for collinearity")
 
     absorbed = ent.n - 1 if effects != "none" else 0
     k_cl, cl_notes = _core.cluster_k(s, effects, fit.k, fit.n_time_cols)
     notes += cl_notes
-    spec = _core.CovSpec(cov=cov, k=fit.k, absorbed=absorbed, clusters=s.cluster, k_cluster=k_cl,
-                         time=tim, bandwidth=bandwidth, dk_ase=dk_ase)
+    spec = _core.CovSpec(
+        cov=cov,
+        k=fit.k,
+        absorbed=absorbed,
+        clusters=s.cluster,
+        k_cluster=k_cl,
+        time=tim,
+        bandwidth=bandwidth,
+        dk_ase=dk_ase,
+    )
     v, df_inf, info = _core.covariance(fit.design_c, fit.resid, fit.means, spec, fit.bread_c)
 
     idx = [*range(k_x), len(fit.b)]
@@ -232,18 +262,17 @@ def fit_panel(
         xb = fit.xb
         xd, yd = xb - xb.mean(), yv - yv.mean()
         sxx = _core.sumsq(xd)
-        diag["r2_overall"] = float(np.einsum("i,i->", xd, yd) ** 2 / (sxx * _core.sumsq(yd))) if (
-            sxx > 0) else np.nan
+        diag["r2_overall"] = float(np.einsum("i,i->", xd, yd) ** 2 / (sxx * _core.sumsq(yd))) if (sxx > 0) else np.nan
         if fit.rss_fe is not None:  # within R2 net of time dummies / trends (reghdfe)
             diag["r2_within_reghdfe"] = 1 - rss / fit.rss_fe
     if cov == "driscoll_kraay" and pd.api.types.is_numeric_dtype(s.time_values.dtype):
         steps = np.diff(np.unique(s.time_values))
         if len(steps) and not np.allclose(steps, steps[0]):
-            notes.append("time periods are not equally spaced: Driscoll-Kraay lags are by position "
-                         "(xtscc refuses such data)")
+            notes.append(
+                "time periods are not equally spaced: Driscoll-Kraay lags are by position (xtscc refuses such data)"
+            )
     if cov == "clustered" and info["n_clusters"] < 20:
-        notes.append(f"only {int(info['n_clusters'])} clusters: cluster-robust SEs may be "
-                     "unreliable")
+        notes.append(f"only {int(info['n_clusters'])} clusters: cluster-robust SEs may be unreliable")
 
     def ser(a: np.ndarray) -> pd.Series:
         return pd.Series(a, index=names, dtype=float)

@@ -37,11 +37,5 @@ class FitResult:
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         from scipy import special  # = scipy.stats t.ppf / norm.ppf, without importing stats
 
-        q = (
-            special.stdtrit(self.df_inference, 0.5 + level / 2)
-            if self.df_inference
-            else special.ndtri(0.5 + level / 2)
-        )
-        return pd.DataFrame(
-            {"lower": self.params - q * self.std_errors, "upper": self.params + q * self.std_errors}
-        )
+        q = special.stdtrit(self.df_inference, 0.5 + level / 2) if self.df_inference else special.ndtri(0.5 + level / 2)
+        return pd.DataFrame({"lower": self.params - q * self.std_errors, "upper": self.params + q * self.std_errors})

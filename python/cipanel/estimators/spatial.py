@@ -73,9 +73,13 @@ class SpatialResult:
 
     def summary(self) -> str:
         table = pd.DataFrame({"coef": self.params, "std_err": self.bse, "z": self.zstats, "p": self.pvalues})
-        lines = [(f"{self.model.upper()} with {self.fe} fixed effects (QML): N = {self.n_units}, T = {self.n_periods}, "
-                 f"log-likelihood {self.loglik:.4f}, sigma2 {self.sigma2:.6g}, pseudo R2 {self.pseudo_r2:.4f}"),
-                 table.to_string(float_format="%.4f")]
+        lines = [
+            (
+                f"{self.model.upper()} with {self.fe} fixed effects (QML): N = {self.n_units}, T = {self.n_periods}, "
+                f"log-likelihood {self.loglik:.4f}, sigma2 {self.sigma2:.6g}, pseudo R2 {self.pseudo_r2:.4f}"
+            ),
+            table.to_string(float_format="%.4f"),
+        ]
         if len(self.effects):
             lines += ["", "Effects (LeSage-Pace):", self.effects.to_string(float_format="%.4f")]
         if self.tests:
@@ -91,10 +95,19 @@ class SpatialResult:
             diag[f"effect_{kind}_{var}_se"] = float(row["std_error"])
         return FitResult(
             method=f"spatial {self.model.upper()} with {self.fe} FE by QML (xsmle, fe type({self.fe}))",
-            dependent=self.dependent, params=self.params, std_errors=self.bse, tstats=self.zstats,
-            pvalues=self.pvalues, cov=self.cov, nobs=self.nobs, cov_type="oim (information matrix)",
-            df_inference=None, r_squared=self.pseudo_r2, r_squared_label="pseudo R2 (corr^2, xsmle)",
-            diagnostics=diag, notes=list(self.notes),
+            dependent=self.dependent,
+            params=self.params,
+            std_errors=self.bse,
+            tstats=self.zstats,
+            pvalues=self.pvalues,
+            cov=self.cov,
+            nobs=self.nobs,
+            cov_type="oim (information matrix)",
+            df_inference=None,
+            r_squared=self.pseudo_r2,
+            r_squared_label="pseudo R2 (corr^2, xsmle)",
+            diagnostics=diag,
+            notes=list(self.notes),
         )
 
 
@@ -121,12 +134,16 @@ def _panel_arrays(df, y, x, entity, time, w):
     if frame[[y, *x]].isna().any().any():
         col = next(c for c in [y, *x] if frame[c].isna().any())
         row = frame[frame[col].isna()].iloc[0]
-        raise ValueError(f"missing {col!r} for unit {str(row[entity])!r}, {time} {row[time]!r}: spatial models need a balanced panel without gaps")
+        raise ValueError(
+            f"missing {col!r} for unit {str(row[entity])!r}, {time} {row[time]!r}: spatial models need a balanced panel without gaps"
+        )
     units = np.sort(frame[entity].unique())
     periods = np.sort(frame[time].unique())
     n, t = len(units), len(periods)
     if w.shape != (n, n):
-        raise ValueError(f"W is {w.shape[0]} x {w.shape[1]} but the panel has {n} units (W must follow the sorted unit codes)")
+        raise ValueError(
+            f"W is {w.shape[0]} x {w.shape[1]} but the panel has {n} units (W must follow the sorted unit codes)"
+        )
     if len(frame) != n * t or frame.duplicated([entity, time]).any():
         counts = frame.groupby(entity)[time].nunique()
         short = counts.idxmin()
@@ -167,8 +184,7 @@ def _fit_lag(yd, wyd, zd, w, n_eff, t_eff):
         e = e0 - r * e1
         return n_eff / 2 * np.log(e @ e / n_eff) - t_eff * logdet(r)
 
-    rho = optimize.minimize_scalar(negll, bounds=(lo + 1e-6, hi - 1e-6), method="bounded",
-                                   options={"xatol": 1e-10}).x
+    rho = optimize.minimize_scalar(negll, bounds=(lo + 1e-6, hi - 1e-6), method="bounded", options={"xatol": 1e-10}).x
     b = b0 - rho * b1
     e = e0 - rho * e1
     s2 = e @ e / n_eff
@@ -183,7 +199,7 @@ def _fit_lag(yd, wyd, zd, w, n_eff, t_eff):
     info[:k, k] = info[k, :k] = z.T @ h / s2
     info[k, k] = t_eff * np.trace(g @ g + g.T @ g) + h @ h / s2
     info[k, k + 1] = info[k + 1, k] = t_eff * np.trace(g) / s2
-    info[k + 1, k + 1] = n_eff / (2 * s2 ** 2)
+    info[k + 1, k + 1] = n_eff / (2 * s2**2)
     cov = np.linalg.inv(info)[: k + 1, : k + 1]
     fitted = zb @ a_inv.T
     return _Fit(b, float(rho), float(s2), float(ll), cov, fitted)
@@ -205,8 +221,7 @@ def _fit_error(yd, xd, w, n_eff, t_eff):
         _, e, _ = filtered(lam)
         return n_eff / 2 * np.log(e @ e / n_eff) - t_eff * logdet(lam)
 
-    lam = optimize.minimize_scalar(negll, bounds=(lo + 1e-6, hi - 1e-6), method="bounded",
-                                   options={"xatol": 1e-10}).x
+    lam = optimize.minimize_scalar(negll, bounds=(lo + 1e-6, hi - 1e-6), method="bounded", options={"xatol": 1e-10}).x
     coef, e, xs = filtered(lam)
     s2 = e @ e / n_eff
     ll = -n_eff / 2 * (np.log(2 * np.pi * s2) + 1) + t_eff * logdet(lam)
@@ -216,7 +231,7 @@ def _fit_error(yd, xd, w, n_eff, t_eff):
     info[:k, :k] = xs.T @ xs / s2
     info[k, k] = t_eff * np.trace(g @ g + g.T @ g)
     info[k, k + 1] = info[k + 1, k] = t_eff * np.trace(g) / s2
-    info[k + 1, k + 1] = n_eff / (2 * s2 ** 2)
+    info[k + 1, k + 1] = n_eff / (2 * s2**2)
     cov = np.linalg.inv(info)[: k + 1, : k + 1]
     fitted = np.einsum("tnk,k->tn", xd, coef)
     return _Fit(coef, float(lam), float(s2), float(ll), cov, fitted)
@@ -250,9 +265,16 @@ def _effects(beta, theta, rho, cov, idx_b, idx_t, idx_r, w, names, nsim, seed) -
     for e, kind in enumerate(("direct", "indirect", "total")):
         for j, name in enumerate(names):
             est, se = point[j, e], sd[j, e]
-            rows.append({"effect": kind, "variable": name, "estimate": est, "std_error": se,
-                         "z": est / se if se > 0 else np.nan,
-                         "p_value": 2 * stats.norm.sf(abs(est / se)) if se > 0 else np.nan})
+            rows.append(
+                {
+                    "effect": kind,
+                    "variable": name,
+                    "estimate": est,
+                    "std_error": se,
+                    "z": est / se if se > 0 else np.nan,
+                    "p_value": 2 * stats.norm.sf(abs(est / se)) if se > 0 else np.nan,
+                }
+            )
     return pd.DataFrame(rows).set_index(["effect", "variable"])
 
 
@@ -327,9 +349,16 @@ def fit_spatial(
             for j, name in enumerate(x):
                 est = fit.coef[j] if kind != "indirect" else 0.0
                 se = bse.iloc[j] if kind != "indirect" else np.nan
-                rows.append({"effect": kind, "variable": name, "estimate": est, "std_error": se,
-                             "z": est / se if kind != "indirect" else np.nan,
-                             "p_value": 2 * stats.norm.sf(abs(est / se)) if kind != "indirect" else np.nan})
+                rows.append(
+                    {
+                        "effect": kind,
+                        "variable": name,
+                        "estimate": est,
+                        "std_error": se,
+                        "z": est / se if kind != "indirect" else np.nan,
+                        "p_value": 2 * stats.norm.sf(abs(est / se)) if kind != "indirect" else np.nan,
+                    }
+                )
         effects = pd.DataFrame(rows).set_index(["effect", "variable"])
     else:
         theta = np.zeros(k)
@@ -348,16 +377,36 @@ def fit_spatial(
             idx_r = 2 * k
         else:
             idx_r = k
-        effects = _effects(fit.coef[:k], theta, fit.spatial, sub, np.arange(k), idx_t, idx_r, w, x, nsim, seed) \
-            if nsim else pd.DataFrame()
+        effects = (
+            _effects(fit.coef[:k], theta, fit.spatial, sub, np.arange(k), idx_t, idx_r, w, x, nsim, seed)
+            if nsim
+            else pd.DataFrame()
+        )
     notes = [f"{model.upper()} with {fe} fixed effects by QML; W {n} x {n}; {n} units x {t} periods."]
-    notes.append("Lee-Yu (2010) correction for unit effects: N(T-1) observations in the likelihood and sigma^2."
-                 if corrected else "No Lee-Yu correction (applied only to unit fixed effects with leeyu=True).")
+    notes.append(
+        "Lee-Yu (2010) correction for unit effects: N(T-1) observations in the likelihood and sigma^2."
+        if corrected
+        else "No Lee-Yu correction (applied only to unit fixed effects with leeyu=True)."
+    )
     if nsim:
-        notes.append(f"Direct/indirect/total effects (LeSage-Pace) at the estimates; SEs from {nsim} simulated parameter draws (seed {seed}).")
+        notes.append(
+            f"Direct/indirect/total effects (LeSage-Pace) at the estimates; SEs from {nsim} simulated parameter draws (seed {seed})."
+        )
     result = SpatialResult(
-        model=model, fe=fe, dependent=y, params=params, bse=bse, cov=cov, sigma2=fit.sigma2, loglik=fit.loglik,
-        pseudo_r2=r2, nobs=n * t, n_units=n, n_periods=t, effects=effects, notes=notes,
+        model=model,
+        fe=fe,
+        dependent=y,
+        params=params,
+        bse=bse,
+        cov=cov,
+        sigma2=fit.sigma2,
+        loglik=fit.loglik,
+        pseudo_r2=r2,
+        nobs=n * t,
+        n_units=n,
+        n_periods=t,
+        effects=effects,
+        notes=notes,
     )
     if model == "sdm" and durbin and tests:
         result.tests = _sdm_tests(result, df, y, x, durbin, entity, time, w, fe, leeyu)
@@ -382,10 +431,14 @@ def _sdm_tests(res: SpatialResult, df, y, x, durbin, entity, time, w, fe, leeyu)
     sem = fit_spatial(df, y, x, entity=entity, time=time, w=w, model="sem", fe=fe, leeyu=leeyu, nsim=0, tests=False)
     lr_sar, lr_sem = 2 * (res.loglik - sar.loglik), 2 * (res.loglik - sem.loglik)
     return {
-        "wald_sdm_vs_sar": wald_sar, "wald_sdm_vs_sar_p": float(stats.chi2.sf(wald_sar, q)),
-        "wald_sdm_vs_sem": wald_sem, "wald_sdm_vs_sem_p": float(stats.chi2.sf(wald_sem, q)),
-        "lr_sdm_vs_sar": lr_sar, "lr_sdm_vs_sar_p": float(stats.chi2.sf(lr_sar, q)),
-        "lr_sdm_vs_sem": lr_sem, "lr_sdm_vs_sem_p": float(stats.chi2.sf(lr_sem, q)),
+        "wald_sdm_vs_sar": wald_sar,
+        "wald_sdm_vs_sar_p": float(stats.chi2.sf(wald_sar, q)),
+        "wald_sdm_vs_sem": wald_sem,
+        "wald_sdm_vs_sem_p": float(stats.chi2.sf(wald_sem, q)),
+        "lr_sdm_vs_sar": lr_sar,
+        "lr_sdm_vs_sar_p": float(stats.chi2.sf(lr_sar, q)),
+        "lr_sdm_vs_sem": lr_sem,
+        "lr_sdm_vs_sem_p": float(stats.chi2.sf(lr_sem, q)),
         "df_tests": float(q),
     }
 

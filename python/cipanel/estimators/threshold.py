@@ -73,11 +73,16 @@ class ThresholdResult:
         return self.regression.conf_int(level)
 
     def summary(self) -> str:
-        lines = [f"Threshold estimator (level = {self.level * 100:g}):",
-                 self.thresholds[["threshold", "lower", "upper"]].to_string(float_format="%.4f")]
+        lines = [
+            f"Threshold estimator (level = {self.level * 100:g}):",
+            self.thresholds[["threshold", "lower", "upper"]].to_string(float_format="%.4f"),
+        ]
         if len(self.tests):
-            lines += ["", f"Threshold effect test (bootstrap = {' '.join(map(str, self.reps))}):",
-                      self.tests.to_string(float_format="%.4f")]
+            lines += [
+                "",
+                f"Threshold effect test (bootstrap = {' '.join(map(str, self.reps))}):",
+                self.tests.to_string(float_format="%.4f"),
+            ]
         return "\n".join(lines)
 
 
@@ -119,7 +124,8 @@ def _prepare(df: pd.DataFrame, y: str, x: list[str], rx: list[str], qx: str, ent
         raise ValueError(
             "the panel threshold model needs a balanced panel (as xthreg): after dropping rows "
             f"with missing {', '.join(names)}, unit {str(short)!r} has {counts.min()} of {counts.max()} "
-            f"periods; {int((counts < counts.max()).sum())} of {len(counts)} units are incomplete")
+            f"periods; {int((counts < counts.max()).sum())} of {len(counts)} units are incomplete"
+        )
     n, t = len(counts), int(counts.iloc[0])
     if t < 2:
         raise ValueError("the panel threshold model needs at least two periods per unit")
@@ -129,8 +135,13 @@ def _prepare(df: pd.DataFrame, y: str, x: list[str], rx: list[str], qx: str, ent
     yv = frame[y].to_numpy(float)
     xv = frame[x].to_numpy(float) if x else np.empty((len(frame), 0))
     return _Panel(
-        y=_within(yv, n, t), x=_within(xv, n, t), r_raw=frame[rx].to_numpy(float),
-        q=frame[qx].to_numpy(float), n=n, t=t, frame=frame,
+        y=_within(yv, n, t),
+        x=_within(xv, n, t),
+        r_raw=frame[rx].to_numpy(float),
+        q=frame[qx].to_numpy(float),
+        n=n,
+        t=t,
+        frame=frame,
     )
 
 
@@ -236,8 +247,15 @@ def _fitted_resid(y: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.nda
     return fit, y - fit
 
 
-def _bootstrap_f(search: _Search, y: np.ndarray, stage: int, fixed_null: list[int], trims: list[float],
-                 reps: int, rng: np.random.Generator) -> np.ndarray:
+def _bootstrap_f(
+    search: _Search,
+    y: np.ndarray,
+    stage: int,
+    fixed_null: list[int],
+    trims: list[float],
+    reps: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """F statistics of `stage` thresholds against `stage - 1` under the null model with the
     thresholds `fixed_null`: residual blocks of whole units drawn with replacement (Hansen 1999).
     In each sample the earlier thresholds are re-estimated sequentially; samples that share them
@@ -263,8 +281,9 @@ def _bootstrap_f(search: _Search, y: np.ndarray, stage: int, fixed_null: list[in
         groups = {k: np.asarray(v) for k, v in regrouped.items()}
     f = np.empty(reps)
     for fixed, members in groups.items():
-        s_alt = search.rss(ys[:, members], search.base(list(fixed)),
-                           search.allowed(list(fixed), trims[stage - 1])).min(axis=0)
+        s_alt = search.rss(ys[:, members], search.base(list(fixed)), search.allowed(list(fixed), trims[stage - 1])).min(
+            axis=0
+        )
         f[members] = (s_null[members] - s_alt) / (s_alt / nt1)
     return f
 
@@ -345,8 +364,9 @@ def fit_threshold(
         lr["LR21"], lr["LR22"] = curve21, curve22
         rows["Th-21"] = (cand[s21.index], s21.rss_path[s21.index], lo21, hi21)
         rows["Th-22"] = (cand[s2.index], rss2, lo22, hi22)
-        tests["double"] = _test(rss1, rss2, nt1, reps[1],
-                                lambda r: _bootstrap_f(search, panel.y, 2, [s1.index], trims, r, rng))
+        tests["double"] = _test(
+            rss1, rss2, nt1, reps[1], lambda r: _bootstrap_f(search, panel.y, 2, [s1.index], trims, r, rng)
+        )
         estimates = [s21.index, s2.index]
     if thnum == 3:
         fixed = [s21.index, s2.index]
@@ -356,8 +376,9 @@ def fit_threshold(
         lr["LR3"] = curve3
         rows["Th-3"] = (cand[s3.index], rss3, lo3, hi3)
         rss2_refined = s21.rss_path[s21.index]  # the double model at (Th-21, Th-22)
-        tests["triple"] = _test(rss2_refined, rss3, nt1, reps[2],
-                                lambda r: _bootstrap_f(search, panel.y, 3, fixed, trims, r, rng))
+        tests["triple"] = _test(
+            rss2_refined, rss3, nt1, reps[2], lambda r: _bootstrap_f(search, panel.y, 3, fixed, trims, r, rng)
+        )
         estimates = [*fixed, s3.index]
 
     ths = sorted(float(cand[j]) for j in estimates)
@@ -367,10 +388,25 @@ def fit_threshold(
     if len(test_frame) and test_frame["p_value"].isna().all():
         test_frame = test_frame[["rss", "mse", "f_stat"]]
     return ThresholdResult(
-        regression=regression, thresholds=thresholds, tests=test_frame, lr=lr, estimates=ths, level=level,
-        n_units=panel.n, n_periods=panel.t, grid=grid, trim=trims, reps=reps, regime_names=names, threshold_variable=qx,
-        notes=[(f"Threshold variable {qx}; regime-dependent {', '.join(rx)}; {len(cand)} candidate "
-               f"thresholds; bootstrap of whole units ({' '.join(map(str, reps))} replications, seed {seed}).")],
+        regression=regression,
+        thresholds=thresholds,
+        tests=test_frame,
+        lr=lr,
+        estimates=ths,
+        level=level,
+        n_units=panel.n,
+        n_periods=panel.t,
+        grid=grid,
+        trim=trims,
+        reps=reps,
+        regime_names=names,
+        threshold_variable=qx,
+        notes=[
+            (
+                f"Threshold variable {qx}; regime-dependent {', '.join(rx)}; {len(cand)} candidate "
+                f"thresholds; bootstrap of whole units ({' '.join(map(str, reps))} replications, seed {seed})."
+            )
+        ],
     )
 
 
@@ -386,11 +422,23 @@ def _per_stage(value, default, k: int, name: str, kind):
 def _test(rss_null: float, rss_alt: float, nt1: int, reps: int, boot) -> dict[str, float]:
     mse = rss_alt / nt1
     f = (rss_null - rss_alt) / mse
-    out = {"rss": rss_alt, "mse": mse, "f_stat": f, "p_value": np.nan, "crit10": np.nan, "crit5": np.nan, "crit1": np.nan}
+    out = {
+        "rss": rss_alt,
+        "mse": mse,
+        "f_stat": f,
+        "p_value": np.nan,
+        "crit10": np.nan,
+        "crit5": np.nan,
+        "crit1": np.nan,
+    }
     if reps > 0:
         fb = boot(reps)
-        out.update(p_value=float(np.mean(fb >= f)), crit10=float(np.quantile(fb, 0.90)),
-                   crit5=float(np.quantile(fb, 0.95)), crit1=float(np.quantile(fb, 0.99)))
+        out.update(
+            p_value=float(np.mean(fb >= f)),
+            crit10=float(np.quantile(fb, 0.90)),
+            crit5=float(np.quantile(fb, 0.95)),
+            crit1=float(np.quantile(fb, 0.99)),
+        )
     return out
 
 

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 
 
-def threshold_panel(n: int = 30, t: int = 10, gamma: float | None = 0.5, effect: float = 1.0,
-                    seed: int = 0) -> pd.DataFrame:
+def threshold_panel(
+    n: int = 30, t: int = 10, gamma: float | None = 0.5, effect: float = 1.0, seed: int = 0
+) -> pd.DataFrame:
     """y = a_i + 0.5 w + (1 + effect 1(q > gamma)) r + e, q ~ U(0, 1), r, w, e ~ N(0, 1).
     gamma=None plants no threshold (the null of the F test)."""
     rng = np.random.default_rng(seed)

@@ -119,18 +119,26 @@ def interaction_test(
     user = [x, term, *controls] + ([f"{c}:{group}" for c in controls] if interact_controls else [])
     lost = [c for c in user if c not in kept]
     if lost:
-        raise ValueError(f"column(s) {lost} are collinear with the fixed effects or the group "
-                         "dummies; the interaction test is not identified")
+        raise ValueError(
+            f"column(s) {lost} are collinear with the fixed effects or the group "
+            "dummies; the interaction test is not identified"
+        )
     data = pd.DataFrame({c: cols[c] for c in kept}, index=d.index)
     data[y] = d[y].to_numpy(float)
     for k in keys:
         data[k] = d[k].to_numpy()
-    fit = fit_panel(data, y, kept, entity=entity, time=time, effects="entity", cov="clustered",
-                    cluster=cluster)
+    fit = fit_panel(data, y, kept, entity=entity, time=time, effects="entity", cov="clustered", cluster=cluster)
     return InteractionResult(
-        diff=float(fit.params[term]), se=float(fit.std_errors[term]),
-        t_stat=float(fit.tstats[term]), p_value=float(fit.pvalues[term]), df=fit.df_inference,
-        n_clusters=fit.n_clusters, term=term, groups=labels, fit=fit)
+        diff=float(fit.params[term]),
+        se=float(fit.std_errors[term]),
+        t_stat=float(fit.tstats[term]),
+        p_value=float(fit.pvalues[term]),
+        df=fit.df_inference,
+        n_clusters=fit.n_clusters,
+        term=term,
+        groups=labels,
+        fit=fit,
+    )
 
 
 def _solve_first(C: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -169,13 +177,14 @@ def fisher_permutation_test(
     d = df[list(dict.fromkeys([y, x, group, *controls, entity, *([time] if time else [])]))]
     d = d.dropna()
     g_obs, labels = _two_groups(d[group], group)
-    s = _core.prepare(d.assign(**{group: g_obs}), [y, x, *controls, group], entity=entity,
-                      time=time, cluster=None)
+    s = _core.prepare(d.assign(**{group: g_obs}), [y, x, *controls, group], entity=entity, time=time, cluster=None)
     ent = s.entity
     g_unit = ent.means(s.col(group))
     if not np.all((g_unit == 0) | (g_unit == 1)):
-        raise ValueError(f"group {group!r} varies within units; the permutation reassigns whole "
-                         "units, so the group must be a unit-level attribute")
+        raise ValueError(
+            f"group {group!r} varies within units; the permutation reassigns whole "
+            "units, so the group must be a unit-level attribute"
+        )
     parts = [s.matrix([x, *controls])]
     if effects == "twoway":
         parts.append(_core.time_dummies(s.time.codes))
@@ -197,7 +206,7 @@ def fisher_permutation_test(
 
     d_obs, b0, b1 = diffs(g_unit[None])[:, 0]
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy % (2 ** 63))
+        seed = int(np.random.SeedSequence().entropy % (2**63))
     rng, prog = np.random.default_rng(seed), _progress(progress)
     out = []
     for start in range(0, B, 1024):
@@ -210,7 +219,15 @@ def fisher_permutation_test(
     p2 = float(np.mean(np.abs(dstar) >= abs(d_obs) - tol))
     p1 = float(np.mean(dstar >= d_obs - tol) if d_obs >= 0 else np.mean(dstar <= d_obs + tol))
     return PermutationResult(
-        diff=float(d_obs), coef_group0=float(b0), coef_group1=float(b1), p_value=p2,
-        p_value_one_sided=p1, B=B, seed=seed, groups=labels, diffs=dstar,
+        diff=float(d_obs),
+        coef_group0=float(b0),
+        coef_group1=float(b1),
+        p_value=p2,
+        p_value_one_sided=p1,
+        B=B,
+        seed=seed,
+        groups=labels,
+        diffs=dstar,
         method=f"Fisher permutation test (bdiff), group label permuted across {ent.n} units, "
-               f"{B} draws, {effects} FE in each subsample")
+        f"{B} draws, {effects} FE in each subsample",
+    )

@@ -61,12 +61,10 @@ def placebo_test(
     if B < 1:
         raise ValueError(f"B must be >= 1, got {B}")
     controls = list(controls)
-    s = _core.prepare(df, [y, treatment, *controls], entity=entity, time=time,
-                      cluster=cluster or entity)
+    s = _core.prepare(df, [y, treatment, *controls], entity=entity, time=time, cluster=cluster or entity)
     ent, tim, cl, n = s.entity, s.time, s.cluster, s.nobs
     if mode == "unit" and not np.all(ent.counts == tim.n):
-        raise ValueError("mode='unit' shuffles whole treatment paths and needs a balanced panel; "
-                         "use mode='unit_year'")
+        raise ValueError("mode='unit' shuffles whole treatment paths and needs a balanced panel; use mode='unit_year'")
     # basis of the entity-demeaned year dummies and controls (collinear columns dropped)
     extra = ent.demean(np.hstack([_core.time_dummies(tim.codes), s.matrix(controls)]))
     q, r, piv = sla.qr(extra, mode="economic", pivoting=True)
@@ -93,7 +91,7 @@ def placebo_test(
     d = s.col(treatment)
     b_real, t_real = (v[0] for v in estimate(proj(d)[:, None]))
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy % (2 ** 63))
+        seed = int(np.random.SeedSequence().entropy % (2**63))
     rng, prog = np.random.default_rng(seed), _progress(progress)
     if mode == "unit":
         paths = np.zeros((ent.n, tim.n))
@@ -114,7 +112,13 @@ def placebo_test(
             prog("placebo draws", start + b, B)
     coefs, tstats = np.concatenate(coefs), np.concatenate(tstats)
     return PlaceboResult(
-        real_coef=float(b_real), real_t=float(t_real),
+        real_coef=float(b_real),
+        real_t=float(t_real),
         share=float(np.mean(np.abs(coefs) >= abs(b_real))),
-        share_t=float(np.mean(np.abs(tstats) >= abs(t_real))), B=B, seed=seed, mode=mode,
-        coefs=coefs, tstats=tstats)
+        share_t=float(np.mean(np.abs(tstats) >= abs(t_real))),
+        B=B,
+        seed=seed,
+        mode=mode,
+        coefs=coefs,
+        tstats=tstats,
+    )

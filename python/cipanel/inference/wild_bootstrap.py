@@ -25,8 +25,8 @@ is recomputed per b0 (its first stage depends on b0) with the same draws.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -72,8 +72,9 @@ class BootResult:
 # ---------------------------------------------------------------- draws and progress
 
 
-def _blocks(B: int, G: int, weights: str, seed: int | None, enumerate_all: bool,
-            draws: np.ndarray | None, width: int = 0):
+def _blocks(
+    B: int, G: int, weights: str, seed: int | None, enumerate_all: bool, draws: np.ndarray | None, width: int = 0
+):
     """Yield the B x G weight matrix in row blocks. Draws are generated in fixed blocks of
     `_CHUNK` rows (the same stream whatever the caller), then cut into pieces of about
     _BLAS_MIN / width rows: OpenBLAS multithreads products above ~2.6e5 multiply-adds and on a
@@ -83,7 +84,7 @@ def _blocks(B: int, G: int, weights: str, seed: int | None, enumerate_all: bool,
     for start in range(0, B, _CHUNK):
         b = min(_CHUNK, B - start)
         if draws is not None:
-            block = draws[start:start + b]
+            block = draws[start : start + b]
         elif enumerate_all:  # row i = the binary digits of i as signs
             i = np.arange(start, start + b)[:, None]
             block = ((i >> np.arange(G)) & 1) * 2.0 - 1.0
@@ -92,11 +93,10 @@ def _blocks(B: int, G: int, weights: str, seed: int | None, enumerate_all: bool,
         else:
             block = WEBB_VALUES[rng.integers(0, 6, size=(b, G))]
         for i in range(0, b, rows):
-            yield block[i:i + rows]
+            yield block[i : i + rows]
 
 
-def draw_weights(B: int, G: int, weights: str = "rademacher", seed: int | None = None
-                 ) -> np.ndarray:
+def draw_weights(B: int, G: int, weights: str = "rademacher", seed: int | None = None) -> np.ndarray:
     """The B x G matrix of cluster weights the bootstrap uses for this seed (row = one draw).
     Rademacher: +-1 with probability 1/2; Webb: +-sqrt(1/2), +-1, +-sqrt(3/2), each 1/6."""
     _check_weights(weights)
@@ -111,8 +111,12 @@ def _check_weights(weights: str) -> None:
 def progress_printer(stage: str, done: int, total: int) -> None:
     """Default progress callback (progress=True): one updating line on stderr (total 0 means
     unknown)."""
-    print(f"\r{stage}: {done}" + (f"/{total}" if total else ""),
-          end="\n" if total and done >= total else "", file=sys.stderr, flush=True)
+    print(
+        f"\r{stage}: {done}" + (f"/{total}" if total else ""),
+        end="\n" if total and done >= total else "",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _progress(progress: bool | Progress | None) -> Progress | None:
@@ -131,8 +135,7 @@ def _reporting(blocks, prog: Progress | None, stage: str, total: int):
             prog(stage, done, total)
 
 
-def _setup_draws(B: int, G: int, weights: str, seed: int | None, draws, full_enumeration,
-                 level: float = 0.95):
+def _setup_draws(B: int, G: int, weights: str, seed: int | None, draws, full_enumeration, level: float = 0.95):
     """Resolve the draw scheme: user draws, full enumeration (Rademacher, 2^G <= B) or random."""
     _check_weights(weights)
     if not 0 < level < 1:
@@ -146,14 +149,13 @@ def _setup_draws(B: int, G: int, weights: str, seed: int | None, draws, full_enu
         return draws.shape[0], None, False, draws
     if B < 1:
         raise ValueError(f"B must be >= 1, got {B}")
-    enum = (weights == "rademacher" and 2 ** G <= B) if full_enumeration is None else bool(
-        full_enumeration)
+    enum = (weights == "rademacher" and 2**G <= B) if full_enumeration is None else bool(full_enumeration)
     if enum and weights != "rademacher":
         raise ValueError("full enumeration needs Rademacher weights")
     if enum:
-        return 2 ** G, None, True, None
+        return 2**G, None, True, None
     if seed is None:  # draw one so the result can be reproduced
-        seed = int(np.random.SeedSequence().entropy % (2 ** 63))
+        seed = int(np.random.SeedSequence().entropy % (2**63))
     return B, seed, False, None
 
 
@@ -161,8 +163,15 @@ def _pvalue(t: float, t_boot: np.ndarray) -> float:
     return float(np.mean(np.abs(t_boot) > abs(t) * (1 + _TIE_RTOL)))
 
 
-def _invert(pfun: Callable[[float], float], est: float, se: float, alpha: float, q: float,
-            rel_tol: float = 1e-7, max_doublings: int = 40) -> tuple[float, float]:
+def _invert(
+    pfun: Callable[[float], float],
+    est: float,
+    se: float,
+    alpha: float,
+    q: float,
+    rel_tol: float = 1e-7,
+    max_doublings: int = 40,
+) -> tuple[float, float]:
     """Bounds of {b0 : p(b0) > alpha}: step out from the estimate (p = 1 there) by doubling
     multiples of q*se until p <= alpha, then bisect. No crossing -> infinite bound."""
     out = []
@@ -199,8 +208,9 @@ class _Design:
     n: int
 
 
-def _design(df: pd.DataFrame, cols: list[str], exog: list[str], *, entity, time, effects,
-            cluster, n_endog: int) -> _Design:
+def _design(
+    df: pd.DataFrame, cols: list[str], exog: list[str], *, entity, time, effects, cluster, n_endog: int
+) -> _Design:
     """Sample, FE handling and the small-sample factor, matching fit_panel / fit_iv."""
     if effects not in _core.EFFECTS:
         raise ValueError(f"effects must be one of {_core.EFFECTS}, got {effects!r}")
@@ -211,8 +221,7 @@ def _design(df: pd.DataFrame, cols: list[str], exog: list[str], *, entity, time,
     cl_col = cluster or entity
     if cl_col is None:
         raise ValueError("give cluster= (or entity=) for the wild cluster bootstrap")
-    s = _core.prepare(df, list(dict.fromkeys([*cols, *exog])), entity=entity, time=time,
-                      cluster=cl_col)
+    s = _core.prepare(df, list(dict.fromkeys([*cols, *exog])), entity=entity, time=time, cluster=cl_col)
     n, cl = s.nobs, s.cluster
     if cl.n < 2:
         raise ValueError(f"too few clusters: {cl.n}")
@@ -231,8 +240,9 @@ def _design(df: pd.DataFrame, cols: list[str], exog: list[str], *, entity, time,
     keep = _core.independent_columns(X.T @ X, np.einsum("ij,ij->j", raw, raw))
     lost = [exog[j] for j in range(len(exog)) if j not in set(keep.tolist())]
     if lost:
-        raise ValueError(f"regressor(s) {lost} are collinear with the fixed effects, the constant "
-                         "or other regressors; remove them")
+        raise ValueError(
+            f"regressor(s) {lost} are collinear with the fixed effects, the constant or other regressors; remove them"
+        )
     n_time = extra[0].shape[1] if effects == "twoway" else 0
     n_time_kept = int(np.sum((keep >= len(exog)) & (keep < len(exog) + n_time)))
     X = X[:, keep]
@@ -280,8 +290,15 @@ class _WCR:
         vs0, vs1 = V @ self.s0, V @ self.s1
         z0 = V * self.c0 - vs0 @ self.w.T
         z1 = V * self.c1 - vs1 @ self.w.T
-        return np.stack([vs0 @ self.a, vs1 @ self.a, np.einsum("bg,bg->b", z0, z0),
-                         np.einsum("bg,bg->b", z0, z1), np.einsum("bg,bg->b", z1, z1)])
+        return np.stack(
+            [
+                vs0 @ self.a,
+                vs1 @ self.a,
+                np.einsum("bg,bg->b", z0, z0),
+                np.einsum("bg,bg->b", z0, z1),
+                np.einsum("bg,bg->b", z1, z1),
+            ]
+        )
 
     def t_boot(self, acc: np.ndarray, b0: float) -> np.ndarray:
         n0, n1, q00, q01, q11 = acc
@@ -289,11 +306,11 @@ class _WCR:
         return (n0 - b0 * n1) / np.sqrt(var)
 
 
-def _run_wcr(X, y, cl, j, ssc, name, *, null, B, weights, seed, level, ci, draws,
-             full_enumeration, progress) -> BootResult:
+def _run_wcr(
+    X, y, cl, j, ssc, name, *, null, B, weights, seed, level, ci, draws, full_enumeration, progress
+) -> BootResult:
     G = cl.n
-    B, seed, enum, draws = _setup_draws(B, G, weights, seed, draws, full_enumeration,
-                                          level)
+    B, seed, enum, draws = _setup_draws(B, G, weights, seed, draws, full_enumeration, level)
     prog = _progress(progress)
     w = _WCR(X, y, cl, j, ssc)
     blocks = _blocks(B, G, weights, seed, enum, draws, width=G * (2 * X.shape[1] + 2))
@@ -306,11 +323,23 @@ def _run_wcr(X, y, cl, j, ssc, name, *, null, B, weights, seed, level, ci, draws
     if ci:
         lo, hi = _invert(pfun, w.estimate, w.se, 1 - level, stats.t.ppf(0.5 + level / 2, G - 1))
     return BootResult(
-        estimate=w.estimate, t_stat=(w.estimate - null) / w.se, p_value=pfun(null), ci_lower=lo,
-        ci_upper=hi, B=B, weights=weights, seed=seed, param=name, null=null, level=level,
-        n_clusters=G, full_enumeration=enum, t_boot=w.t_boot(acc, null),
+        estimate=w.estimate,
+        t_stat=(w.estimate - null) / w.se,
+        p_value=pfun(null),
+        ci_lower=lo,
+        ci_upper=hi,
+        B=B,
+        weights=weights,
+        seed=seed,
+        param=name,
+        null=null,
+        level=level,
+        n_clusters=G,
+        full_enumeration=enum,
+        t_boot=w.t_boot(acc, null),
         method=f"WCR wild cluster bootstrap ({weights}, {'all' if enum else B} draws, "
-               "null imposed, two-tailed symmetric p)")
+        "null imposed, two-tailed symmetric p)",
+    )
 
 
 def wild_cluster_bootstrap(
@@ -344,11 +373,24 @@ def wild_cluster_bootstrap(
     param = x[0] if param is None else param
     if param not in x:
         raise ValueError(f"param {param!r} is not among the regressors {x}")
-    d = _design(df, [y], x, entity=entity, time=time, effects=effects, cluster=cluster,
-                n_endog=0)
-    return _run_wcr(d.X, d.cols[y], d.clusters, x.index(param), d.ssc, param, null=null, B=B,
-                    weights=weights, seed=seed, level=level, ci=ci, draws=draws,
-                    full_enumeration=full_enumeration, progress=progress)
+    d = _design(df, [y], x, entity=entity, time=time, effects=effects, cluster=cluster, n_endog=0)
+    return _run_wcr(
+        d.X,
+        d.cols[y],
+        d.clusters,
+        x.index(param),
+        d.ssc,
+        param,
+        null=null,
+        B=B,
+        weights=weights,
+        seed=seed,
+        level=level,
+        ci=ci,
+        draws=draws,
+        full_enumeration=full_enumeration,
+        progress=progress,
+    )
 
 
 def wcr_arrays(
@@ -374,9 +416,23 @@ def wcr_arrays(
     cl = _core.Grouping(pd.factorize(np.asarray(clusters), sort=True)[0].astype(np.intp))
     n, k = X.shape
     ssc = small_sample_factor(n, k if k_ssc is None else k_ssc, cl.n)
-    return _run_wcr(X, y, cl, j, ssc, f"x{j}", null=null, B=B, weights=weights, seed=seed,
-                    level=level, ci=ci, draws=draws, full_enumeration=full_enumeration,
-                    progress=progress)
+    return _run_wcr(
+        X,
+        y,
+        cl,
+        j,
+        ssc,
+        f"x{j}",
+        null=null,
+        B=B,
+        weights=weights,
+        seed=seed,
+        level=level,
+        ci=ci,
+        draws=draws,
+        full_enumeration=full_enumeration,
+        progress=progress,
+    )
 
 
 # ---------------------------------------------------------------- WRE for IV-2SLS
@@ -408,7 +464,7 @@ class _WRE:
         self.estimate = float(pi @ (zt.T @ self.y1) / d)
         u = self.y1 - self.estimate * self.y2
         s = cl.sums(zt * u[:, None]) @ pi
-        self.se = float(np.sqrt(ssc * np.sum(s ** 2)) / d)
+        self.se = float(np.sqrt(ssc * np.sum(s**2)) / d)
 
     def _term(self, e: np.ndarray):
         """Cluster pieces of Zt_g' M_X(e * v) = Se_g v_g - F_g A sum_h X_h'e_h v_h."""
@@ -436,7 +492,7 @@ class _WRE:
             fe = np.einsum("bgl,bl->bg", (e @ Fr.T).reshape(len(V), G, m), pis)
             sc = V * (pis @ Su.T - delta[:, None] * (pis @ Sv.T)) - fe
             sc -= delta[:, None] * (pis @ Ppi.T)
-            var = self.ssc * np.einsum("bg,bg->b", sc, sc) / d ** 2
+            var = self.ssc * np.einsum("bg,bg->b", sc, sc) / d**2
             out.append(delta / np.sqrt(var))
         return np.concatenate(out)
 
@@ -470,14 +526,13 @@ def wild_bootstrap_iv(
     exog = list(exog)
     if not instruments:
         raise ValueError("give at least one excluded instrument")
-    d = _design(df, [y, endog, *instruments], exog, entity=entity, time=time, effects=effects,
-                cluster=cluster, n_endog=1)
+    d = _design(
+        df, [y, endog, *instruments], exog, entity=entity, time=time, effects=effects, cluster=cluster, n_endog=1
+    )
     G = d.clusters.n
-    B, seed, enum, draws = _setup_draws(B, G, weights, seed, draws, full_enumeration,
-                                          level)
+    B, seed, enum, draws = _setup_draws(B, G, weights, seed, draws, full_enumeration, level)
     prog = _progress(progress)
-    w = _WRE(d.cols[y], d.cols[endog], np.column_stack([d.cols[c] for c in instruments]), d.X,
-             d.clusters, d.ssc)
+    w = _WRE(d.cols[y], d.cols[endog], np.column_stack([d.cols[c] for c in instruments]), d.X, d.clusters, d.ssc)
     if draws is None and B * G <= 4_000_000:  # keep the draws rather than regenerate per pass
         draws = np.vstack(list(_blocks(B, G, weights, seed, enum, None)))
     width = G * (d.X.shape[1] * len(instruments) + G)
@@ -493,14 +548,24 @@ def wild_bootstrap_iv(
 
     lo = hi = np.nan
     if ci:
-        lo, hi = _invert(pfun, w.estimate, w.se, 1 - level, stats.t.ppf(0.5 + level / 2, G - 1),
-                         rel_tol=1e-5)
+        lo, hi = _invert(pfun, w.estimate, w.se, 1 - level, stats.t.ppf(0.5 + level / 2, G - 1), rel_tol=1e-5)
         if prog:
             prog("WRE confidence interval: bootstrap passes", calls[0], calls[0])
     return BootResult(
-        estimate=w.estimate, t_stat=(w.estimate - null) / w.se,
-        p_value=_pvalue((w.estimate - null) / w.se, t_null), ci_lower=lo, ci_upper=hi, B=B,
-        weights=weights, seed=seed, param=endog, null=null, level=level, n_clusters=G,
-        full_enumeration=enum, t_boot=t_null,
+        estimate=w.estimate,
+        t_stat=(w.estimate - null) / w.se,
+        p_value=_pvalue((w.estimate - null) / w.se, t_null),
+        ci_lower=lo,
+        ci_upper=hi,
+        B=B,
+        weights=weights,
+        seed=seed,
+        param=endog,
+        null=null,
+        level=level,
+        n_clusters=G,
+        full_enumeration=enum,
+        t_boot=t_null,
         method=f"WRE wild restricted efficient bootstrap for 2SLS ({weights}, "
-               f"{'all' if enum else B} draws, two-tailed symmetric p)")
+        f"{'all' if enum else B} draws, two-tailed symmetric p)",
+    )

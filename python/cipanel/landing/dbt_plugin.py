@@ -46,5 +46,7 @@ class Plugin(BasePlugin):
         for relation in parquet[1:]:
             landed = landed.union(relation)
         if others:
-            landed = landed.union(self._conn.from_df(pd.concat(others, ignore_index=True)).project(", ".join(LANDING_COLUMNS)))
+            landed = landed.union(
+                self._conn.from_df(pd.concat(others, ignore_index=True)).project(", ".join(LANDING_COLUMNS))
+            )
         return landed

@@ -20,9 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -131,12 +131,16 @@ def _xlsx_grids(path: Path) -> list[SheetGrid]:
     grids = []
     for sheet in book.worksheets:
         source = formulas[sheet.title]
-        grids.append(SheetGrid(
-            title=sheet.title,
-            rows=[list(r) for r in sheet.iter_rows(values_only=True)],
-            merged=[(str(r), r.min_row, r.max_row) for r in sheet.merged_cells.ranges],
-            uncalculated_formula=lambda row, col, source=source: _is_formula(source.cell(row=row, column=col).value),
-        ))
+        grids.append(
+            SheetGrid(
+                title=sheet.title,
+                rows=[list(r) for r in sheet.iter_rows(values_only=True)],
+                merged=[(str(r), r.min_row, r.max_row) for r in sheet.merged_cells.ranges],
+                uncalculated_formula=lambda row, col, source=source: _is_formula(
+                    source.cell(row=row, column=col).value
+                ),
+            )
+        )
     return grids
 
 
@@ -166,23 +170,31 @@ def _xls_grids(path: Path) -> list[SheetGrid]:
 
     with path.open("rb") as handle:
         if not handle.read(8).startswith(OLE_SIGNATURE):
-            raise LandingError(f"{path}: not an Excel 97-2003 .xls workbook ({_looks_like(path)}); or open it in "
-                               "Excel or LibreOffice and save it as 'Excel Workbook (.xlsx)'")
+            raise LandingError(
+                f"{path}: not an Excel 97-2003 .xls workbook ({_looks_like(path)}); or open it in "
+                "Excel or LibreOffice and save it as 'Excel Workbook (.xlsx)'"
+            )
     try:
         book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
     except (xlrd.XLRDError, xlrd.compdoc.CompDocError, AssertionError, OSError, ValueError) as exc:
-        raise LandingError(f"{path}: cannot be read as an .xls workbook ({exc}); open it in Excel or LibreOffice "
-                           "and save it as 'Excel Workbook (.xlsx)'") from None
+        raise LandingError(
+            f"{path}: cannot be read as an .xls workbook ({exc}); open it in Excel or LibreOffice "
+            "and save it as 'Excel Workbook (.xlsx)'"
+        ) from None
     try:
         grids = []
         for sheet in book.sheets():
-            grids.append(SheetGrid(
-                title=sheet.name,
-                rows=[[_xls_value(c, book.datemode) for c in sheet.row(r)] for r in range(sheet.nrows)],
-                merged=[(f"{get_column_letter(clo + 1)}{rlo + 1}:{get_column_letter(chi)}{rhi}", rlo + 1, rhi)
-                        for rlo, rhi, clo, chi in sheet.merged_cells],
-                uncalculated_formula=lambda row, col: False,
-            ))
+            grids.append(
+                SheetGrid(
+                    title=sheet.name,
+                    rows=[[_xls_value(c, book.datemode) for c in sheet.row(r)] for r in range(sheet.nrows)],
+                    merged=[
+                        (f"{get_column_letter(clo + 1)}{rlo + 1}:{get_column_letter(chi)}{rhi}", rlo + 1, rhi)
+                        for rlo, rhi, clo, chi in sheet.merged_cells
+                    ],
+                    uncalculated_formula=lambda row, col: False,
+                )
+            )
         return grids
     finally:
         book.release_resources()
@@ -196,7 +208,8 @@ def _read_sheet(path: Path, grid: SheetGrid) -> list[tuple]:
     merged = [label for label, first, last in grid.merged if first <= header_row <= last]
     if merged:
         raise _error(
-            path, name,
+            path,
+            name,
             f"merged header cells {', '.join(merged)} in row {header_row}: unmerge them so each "
             "year column has its own header cell",
         )
@@ -213,8 +226,19 @@ def _read_sheet(path: Path, grid: SheetGrid) -> list[tuple]:
             continue  # blank spacer row (unless its cells are uncalculated formulas: checked below)
         first, rest = cells[0], [cells[i] if i < len(cells) else "" for i, _ in year_cols]
         if _is_footnote(first, rest):
-            rows.append((path.name, name, excel_row, "A", first, "", name, " ".join(cells).strip(),
-                         "footnote row in a yearbook sheet"))
+            rows.append(
+                (
+                    path.name,
+                    name,
+                    excel_row,
+                    "A",
+                    first,
+                    "",
+                    name,
+                    " ".join(cells).strip(),
+                    "footnote row in a yearbook sheet",
+                )
+            )
             continue
         empty_cells.extend((excel_row, i + 1) for i, v in enumerate(values) if v is None)
         for i, year in year_cols:
@@ -226,8 +250,8 @@ def _read_sheet(path: Path, grid: SheetGrid) -> list[tuple]:
             letter, head = get_column_letter(i + 1), _text(header[i]) if i < len(header) else ""
             reason = (
                 f"column {letter} has no header in row {header_row}: not read (give it a year header or delete it)"
-                if not head else
-                f"column {letter} header {head!r} (row {header_row}) is not a year: not read "
+                if not head
+                else f"column {letter} header {head!r} (row {header_row}) is not a year: not read "
                 "(write the year as 2018 or 2018年, or delete the column)"
             )
             rows.append((path.name, name, excel_row, letter, first, head, name, cell, reason))
@@ -235,7 +259,8 @@ def _read_sheet(path: Path, grid: SheetGrid) -> list[tuple]:
     if uncached:
         listed = ", ".join(uncached[:MAX_LISTED_CELLS]) + (" ..." if len(uncached) > MAX_LISTED_CELLS else "")
         raise _error(
-            path, name,
+            path,
+            name,
             f"{len(uncached)} formula cell(s) with no calculated value ({listed}): the file was saved by a "
             "program that does not calculate formulas, so their results are unknown (not missing). Open it in "
             "Excel or LibreOffice and save it, or paste the values",

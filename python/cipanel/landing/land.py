@@ -52,17 +52,30 @@ def land_file(path: Path) -> pd.DataFrame:
     else:
         raise LandingError(f"{path}: unsupported file type {suffix!r}; use .csv, .parquet, .xlsx or .xls")
     frame = pd.DataFrame(rows, columns=LANDING_COLUMNS)
-    return frame.astype({c: "string" for c in LANDING_COLUMNS if c != "source_row"}).astype(
-        {"source_row": "int64"}
-    )
+    return frame.astype({c: "string" for c in LANDING_COLUMNS if c != "source_row"}).astype({"source_row": "int64"})
 
 
 # a project's catalog and reference files, by name or by header: a folder holding the values and
 # the catalogs can be the input (they are left out and the build summary says so)
-CATALOG_NAMES = {"indicator_catalog.csv", "index_catalog.csv", "dimension_catalog.csv", "units.csv",
-                 "unit_regions.csv", "ref_units.csv", "ref_unit_regions.csv"}
-CATALOG_HEADER_COLUMNS = {"direction", "index_code", "dimension_code", "name_zh", "short_name_zh", "region_code",
-                          "weighting", "score_basis"}
+CATALOG_NAMES = {
+    "indicator_catalog.csv",
+    "index_catalog.csv",
+    "dimension_catalog.csv",
+    "units.csv",
+    "unit_regions.csv",
+    "ref_units.csv",
+    "ref_unit_regions.csv",
+}
+CATALOG_HEADER_COLUMNS = {
+    "direction",
+    "index_code",
+    "dimension_code",
+    "name_zh",
+    "short_name_zh",
+    "region_code",
+    "weighting",
+    "score_basis",
+}
 
 
 def _is_catalog_file(path: Path) -> bool:
@@ -81,8 +94,10 @@ def _is_catalog_file(path: Path) -> bool:
 def _candidates(input_dir: Path) -> list[Path]:
     input_dir = Path(input_dir)
     if not input_dir.is_dir():
-        raise LandingError(f"input folder {input_dir} does not exist (check --input, CIPANEL_INPUT_DIR or the "
-                           "`data` setting of cipanel.yml)")
+        raise LandingError(
+            f"input folder {input_dir} does not exist (check --input, CIPANEL_INPUT_DIR or the "
+            "`data` setting of cipanel.yml)"
+        )
     # spreadsheets in a format that is not read (.xlsb, .ods, ...) are included so that landing
     # refuses them by name
     files = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in SUFFIXES | UNREAD_SPREADSHEETS.keys())

@@ -41,8 +41,10 @@ def _second_value_columns(header: list[str], cols: dict[str, int]) -> list[int]:
 def _second_value_reason(header: list[str], cols: dict[str, int], i: int) -> str:
     name, used = header[i].strip(), header[cols["value"]].strip()
     kind = "duplicated value column" if name.lower() == used.lower() else "second value column"
-    return (f"{kind} {name!r} (column {i + 1}) not read: the value is read from {used!r} (column "
-            f"{cols['value'] + 1}); keep one value column per file")
+    return (
+        f"{kind} {name!r} (column {i + 1}) not read: the value is read from {used!r} (column "
+        f"{cols['value'] + 1}); keep one value column per file"
+    )
 
 
 def _unread_columns(header: list[str], cols: dict[str, int]) -> list[tuple[int, str]]:
@@ -56,11 +58,15 @@ def _unread_columns(header: list[str], cols: dict[str, int]) -> list[tuple[int, 
             continue
         role = next((r for r, aliases in HEADER_ALIASES.items() if name.strip().lower() in aliases), None)
         if role:
-            reason = (f"second {role} column {name.strip()!r} (column {i + 1}) not read: the {role} is read from "
-                      f"{names[role]!r} (column {cols[role] + 1})")
+            reason = (
+                f"second {role} column {name.strip()!r} (column {i + 1}) not read: the {role} is read from "
+                f"{names[role]!r} (column {cols[role] + 1})"
+            )
         else:
-            reason = (f"column {name.strip()!r} (column {i + 1}) not read: only the columns "
-                      f"{', '.join(repr(names[r]) for r in HEADER_ALIASES)} are read")
+            reason = (
+                f"column {name.strip()!r} (column {i + 1}) not read: only the columns "
+                f"{', '.join(repr(names[r]) for r in HEADER_ALIASES)} are read"
+            )
         found.append((i, reason))
     return found
 
@@ -74,11 +80,17 @@ def _unread_columns(header: list[str], cols: dict[str, int]) -> list[tuple[int, 
 #      Excel writes for "CSV (逗号分隔)"): GB18030;
 #   5. else an error naming the first byte that is neither.
 BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
-SIGNATURES = ((b"PK\x03\x04", "a zip archive (an .xlsx workbook?)"), (b"PAR1", "a Parquet file"),
-              (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 .xls workbook"))
+SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive (an .xlsx workbook?)"),
+    (b"PAR1", "a Parquet file"),
+    (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 .xls workbook"),
+)
 CHUNK = 1 << 20
 
 
@@ -110,8 +122,11 @@ def detect_encoding(path: Path) -> str:
             raise _error(path, f"is {kind}, not a CSV text file: give it its real extension")
     nul = _first_nul(path)
     if nul is not None:
-        raise _error(path, f"is not a CSV text file: NUL byte at byte position {nul} (a binary file, or UTF-16 "
-                           "without a byte-order mark); save it from Excel as 'CSV UTF-8 (逗号分隔)'")
+        raise _error(
+            path,
+            f"is not a CSV text file: NUL byte at byte position {nul} (a binary file, or UTF-16 "
+            "without a byte-order mark); save it from Excel as 'CSV UTF-8 (逗号分隔)'",
+        )
     bad_utf8 = _first_undecodable(path, "utf-8")
     if bad_utf8 is None:
         return "utf-8"
@@ -175,8 +190,11 @@ def read_long_csv(path: Path) -> list[tuple]:
         try:
             return _csv_rows(path, reader)
         except UnicodeDecodeError as exc:  # a BOM file with bytes its encoding rejects
-            raise _error(path, f"is not valid {encoding} after line {reader.line_num} ({exc.reason}); "
-                               "save it from Excel as 'CSV UTF-8 (逗号分隔)'") from None
+            raise _error(
+                path,
+                f"is not valid {encoding} after line {reader.line_num} ({exc.reason}); "
+                "save it from Excel as 'CSV UTF-8 (逗号分隔)'",
+            ) from None
 
 
 def _csv_rows(path: Path, reader) -> list[tuple]:
@@ -195,8 +213,17 @@ def _csv_rows(path: Path, reader) -> list[tuple]:
             continue  # blank line: no data, nothing to account for
         if len(values) != len(header):
             rows.append(
-                (path.name, "", line, "", "", "", "", ",".join(values),
-                 f"row has {len(values)} fields, header has {len(header)}")
+                (
+                    path.name,
+                    "",
+                    line,
+                    "",
+                    "",
+                    "",
+                    "",
+                    ",".join(values),
+                    f"row has {len(values)} fields, header has {len(header)}",
+                )
             )
             continue
         rows.append(_row(path, line, header, cols, values))
@@ -210,8 +237,17 @@ def _csv_rows(path: Path, reader) -> list[tuple]:
 
 
 def _second_value_row(path, index, header, cols, values, i):
-    return (path.name, "", index, header[i], values[cols["unit"]], values[cols["year"]],
-            values[cols["indicator"]], values[i], _second_value_reason(header, cols, i))
+    return (
+        path.name,
+        "",
+        index,
+        header[i],
+        values[cols["unit"]],
+        values[cols["year"]],
+        values[cols["indicator"]],
+        values[i],
+        _second_value_reason(header, cols, i),
+    )
 
 
 def check_parquet(path: Path) -> None:
@@ -230,13 +266,19 @@ def check_parquet(path: Path) -> None:
         if kind is None:
             text = head.isascii() and head.decode("ascii").strip().isprintable()
             kind = "a text file (a CSV named .parquet?)" if text else "a truncated or damaged file"
-        raise _error(path, f"not a Parquet file (no PAR1 magic bytes at its start and end): it looks like {kind}; "
-                           "give it its real extension, or write it again as Parquet")
+        raise _error(
+            path,
+            f"not a Parquet file (no PAR1 magic bytes at its start and end): it looks like {kind}; "
+            "give it its real extension, or write it again as Parquet",
+        )
 
 
 def _parquet_header(path: Path, con) -> list[str]:
     check_parquet(path)
-    return [r[0] for r in con.execute("select name from parquet_schema(?) where num_children is null", [str(path)]).fetchall()]
+    return [
+        r[0]
+        for r in con.execute("select name from parquet_schema(?) where num_children is null", [str(path)]).fetchall()
+    ]
 
 
 def parquet_landing_sql(path: Path, con) -> str:
@@ -255,13 +297,16 @@ def parquet_landing_sql(path: Path, con) -> str:
             f"{literal(value_column)} as source_column, {text(cols['unit'])} as unit_raw, "
             f"{text(cols['year'])} as year_raw, {text(cols['indicator'])} as indicator_raw, "
             f"{text(value_column)} as value_raw, "
-            + (f"{literal(issue)}" if issue else "cast(null as varchar)") + " as landing_issue "
+            + (f"{literal(issue)}" if issue else "cast(null as varchar)")
+            + " as landing_issue "
         )
 
     parts = [select(cols["value"], None) + source]
     non_empty = lambda name: f"trim(coalesce(cast({quoted(name)} as varchar), '')) <> ''"  # noqa: E731
     for i in _second_value_columns(header, positions):
-        parts.append(select(header[i], _second_value_reason(header, positions, i)) + source + f" where {non_empty(header[i])}")
+        parts.append(
+            select(header[i], _second_value_reason(header, positions, i)) + source + f" where {non_empty(header[i])}"
+        )
     for i, reason in _unread_columns(header, positions):
         # record 0: the file's schema, where the column that was not read is
         parts.append(

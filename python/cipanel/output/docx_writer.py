@@ -60,8 +60,10 @@ def layout(g: Grid) -> Layout:
     wrap = [j for j in g.wrap_cols if j < n]
     body_w = [max([text_width(r[j], FONT_PT) for r in g.body] or [0.0]) + pad for j in range(n)]
     one = [max([text_width(t, FONT_PT) for t in texts[j]] or [0.0]) + pad for j in range(n)]
-    two = [max([width_for_lines(t, 2, FONT_PT) for t in texts[j]] or [0.0]) + pad if j in wrap else one[j]
-           for j in range(n)]
+    two = [
+        max([width_for_lines(t, 2, FONT_PT) for t in texts[j]] or [0.0]) + pad if j in wrap else one[j]
+        for j in range(n)
+    ]
     # last resort before a page too narrow: column titles (text, never numbers) on two lines too
     titles = [0.0] * n
     for row in g.header:
@@ -75,7 +77,7 @@ def layout(g: Grid) -> Layout:
         for row in g.header:  # a spanning label wider than its columns widens them evenly
             for (text, span), start in zip(row, _starts(row), strict=True):
                 if span > 1:
-                    short = text_width(text, FONT_PT) + pad - sum(widths[start:start + span])
+                    short = text_width(text, FONT_PT) + pad - sum(widths[start : start + span])
                     if short > 0:
                         for j in range(start, start + span):
                             widths[j] += short / span
@@ -106,8 +108,7 @@ def _set_fonts(rpr_parent, size: float | None = None, bold: bool | None = None) 
     fonts = rpr.get_or_add_rFonts()
     for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         fonts.attrib.pop(qn(f"w:{attr}"), None)
-    for attr, value in (("ascii", LATIN_FONT), ("hAnsi", LATIN_FONT), ("cs", LATIN_FONT),
-                        ("eastAsia", CJK_FONT)):
+    for attr, value in (("ascii", LATIN_FONT), ("hAnsi", LATIN_FONT), ("cs", LATIN_FONT), ("eastAsia", CJK_FONT)):
         fonts.set(qn(f"w:{attr}"), value)
 
 
@@ -243,7 +244,7 @@ def add_grid(doc, g: Grid, first: bool = True) -> Layout:
             cell = cells[col]
             if span > 1:
                 cell = cell.merge(cells[col + span - 1])
-            cell.width = Twips(sum(twips[col:col + span]))
+            cell.width = Twips(sum(twips[col : col + span]))
             par = cell.paragraphs[0]
             par.alignment = WD_ALIGN_PARAGRAPH.LEFT if col == 0 else WD_ALIGN_PARAGRAPH.CENTER
             if text:

@@ -32,9 +32,19 @@ log = logging.getLogger(__name__)
 DPI = 300
 VECTOR_FORMATS = ("svg",)  # no PDF: subsetting a CJK font into each PDF takes ~1 s a figure
 SYNTHETIC_MARK = "SYNTHETIC DATA / 合成数据"
-_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
-                 "WenQuanYi Micro Hei", "SimHei", "SimSun", "Microsoft YaHei", "PingFang SC",
-                 "AR PL UMing CN", "Droid Sans Fallback")
+_CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Serif CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+    "SimSun",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "AR PL UMing CN",
+    "Droid Sans Fallback",
+)
 
 
 @functools.cache
@@ -44,8 +54,7 @@ def cjk_font() -> str | None:
     names = [f for f in _CJK_FAMILIES if f in {e.name for e in fm.ttflist}]
     if not names and shutil.which("fc-list"):
         # fonts installed after matplotlib built its font cache are unknown to it: add them
-        out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True,
-                             check=False).stdout
+        out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, check=False).stdout
         for path in (line.rstrip(": ") for line in out.splitlines() if line.strip()):
             try:
                 fm.addfont(path)
@@ -53,8 +62,10 @@ def cjk_font() -> str | None:
                 continue
             names += [e.name for e in fm.ttflist if e.fname == path]
     if not names:
-        log.warning("no CJK font found (fc-list :lang=zh is empty): figure labels fall back to "
-                    "English; install fonts-noto-cjk for Chinese labels")
+        log.warning(
+            "no CJK font found (fc-list :lang=zh is empty): figure labels fall back to "
+            "English; install fonts-noto-cjk for Chinese labels"
+        )
         return None
     return names[0].strip()
 
@@ -83,7 +94,7 @@ def _wrap(text: str, width: int = 30) -> str:
         return text
     if wide > len(text) * 1.5:  # mostly CJK: break between characters
         step = max(width // 2, 1)
-        return "\n".join(text[i:i + step] for i in range(0, len(text), step))
+        return "\n".join(text[i : i + step] for i in range(0, len(text), step))
     return "\n".join(textwrap.wrap(text, width))
 
 
@@ -100,8 +111,9 @@ def _legend_below(fig: Figure, ax, ncol: int | None = None) -> None:
     """Legend outside the plotting area, under the axes: it cannot cover a line or a bar."""
     handles, names = ax.get_legend_handles_labels()
     if handles:
-        fig.legend(handles, names, loc="outside lower center", ncols=ncol or min(len(handles), 4),
-                   fontsize=8, frameon=False)
+        fig.legend(
+            handles, names, loc="outside lower center", ncols=ncol or min(len(handles), 4), fontsize=8, frameon=False
+        )
 
 
 def _style() -> contextlib.AbstractContextManager:
@@ -124,8 +136,18 @@ def _save(fig: Figure, out: Path, synthetic: bool) -> Path:
     if synthetic:
         # the full mark needs a CJK font; without one print its English half
         mark = SYNTHETIC_MARK if cjk_font() else SYNTHETIC_MARK.split(" / ")[0]
-        fig.text(0.5, 0.5, mark, ha="center", va="center", rotation=25, fontsize=28,
-                 color="red", alpha=0.25, fontweight="bold")
+        fig.text(
+            0.5,
+            0.5,
+            mark,
+            ha="center",
+            va="center",
+            rotation=25,
+            fontsize=28,
+            color="red",
+            alpha=0.25,
+            fontweight="bold",
+        )
         fig.suptitle(mark, color="red", fontweight="bold")
     out = Path(out).with_suffix(".png")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -138,9 +160,16 @@ def _save(fig: Figure, out: Path, synthetic: bool) -> Path:
     return out
 
 
-def plot_index_trends(panel: pd.DataFrame, index_cols: list[str], region_col: str, out: Path,
-                      synthetic: bool = False, year_col: str = "year",
-                      labels: dict[str, str] | None = None, lang: str = "zh") -> Path:
+def plot_index_trends(
+    panel: pd.DataFrame,
+    index_cols: list[str],
+    region_col: str,
+    out: Path,
+    synthetic: bool = False,
+    year_col: str = "year",
+    labels: dict[str, str] | None = None,
+    lang: str = "zh",
+) -> Path:
     """Mean of each index by region over the years, one panel per index."""
     lang, labels = _lang(lang), labels or {}
     ncol = min(len(index_cols), 3)
@@ -156,14 +185,19 @@ def plot_index_trends(panel: pd.DataFrame, index_cols: list[str], region_col: st
             ax.set_xlabel(fixed("year", lang))
             ax.set_ylabel(fixed("index_mean", lang))
             ax.xaxis.get_major_locator().set_params(integer=True)
-        for ax in axes[len(index_cols):]:
+        for ax in axes[len(index_cols) :]:
             ax.set_visible(False)
         _legend_below(fig, axes[0])
         return _save(fig, out, synthetic)
 
 
-def plot_indicator_weights(weights: pd.DataFrame, out_dir: Path, synthetic: bool = False,
-                           labels: dict[str, str] | None = None, lang: str = "zh") -> list[Path]:
+def plot_indicator_weights(
+    weights: pd.DataFrame,
+    out_dir: Path,
+    synthetic: bool = False,
+    labels: dict[str, str] | None = None,
+    lang: str = "zh",
+) -> list[Path]:
     """Horizontal bars of indicator weights, coloured by dimension; one PNG per index
     (weights_<index_code>.png). Columns: index_code, dimension_code, indicator_code, weight."""
     lang, labels = _lang(lang), labels or {}
@@ -176,10 +210,14 @@ def plot_indicator_weights(weights: pd.DataFrame, out_dir: Path, synthetic: bool
             extra = sum(name(k).count("\n") for k in d["indicator_code"])  # wrapped labels need room
             fig = _new(6.5, 1.8 + 0.28 * len(d) + 0.3 * extra)
             ax = fig.add_subplot()
-            ax.barh([name(i) for i in d["indicator_code"]], d["weight"],
-                    color=[colors[k] for k in d["dimension_code"]])
-            fig.legend(handles=[Patch(color=c, label=name(k)) for k, c in colors.items()],
-                       fontsize=8, loc="outside lower center", ncols=min(len(colors), 3), frameon=False)
+            ax.barh([name(i) for i in d["indicator_code"]], d["weight"], color=[colors[k] for k in d["dimension_code"]])
+            fig.legend(
+                handles=[Patch(color=c, label=name(k)) for k, c in colors.items()],
+                fontsize=8,
+                loc="outside lower center",
+                ncols=min(len(colors), 3),
+                frameon=False,
+            )
             ax.set_xlabel(fixed("weight", lang))
             ax.xaxis.set_major_locator(MaxNLocator(5))
             ax.set_title(_wrap(fixed("weights_title", lang).format(index=_text(index, lang, labels)), 50))
@@ -187,9 +225,14 @@ def plot_indicator_weights(weights: pd.DataFrame, out_dir: Path, synthetic: bool
     return paths
 
 
-def plot_coefficients(rows: pd.DataFrame, out: Path, synthetic: bool = False,
-                      title: str | None = None, labels: dict[str, str] | None = None,
-                      lang: str = "zh") -> Path:
+def plot_coefficients(
+    rows: pd.DataFrame,
+    out: Path,
+    synthetic: bool = False,
+    title: str | None = None,
+    labels: dict[str, str] | None = None,
+    lang: str = "zh",
+) -> Path:
     """Coefficients with 95% CIs, one line per row, grouped and coloured by `group`.
     Columns: group, label, estimate, lower, upper (`labels` renames groups and labels), and optionally
     few_clusters: such a row is marked † with a footnote, since its CI rests on too few clusters."""
@@ -201,8 +244,9 @@ def plot_coefficients(rows: pd.DataFrame, out: Path, synthetic: bool = False,
         for i, (group, d) in enumerate(rows.groupby("group", sort=False)):
             pos = y - np.arange(len(d))
             err = [d["estimate"] - d["lower"], d["upper"] - d["estimate"]]
-            ax.errorbar(d["estimate"], pos, xerr=err, fmt="o", color=f"C{i}", capsize=3,
-                        label=_text(group, lang, labels))
+            ax.errorbar(
+                d["estimate"], pos, xerr=err, fmt="o", color=f"C{i}", capsize=3, label=_text(group, lang, labels)
+            )
             ticks += list(pos)
             few = d["few_clusters"] if "few_clusters" in d else [False] * len(d)
             names += [_wrap(_text(v, lang, labels), 30) + (" †" if f else "") for v, f in zip(d["label"], few)]
@@ -212,15 +256,28 @@ def plot_coefficients(rows: pd.DataFrame, out: Path, synthetic: bool = False,
         ax.set_xlabel(fixed("estimate", lang))
         ax.set_title(_wrap(_text(title, lang, labels) if title else fixed("coef_title", lang), 60))
         if "few_clusters" in rows and rows["few_clusters"].any():  # the CI of a few-cluster column misleads
-            ax.annotate(fixed("few_clusters_mark", lang), xy=(0, 0), xycoords="figure fraction",
-                        xytext=(4, 4), textcoords="offset points", fontsize=7, color="#444")
+            ax.annotate(
+                fixed("few_clusters_mark", lang),
+                xy=(0, 0),
+                xycoords="figure fraction",
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=7,
+                color="#444",
+            )
         if rows["group"].astype(str).str.len().gt(0).any() and rows["group"].nunique() > 1:
             _legend_below(fig, ax)  # one group needs no legend: the title says what is plotted
         return _save(fig, out, synthetic)
 
 
-def plot_index_heatmap(scores: pd.DataFrame, out: Path, synthetic: bool = False, title: str = "",
-                       labels: dict[str, str] | None = None, lang: str = "zh") -> Path:
+def plot_index_heatmap(
+    scores: pd.DataFrame,
+    out: Path,
+    synthetic: bool = False,
+    title: str = "",
+    labels: dict[str, str] | None = None,
+    lang: str = "zh",
+) -> Path:
     """Unit x year heat map of one index. Columns: unit (code or name), year, score; units are
     labelled from `labels` and keep the order of their first appearance (catalog order)."""
     lang, labels = _lang(lang), labels or {}
@@ -249,6 +306,9 @@ def plot_placebo(coefs: np.ndarray, real: float, out: Path, synthetic: bool = Fa
         share = float(np.mean(np.abs(coefs) >= abs(real)))
         ax.set_xlabel(fixed("placebo_coef", lang))
         ax.set_ylabel(fixed("frequency", lang))
-        ax.set_title((f"真实系数 {real:.3f}；|安慰剂| ≥ |真实| 的比例 {share:.3f}" if lang == "zh"
-                      else f"Real coefficient {real:.3f}; share |placebo| >= |real| {share:.3f}"))
+        ax.set_title(
+            f"真实系数 {real:.3f}；|安慰剂| ≥ |真实| 的比例 {share:.3f}"
+            if lang == "zh"
+            else f"Real coefficient {real:.3f}; share |placebo| >= |real| {share:.3f}"
+        )
         return _save(fig, out, synthetic)

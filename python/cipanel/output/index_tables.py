@@ -38,20 +38,24 @@ WORDS = {
     "ranks_title": {"zh": "附表 {index}排名（{first}—{last}年）", "en": "Appendix: {index} ranks, {first}-{last}"},
     "system_note": {
         "zh": "权重为熵值法权重（{first}—{last}年混合样本，{n} 个地区）；准则层权重为其下各指标权重之和。"
-              "信息熵与权重取自 marts.fct_indicator_weights。",
+        "信息熵与权重取自 marts.fct_indicator_weights。",
         "en": "Entropy-method weights over the pooled {first}-{last} sample of {n} units; a dimension's "
-              "weight is the sum of its indicators' weights. Entropies and weights are those of "
-              "marts.fct_indicator_weights.",
+        "weight is the sum of its indicators' weights. Entropies and weights are those of "
+        "marts.fct_indicator_weights.",
     },
     "scores_note": {
         "zh": "得分为熵值法综合得分（marts.fct_index_scores）；排名按样本期均值从高到低。",
         "en": "Entropy-method composite scores (marts.fct_index_scores); the rank orders the "
-              "period means from highest to lowest.",
+        "period means from highest to lowest.",
     },
-    "ranks_note": {"zh": "各年得分从高到低的排名（并列取最小名次）。",
-                   "en": "Rank of each year's score, highest first (ties share the best rank)."},
-    "synthetic": {"zh": "数据为合成数据（SYNTHETIC），仅用于检验流程。",
-                  "en": "SYNTHETIC data: for testing the pipeline only."},
+    "ranks_note": {
+        "zh": "各年得分从高到低的排名（并列取最小名次）。",
+        "en": "Rank of each year's score, highest first (ties share the best rank).",
+    },
+    "synthetic": {
+        "zh": "数据为合成数据（SYNTHETIC），仅用于检验流程。",
+        "en": "SYNTHETIC data: for testing the pipeline only.",
+    },
 }
 
 
@@ -87,10 +91,10 @@ def load_catalog(warehouse=None) -> IndexCatalog:
         indices=_in_catalog_order("staging.stg_catalog__indices", warehouse),
         dimensions=_in_catalog_order("staging.stg_catalog__dimensions", warehouse),
         indicators=read_table("marts.dim_indicators", warehouse),
-        weights=read_table("marts.fct_indicator_weights", warehouse,
-                           where="method = 'entropy' and weight_year is null"),
-        scores=read_table("marts.fct_index_scores", warehouse,
-                          where="method = 'entropy' and dimension_code = '_all'"),
+        weights=read_table(
+            "marts.fct_indicator_weights", warehouse, where="method = 'entropy' and weight_year is null"
+        ),
+        scores=read_table("marts.fct_index_scores", warehouse, where="method = 'entropy' and dimension_code = '_all'"),
         units=read_table("marts.dim_units", warehouse),
     )
 
@@ -111,8 +115,9 @@ def indicator_system_grid(cat: IndexCatalog, index: str, lang: str = "zh", synth
     dim_order = list(dims.dimension_code) + [d for d in w.dimension_code.unique() if d not in set(dims.dimension_code)]
     dim_label = dict(zip(dims.dimension_code, dims[f"label_{lang}"], strict=True))
     ind_order = {code: k for k, code in enumerate(ind.index)}  # catalog order within a dimension
-    w = w.assign(_d=w.dimension_code.map({d: k for k, d in enumerate(dim_order)}),
-                 _i=w.indicator_code.map(ind_order)).sort_values(["_d", "_i", "indicator_code"])
+    w = w.assign(
+        _d=w.dimension_code.map({d: k for k, d in enumerate(dim_order)}), _i=w.indicator_code.map(ind_order)
+    ).sort_values(["_d", "_i", "indicator_code"])
     dim_weight = w.groupby("dimension_code")["weight"].sum()
     body, label = [], cat.index_label(index, lang)
     last_dim = None
@@ -120,25 +125,38 @@ def indicator_system_grid(cat: IndexCatalog, index: str, lang: str = "zh", synth
         meta = ind.loc[r.indicator_code] if r.indicator_code in ind.index else None
         new_dim = r.dimension_code != last_dim
         last_dim = r.dimension_code
-        body.append([
-            label if k == 0 else "",
-            dim_label.get(r.dimension_code, r.dimension_code) if new_dim else "",
-            f"{dim_weight[r.dimension_code]:.4f}" if new_dim else "",
-            str(meta[f"label_{lang}"]) if meta is not None else r.indicator_code,
-            str(meta["unit_of_measure"]) if meta is not None and pd.notna(meta["unit_of_measure"]) else "",
-            _w(r.direction, lang) if r.direction in ("+", "-") else str(r.direction),
-            f"{r.entropy:.4f}", f"{r.weight:.4f}",
-        ])
+        body.append(
+            [
+                label if k == 0 else "",
+                dim_label.get(r.dimension_code, r.dimension_code) if new_dim else "",
+                f"{dim_weight[r.dimension_code]:.4f}" if new_dim else "",
+                str(meta[f"label_{lang}"]) if meta is not None else r.indicator_code,
+                str(meta["unit_of_measure"]) if meta is not None and pd.notna(meta["unit_of_measure"]) else "",
+                _w(r.direction, lang) if r.direction in ("+", "-") else str(r.direction),
+                f"{r.entropy:.4f}",
+                f"{r.weight:.4f}",
+            ]
+        )
     body.append([_w("total", lang), "", f"{w.weight.sum():.4f}", "", "", "", "", f"{w.weight.sum():.4f}"])
-    head = [(_w(k, lang), 1) for k in ("index", "dimension", "dim_weight", "indicator", "unit", "direction",
-                                       "entropy", "weight")]
+    head = [
+        (_w(k, lang), 1)
+        for k in ("index", "dimension", "dim_weight", "indicator", "unit", "direction", "entropy", "weight")
+    ]
     first, last = int(w.window_start.iloc[0]), int(w.window_end.iloc[0])
     notes = [WORDS["system_note"][lang].format(first=first, last=last, n=int(w.n_units.iloc[0]))]
     if synthetic:
         notes.append(_w("synthetic", lang))
     raw = w.drop(columns=["_d", "_i"]).reset_index(drop=True)
-    return Grid(f"indicators_{index}", WORDS["system_title"][lang].format(index=label), [head], body, notes,
-                raw, "注：" if lang == "zh" else "Note: ", wrap_cols=(0, 1, 3))
+    return Grid(
+        f"indicators_{index}",
+        WORDS["system_title"][lang].format(index=label),
+        [head],
+        body,
+        notes,
+        raw,
+        "注：" if lang == "zh" else "Note: ",
+        wrap_cols=(0, 1, 3),
+    )
 
 
 def _wide_scores(cat: IndexCatalog, index: str, lang: str) -> pd.DataFrame:
@@ -166,23 +184,36 @@ def score_grids(cat: IndexCatalog, index: str, lang: str = "zh", synthetic: bool
     extra = [_w("synthetic", lang)] if synthetic else []
     prefix = "注：" if lang == "zh" else "Note: "
     scores = Grid(
-        f"scores_{index}", WORDS["scores_title"][lang].format(**span),
+        f"scores_{index}",
+        WORDS["scores_title"][lang].format(**span),
         [[(unit, 1), *[(str(y), 1) for y in years], (_w("mean", lang), 1), (_w("rank", lang), 1)]],
-        [[u, *[f"{v:.4f}" if pd.notna(v) else "" for v in row], f"{mean[u]:.4f}", str(rank_mean[u])]
-         for u, row in zip(wide.index, wide.to_numpy(), strict=True)],
-        [WORDS["scores_note"][lang], *extra], wide.assign(mean=mean, rank=rank_mean).rename_axis("unit").reset_index(),
-        prefix)
+        [
+            [u, *[f"{v:.4f}" if pd.notna(v) else "" for v in row], f"{mean[u]:.4f}", str(rank_mean[u])]
+            for u, row in zip(wide.index, wide.to_numpy(), strict=True)
+        ],
+        [WORDS["scores_note"][lang], *extra],
+        wide.assign(mean=mean, rank=rank_mean).rename_axis("unit").reset_index(),
+        prefix,
+    )
     ranks = wide.rank(ascending=False, method="min")
     rank_grid = Grid(
-        f"ranks_{index}", WORDS["ranks_title"][lang].format(**span),
+        f"ranks_{index}",
+        WORDS["ranks_title"][lang].format(**span),
         [[(unit, 1), *[(str(y), 1) for y in years]]],
-        [[u, *[str(int(v)) if pd.notna(v) else "" for v in row]] for u, row in zip(ranks.index, ranks.to_numpy(), strict=True)],
-        [WORDS["ranks_note"][lang], *extra], ranks.rename_axis("unit").reset_index(), prefix)
+        [
+            [u, *[str(int(v)) if pd.notna(v) else "" for v in row]]
+            for u, row in zip(ranks.index, ranks.to_numpy(), strict=True)
+        ],
+        [WORDS["ranks_note"][lang], *extra],
+        ranks.rename_axis("unit").reset_index(),
+        prefix,
+    )
     return [scores, rank_grid]
 
 
-def index_grids(cat: IndexCatalog, indices: list[str] | None = None, lang: str = "zh",
-                synthetic: bool = False) -> tuple[list[Grid], list[Grid]]:
+def index_grids(
+    cat: IndexCatalog, indices: list[str] | None = None, lang: str = "zh", synthetic: bool = False
+) -> tuple[list[Grid], list[Grid]]:
     """(indicator-system grids, score and rank grids) of the given indices (default: all)."""
     codes = indices if indices is not None else index_codes(cat)
     systems = [indicator_system_grid(cat, c, lang, synthetic) for c in codes]
@@ -204,5 +235,13 @@ def study_indices(cat: IndexCatalog, names: set[str]) -> list[str]:
     return [c for c in index_codes(cat) if c in names]
 
 
-__all__ = ["IndexCatalog", "index_grids", "indicator_system_grid", "load_catalog", "score_grids",
-           "study_indices", "write_grid", "write_index_tables"]
+__all__ = [
+    "IndexCatalog",
+    "index_grids",
+    "indicator_system_grid",
+    "load_catalog",
+    "score_grids",
+    "study_indices",
+    "write_grid",
+    "write_index_tables",
+]

@@ -31,24 +31,24 @@ FIXED: dict[str, dict[str, str]] = {
     "note_clusters_per": {"zh": "，聚类数 {per}", "en": ", clusters {per}"},
     "note_few_clusters": {
         "zh": "警告：列{col}仅有 {n} 个聚类（少于 {min} 个），聚类稳健标准误与 {df} 推断不可靠，"
-              "其显著性星号不宜采信；宜报告野聚类自助法 P 值。",
+        "其显著性星号不宜采信；宜报告野聚类自助法 P 值。",
         "en": "Warning: column {col} has only {n} clusters (fewer than {min}); cluster-robust "
-              "standard errors and {df} inference are unreliable and its stars should not be "
-              "trusted; report a wild cluster bootstrap p-value instead.",
+        "standard errors and {df} inference are unreliable and its stars should not be "
+        "trusted; report a wild cluster bootstrap p-value instead.",
     },
     "note_r2_part": {"zh": "{cols}为{raw}", "en": "{cols}: {raw}"},
     "note_r2_mixed": {"zh": "{label}的口径：{parts}。", "en": "{label} is, in {parts}."},
     "stock_yogo_row": {"zh": "Stock-Yogo {size} 临界值", "en": "Stock-Yogo {size} critical value"},
     "stock_yogo_note": {
         "zh": "Stock-Yogo 临界值为 2SLS 最大名义检验水平扭曲 10% 与 15% 的临界值（1 个内生变量、"
-              "{k} 个工具变量；{source}），与 Cragg-Donald Wald F 统计量比较。",
+        "{k} 个工具变量；{source}），与 Cragg-Donald Wald F 统计量比较。",
         "en": "Stock-Yogo critical values for a maximal 2SLS size of 10% and 15% (one endogenous "
-              "regressor, {k} instrument(s); {source}), to compare with the Cragg-Donald Wald F.",
+        "regressor, {k} instrument(s); {source}), to compare with the Cragg-Donald Wald F.",
     },
     "stock_yogo_missing": {
         "zh": "{k} 个工具变量的 Stock-Yogo 临界值未列出，请查 Stock & Yogo (2005) 表 5.2。",
         "en": "Stock-Yogo critical values for {k} instruments are not tabulated here; see "
-              "Stock & Yogo (2005), Table 5.2.",
+        "Stock & Yogo (2005), Table 5.2.",
     },
     "synthetic_banner": {
         "zh": "本报告的全部数字由合成数据生成，仅用于检验流程，不代表真实经济结果。",
@@ -64,7 +64,10 @@ FIXED: dict[str, dict[str, str]] = {
     "estimate": {"zh": "估计系数", "en": "Estimate"},
     "coef_term_title": {"zh": "{term}的分组系数与 95% 置信区间", "en": "Coefficient of {term} by group, 95% CIs"},
     "score": {"zh": "指数得分", "en": "Index score"},
-    "few_clusters_mark": {"zh": "† 聚类数少于 10，置信区间不可靠", "en": "† fewer than 10 clusters: the CI is unreliable"},
+    "few_clusters_mark": {
+        "zh": "† 聚类数少于 10，置信区间不可靠",
+        "en": "† fewer than 10 clusters: the CI is unreliable",
+    },
     "heatmap_title": {"zh": "指数得分热力图", "en": "Index scores by unit and year"},
     "placebo_coef": {"zh": "安慰剂系数", "en": "Placebo coefficient"},
     "frequency": {"zh": "频数", "en": "Frequency"},
@@ -75,8 +78,7 @@ FIXED: dict[str, dict[str, str]] = {
 ROW_LABELS: dict[str, dict[str, str]] = {
     "kp_rk_lm": {"zh": "Kleibergen-Paap rk LM 统计量", "en": "Kleibergen-Paap rk LM statistic"},
     "kp_rk_lm_p": {"zh": "Kleibergen-Paap rk LM 检验 P 值", "en": "Kleibergen-Paap rk LM p-value"},
-    "kp_rk_wald_f": {"zh": "Kleibergen-Paap rk Wald F 统计量",
-                     "en": "Kleibergen-Paap rk Wald F statistic"},
+    "kp_rk_wald_f": {"zh": "Kleibergen-Paap rk Wald F 统计量", "en": "Kleibergen-Paap rk Wald F statistic"},
     "cd_wald_f": {"zh": "Cragg-Donald Wald F 统计量", "en": "Cragg-Donald Wald F statistic"},
     "first_stage_f": {"zh": "第一阶段 F 统计量", "en": "First-stage F statistic"},
     "endog_test_p": {"zh": "内生性检验 P 值", "en": "Endogeneity test p-value"},
@@ -102,8 +104,16 @@ ROW_LABELS: dict[str, dict[str, str]] = {
 }
 
 # Region names that figures translate when no CJK font is installed.
-REGION_EN = {"东部": "East", "中部": "Central", "西部": "West", "东北": "Northeast",
-             "东部地区": "East", "中部地区": "Central", "西部地区": "West", "东北地区": "Northeast"}
+REGION_EN = {
+    "东部": "East",
+    "中部": "Central",
+    "西部": "West",
+    "东北": "Northeast",
+    "东部地区": "East",
+    "中部地区": "Central",
+    "西部地区": "West",
+    "东北地区": "Northeast",
+}
 
 
 def check_lang(lang: str) -> str:
@@ -157,8 +167,7 @@ def r2_label(raw: str, lang: str, overrides: dict[str, str] | None = None) -> st
     if overrides and raw in overrides:
         return overrides[raw]
     low = raw.lower()
-    for kind, zh in (("within", "组内"), ("between", "组间"), ("overall", "总体"),
-                     ("centered", "中心化")):
+    for kind, zh in (("within", "组内"), ("between", "组间"), ("overall", "总体"), ("centered", "中心化")):
         if kind in low:
             return f"R² ({kind})" if check_lang(lang) == "en" else f"R²（{zh}）"
     return "R²"

@@ -50,15 +50,21 @@ def se_notes(cols: list[ModelColumn], lang: str) -> list[str]:
             text += fixed("note_clusters", lang).format(n=counts[0])
         elif counts:
             per = ("，" if lang == "zh" else ", ").join(
-                f"{c.name} {c.result.n_clusters}" for c in members if _clustered(c))
+                f"{c.name} {c.result.n_clusters}" for c in members if _clustered(c)
+            )
             text += fixed("note_clusters_per", lang).format(per=per)
         notes.append(fixed("note_cov", lang).format(cov=text))
     for c in cols:
         if _clustered(c) and c.result.n_clusters < MIN_CLUSTERS:
             df = c.result.df_inference
-            notes.append(fixed("note_few_clusters", lang).format(
-                col=c.name, n=c.result.n_clusters, min=MIN_CLUSTERS,
-                df=f"t({df:g})" if df else ("t 分布" if lang == "zh" else "t")))
+            notes.append(
+                fixed("note_few_clusters", lang).format(
+                    col=c.name,
+                    n=c.result.n_clusters,
+                    min=MIN_CLUSTERS,
+                    df=f"t({df:g})" if df else ("t 分布" if lang == "zh" else "t"),
+                )
+            )
     return notes
 
 
@@ -74,8 +80,12 @@ def r2_notes(cols: list[ModelColumn], shorts: dict[int, str], lang: str) -> list
             notes.append(fixed("note_r2", lang).format(label=short, raw=definition(raws[0], lang)))
             continue
         sep = "；" if lang == "zh" else "; "
-        parts = sep.join(fixed("note_r2_part", lang).format(
-            cols=_cols_text([c for c, r in members if r == raw], lang), raw=definition(raw, lang)) for raw in raws)
+        parts = sep.join(
+            fixed("note_r2_part", lang).format(
+                cols=_cols_text([c for c, r in members if r == raw], lang), raw=definition(raw, lang)
+            )
+            for raw in raws
+        )
         notes.append(fixed("note_r2_mixed", lang).format(label=short, parts=parts))
     return notes
 

@@ -64,8 +64,7 @@ class Grid:
 # ---------------------------------------------------------------- numbers
 
 
-def fmt_num(x: float | None, decimals: int = 3, sig_below: float = 1.0,
-            max_decimals: int = 8) -> str:
+def fmt_num(x: float | None, decimals: int = 3, sig_below: float = 1.0, max_decimals: int = 8) -> str:
     """esttab-like: `decimals` decimals, but below `sig_below` keep `decimals` significant
     digits (0.0118, 0.00000343) so tiny coefficients do not print as 0.000; beyond
     `max_decimals` switch to exponent notation (6.21e-07)."""
@@ -158,12 +157,22 @@ def regression_grid(table: RegressionTable, lang: str = "zh", fmt: TableFormat |
     if "N" in fmt.rows:
         body.append([lab.get("N", fixed("N", lang)), *[str(c.result.nobs) for c in cols]])
     # one R² row per printed label (an IV table may mix first- and second-stage R²)
-    r2 = {i: r2_label(c.result.r_squared_label, lang, lab)
-          for i, c in enumerate(cols) if c.result.r_squared is not None}
+    r2 = {
+        i: r2_label(c.result.r_squared_label, lang, lab) for i, c in enumerate(cols) if c.result.r_squared is not None
+    }
     if "r2" in fmt.rows:
         for short in dict.fromkeys(r2.values()):
-            body.append([short, *[fmt_num(c.result.r_squared, decimals=fmt.decimals, sig_below=0.001)
-                                  if r2.get(i) == short else "" for i, c in enumerate(cols)]])
+            body.append(
+                [
+                    short,
+                    *[
+                        fmt_num(c.result.r_squared, decimals=fmt.decimals, sig_below=0.001)
+                        if r2.get(i) == short
+                        else ""
+                        for i, c in enumerate(cols)
+                    ],
+                ]
+            )
     # extra rows after R², as in the paper's IV table (Table 3); Stock-Yogo beside Cragg-Donald
     if "extra" in fmt.rows:
         for key in dict.fromkeys(k for c in cols for k in c.extra_rows):
@@ -179,13 +188,31 @@ def regression_grid(table: RegressionTable, lang: str = "zh", fmt: TableFormat |
         notes += stock_yogo_note(table, lang)
     notes += [n for n in table.notes if n not in notes]
 
-    raw_rows = [{"column": c.name, "title": c.title, "group": c.group, "term": t,
-                 "estimate": c.result.params[t], "se": c.result.std_errors.get(t),
-                 "t": c.result.tstats.get(t), "p": c.result.pvalues.get(t),
-                 "stars": stars(float(c.result.pvalues.get(t, math.nan)), fmt.stars)}
-                for c in cols for t in c.result.params.index]
-    return Grid(table.table_id, table.title, header, body, notes, pd.DataFrame(raw_rows),
-                fixed("note_prefix", lang), few_clusters=few_cluster_columns(table))
+    raw_rows = [
+        {
+            "column": c.name,
+            "title": c.title,
+            "group": c.group,
+            "term": t,
+            "estimate": c.result.params[t],
+            "se": c.result.std_errors.get(t),
+            "t": c.result.tstats.get(t),
+            "p": c.result.pvalues.get(t),
+            "stars": stars(float(c.result.pvalues.get(t, math.nan)), fmt.stars),
+        }
+        for c in cols
+        for t in c.result.params.index
+    ]
+    return Grid(
+        table.table_id,
+        table.title,
+        header,
+        body,
+        notes,
+        pd.DataFrame(raw_rows),
+        fixed("note_prefix", lang),
+        few_clusters=few_cluster_columns(table),
+    )
 
 
 # ---------------------------------------------------------------- renderers
@@ -206,8 +233,7 @@ def _span_rules(g: Grid) -> list[set[int]]:
     (\\cmidrule), unless the row below spans the same columns (no double rule)."""
     rows = [list(zip(_starts(r), r, strict=True)) for r in g.header]
     below = [{(c, s) for c, (_, s) in row} for row in rows[1:]] + [set()]
-    return [{c for c, (text, s) in row if s > 1 and text and (c, s) not in below[i]}
-            for i, row in enumerate(rows)]
+    return [{c for c, (text, s) in row if s > 1 and text and (c, s) not in below[i]} for i, row in enumerate(rows)]
 
 
 def _md_escape(s: str) -> str:
@@ -221,18 +247,28 @@ def to_markdown(g: Grid) -> str:
     levels = [[t for text, span in row for t in [text] * span] for row in g.header]
     head = ["<br>".join(_md_escape(lv[j]) for lv in levels if lv[j]) for j in range(g.n_cols)]
     lines = [f"**{_md_escape(g.title)}**", ""] if g.title.strip() else []  # no `****` heading
-    lines += ["| " + " | ".join(head) + " |",
-             "|" + "|".join([":---"] + [":---:"] * (g.n_cols - 1)) + "|"]
+    lines += ["| " + " | ".join(head) + " |", "|" + "|".join([":---"] + [":---:"] * (g.n_cols - 1)) + "|"]
     lines += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in g.body]
     for i, note in enumerate(g.notes):
         lines += ["", _md_escape((g.note_prefix if i == 0 else "") + note)]
     return "\n".join(lines) + "\n"
 
 
-_TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-        "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
-        "²": r"\textsuperscript{2}"}
+_TEX = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "²": r"\textsuperscript{2}",
+}
 
 
 def tex_escape(s: str) -> str:
@@ -241,17 +277,28 @@ def tex_escape(s: str) -> str:
 
 def to_latex(g: Grid) -> str:
     label = re.sub(r"[^A-Za-z0-9:.-]", "-", g.table_id)  # \\label takes no escapes
-    out = [f"% Table {g.table_id} from cipanel.output; needs booktabs and threeparttable.",
-           "% Chinese text: compile with xelatex and \\usepackage{ctex} (or ctexart).",
-           r"\begin{table}[htbp]", r"\centering", r"\begin{threeparttable}",
-           f"\\caption{{{tex_escape(g.title)}}}", f"\\label{{tab:{label}}}",
-           f"\\begin{{tabular}}{{l{'c' * (g.n_cols - 1)}}}", r"\toprule"]
+    out = [
+        f"% Table {g.table_id} from cipanel.output; needs booktabs and threeparttable.",
+        "% Chinese text: compile with xelatex and \\usepackage{ctex} (or ctexart).",
+        r"\begin{table}[htbp]",
+        r"\centering",
+        r"\begin{threeparttable}",
+        f"\\caption{{{tex_escape(g.title)}}}",
+        f"\\label{{tab:{label}}}",
+        f"\\begin{{tabular}}{{l{'c' * (g.n_cols - 1)}}}",
+        r"\toprule",
+    ]
     for row, rule_at in zip(g.header, _span_rules(g), strict=True):
-        cells = [f"\\multicolumn{{{span}}}{{c}}{{{tex_escape(text)}}}" if span > 1
-                 else tex_escape(text) for text, span in row]
+        cells = [
+            f"\\multicolumn{{{span}}}{{c}}{{{tex_escape(text)}}}" if span > 1 else tex_escape(text)
+            for text, span in row
+        ]
         out.append(" & ".join(cells) + r" \\")
-        rules = [f"\\cmidrule(lr){{{c + 1}-{c + span}}}"
-                 for c, (_, span) in zip(_starts(row), row, strict=True) if c in rule_at]
+        rules = [
+            f"\\cmidrule(lr){{{c + 1}-{c + span}}}"
+            for c, (_, span) in zip(_starts(row), row, strict=True)
+            if c in rule_at
+        ]
         if rules:
             out.append(" ".join(rules))
     out.append(r"\midrule")
@@ -259,8 +306,7 @@ def to_latex(g: Grid) -> str:
     out += [r"\bottomrule", r"\end{tabular}"]
     if g.notes:
         out += [r"\begin{tablenotes}[flushleft]", r"\footnotesize"]
-        out += [f"\\item {tex_escape((g.note_prefix if i == 0 else '') + n)}"
-                for i, n in enumerate(g.notes)]
+        out += [f"\\item {tex_escape((g.note_prefix if i == 0 else '') + n)}" for i, n in enumerate(g.notes)]
         out.append(r"\end{tablenotes}")
     out += [r"\end{threeparttable}", r"\end{table}"]
     return "\n".join(out) + "\n"
@@ -287,8 +333,9 @@ def write_grid(g: Grid, out_dir: Path) -> dict[str, Path]:
     return paths
 
 
-def table_grid(table: RegressionTable | DescriptiveTable | Grid, lang: str = "zh",
-               fmt: TableFormat | None = None) -> Grid:
+def table_grid(
+    table: RegressionTable | DescriptiveTable | Grid, lang: str = "zh", fmt: TableFormat | None = None
+) -> Grid:
     """The printed grid of any study table (a Grid passes through)."""
     from cipanel.output.descriptive_tables import descriptive_grid
 
@@ -301,15 +348,17 @@ def table_grid(table: RegressionTable | DescriptiveTable | Grid, lang: str = "zh
     raise TypeError(f"cannot write {type(table).__name__}")
 
 
-def write_table(table: RegressionTable | DescriptiveTable | Grid, out_dir: Path,
-                lang: str = "zh", fmt: TableFormat | None = None) -> dict[str, Path]:
+def write_table(
+    table: RegressionTable | DescriptiveTable | Grid, out_dir: Path, lang: str = "zh", fmt: TableFormat | None = None
+) -> dict[str, Path]:
     """Write <table_id>.md/.tex/.docx/.xlsx/.csv; returns {extension: path}. `fmt` sets decimals,
     star thresholds, t or SE in parentheses and the rows shown (default: TableFormat())."""
     return write_grid(table_grid(table, lang, fmt), out_dir)
 
 
-def write_study_tables(tables: list, out_dir: Path, lang: str = "zh",
-                       fmt: TableFormat | None = None) -> dict[str, object]:
+def write_study_tables(
+    tables: list, out_dir: Path, lang: str = "zh", fmt: TableFormat | None = None
+) -> dict[str, object]:
     """Every table on its own (write_table) and all of them, in order, in tables.docx and
     tables.xlsx (a sheet per table). Returns {"tables": [paths per table], "docx": .., "xlsx": ..}."""
     from cipanel.output.docx_writer import layout, to_docx_collection

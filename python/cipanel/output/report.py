@@ -60,22 +60,25 @@ def _table_md(table: RegressionTable | DescriptiveTable | Path, out_dir: Path, l
         if not md.exists():
             return f"[{Path(table).name}]({_rel(Path(table), out_dir, 'tables')})\n"
         files = {p.suffix[1:]: p for p in md.parent.glob(md.stem + ".*")}
-    links = " · ".join(f"[{ext}]({_rel(p, out_dir, 'tables')})"
-                       for ext, p in sorted(files.items()) if ext != "md")
+    links = " · ".join(f"[{ext}]({_rel(p, out_dir, 'tables')})" for ext, p in sorted(files.items()) if ext != "md")
     body = files["md"].read_text(encoding="utf-8")
     return body + (f"\n{fixed('downloads', lang)}{links}\n" if links else "")
 
 
-def write_report(sections: list[ReportSection], out_dir: Path, title: str, synthetic: bool,
-                 lang: str = "zh") -> dict[str, Path]:
+def write_report(
+    sections: list[ReportSection], out_dir: Path, title: str, synthetic: bool, lang: str = "zh"
+) -> dict[str, Path]:
     """Write report.md and report.html into out_dir (tables under out_dir/tables)."""
     check_lang(lang)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     parts = [f"# {title or 'cipanel'}", ""]
     if synthetic:
-        parts += [f'<div class="synthetic-banner"><strong>{BANNER}</strong> — '
-                  f'{html.escape(fixed("synthetic_banner", lang))}</div>', ""]
+        parts += [
+            f'<div class="synthetic-banner"><strong>{BANNER}</strong> — '
+            f"{html.escape(fixed('synthetic_banner', lang))}</div>",
+            "",
+        ]
     for sec in sections:
         if sec.title.strip():
             parts += [f"## {sec.title}", ""]
@@ -100,8 +103,9 @@ def _study_body(md: str, folder: str) -> str:
     return _LINK.sub(lambda m: f"{m.group(1)}{folder}/{m.group(2)}{m.group(3)}", body).strip()
 
 
-def write_combined_report(out_dir: Path, title: str, synthetic: bool, lang: str = "zh",
-                          order: list[str] | None = None) -> dict[str, Path]:
+def write_combined_report(
+    out_dir: Path, title: str, synthetic: bool, lang: str = "zh", order: list[str] | None = None
+) -> dict[str, Path]:
     """out_dir/report.{md,html}: every study report found under out_dir/<study>/report.md, so a
     run of one study adds or refreshes its own part and never drops another study's. Studies in
     `order` come first, the others alphabetically."""
@@ -111,8 +115,11 @@ def write_combined_report(out_dir: Path, title: str, synthetic: bool, lang: str 
     names = [n for n in (order or []) if n in found] + [n for n in sorted(found) if n not in (order or [])]
     parts = [f"# {title}", ""]
     if synthetic:
-        parts += [f'<div class="synthetic-banner"><strong>{BANNER}</strong> — '
-                  f'{html.escape(fixed("synthetic_banner", lang))}</div>', ""]
+        parts += [
+            f'<div class="synthetic-banner"><strong>{BANNER}</strong> — '
+            f"{html.escape(fixed('synthetic_banner', lang))}</div>",
+            "",
+        ]
     for name in names:
         parts += [_study_body(found[name].read_text(encoding="utf-8"), name), ""]
     return _write_pages("\n".join(parts), out_dir, title, lang)
@@ -120,9 +127,11 @@ def write_combined_report(out_dir: Path, title: str, synthetic: bool, lang: str 
 
 def _write_pages(md_text: str, out_dir: Path, title: str, lang: str) -> dict[str, Path]:
     body = markdown.markdown(md_text, extensions=["tables"])
-    page = (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
-            f'<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
-            f"<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
+        f'<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
+        f"<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
     paths = {"md": out_dir / "report.md", "html": out_dir / "report.html"}
     paths["md"].write_text(md_text, encoding="utf-8")
     paths["html"].write_text(page, encoding="utf-8")

@@ -32,8 +32,11 @@ from cipanel.study.tables import RegressionTable
 def catalog_labels(cat: IndexCatalog, lang: str, regions: pd.DataFrame | None = None) -> dict[str, str]:
     """Code -> printed label from the catalogs: indices, dimensions, indicators, units, regions."""
     labels: dict[str, str] = {}
-    for frame, code in ((cat.indices, "index_code"), (cat.dimensions, "dimension_code"),
-                        (cat.indicators, "indicator_code")):
+    for frame, code in (
+        (cat.indices, "index_code"),
+        (cat.dimensions, "dimension_code"),
+        (cat.indicators, "indicator_code"),
+    ):
         labels.update(dict(zip(frame[code].astype(str), frame[f"label_{lang}"].astype(str), strict=True)))
     labels.update(dict(zip(cat.units.unit_code.astype(str), cat.units[f"name_{lang}"].astype(str), strict=True)))
     if regions is not None:
@@ -47,8 +50,9 @@ def _spec_names(spec) -> set[str]:
         names.update(table.variables)
         for column in table.columns:
             m = column.model
-            names.update([m.get("outcome", ""), m.get("treatment", ""), *m.get("controls", []),
-                          *m.get("instruments", [])])
+            names.update(
+                [m.get("outcome", ""), m.get("treatment", ""), *m.get("controls", []), *m.get("instruments", [])]
+            )
     for block in (spec.figures or {}).values():
         if isinstance(block, dict):
             names.update(block.get("indices") or [])
@@ -64,20 +68,38 @@ def _coefficient_rows(run, table_id: str, term: str) -> pd.DataFrame:
                 r = column.result
                 if term in r.params.index:
                     ci = r.conf_int().loc[term]
-                    rows.append({"group": column.group, "label": column.title, "estimate": r.params[term],
-                                 "lower": ci["lower"], "upper": ci["upper"], "few_clusters": column.name in few})
+                    rows.append(
+                        {
+                            "group": column.group,
+                            "label": column.title,
+                            "estimate": r.params[term],
+                            "lower": ci["lower"],
+                            "upper": ci["upper"],
+                            "few_clusters": column.name in few,
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
-def study_figures(run, panel: pd.DataFrame, cat: IndexCatalog, labels: dict[str, str], out: Path,
-                  synthetic: bool) -> list[Path]:
+def study_figures(
+    run, panel: pd.DataFrame, cat: IndexCatalog, labels: dict[str, str], out: Path, synthetic: bool
+) -> list[Path]:
     spec, lang, made = run.spec, run.lang, []
     figures = spec.figures or {}
     trends = figures.get("index_trends")
     if trends:
         path = out / f"{spec.study}_index_trends.png"
-        made.append(plot_index_trends(panel, trends["indices"], f"region_{trends['region_scheme']}", path,
-                                      synthetic=synthetic, labels=labels, lang=lang))
+        made.append(
+            plot_index_trends(
+                panel,
+                trends["indices"],
+                f"region_{trends['region_scheme']}",
+                path,
+                synthetic=synthetic,
+                labels=labels,
+                lang=lang,
+            )
+        )
     weights = figures.get("weights")
     if weights:
         frame = cat.weights[cat.weights.index_code.isin(weights["indices"])]
@@ -85,9 +107,16 @@ def study_figures(run, panel: pd.DataFrame, cat: IndexCatalog, labels: dict[str,
         for index in weights["indices"]:  # the unit x year heat map of each weighted index
             scores = cat.scores[cat.scores.index_code == index].sort_values(["unit_code", "year"])
             if len(scores):
-                made.append(plot_index_heatmap(scores.rename(columns={"unit_code": "unit"}),
-                                               out / f"heatmap_{index}.png", synthetic=synthetic,
-                                               title=labels.get(index, index), labels=labels, lang=lang))
+                made.append(
+                    plot_index_heatmap(
+                        scores.rename(columns={"unit_code": "unit"}),
+                        out / f"heatmap_{index}.png",
+                        synthetic=synthetic,
+                        title=labels.get(index, index),
+                        labels=labels,
+                        lang=lang,
+                    )
+                )
     coefficients = figures.get("coefficients")
     if coefficients:
         rows = _coefficient_rows(run, coefficients["table"], coefficients["term"])
@@ -108,8 +137,15 @@ def study_figures(run, panel: pd.DataFrame, cat: IndexCatalog, labels: dict[str,
     return made
 
 
-def write_study_outputs(run, panel: pd.DataFrame, warehouse, out: Path, synthetic: bool,
-                        fmt: TableFormat | None = None, extra_sections: list | None = None) -> dict[str, object]:
+def write_study_outputs(
+    run,
+    panel: pd.DataFrame,
+    warehouse,
+    out: Path,
+    synthetic: bool,
+    fmt: TableFormat | None = None,
+    extra_sections: list | None = None,
+) -> dict[str, object]:
     """Tables (each alone and all in tables.docx / tables.xlsx), figures and report.{md,html}
     of one study, all under `out` (the study's own folder); `extra_sections` (e.g. the study's
     index analytics, written under `out`) follow the study's own section in its report."""
@@ -126,8 +162,17 @@ def write_study_outputs(run, panel: pd.DataFrame, warehouse, out: Path, syntheti
     figures = study_figures(run, panel, cat, labels, out, synthetic)
     title = spec.title or spec.study  # a study without a title is named by its id, never `****`
     every = f"{fixed('downloads', lang)}[tables.docx](tables.docx) · [tables.xlsx](tables.xlsx)"
-    section = ReportSection(title=title, tables=[w["md"] for w in tables["tables"]], figures=figures,
-                            text="\n\n".join(t for t in (spec.source, every) if t))
+    section = ReportSection(
+        title=title,
+        tables=[w["md"] for w in tables["tables"]],
+        figures=figures,
+        text="\n\n".join(t for t in (spec.source, every) if t),
+    )
     report = write_report([section, *(extra_sections or [])], out, title=title, synthetic=synthetic, lang=lang)
-    return {"tables": tables["tables"], "tables_docx": tables["docx"], "tables_xlsx": tables["xlsx"],
-            "figures": figures, "report": report}
+    return {
+        "tables": tables["tables"],
+        "tables_docx": tables["docx"],
+        "tables_xlsx": tables["xlsx"],
+        "figures": figures,
+        "report": report,
+    }

@@ -27,10 +27,16 @@ class TableFormat:
         if not isinstance(self.decimals, int) or isinstance(self.decimals, bool) or not 0 <= self.decimals <= 6:
             raise ValueError(f"decimals must be an integer 0-6, not {self.decimals!r}")
         levels = list(self.stars)
-        if not 1 <= len(levels) <= 3 or any(not 0 < p < 1 for p in levels) or levels != sorted(levels, reverse=True) \
-                or len(set(levels)) != len(levels):
-            raise ValueError(f"stars must be 1-3 decreasing p-value thresholds in (0, 1), e.g. [0.10, 0.05, 0.01], "
-                             f"not {list(self.stars)!r}")
+        if (
+            not 1 <= len(levels) <= 3
+            or any(not 0 < p < 1 for p in levels)
+            or levels != sorted(levels, reverse=True)
+            or len(set(levels)) != len(levels)
+        ):
+            raise ValueError(
+                f"stars must be 1-3 decreasing p-value thresholds in (0, 1), e.g. [0.10, 0.05, 0.01], "
+                f"not {list(self.stars)!r}"
+            )
         if self.stat not in (None, "t", "se"):
             raise ValueError(f"stat must be t or se, not {self.stat!r}")
         unknown = [r for r in self.rows if r not in ROW_KINDS]
@@ -114,6 +120,9 @@ def stars_note(thresholds: tuple[float, ...], lang: str) -> str:
     pct = [f"{100 * p:g}%" for p in levels]
     ps = [f"{p:.2f}" if p >= 0.01 else f"{p:g}" for p in levels]
     if lang == "zh":
-        return (f"{'、'.join(marks)} 分别表示在 {'、'.join(pct)} 的水平上显著（"
-                + "，".join(f"{m} p<{p}" for m, p in zip(marks, ps)) + "）。")
+        return (
+            f"{'、'.join(marks)} 分别表示在 {'、'.join(pct)} 的水平上显著（"
+            + "，".join(f"{m} p<{p}" for m, p in zip(marks, ps))
+            + "）。"
+        )
     return ", ".join(f"{m} p<{p}" for m, p in zip(marks, ps)) + "."

@@ -17,8 +17,9 @@ _TITLES = {
 }
 
 
-def plot_lr_curves(res: ThresholdResult, out: Path, synthetic: bool = False, lang: str = "zh",
-                   variable: str | None = None) -> Path:
+def plot_lr_curves(
+    res: ThresholdResult, out: Path, synthetic: bool = False, lang: str = "zh", variable: str | None = None
+) -> Path:
     lang = _lang(lang)
     variable = variable or res.threshold_variable or "q"
     # the curves of the thresholds used: LR for one threshold, LR21/LR22 (and LR3) otherwise

@@ -99,8 +99,7 @@ def write_sheet(ws, g: Grid, landscape: bool) -> None:
                 rule = thin if (i == nh - 1 or start in partial[i]) else None
                 ws.cell(r, c).border = Border(top=thick if i == 0 else None, bottom=rule)
                 ws.cell(r, c).font = font
-                ws.cell(r, c).alignment = Alignment(horizontal="left" if start == 0 else "center",
-                                                    vertical="bottom")
+                ws.cell(r, c).alignment = Alignment(horizontal="left" if start == 0 else "center", vertical="bottom")
             if span == 1 and start > 0:  # header width over the number (+ stars) columns
                 need = display_width(text) - (widths[c1] if c1 > c0 else 0)
                 widths[c0] = max(widths[c0], need)

@@ -46,8 +46,9 @@ def estimation_sample(sample: pd.DataFrame, model: dict, entity: str, time: str)
     return sample.dropna(subset=needed)
 
 
-def check_sample(sample: pd.DataFrame, model: dict, entity: str, time: str, context: str,
-                 origins: dict[str, str], spec_file: str) -> tuple[pd.DataFrame, list[str]]:
+def check_sample(
+    sample: pd.DataFrame, model: dict, entity: str, time: str, context: str, origins: dict[str, str], spec_file: str
+) -> tuple[pd.DataFrame, list[str]]:
     """Raise StudyError where the model cannot be estimated; return the estimation sample and
     warnings (short codes such as "few_clusters:8"; the runner words the notes)."""
     cluster = cluster_column(model, entity)
@@ -58,9 +59,11 @@ def check_sample(sample: pd.DataFrame, model: dict, entity: str, time: str, cont
     if complete.empty:
         missing = {v: int(sample[v].isna().sum()) for v in model_variables(model) if v in sample.columns}
         worst = ", ".join(f"{v} missing in {n}" for v, n in sorted(missing.items(), key=lambda kv: -kv[1]) if n)
-        raise StudyError(f"{context}: the estimation sample is empty: {len(sample)} panel rows after the "
-                         f"years, units and where rules, none with every variable observed"
-                         + (f" ({worst})" if worst else " (no rows match the years, units and where rules)"))
+        raise StudyError(
+            f"{context}: the estimation sample is empty: {len(sample)} panel rows after the "
+            f"years, units and where rules, none with every variable observed"
+            + (f" ({worst})" if worst else " (no rows match the years, units and where rules)")
+        )
     effects = model.get("effects", "twoway")
     roles = [("treatment", model.get("treatment")), *(("instrument", z) for z in model.get("instruments", []))]
     # plain columns only: an expression or a formula term is checked by the formula path, which
@@ -68,19 +71,25 @@ def check_sample(sample: pd.DataFrame, model: dict, entity: str, time: str, cont
     for role, name in [(r, n) for r, n in roles if n in complete.columns]:
         values = pd.to_numeric(complete[name], errors="coerce")
         if values.nunique(dropna=True) < 2:
-            raise StudyError(f"{context}: the {role} {name!r} is constant in the estimation sample "
-                             f"({len(complete)} rows); its coefficient is not identified")
+            raise StudyError(
+                f"{context}: the {role} {name!r} is constant in the estimation sample "
+                f"({len(complete)} rows); its coefficient is not identified"
+            )
         if effects in ("entity", "twoway") and not model.get("gmm"):
             within = complete.assign(_v=values).groupby(entity)["_v"].nunique()
             if (within < 2).all():
-                raise StudyError(f"{context}: the {role} {name!r} does not vary within any unit, so the unit "
-                                 f"fixed effects absorb it; use effects: none, or a {role} that varies over time")
+                raise StudyError(
+                    f"{context}: the {role} {name!r} does not vary within any unit, so the unit "
+                    f"fixed effects absorb it; use effects: none, or a {role} that varies over time"
+                )
     warnings = []
     if cluster:
         n_clusters = complete[cluster].nunique()
         if n_clusters < 2:
-            raise StudyError(f"{context}: clustered standard errors by {cluster!r} need at least 2 clusters, the "
-                             f"estimation sample has {n_clusters}; widen the sample or use cov: robust")
+            raise StudyError(
+                f"{context}: clustered standard errors by {cluster!r} need at least 2 clusters, the "
+                f"estimation sample has {n_clusters}; widen the sample or use cov: robust"
+            )
         if n_clusters < MIN_CLUSTERS:
             warnings.append(f"few_clusters:{n_clusters}")
     return complete, warnings

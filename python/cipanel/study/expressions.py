@@ -15,8 +15,8 @@ its own order once a window function is involved.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from itertools import accumulate
-from typing import Iterable
 
 import duckdb
 import numpy as np
@@ -36,21 +36,82 @@ MAX_NESTING = 100  # parentheses / NOTs; deeper trees exhaust the parser's recur
 # sqlglot names them). Aggregates are allowed only inside a window (OVER ...), so an expression
 # always gives one value per panel row.
 SCALAR_FUNCTIONS = {
-    "abs", "ceil", "coalesce", "exp", "floor", "greatest", "if", "least", "length", "ln", "log",
-    "lower", "nullif", "power", "round", "sign", "sqrt", "trim", "upper",
+    "abs",
+    "ceil",
+    "coalesce",
+    "exp",
+    "floor",
+    "greatest",
+    "if",
+    "least",
+    "length",
+    "ln",
+    "log",
+    "lower",
+    "nullif",
+    "power",
+    "round",
+    "sign",
+    "sqrt",
+    "trim",
+    "upper",
 }
 AGGREGATE_FUNCTIONS = {"avg", "count", "max", "median", "min", "stddev", "stddev_samp", "sum", "variance"}
-WINDOW_FUNCTIONS = {"dense_rank", "first_value", "lag", "last_value", "lead", "ntile", "percent_rank", "rank",
-                    "row_number"}
+WINDOW_FUNCTIONS = {
+    "dense_rank",
+    "first_value",
+    "lag",
+    "last_value",
+    "lead",
+    "ntile",
+    "percent_rank",
+    "rank",
+    "row_number",
+}
 ALLOWED_FUNCTIONS = SCALAR_FUNCTIONS | AGGREGATE_FUNCTIONS | WINDOW_FUNCTIONS
 
 # Syntax-tree nodes that are not function calls and are allowed anywhere in an expression.
 _ALLOWED_NODES = (
-    exp.Column, exp.Identifier, exp.Literal, exp.Boolean, exp.Null, exp.Paren, exp.Neg,
-    exp.And, exp.Or, exp.Not, exp.Xor, exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE,
-    exp.NullSafeEQ, exp.NullSafeNEQ, exp.Is, exp.Between, exp.In, exp.Like, exp.ILike,
-    exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod, exp.Case, exp.Cast, exp.TryCast,
-    exp.DataType, exp.DataTypeParam, exp.Window, exp.WindowSpec, exp.Order, exp.Ordered, exp.Star,
+    exp.Column,
+    exp.Identifier,
+    exp.Literal,
+    exp.Boolean,
+    exp.Null,
+    exp.Paren,
+    exp.Neg,
+    exp.And,
+    exp.Or,
+    exp.Not,
+    exp.Xor,
+    exp.EQ,
+    exp.NEQ,
+    exp.GT,
+    exp.GTE,
+    exp.LT,
+    exp.LTE,
+    exp.NullSafeEQ,
+    exp.NullSafeNEQ,
+    exp.Is,
+    exp.Between,
+    exp.In,
+    exp.Like,
+    exp.ILike,
+    exp.Add,
+    exp.Sub,
+    exp.Mul,
+    exp.Div,
+    exp.IntDiv,
+    exp.Mod,
+    exp.Case,
+    exp.Cast,
+    exp.TryCast,
+    exp.DataType,
+    exp.DataTypeParam,
+    exp.Window,
+    exp.WindowSpec,
+    exp.Order,
+    exp.Ordered,
+    exp.Star,
 )
 # What to call a refused node in a message (the most common attacks and slips first).
 _REFUSED = [
@@ -94,11 +155,18 @@ def _check_node(node: exp.Expression, key: str, text: str) -> None:
         if name not in ALLOWED_FUNCTIONS:
             _fail(key, text, f"function {name}() is not allowed; allowed: {', '.join(sorted(ALLOWED_FUNCTIONS))}")
         if name in AGGREGATE_FUNCTIONS | WINDOW_FUNCTIONS and not isinstance(node.parent, exp.Window):
-            _fail(key, text, f"{name}() needs a window (OVER (PARTITION BY ...)): an expression gives one value "
-                  "per panel row")
+            _fail(
+                key,
+                text,
+                f"{name}() needs a window (OVER (PARTITION BY ...)): an expression gives one value per panel row",
+            )
         return
-    _fail(key, text, f"{node.key.upper()} ({node.sql(dialect=DIALECT)!r}) is not allowed; write one expression "
-          "over the panel's columns with comparisons, arithmetic, AND/OR/NOT, CASE and allowed functions")
+    _fail(
+        key,
+        text,
+        f"{node.key.upper()} ({node.sql(dialect=DIALECT)!r}) is not allowed; write one expression "
+        "over the panel's columns with comparisons, arithmetic, AND/OR/NOT, CASE and allowed functions",
+    )
 
 
 def _check_columns(tree: exp.Expression, columns: Iterable[str], key: str, text: str) -> None:
@@ -128,8 +196,12 @@ def validate_expression(text: str, columns: Iterable[str] | None, key: str) -> e
         _fail(key, text, str(exc).splitlines()[0])
     if any(token.token_type == TokenType.SEMICOLON for token in tokens):
         _fail(key, text, "';' ends an SQL statement; a spec holds one expression, never statements")
-    depth = max(accumulate(1 if t.token_type == TokenType.L_PAREN else -1 if t.token_type == TokenType.R_PAREN
-                           else 0 for t in tokens), default=0)
+    depth = max(
+        accumulate(
+            1 if t.token_type == TokenType.L_PAREN else -1 if t.token_type == TokenType.R_PAREN else 0 for t in tokens
+        ),
+        default=0,
+    )
     if depth > MAX_NESTING or sum(t.token_type == TokenType.NOT for t in tokens) > MAX_NESTING:
         _fail(key, text, f"nested more than {MAX_NESTING} levels deep")
     try:
@@ -153,8 +225,14 @@ def to_sql(tree: exp.Expression) -> str:
 
 def _sandbox() -> duckdb.DuckDBPyConnection:
     """An in-memory database that cannot read, write or attach files and cannot be reconfigured."""
-    return duckdb.connect(config={"enable_external_access": False, "autoinstall_known_extensions": False,
-                                  "autoload_known_extensions": False, "lock_configuration": True})
+    return duckdb.connect(
+        config={
+            "enable_external_access": False,
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "lock_configuration": True,
+        }
+    )
 
 
 def _evaluate(frame: pd.DataFrame, tree: exp.Expression, key: str, text: str) -> tuple[np.ndarray, pd.Series, str]:

@@ -24,12 +24,22 @@ def fit_gmm_column(sample: pd.DataFrame, spec, model: dict[str, Any]) -> FitResu
     frame = year_dummies(sample.reset_index(drop=True), time)  # yr<year> columns for ivstyle(yr*)
     try:
         gmm = [GmmStyle(**_style(s, "gmmstyle")) for s in block.get("gmmstyle", [])]
-        iv = [IvStyle(**{k: v for k, v in _style(s, "ivstyle").items() if k in ("variables", "equation")})
-              for s in block.get("ivstyle", [])]
+        iv = [
+            IvStyle(**{k: v for k, v in _style(s, "ivstyle").items() if k in ("variables", "equation")})
+            for s in block.get("ivstyle", [])
+        ]
         return fit_gmm(
-            frame, model["outcome"], block.get("regressors") or [model["treatment"], *model.get("controls", [])],
-            entity=spec.panel["entity"], time=time, gmm=gmm, iv=iv, system=block.get("system", True),
-            two_step=block.get("two_step", True), robust=block.get("robust", True), small=block.get("small", False),
+            frame,
+            model["outcome"],
+            block.get("regressors") or [model["treatment"], *model.get("controls", [])],
+            entity=spec.panel["entity"],
+            time=time,
+            gmm=gmm,
+            iv=iv,
+            system=block.get("system", True),
+            two_step=block.get("two_step", True),
+            robust=block.get("robust", True),
+            small=block.get("small", False),
         )
     except (ValueError, TypeError) as exc:
         raise SpecError(f"gmm block: {exc}") from None

@@ -71,8 +71,9 @@ def check_options(options: dict, where: str) -> None:
         methods = test.get("methods", ["interaction"])
         unknown = sorted(set(methods if isinstance(methods, list) else [methods]) - GROUP_METHODS)
         if unknown or not isinstance(methods, list):
-            raise SpecError(f"{at}.methods: {unknown[0] if unknown else methods!r} is not allowed; "
-                            "use interaction, permutation")
+            raise SpecError(
+                f"{at}.methods: {unknown[0] if unknown else methods!r} is not allowed; use interaction, permutation"
+            )
     if "placebo" in options:
         block, at = options["placebo"] or {}, f"{where}.placebo"
         _check(block, PLACEBO_KEYS, at)
@@ -81,8 +82,9 @@ def check_options(options: dict, where: str) -> None:
         _check_choice(block, "mode", PLACEBO_MODES, at)
 
 
-def bootstrap_column(column: ModelColumn, sample: pd.DataFrame, model: dict, panel: dict, options: dict,
-                     role: str) -> None:
+def bootstrap_column(
+    column: ModelColumn, sample: pd.DataFrame, model: dict, panel: dict, options: dict, role: str
+) -> None:
     """role: ols (OLS / FE), iv_first, iv_second or gmm."""
     _check(options, BOOT_KEYS, "wild_bootstrap")
     if role == "iv_first":
@@ -90,23 +92,37 @@ def bootstrap_column(column: ModelColumn, sample: pd.DataFrame, model: dict, pan
     if role == "gmm" or model.get("trends") or model.get("cov") == "driscoll_kraay":
         column.extra_rows["wcr_p"] = "—"  # not defined here: GMM, unit trends, Driscoll-Kraay columns
         return
-    common = dict(entity=panel["entity"], time=panel["time"], effects=model.get("effects", "twoway"),
-                  cluster=model.get("cluster"), B=options.get("B", 9999), weights=options.get("weights", "rademacher"),
-                  seed=options.get("seed", 20261124))
+    common = dict(
+        entity=panel["entity"],
+        time=panel["time"],
+        effects=model.get("effects", "twoway"),
+        cluster=model.get("cluster"),
+        B=options.get("B", 9999),
+        weights=options.get("weights", "rademacher"),
+        seed=options.get("seed", 20261124),
+    )
     if role == "iv_second":
-        boot = wild_bootstrap_iv(sample, model["outcome"], model["treatment"], model["instruments"],
-                                 model.get("controls", []), **common)
+        boot = wild_bootstrap_iv(
+            sample, model["outcome"], model["treatment"], model["instruments"], model.get("controls", []), **common
+        )
     else:
-        boot = wild_cluster_bootstrap(sample, column.result.dependent, [model["treatment"], *model.get("controls", [])],
-                                      model["treatment"], **common)
-    column.result.diagnostics.update({"wcr_p": boot.p_value, "wcr_ci_low": boot.ci_lower,
-                                      "wcr_ci_high": boot.ci_upper, "wcr_B": float(boot.B)})
+        boot = wild_cluster_bootstrap(
+            sample,
+            column.result.dependent,
+            [model["treatment"], *model.get("controls", [])],
+            model["treatment"],
+            **common,
+        )
+    column.result.diagnostics.update(
+        {"wcr_p": boot.p_value, "wcr_ci_low": boot.ci_lower, "wcr_ci_high": boot.ci_upper, "wcr_B": float(boot.B)}
+    )
     column.extra_rows["wcr_p"] = f"{boot.p_value:.3f}"
     column.extra_rows["wcr_ci"] = f"[{boot.ci_lower:.3f}, {boot.ci_upper:.3f}]"
 
 
-def group_test(columns: list[ModelColumn], samples: list[pd.DataFrame], models: list[dict], panel: dict,
-               test: dict, where: str) -> None:
+def group_test(
+    columns: list[ModelColumn], samples: list[pd.DataFrame], models: list[dict], panel: dict, test: dict, where: str
+) -> None:
     _check(test, GROUP_KEYS, where)
     names = test.get("columns") or []
     index = {c.name: i for i, c in enumerate(columns)}
@@ -120,26 +136,56 @@ def group_test(columns: list[ModelColumn], samples: list[pd.DataFrame], models: 
     pooled = pd.concat([samples[a].assign(_group=0), samples[b].assign(_group=1)], ignore_index=True)
     target, x, controls = columns[b], model["treatment"], model.get("controls", [])
     if "interaction" in methods:
-        res = interaction_test(pooled, columns[b].result.dependent, x, "_group", controls=controls,
-                               entity=panel["entity"], time=panel["time"], cluster=model.get("cluster"))
-        target.result.diagnostics.update({"group_diff": res.diff, "group_diff_se": res.se, "interaction_p": res.p_value})
+        res = interaction_test(
+            pooled,
+            columns[b].result.dependent,
+            x,
+            "_group",
+            controls=controls,
+            entity=panel["entity"],
+            time=panel["time"],
+            cluster=model.get("cluster"),
+        )
+        target.result.diagnostics.update(
+            {"group_diff": res.diff, "group_diff_se": res.se, "interaction_p": res.p_value}
+        )
         target.extra_rows["interaction_p"] = f"{res.p_value:.3f}"
     if "permutation" in methods:
         if pooled.groupby(panel["entity"])["_group"].nunique().max() > 1:
-            raise SpecError(f"{where}: the permutation test reassigns units between groups, but units appear "
-                            "in both samples (a period split?): use methods: [interaction]")
-        res = fisher_permutation_test(pooled, columns[b].result.dependent, x, "_group", controls=controls,
-                                      entity=panel["entity"], time=panel["time"], effects=model.get("effects", "twoway"),
-                                      B=test.get("B", 1000), seed=test.get("seed", 20261124))
+            raise SpecError(
+                f"{where}: the permutation test reassigns units between groups, but units appear "
+                "in both samples (a period split?): use methods: [interaction]"
+            )
+        res = fisher_permutation_test(
+            pooled,
+            columns[b].result.dependent,
+            x,
+            "_group",
+            controls=controls,
+            entity=panel["entity"],
+            time=panel["time"],
+            effects=model.get("effects", "twoway"),
+            B=test.get("B", 1000),
+            seed=test.get("seed", 20261124),
+        )
         target.result.diagnostics.update({"perm_diff": res.diff, "perm_p": res.p_value, "perm_B": float(res.B)})
         target.extra_rows["perm_p"] = f"{res.p_value:.3f}"
 
 
 def placebo(column: ModelColumn, sample: pd.DataFrame, model: dict, panel: dict, options: dict) -> Any:
     _check(options, PLACEBO_KEYS, "placebo")
-    res = placebo_test(sample, column.result.dependent, model["treatment"], controls=model.get("controls", []),
-                       entity=panel["entity"], time=panel["time"], cluster=model.get("cluster"),
-                       mode=options.get("mode", "unit"), B=options.get("B", 500), seed=options.get("seed", 20261124))
+    res = placebo_test(
+        sample,
+        column.result.dependent,
+        model["treatment"],
+        controls=model.get("controls", []),
+        entity=panel["entity"],
+        time=panel["time"],
+        cluster=model.get("cluster"),
+        mode=options.get("mode", "unit"),
+        B=options.get("B", 500),
+        seed=options.get("seed", 20261124),
+    )
     column.result.diagnostics.update({"placebo_share": res.share, "placebo_B": float(res.B)})
     column.extra_rows["placebo_share"] = f"{res.share:.3f}"
     return res

@@ -26,8 +26,14 @@ def model_column(kind: str, sample, spec, model: dict[str, Any], name: str, titl
         result, extra = fitted.to_fit_result(), spatial_rows(fitted, model["treatment"])
         effects = fitted.fe
     column = ModelColumn(
-        name=name, title=title, result=result, controls=bool(model.get("controls")),
-        unit_fe=effects in ("entity", "twoway"), year_fe=effects in ("time", "twoway"), extra_rows=extra, group=group,
+        name=name,
+        title=title,
+        result=result,
+        controls=bool(model.get("controls")),
+        unit_fe=effects in ("entity", "twoway"),
+        year_fe=effects in ("time", "twoway"),
+        extra_rows=extra,
+        group=group,
     )
     return column, fitted
 
@@ -45,8 +51,13 @@ def default_keep(kind: str, columns: list[ModelColumn], treatment_terms: list[st
     seen: list[str] = []
     for column in columns:
         for term in column.result.params.index:
-            wanted = ("._cat#c." in term) if kind == "threshold" else (
-                term in treatment_terms or term.removeprefix("W*") in treatment_terms or term in ("rho", "lambda"))
+            wanted = (
+                ("._cat#c." in term)
+                if kind == "threshold"
+                else (
+                    term in treatment_terms or term.removeprefix("W*") in treatment_terms or term in ("rho", "lambda")
+                )
+            )
             if wanted and term not in seen:
                 seen.append(term)
     return [*seen, "_cons"] if kind == "threshold" else seen

@@ -13,8 +13,9 @@ import pandas as pd
 from cipanel.study.checks import MIN_CLUSTERS, WEAK_INSTRUMENT_F, model_variables
 
 
-def interpolated_cells(complete: pd.DataFrame, model: dict, entity: str, time: str,
-                       imputed: pd.DataFrame | None) -> int | None:
+def interpolated_cells(
+    complete: pd.DataFrame, model: dict, entity: str, time: str, imputed: pd.DataFrame | None
+) -> int | None:
     """Interpolated input cells (distinct unit, year, indicator) behind the column's variables on
     its estimation sample; None when the warehouse does not say (no imputation log)."""
     if imputed is None:
@@ -25,7 +26,7 @@ def interpolated_cells(complete: pd.DataFrame, model: dict, entity: str, time: s
     pairs = []  # (variable as named in the imputation flags, years ahead of the row)
     for name in model_variables(model):
         if lead and name == model["outcome"] and name.startswith(f"F{lead}_"):
-            pairs.append((name[len(f"F{lead}_"):], lead))
+            pairs.append((name[len(f"F{lead}_") :], lead))
         else:
             pairs.append((name, 0))
     keys = complete[[entity, time]].drop_duplicates()
@@ -50,30 +51,45 @@ def table_notes(columns: list, warned: list[tuple[str, str, Any]], lang: str) ->
     known = [(name, int(n)) for name, n in counts if n is not None and not math.isnan(n)]
     if known:
         listed = ", ".join(f"{name} {n}" for name, n in known)
-        notes.append(f"各列估计样本所用插值单元格数(含指数成分): {listed}。" if zh else
-                     f"Interpolated cells used by each column's estimation sample (incl. index components): {listed}.")
+        notes.append(
+            f"各列估计样本所用插值单元格数(含指数成分): {listed}。"
+            if zh
+            else f"Interpolated cells used by each column's estimation sample (incl. index components): {listed}."
+        )
     else:
-        notes.append("插值单元格数未知(数据仓库无插值记录)。" if zh else
-                     "Interpolated cells used: not known (the warehouse has no imputation log).")
+        notes.append(
+            "插值单元格数未知(数据仓库无插值记录)。"
+            if zh
+            else "Interpolated cells used: not known (the warehouse has no imputation log)."
+        )
     for name, kind, detail in warned:
         if kind == "few_clusters":
-            notes.append(f"警告: 列{name}仅有 {detail} 个聚类(少于 {MIN_CLUSTERS}), 聚类稳健 p 值不可靠, 建议参考野自助法。"
-                         if zh else f"Warning: column {name} has only {detail} clusters (fewer than {MIN_CLUSTERS}); "
-                         "cluster-robust p-values are unreliable, see a wild cluster bootstrap.")
+            notes.append(
+                f"警告: 列{name}仅有 {detail} 个聚类(少于 {MIN_CLUSTERS}), 聚类稳健 p 值不可靠, 建议参考野自助法。"
+                if zh
+                else f"Warning: column {name} has only {detail} clusters (fewer than {MIN_CLUSTERS}); "
+                "cluster-robust p-values are unreliable, see a wild cluster bootstrap."
+            )
         elif kind == "degenerate_se":
             terms = ", ".join(detail)
-            notes.append(f"警告: 列{name}中 {terms} 的标准误退化(约为 0 或非有限), 不报告 t 值、p 值与显著性星号。"
-                         if zh else f"Warning: in column {name} the standard error of {terms} is degenerate (about 0 "
-                         "or not finite); no t statistic, p-value or stars are reported.")
+            notes.append(
+                f"警告: 列{name}中 {terms} 的标准误退化(约为 0 或非有限), 不报告 t 值、p 值与显著性星号。"
+                if zh
+                else f"Warning: in column {name} the standard error of {terms} is degenerate (about 0 "
+                "or not finite); no t statistic, p-value or stars are reported."
+            )
         elif kind == "weak_instrument":
-            notes.append(f"警告: 列{name}可能存在弱工具变量(KP Wald F = {detail:.2f} < {WEAK_INSTRUMENT_F:g})。"
-                         if zh else f"Warning: column {name} may have a weak instrument (Kleibergen-Paap Wald F = "
-                         f"{detail:.2f} < {WEAK_INSTRUMENT_F:g}).")
+            notes.append(
+                f"警告: 列{name}可能存在弱工具变量(KP Wald F = {detail:.2f} < {WEAK_INSTRUMENT_F:g})。"
+                if zh
+                else f"Warning: column {name} may have a weak instrument (Kleibergen-Paap Wald F = "
+                f"{detail:.2f} < {WEAK_INSTRUMENT_F:g})."
+            )
     return notes
 
 
 def warning_lines(warned: list[tuple[str, str, Any]]) -> list[str]:
-    return [line[len("Warning: "):] for line in table_notes([], warned, "en")[1:]]
+    return [line[len("Warning: ") :] for line in table_notes([], warned, "en")[1:]]
 
 
 def describe_index_sample(index_sample: dict | None, lang: str) -> str:
@@ -87,9 +103,16 @@ def describe_index_sample(index_sample: dict | None, lang: str) -> str:
 
 
 def sample_note(description: str, lang: str) -> str:
-    return f"回归样本(本研究设定): {description}。" if lang == "zh" else f"Regression sample (set by this study): {description}."
+    return (
+        f"回归样本(本研究设定): {description}。"
+        if lang == "zh"
+        else f"Regression sample (set by this study): {description}."
+    )
 
 
 def index_note(description: str, lang: str) -> str:
-    return f"指数样本(按目录, 不随研究改变): {description}。" if lang == "zh" else \
-        f"Index sample (as the catalog says, unchanged by the study): {description}."
+    return (
+        f"指数样本(按目录, 不随研究改变): {description}。"
+        if lang == "zh"
+        else f"Index sample (as the catalog says, unchanged by the study): {description}."
+    )

@@ -30,7 +30,8 @@ class PanelInputs:
 def _relations(con) -> dict[tuple[str, str], str]:
     rows = con.execute(
         "select table_schema, table_name, table_type from information_schema.tables "
-        "where table_catalog = current_database()").fetchall()
+        "where table_catalog = current_database()"
+    ).fetchall()
     return {(s.lower(), t.lower()): kind for s, t, kind in rows}
 
 
@@ -38,7 +39,8 @@ def _columns(con, schema: str, table: str) -> dict[str, str]:
     rows = con.execute(
         "select column_name, data_type from information_schema.columns "
         "where table_catalog = current_database() and lower(table_schema) = ? and lower(table_name) = ?",
-        [schema.lower(), table.lower()]).fetchall()
+        [schema.lower(), table.lower()],
+    ).fetchall()
     return {name: kind for name, kind in rows}
 
 
@@ -55,7 +57,8 @@ def read_panel(spec: StudySpec, warehouse: Path | str | None = None) -> PanelInp
             names = sorted(f"{s}.{t}" for s, t in relations if s in ("marts", "main"))
             raise StudyError(
                 f"{spec.key('panel.relation')}: {spec.panel['relation']!r} is not a table or view of the warehouse "
-                f"{warehouse_path(warehouse)} (tables there: {', '.join(names[:20]) or 'none'})")
+                f"{warehouse_path(warehouse)} (tables there: {', '.join(names[:20]) or 'none'})"
+            )
         frame = con.execute(f"select * from {_quoted(schema, table)}").df()
         flags = [f for f in (spec.panel.get("units") or {}).get("exclude_flags", []) if f not in frame.columns]
         if flags:
@@ -69,14 +72,18 @@ def _join_unit_flags(con, relations, frame: pd.DataFrame, flags: list[str], spec
     """Boolean unit attributes of marts.dim_units (is_municipality, ...) for panel.units.exclude_flags."""
     where = spec.key("panel.units.exclude_flags")
     if DIM_UNITS not in relations:
-        raise StudyError(f"{where}: {flags[0]!r} is neither a column of {spec.panel['relation']} nor of "
-                         "marts.dim_units (the warehouse has no marts.dim_units)")
+        raise StudyError(
+            f"{where}: {flags[0]!r} is neither a column of {spec.panel['relation']} nor of "
+            "marts.dim_units (the warehouse has no marts.dim_units)"
+        )
     columns = _columns(con, *DIM_UNITS)
     for flag in flags:
         if flag not in columns:
             booleans = sorted(c for c, kind in columns.items() if kind == "BOOLEAN")
-            raise StudyError(f"{where}: {flag!r} is not a column of {spec.panel['relation']} or marts.dim_units "
-                             f"(boolean columns of marts.dim_units: {', '.join(booleans)})")
+            raise StudyError(
+                f"{where}: {flag!r} is not a column of {spec.panel['relation']} or marts.dim_units "
+                f"(boolean columns of marts.dim_units: {', '.join(booleans)})"
+            )
         if columns[flag] != "BOOLEAN":
             raise StudyError(f"{where}: marts.dim_units.{flag} is {columns[flag]}, not a true/false flag")
     selected = ", ".join(f'"{f}"' for f in flags)
@@ -100,12 +107,14 @@ def read_imputation_flags(con, relations, entity: str = "unit_code", time: str =
     if IMPUTATION_LOG not in relations:
         return None
     cells = con.execute(
-        f"select unit_code, year, indicator_code from {_quoted(*IMPUTATION_LOG)} "
-        "where value_status = 'interpolated'").df()
+        f"select unit_code, year, indicator_code from {_quoted(*IMPUTATION_LOG)} where value_status = 'interpolated'"
+    ).df()
     rows = [cells.assign(variable=cells.indicator_code)]
     if ("marts", "dim_indicators") in relations and ("marts", "fct_index_scores") in relations and len(cells):
-        catalog = con.execute("select indicator_code, index_code, dimension_code from marts.dim_indicators "
-                              "where coalesce(index_code, '') <> ''").df()
+        catalog = con.execute(
+            "select indicator_code, index_code, dimension_code from marts.dim_indicators "
+            "where coalesce(index_code, '') <> ''"
+        ).df()
         methods = [m for (m,) in con.execute("select distinct method from marts.fct_index_scores").fetchall()]
         names = []
         for row in catalog.itertuples(index=False):
@@ -116,7 +125,8 @@ def read_imputation_flags(con, relations, entity: str = "unit_code", time: str =
         rows.append(cells.merge(uses, on="indicator_code"))
     imputed = pd.concat(rows, ignore_index=True)
     return imputed.rename(columns={"unit_code": entity, "year": time, "indicator_code": "cell"})[
-        [entity, time, "variable", "cell"]]
+        [entity, time, "variable", "cell"]
+    ]
 
 
 def _index_sample(con, relations) -> dict | None:

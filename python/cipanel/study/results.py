@@ -8,7 +8,7 @@ inside the transaction, and new tables declare it as their primary key."""
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -21,21 +21,64 @@ from cipanel.warehouse import connect
 
 COLUMNS = {
     "estimates": {
-        "study": "varchar", "table_id": "varchar", "column_name": "varchar", "column_title": "varchar",
-        "column_group": "varchar", "role": "varchar", "dependent": "varchar", "term": "varchar",
-        "estimate": "double", "std_error": "double", "statistic": "double", "p_value": "double",
-        "conf_low": "double", "conf_high": "double", "n_obs": "integer", "r_squared": "double",
-        "r_squared_label": "varchar", "method": "varchar", "cov_type": "varchar", "df_inference": "double",
-        "n_clusters": "integer", "few_clusters": "boolean", "degenerate_se": "boolean",
-        "n_interpolated_cells": "integer", "controls": "boolean", "unit_fe": "boolean", "year_fe": "boolean",
+        "study": "varchar",
+        "table_id": "varchar",
+        "column_name": "varchar",
+        "column_title": "varchar",
+        "column_group": "varchar",
+        "role": "varchar",
+        "dependent": "varchar",
+        "term": "varchar",
+        "estimate": "double",
+        "std_error": "double",
+        "statistic": "double",
+        "p_value": "double",
+        "conf_low": "double",
+        "conf_high": "double",
+        "n_obs": "integer",
+        "r_squared": "double",
+        "r_squared_label": "varchar",
+        "method": "varchar",
+        "cov_type": "varchar",
+        "df_inference": "double",
+        "n_clusters": "integer",
+        "few_clusters": "boolean",
+        "degenerate_se": "boolean",
+        "n_interpolated_cells": "integer",
+        "controls": "boolean",
+        "unit_fe": "boolean",
+        "year_fe": "boolean",
     },
-    "diagnostics": {"study": "varchar", "table_id": "varchar", "column_name": "varchar", "name": "varchar",
-                    "value": "double"},
-    "descriptives": {"study": "varchar", "table_id": "varchar", "variable": "varchar", "n_obs": "integer",
-                     "mean": "double", "sd": "double", "min": "double", "max": "double", "median": "double"},
-    "runs": {"study": "varchar", "spec_path": "varchar", "run_at": "timestamp", "lang": "varchar",
-             "synthetic": "boolean", "regression_sample": "varchar", "index_sample": "varchar",
-             "warnings": "varchar", "tool_version": "varchar", "git_commit": "varchar"},
+    "diagnostics": {
+        "study": "varchar",
+        "table_id": "varchar",
+        "column_name": "varchar",
+        "name": "varchar",
+        "value": "double",
+    },
+    "descriptives": {
+        "study": "varchar",
+        "table_id": "varchar",
+        "variable": "varchar",
+        "n_obs": "integer",
+        "mean": "double",
+        "sd": "double",
+        "min": "double",
+        "max": "double",
+        "median": "double",
+    },
+    "runs": {
+        "study": "varchar",
+        "spec_path": "varchar",
+        "run_at": "timestamp",
+        "lang": "varchar",
+        "synthetic": "boolean",
+        "regression_sample": "varchar",
+        "index_sample": "varchar",
+        "warnings": "varchar",
+        "tool_version": "varchar",
+        "git_commit": "varchar",
+    },
 }
 KEYS = {
     "estimates": ["study", "table_id", "column_name", "term"],
@@ -59,8 +102,15 @@ def tidy(run: StudyRun) -> dict[str, pd.DataFrame]:
     for table in run.tables:
         if isinstance(table, DescriptiveTable):
             for variable, row in table.stats.iterrows():
-                descriptives.append({"study": run.spec.study, "table_id": table.table_id, "variable": variable,
-                                     "n_obs": int(row["N"]), **{k: row[k] for k in ("mean", "sd", "min", "max", "median")}})
+                descriptives.append(
+                    {
+                        "study": run.spec.study,
+                        "table_id": table.table_id,
+                        "variable": variable,
+                        "n_obs": int(row["N"]),
+                        **{k: row[k] for k in ("mean", "sd", "min", "max", "median")},
+                    }
+                )
             continue
         assert isinstance(table, RegressionTable)
         for column in table.columns:
@@ -69,23 +119,48 @@ def tidy(run: StudyRun) -> dict[str, pd.DataFrame]:
             cells = _finite(r.diagnostics.get("n_interpolated_cells"))
             for term in r.params.index:
                 degenerate = term in column.degenerate_terms
-                estimates.append({
-                    "study": run.spec.study, "table_id": table.table_id, "column_name": column.name,
-                    "column_title": column.title, "column_group": column.group, "role": column.role,
-                    "dependent": r.dependent, "term": term, "estimate": r.params[term],
-                    "std_error": r.std_errors[term], "statistic": r.tstats[term], "p_value": r.pvalues[term],
-                    "conf_low": None if degenerate else ci.loc[term, "lower"],
-                    "conf_high": None if degenerate else ci.loc[term, "upper"], "n_obs": r.nobs,
-                    "r_squared": r.r_squared, "r_squared_label": r.r_squared_label, "method": r.method,
-                    "cov_type": r.cov_type, "df_inference": r.df_inference, "n_clusters": r.n_clusters,
-                    "few_clusters": bool(r.diagnostics.get("few_clusters")), "degenerate_se": degenerate,
-                    "n_interpolated_cells": None if cells is None else int(cells), "controls": column.controls,
-                    "unit_fe": column.unit_fe, "year_fe": column.year_fe,
-                })
+                estimates.append(
+                    {
+                        "study": run.spec.study,
+                        "table_id": table.table_id,
+                        "column_name": column.name,
+                        "column_title": column.title,
+                        "column_group": column.group,
+                        "role": column.role,
+                        "dependent": r.dependent,
+                        "term": term,
+                        "estimate": r.params[term],
+                        "std_error": r.std_errors[term],
+                        "statistic": r.tstats[term],
+                        "p_value": r.pvalues[term],
+                        "conf_low": None if degenerate else ci.loc[term, "lower"],
+                        "conf_high": None if degenerate else ci.loc[term, "upper"],
+                        "n_obs": r.nobs,
+                        "r_squared": r.r_squared,
+                        "r_squared_label": r.r_squared_label,
+                        "method": r.method,
+                        "cov_type": r.cov_type,
+                        "df_inference": r.df_inference,
+                        "n_clusters": r.n_clusters,
+                        "few_clusters": bool(r.diagnostics.get("few_clusters")),
+                        "degenerate_se": degenerate,
+                        "n_interpolated_cells": None if cells is None else int(cells),
+                        "controls": column.controls,
+                        "unit_fe": column.unit_fe,
+                        "year_fe": column.year_fe,
+                    }
+                )
             for name, value in r.diagnostics.items():
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    diagnostics.append({"study": run.spec.study, "table_id": table.table_id,
-                                        "column_name": column.name, "name": name, "value": float(value)})
+                    diagnostics.append(
+                        {
+                            "study": run.spec.study,
+                            "table_id": table.table_id,
+                            "column_name": column.name,
+                            "name": name,
+                            "value": float(value),
+                        }
+                    )
     frames = {
         "estimates": pd.DataFrame(estimates, columns=list(COLUMNS["estimates"])),
         "diagnostics": pd.DataFrame(diagnostics, columns=list(COLUMNS["diagnostics"])),
@@ -103,15 +178,21 @@ def check_unique(frame: pd.DataFrame, name: str) -> None:
     if len(duplicated):
         first = duplicated.iloc[0]
         key = ", ".join(f"{k}={first[k]!r}" for k in KEYS[name])
-        raise StudyError(f"results.{name}: {len(duplicated)} rows share one key ({key}); every stored row "
-                         "needs a unique key (for descriptives: give the variables distinct labels)")
+        raise StudyError(
+            f"results.{name}: {len(duplicated)} rows share one key ({key}); every stored row "
+            "needs a unique key (for descriptives: give the variables distinct labels)"
+        )
 
 
 def _migrate(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Tables written by an older version lack newer columns: add them (empty) rather than fail."""
-    have = {row[0] for row in con.execute(
-        "select column_name from information_schema.columns where table_schema = 'results' and table_name = ?",
-        [name]).fetchall()}
+    have = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'results' and table_name = ?",
+            [name],
+        ).fetchall()
+    }
     for column, kind in COLUMNS[name].items():
         if column not in have:
             con.execute(f"alter table results.{name} add column {column} {kind}")
@@ -136,10 +217,16 @@ def git_commit() -> str | None:
     if not (repo / ".git").exists():
         return None
     try:
-        head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True,
-                              timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return head + ("+dirty" if dirty else "")
@@ -148,13 +235,22 @@ def git_commit() -> str | None:
 def store(run: StudyRun, warehouse: Path | str | None = None, synthetic: bool = False) -> dict[str, int]:
     """Replace the study's rows in results.* in one transaction and return the row counts written."""
     frames = tidy(run)
-    frames["runs"] = pd.DataFrame([{
-        "study": run.spec.study, "spec_path": str(run.spec.path),
-        "run_at": datetime.now(timezone.utc).replace(tzinfo=None), "lang": run.lang, "synthetic": synthetic,
-        "regression_sample": run.regression_sample, "index_sample": run.index_sample,
-        "warnings": "\n".join(run.warnings),
-        "tool_version": tool_version(), "git_commit": git_commit(),
-    }])
+    frames["runs"] = pd.DataFrame(
+        [
+            {
+                "study": run.spec.study,
+                "spec_path": str(run.spec.path),
+                "run_at": datetime.now(UTC).replace(tzinfo=None),
+                "lang": run.lang,
+                "synthetic": synthetic,
+                "regression_sample": run.regression_sample,
+                "index_sample": run.index_sample,
+                "warnings": "\n".join(run.warnings),
+                "tool_version": tool_version(),
+                "git_commit": git_commit(),
+            }
+        ]
+    )
     counts = {}
     with connect(warehouse, read_only=False) as con:
         con.execute("begin transaction")
@@ -170,8 +266,11 @@ def store(run: StudyRun, warehouse: Path | str | None = None, synthetic: bool = 
                     con.execute(f"insert into results.{name} ({columns}) select {columns} from incoming")
                     con.unregister("incoming")
                 keys = ", ".join(KEYS[name])
-                clash = con.execute(f"select {keys}, count(*) from results.{name} where study = ? "
-                                    f"group by {keys} having count(*) > 1 limit 1", [run.spec.study]).fetchone()
+                clash = con.execute(
+                    f"select {keys}, count(*) from results.{name} where study = ? "
+                    f"group by {keys} having count(*) > 1 limit 1",
+                    [run.spec.study],
+                ).fetchone()
                 if clash:
                     raise StudyError(f"results.{name}: key {clash[:-1]} is stored {clash[-1]} times")
                 counts[name] = len(frame)

@@ -3,8 +3,9 @@ format-independent tables (cipanel.study.tables)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,8 +65,10 @@ def _years(panel: pd.DataFrame, spec: StudySpec) -> tuple[int, int]:
     low, high = int(have.min()), int(have.max())
     first, last = spec.panel.get("years") or (low, high)
     if first < low or last > high:
-        raise StudyError(f"{spec.key('panel.years')}: [{first}, {last}] is outside the data, which cover "
-                         f"{low}-{high} in {spec.panel['relation']}; choose years within them")
+        raise StudyError(
+            f"{spec.key('panel.years')}: [{first}, {last}] is outside the data, which cover "
+            f"{low}-{high} in {spec.panel['relation']}; choose years within them"
+        )
     return first, last
 
 
@@ -95,7 +98,9 @@ def _split_units(sample: pd.DataFrame, spec: StudySpec, split: dict[str, Any]) -
     return sample[entity].isin(high) if split["side"] == "high" else ~sample[entity].isin(high)
 
 
-def column_sample(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, column: ColumnSpec) -> tuple[pd.DataFrame, dict]:
+def column_sample(
+    panel: pd.DataFrame, spec: StudySpec, table: TableSpec, column: ColumnSpec
+) -> tuple[pd.DataFrame, dict]:
     model = dict(column.model)
     if model.get("formula"):  # Unit FE / Year FE rows from the formula's absorbed effects
         from cipanel.api import spec_effects
@@ -115,8 +120,10 @@ def column_sample(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, column
     if model.get("split"):
         _require(base, [model["split"]["variable"]], f"table {table.id} split")
         if not pd.api.types.is_numeric_dtype(base[model["split"]["variable"]]):
-            raise SpecError(f"{spec.key(column.origins.get('split', 'split'))}.variable: "
-                            f"{model['split']['variable']!r} is not numeric; a median split needs numbers")
+            raise SpecError(
+                f"{spec.key(column.origins.get('split', 'split'))}.variable: "
+                f"{model['split']['variable']!r} is not numeric; a median split needs numbers"
+            )
         sample = sample[_split_units(base, spec, model["split"]).reindex(sample.index).to_numpy(dtype=bool)]
     variables = checks.model_variables(model) if not spec_uses_formula(model) else _formula_columns(model, table)
     _require(sample, variables, f"table {table.id}")
@@ -156,21 +163,33 @@ def _fit(sample: pd.DataFrame, spec: StudySpec, model: dict, stage: str = "ols")
         except FormulaError as exc:
             raise SpecError(str(exc)) from None
     return fit_panel(
-        sample, model["outcome"], [model["treatment"], *model.get("controls", [])],
-        entity=spec.panel["entity"], time=spec.panel["time"], effects=model.get("effects", "twoway"),
-        cov=model.get("cov", "clustered"), cluster=model.get("cluster"), trends=bool(model.get("trends")),
+        sample,
+        model["outcome"],
+        [model["treatment"], *model.get("controls", [])],
+        entity=spec.panel["entity"],
+        time=spec.panel["time"],
+        effects=model.get("effects", "twoway"),
+        cov=model.get("cov", "clustered"),
+        cluster=model.get("cluster"),
+        trends=bool(model.get("trends")),
         bandwidth=model.get("bandwidth"),
     )
 
 
-def _column(name: str, title: str, group: str, result: FitResult, model: dict, extra: dict | None = None,
-            role: str = "") -> ModelColumn:
+def _column(
+    name: str, title: str, group: str, result: FitResult, model: dict, extra: dict | None = None, role: str = ""
+) -> ModelColumn:
     effects = model.get("effects", "twoway")
     return ModelColumn(
-        name=name, title=title, result=result, controls=bool(model.get("controls")),
+        name=name,
+        title=title,
+        result=result,
+        controls=bool(model.get("controls")),
         unit_fe=effects in ("entity", "twoway") and model.get("estimator") != "fd",  # D. removes them
         year_fe=effects == "twoway" or bool(model.get("_year_effects")),
-        extra_rows=extra or {}, group=group, role=role,
+        extra_rows=extra or {},
+        group=group,
+        role=role,
     )
 
 
@@ -183,20 +202,33 @@ def _iv_columns(sample: pd.DataFrame, spec: StudySpec, model: dict, lang: str, f
         first, second = _fit(sample, spec, model, "iv_first"), _fit(sample, spec, model, "iv_second")
         return _iv_pair(first, second, first_model, model, lang, first_number)
     first = fit_panel(
-        sample, model["treatment"], [*model["instruments"], *controls], entity=spec.panel["entity"],
-        time=spec.panel["time"], effects=model.get("effects", "twoway"), cov=model.get("cov", "clustered"),
+        sample,
+        model["treatment"],
+        [*model["instruments"], *controls],
+        entity=spec.panel["entity"],
+        time=spec.panel["time"],
+        effects=model.get("effects", "twoway"),
+        cov=model.get("cov", "clustered"),
         cluster=model.get("cluster"),
     )
     second = fit_iv(
-        sample, model["outcome"], controls, [model["treatment"]], model["instruments"],
-        entity=spec.panel["entity"], time=spec.panel["time"], effects=model.get("effects", "twoway"),
-        cov=model.get("cov", "clustered"), cluster=model.get("cluster"),
+        sample,
+        model["outcome"],
+        controls,
+        [model["treatment"]],
+        model["instruments"],
+        entity=spec.panel["entity"],
+        time=spec.panel["time"],
+        effects=model.get("effects", "twoway"),
+        cov=model.get("cov", "clustered"),
+        cluster=model.get("cluster"),
     )
     return _iv_pair(first, second, first_model, model, lang, first_number)
 
 
-def _iv_pair(first: FitResult, second: FitResult, first_model: dict, model: dict, lang: str,
-             first_number: int) -> list[ModelColumn]:
+def _iv_pair(
+    first: FitResult, second: FitResult, first_model: dict, model: dict, lang: str, first_number: int
+) -> list[ModelColumn]:
     d = second.diagnostics
     first_extra = {
         "kp_rk_lm": f"{d['kp_rk_lm']:.2f}{stars(d['kp_rk_lm_p'])}",
@@ -212,8 +244,16 @@ def _iv_pair(first: FitResult, second: FitResult, first_model: dict, model: dict
     ]
 
 
-def _fit_column(table: TableSpec, spec: StudySpec, column: ColumnSpec, sample: pd.DataFrame, model: dict,
-                number: int, lang: str, run: StudyRun | None = None) -> list[ModelColumn]:
+def _fit_column(
+    table: TableSpec,
+    spec: StudySpec,
+    column: ColumnSpec,
+    sample: pd.DataFrame,
+    model: dict,
+    number: int,
+    lang: str,
+    run: StudyRun | None = None,
+) -> list[ModelColumn]:
     """Fit one spec column (two model columns for IV); estimator errors become StudyErrors."""
     try:
         if table.kind == "iv":
@@ -228,8 +268,15 @@ def _fit_column(table: TableSpec, spec: StudySpec, column: ColumnSpec, sample: p
         if table.kind in ("threshold", "spatial"):
             from cipanel.study.model_columns import model_column
 
-            col, fitted = model_column(table.kind, sample, spec, model, f"({number})",
-                                       column.title or spec.label(model["outcome"], lang), column.group)
+            col, fitted = model_column(
+                table.kind,
+                sample,
+                spec,
+                model,
+                f"({number})",
+                column.title or spec.label(model["outcome"], lang),
+                column.group,
+            )
             col.role = table.kind
             if run is not None and table.kind == "threshold":
                 run.threshold_fits[f"{table.id} {col.name}"] = fitted
@@ -240,24 +287,40 @@ def _fit_column(table: TableSpec, spec: StudySpec, column: ColumnSpec, sample: p
     except SpecError:
         raise
     except (ValueError, TypeError, KeyError, np.linalg.LinAlgError) as exc:
-        raise StudyError(f"{_context(spec, table, column, number)}: the model cannot be estimated on this "
-                         f"sample ({len(sample)} rows): {exc}") from None
+        raise StudyError(
+            f"{_context(spec, table, column, number)}: the model cannot be estimated on this "
+            f"sample ({len(sample)} rows): {exc}"
+        ) from None
 
 
-def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str, run: StudyRun | None = None,
-              imputed: pd.DataFrame | None = None) -> StudyTable:
+def run_table(
+    panel: pd.DataFrame,
+    spec: StudySpec,
+    table: TableSpec,
+    lang: str,
+    run: StudyRun | None = None,
+    imputed: pd.DataFrame | None = None,
+) -> StudyTable:
     if table.kind == "descriptive":
         sample = base_sample(panel, spec)
         _require(sample, table.variables, f"table {table.id}")
         text = [v for v in table.variables if not pd.api.types.is_numeric_dtype(sample[v])]
         if text:
-            raise SpecError(f"{spec.key('tables')} (table {table.id}): variable {text[0]!r} is not numeric "
-                            f"({sample[text[0]].dtype}); a descriptive table summarises numeric columns")
+            raise SpecError(
+                f"{spec.key('tables')} (table {table.id}): variable {text[0]!r} is not numeric "
+                f"({sample[text[0]].dtype}); a descriptive table summarises numeric columns"
+            )
         data = sample[table.variables]
-        stats = pd.DataFrame({
-            "N": data.count(), "mean": data.mean(), "sd": data.std(ddof=1), "min": data.min(),
-            "max": data.max(), "median": data.median(),
-        })
+        stats = pd.DataFrame(
+            {
+                "N": data.count(),
+                "mean": data.mean(),
+                "sd": data.std(ddof=1),
+                "min": data.min(),
+                "max": data.max(),
+                "median": data.median(),
+            }
+        )
         stats.index = [spec.label(v, lang) for v in table.variables]
         notes = list(table.notes)
         if run is not None and run.regression_sample_note:
@@ -271,8 +334,9 @@ def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str,
         sample, model = column_sample(panel, spec, table, column)
         context = _context(spec, table, column, len(columns) + 1)
         complete, fragile = checks.check_sample(sample, model, entity, time, context, column.origins, str(spec.path))
-        fitted = _fit_column(table, spec, column, complete if table.kind == "iv" else sample, model,
-                             len(columns) + 1, lang, run)
+        fitted = _fit_column(
+            table, spec, column, complete if table.kind == "iv" else sample, model, len(columns) + 1, lang, run
+        )
         cells = notes_mod.interpolated_cells(complete, model, entity, time, imputed)
         for made in fitted:
             if cells is not None:
@@ -300,8 +364,10 @@ def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str,
         raise
     except (ValueError, TypeError, KeyError, np.linalg.LinAlgError) as exc:
         i = next((k for k, t in enumerate(spec.tables) if t is table), table.id)
-        raise StudyError(f"{spec.key(f'tables[{i}]')} (table {table.id}): an inference option "
-                         f"(wild_bootstrap, group_tests or placebo) cannot run on this table: {exc}") from None
+        raise StudyError(
+            f"{spec.key(f'tables[{i}]')} (table {table.id}): an inference option "
+            f"(wild_bootstrap, group_tests or placebo) cannot run on this table: {exc}"
+        ) from None
     keep = table.keep or _default_keep(table)
     if table.kind in ("threshold", "spatial") and not table.keep:
         from cipanel.study.model_columns import default_keep
@@ -322,21 +388,25 @@ def run_table(panel: pd.DataFrame, spec: StudySpec, table: TableSpec, lang: str,
     return RegressionTable(table.id, table.title, columns, keep, labels, table.stat, notes)
 
 
-def _add_inference(table: TableSpec, columns: list[ModelColumn], used: list, spec: StudySpec,
-                   run: StudyRun | None) -> None:
+def _add_inference(
+    table: TableSpec, columns: list[ModelColumn], used: list, spec: StudySpec, run: StudyRun | None
+) -> None:
     from cipanel.study import inference_rows
 
     options = table.inference
     if options and any(spec_uses_formula(u[1]) for u in used):  # they rebuild the model from keys
-        raise SpecError(f"table {table.id}: wild_bootstrap / group_tests / placebo do not take "
-                        "formula or expression columns yet; use the model's fitted methods "
-                        "(cp.feols(...).wild_bootstrap) or plain column names")
+        raise SpecError(
+            f"table {table.id}: wild_bootstrap / group_tests / placebo do not take "
+            "formula or expression columns yet; use the model's fitted methods "
+            "(cp.feols(...).wild_bootstrap) or plain column names"
+        )
     if "wild_bootstrap" in options:
         for column, (sample, model, role) in zip(columns, used):
             inference_rows.bootstrap_column(column, sample, model, spec.panel, options["wild_bootstrap"] or {}, role)
     for i, test in enumerate(options.get("group_tests") or []):
-        inference_rows.group_test(columns, [u[0] for u in used], [u[1] for u in used], spec.panel, test,
-                                  f"table {table.id}.group_tests[{i}]")
+        inference_rows.group_test(
+            columns, [u[0] for u in used], [u[1] for u in used], spec.panel, test, f"table {table.id}.group_tests[{i}]"
+        )
     if "placebo" in options:
         block = options["placebo"] or {}
         names = [c.name for c in columns]
@@ -359,8 +429,12 @@ def _default_keep(table: TableSpec) -> list[str]:
 
 
 def run_study(
-    spec: StudySpec, panel: pd.DataFrame, lang: str = "zh", progress: Callable[[str], None] | None = None,
-    imputed: pd.DataFrame | None = None, index_sample: dict | None = None,
+    spec: StudySpec,
+    panel: pd.DataFrame,
+    lang: str = "zh",
+    progress: Callable[[str], None] | None = None,
+    imputed: pd.DataFrame | None = None,
+    index_sample: dict | None = None,
 ) -> StudyRun:
     """Run every table of `spec` on `panel`. `imputed` (cipanel.study.panel_source) says which
     cells were interpolated; `index_sample` which units the indices were computed on."""

@@ -48,11 +48,14 @@ class UnitSample:
             parts.append(("剔除 " if zh else "excluded ") + ", ".join(self.excluded))
         for flag, codes in self.excluded_by_flag.items():
             listed = ", ".join(codes) if codes else ("无" if zh else "none")
-            parts.append((f"按 {flag} 剔除 {len(codes)} 个: " if zh else f"excluded by {flag} ({len(codes)}): ")
-                         + listed)
+            parts.append(
+                (f"按 {flag} 剔除 {len(codes)} 个: " if zh else f"excluded by {flag} ({len(codes)}): ") + listed
+            )
         if self.out_by_panel_flag:
-            parts.append((f"面板 {SAMPLE_FLAG} 为否: " if zh else f"out by the panel's {SAMPLE_FLAG}: ")
-                         + ", ".join(self.out_by_panel_flag))
+            parts.append(
+                (f"面板 {SAMPLE_FLAG} 为否: " if zh else f"out by the panel's {SAMPLE_FLAG}: ")
+                + ", ".join(self.out_by_panel_flag)
+            )
         return ("; " if not zh else "；").join(parts)
 
 
@@ -64,11 +67,15 @@ def apply_unit_rules(panel: pd.DataFrame, spec: StudySpec) -> tuple[pd.DataFrame
     for key in ("include", "exclude"):
         unknown = [c for c in rules.get(key, []) if c not in present]
         if unknown:
-            hint = (" (units the reference data keep out of sample have no rows in marts.fct_panel, so they "
-                    "cannot be brought into the regressions from the spec yet)" if key == "include" else
-                    " (a typo, or a unit already out of the panel: there is nothing to exclude)")
-            raise StudyError(f"{spec.key(f'panel.units.{key}')}: unit {unknown[0]!r} has no rows in "
-                             f"{spec.panel['relation']}{hint}")
+            hint = (
+                " (units the reference data keep out of sample have no rows in marts.fct_panel, so they "
+                "cannot be brought into the regressions from the spec yet)"
+                if key == "include"
+                else " (a typo, or a unit already out of the panel: there is nothing to exclude)"
+            )
+            raise StudyError(
+                f"{spec.key(f'panel.units.{key}')}: unit {unknown[0]!r} has no rows in {spec.panel['relation']}{hint}"
+            )
     keep = pd.Series(True, index=panel.index)
     sample = UnitSample(n_units=0)
     if SAMPLE_FLAG in panel.columns and panel[SAMPLE_FLAG].dtype == bool:
@@ -84,14 +91,18 @@ def apply_unit_rules(panel: pd.DataFrame, spec: StudySpec) -> tuple[pd.DataFrame
         values = panel[flag]
         if values.isna().any():
             bad = sorted(set(codes[values.isna()]))
-            raise StudyError(f"{spec.key('panel.units.exclude_flags')}: {flag} is missing for unit(s) "
-                             f"{', '.join(bad[:5])}; set it in the reference data")
+            raise StudyError(
+                f"{spec.key('panel.units.exclude_flags')}: {flag} is missing for unit(s) "
+                f"{', '.join(bad[:5])}; set it in the reference data"
+            )
         if not values.isin([True, False]).all():
             raise StudyError(f"{spec.key('panel.units.exclude_flags')}: {flag} is not a true/false column")
         varying = values.astype(bool).groupby(codes).nunique()
         if (varying > 1).any():
-            raise StudyError(f"{spec.key('panel.units.exclude_flags')}: {flag} changes over time within unit "
-                             f"{varying[varying > 1].index[0]}; a unit flag must be constant")
+            raise StudyError(
+                f"{spec.key('panel.units.exclude_flags')}: {flag} changes over time within unit "
+                f"{varying[varying > 1].index[0]}; a unit flag must be constant"
+            )
         flagged = values.astype(bool) & ~codes.isin(sample.included)
         sample.excluded_by_flag[flag] = sorted(set(codes[flagged]))
         keep &= ~flagged

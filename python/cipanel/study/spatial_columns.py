@@ -62,10 +62,18 @@ def fit_spatial_column(sample: pd.DataFrame, spec, model: dict[str, Any], w: np.
             raise SpecError(f"spatial block: weights: {exc}") from None
     try:
         return fit_spatial(
-            sample, model["outcome"], [model["treatment"], *model.get("controls", [])],
-            entity=spec.panel["entity"], time=spec.panel["time"], w=w, model=block.get("model", "sdm"),
-            fe=block.get("fe", "entity"), durbin=block.get("durbin"), leeyu=block.get("leeyu", True),
-            nsim=block.get("nsim", 500), seed=block.get("seed", 12345),
+            sample,
+            model["outcome"],
+            [model["treatment"], *model.get("controls", [])],
+            entity=spec.panel["entity"],
+            time=spec.panel["time"],
+            w=w,
+            model=block.get("model", "sdm"),
+            fe=block.get("fe", "entity"),
+            durbin=block.get("durbin"),
+            leeyu=block.get("leeyu", True),
+            nsim=block.get("nsim", 500),
+            seed=block.get("seed", 12345),
         )
     except (ValueError, TypeError) as exc:
         raise SpecError(f"spatial block: {exc}") from None

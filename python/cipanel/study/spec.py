@@ -22,17 +22,41 @@ SPLIT_SIDES = {"high", "low"}
 
 # Keys a column may set; defaults come from the table, then from the study's `model` block.
 MODEL_KEYS = {
-    "outcome": str, "treatment": str, "controls": list, "effects": str, "cov": str, "cluster": str,
-    "bandwidth": int, "trends": bool, "where": str, "split": dict, "lead": int, "winsorize": (bool, list),
-    "instruments": list, "gmm": dict, "threshold": dict, "spatial": dict,
+    "outcome": str,
+    "treatment": str,
+    "controls": list,
+    "effects": str,
+    "cov": str,
+    "cluster": str,
+    "bandwidth": int,
+    "trends": bool,
+    "where": str,
+    "split": dict,
+    "lead": int,
+    "winsorize": (bool, list),
+    "instruments": list,
+    "gmm": dict,
+    "threshold": dict,
+    "spatial": dict,
     "formula": str,  # fixest syntax (cipanel.formula): replaces outcome/treatment/controls/effects
     "estimator": str,  # ols (default) or fd: first differences, Stata reg D.(y x)
 }
 COLUMN_KEYS = {**MODEL_KEYS, "title": (str, dict), "group": (str, dict)}
 INFERENCE_KEYS = {"wild_bootstrap", "group_tests", "placebo"}
 TABLE_KEYS = {"id", "kind", "title", "stat", "keep", "columns", "variables", "notes", *INFERENCE_KEYS, *MODEL_KEYS}
-STUDY_KEYS = {"study", "title", "source", "synthetic_note", "panel", "labels", "model", "tables", "figures",
-              "output", "analytics"}  # output: cipanel.output.table_format; analytics: cipanel.analytics.config
+STUDY_KEYS = {
+    "study",
+    "title",
+    "source",
+    "synthetic_note",
+    "panel",
+    "labels",
+    "model",
+    "tables",
+    "figures",
+    "output",
+    "analytics",
+}  # output: cipanel.output.table_format; analytics: cipanel.analytics.config
 PANEL_KEYS = {"relation", "entity", "time", "years", "where", "units"}
 UNIT_RULE_KEYS = {"include", "exclude", "exclude_flags"}
 FIGURE_KEYS = {"index_trends", "weights", "coefficients"}
@@ -127,8 +151,12 @@ def _check_model(path: Path, where: str, model: dict[str, Any]) -> None:
 def _check_name(path: Path, where: str, value: Any, what: str) -> str:
     name = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
     if not SAFE_NAME.match(name) or name.lower() in WINDOWS_DEVICE_NAMES:
-        _fail(path, where, f"{value!r} is not a valid {what}: it names files in the output folder, so use "
-              "letters, digits, _ and - (starting with a letter, at most 64 characters; no dots, slashes or spaces)")
+        _fail(
+            path,
+            where,
+            f"{value!r} is not a valid {what}: it names files in the output folder, so use "
+            "letters, digits, _ and - (starting with a letter, at most 64 characters; no dots, slashes or spaces)",
+        )
     return name
 
 
@@ -158,16 +186,23 @@ def _uses_formula(model: dict[str, Any]) -> bool:
 
 def _check_variables(path: Path, where: str, model: dict[str, Any]) -> None:
     """Every name a column's model uses is a plain column name, and none is used twice."""
-    roles = [("outcome", [model["outcome"]]), ("treatment", [model["treatment"]]),
-             ("controls", model.get("controls") or []), ("instruments", model.get("instruments") or [])]
+    roles = [
+        ("outcome", [model["outcome"]]),
+        ("treatment", [model["treatment"]]),
+        ("controls", model.get("controls") or []),
+        ("instruments", model.get("instruments") or []),
+    ]
     seen: dict[str, str] = {}
     for role, names in roles:
         for name in names:
             if not isinstance(name, str) or not IDENTIFIER.match(name):
                 _fail(path, f"{where}.{role}", f"{name!r} is not a column name (letters, digits and _)")
             if name in seen:
-                _fail(path, f"{where}.{role}", f"{name!r} is already the {seen[name]} of this column; "
-                      "use each variable once")
+                _fail(
+                    path,
+                    f"{where}.{role}",
+                    f"{name!r} is already the {seen[name]} of this column; use each variable once",
+                )
             seen[name] = role
     if "cluster" in model and not IDENTIFIER.match(model["cluster"]):
         _fail(path, f"{where}.cluster", f"{model['cluster']!r} is not a column name")
@@ -176,15 +211,23 @@ def _check_variables(path: Path, where: str, model: dict[str, Any]) -> None:
 def _check_panel(path: Path, panel: dict[str, Any]) -> dict[str, Any]:
     relation = panel["relation"]
     if not isinstance(relation, str) or not RELATION.match(relation):
-        _fail(path, "panel.relation", f"{relation!r} is not a relation name; write schema.table of a table or "
-              "view in the warehouse (e.g. marts.fct_panel), never a query or a function such as read_csv")
+        _fail(
+            path,
+            "panel.relation",
+            f"{relation!r} is not a relation name; write schema.table of a table or "
+            "view in the warehouse (e.g. marts.fct_panel), never a query or a function such as read_csv",
+        )
     for key in ("entity", "time"):
         if not isinstance(panel[key], str) or not IDENTIFIER.match(panel[key]):
             _fail(path, f"panel.{key}", f"{panel[key]!r} is not a column name (letters, digits and _)")
     years = panel.get("years")
     if years is not None:
-        if (not isinstance(years, list) or len(years) != 2
-                or not all(isinstance(y, int) and not isinstance(y, bool) for y in years) or years[0] > years[1]):
+        if (
+            not isinstance(years, list)
+            or len(years) != 2
+            or not all(isinstance(y, int) and not isinstance(y, bool) for y in years)
+            or years[0] > years[1]
+        ):
             _fail(path, "panel.years", f"expected [first, last] as two years with first <= last, got {years!r}")
     _check_where(path, "panel", panel)
     units = panel.get("units")
@@ -215,8 +258,11 @@ def _check_figures(path: Path, figures: Any, table_ids: set[str]) -> dict[str, A
     if coefficients is not None:
         _check_keys(path, "figures.coefficients", coefficients, {"table", "term"})
         if coefficients.get("table") not in table_ids:
-            _fail(path, "figures.coefficients.table", f"{coefficients.get('table')!r} is not a table id of this "
-                  f"spec ({', '.join(sorted(table_ids))})")
+            _fail(
+                path,
+                "figures.coefficients.table",
+                f"{coefficients.get('table')!r} is not a table id of this spec ({', '.join(sorted(table_ids))})",
+            )
     return figures
 
 
@@ -282,8 +328,11 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
                 _check_keys(path, cwhere, column or {}, set(COLUMN_KEYS))
                 own = {k: v for k, v in (column or {}).items() if k in MODEL_KEYS}
                 model = {**defaults, **table_model, **own}
-                origins = {**{k: f"model.{k}" for k in defaults}, **{k: f"{where}.{k}" for k in table_model},
-                           **{k: f"{cwhere}.{k}" for k in own}}
+                origins = {
+                    **{k: f"model.{k}" for k in defaults},
+                    **{k: f"{where}.{k}" for k in table_model},
+                    **{k: f"{cwhere}.{k}" for k in own},
+                }
                 _check_model(path, cwhere, model)
                 _check_where(path, cwhere, own)
                 for required in ("outcome", "treatment"):
@@ -297,20 +346,39 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
                     _fail(path, cwhere, f"a {kind} column needs a '{kind}' block")
                 if not _uses_formula(model):  # formulas and expressions are checked by cipanel.formula
                     _check_variables(path, cwhere, model)
-                columns.append(ColumnSpec(_text((column or {}).get("title"), lang),
-                                          _text((column or {}).get("group"), lang), model, origins))
-        tables.append(TableSpec(
-            id=str(table_id), kind=kind, title=_text(table.get("title"), lang), stat=stat,
-            keep=list(table.get("keep") or []), columns=columns, variables=list(table.get("variables") or []),
-            notes=[_text(n, lang) for n in table.get("notes") or []],
-            inference={k: table[k] for k in INFERENCE_KEYS if k in table},
-        ))
+                columns.append(
+                    ColumnSpec(
+                        _text((column or {}).get("title"), lang),
+                        _text((column or {}).get("group"), lang),
+                        model,
+                        origins,
+                    )
+                )
+        tables.append(
+            TableSpec(
+                id=str(table_id),
+                kind=kind,
+                title=_text(table.get("title"), lang),
+                stat=stat,
+                keep=list(table.get("keep") or []),
+                columns=columns,
+                variables=list(table.get("variables") or []),
+                notes=[_text(n, lang) for n in table.get("notes") or []],
+                inference={k: table[k] for k in INFERENCE_KEYS if k in table},
+            )
+        )
     labels = raw.get("labels") or {}
     if not isinstance(labels, dict):
         _fail(path, "labels", "expected a mapping of variable -> {zh: ..., en: ...}")
     figures = _check_figures(path, raw.get("figures"), seen)
     return StudySpec(
-        study=study, title=_text(raw.get("title"), lang), source=_text(raw.get("source"), lang),
-        panel=panel, labels={k: (v if isinstance(v, dict) else {"en": str(v), "zh": str(v)}) for k, v in labels.items()},
-        tables=tables, figures=figures, path=path, output=raw.get("output") or {},
+        study=study,
+        title=_text(raw.get("title"), lang),
+        source=_text(raw.get("source"), lang),
+        panel=panel,
+        labels={k: (v if isinstance(v, dict) else {"en": str(v), "zh": str(v)}) for k, v in labels.items()},
+        tables=tables,
+        figures=figures,
+        path=path,
+        output=raw.get("output") or {},
     )

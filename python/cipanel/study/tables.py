@@ -45,9 +45,13 @@ class RegressionTable:
     @property
     def few_clusters(self) -> list[str]:
         """Columns whose cluster-robust inference rests on fewer than MIN_CLUSTERS clusters."""
-        return [c.name for c in self.columns
-                if c.result.n_clusters and c.result.cov_type not in ("driscoll_kraay", "robust", "unadjusted")
-                and c.result.n_clusters < MIN_CLUSTERS]
+        return [
+            c.name
+            for c in self.columns
+            if c.result.n_clusters
+            and c.result.cov_type not in ("driscoll_kraay", "robust", "unadjusted")
+            and c.result.n_clusters < MIN_CLUSTERS
+        ]
 
 
 @dataclass

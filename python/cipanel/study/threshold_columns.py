@@ -33,10 +33,21 @@ def fit_threshold_column(sample: pd.DataFrame, spec, model: dict[str, Any]) -> T
     controls = [c for c in model.get("controls", []) if c not in rx]
     try:
         return fit_threshold(
-            sample, model["outcome"], controls, rx=rx, qx=block["qx"], entity=spec.panel["entity"],
-            time=spec.panel["time"], thnum=block.get("thnum", 1), trim=block.get("trim"),
-            grid=block.get("grid", 300), bs=block.get("bs"), level=block.get("level", 0.95),
-            cov=model.get("cov", "clustered"), cluster=model.get("cluster"), seed=block.get("seed", 12345),
+            sample,
+            model["outcome"],
+            controls,
+            rx=rx,
+            qx=block["qx"],
+            entity=spec.panel["entity"],
+            time=spec.panel["time"],
+            thnum=block.get("thnum", 1),
+            trim=block.get("trim"),
+            grid=block.get("grid", 300),
+            bs=block.get("bs"),
+            level=block.get("level", 0.95),
+            cov=model.get("cov", "clustered"),
+            cluster=model.get("cluster"),
+            seed=block.get("seed", 12345),
         )
     except (ValueError, TypeError) as exc:
         raise SpecError(f"threshold block: {exc}") from None
@@ -63,7 +74,9 @@ def threshold_rows(res: ThresholdResult) -> dict[str, str]:
     rows = {}
     # the thresholds of the regression (Th-1, or the refined Th-21 with Th-22 and Th-3), ascending,
     # each with its own confidence set
-    used = res.thresholds.loc[["Th-1"] if len(res.estimates) == 1 else [n for n in ("Th-21", "Th-22", "Th-3") if n in res.thresholds.index]]
+    used = res.thresholds.loc[
+        ["Th-1"] if len(res.estimates) == 1 else [n for n in ("Th-21", "Th-22", "Th-3") if n in res.thresholds.index]
+    ]
     for i, (_, row) in enumerate(used.sort_values("threshold").iterrows(), start=1):
         rows[f"threshold_{i}"] = f"{row['threshold']:.4f} [{row['lower']:.4f}, {row['upper']:.4f}]"
     for stage in STAGES:
