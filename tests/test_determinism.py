@@ -7,19 +7,21 @@ to 8e-7: scripts/compare_builds.py measures it.)"""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from cipanel.build import copy_dbt_project
 from cipanel.determinism import frame_digest, set_profile_threads, table_digests
 from cipanel.pipeline import default_study_paths
 from cipanel.study.results import store
 from cipanel.study.runner import run_study
 from cipanel.study.spec import load_spec
 from cipanel.warehouse import connect, read_table
-from warehouse_build import ROOT, build, copy_project
+from warehouse_build import DEMO, DEMO_DATA, build
 
 
 def _run_studies(warehouse) -> None:
@@ -33,13 +35,23 @@ def _run_studies(warehouse) -> None:
 
 @pytest.fixture(scope="module")
 def two_builds(demo_warehouse, tmp_path_factory):
+    """The demo built again with one DuckDB thread and one dbt thread (a copy of the tool's dbt
+    project with `threads: 1` in its profile), against the session's parallel demo build."""
     folder = tmp_path_factory.mktemp("determinism")
-    project = copy_project(folder / "project")
-    set_profile_threads(project / "profiles.yml", 1)
+    dbt_dir = copy_dbt_project(folder / "dbt")
+    set_profile_threads(dbt_dir / "profiles.yml", 1)
+    assert "threads: 1" in (dbt_dir / "profiles.yml").read_text(encoding="utf-8")
     single = folder / "single.duckdb"
-    build(project, single, ROOT / "data" / "demo", ["--threads", "1"])
+    saved = os.environ.get("CIPANEL_DBT_PROJECT_DIR")
+    os.environ["CIPANEL_DBT_PROJECT_DIR"] = str(dbt_dir)
+    try:
+        build(DEMO, single, DEMO_DATA, ["--threads", "1"])
+    finally:
+        if saved is None:
+            os.environ.pop("CIPANEL_DBT_PROJECT_DIR", None)
+        else:
+            os.environ["CIPANEL_DBT_PROJECT_DIR"] = saved
     parallel = shutil.copy(demo_warehouse, folder / "parallel.duckdb")  # other tests write results into the original
-    assert "threads: 1" in (project / "profiles.yml").read_text(encoding="utf-8")
     return single, parallel
 
 

@@ -6,7 +6,7 @@ with dimensions as (
         dimension_code,
         unit_code,
         year,
-        sum(obstacle) as obstacle
+        {{ cipanel.stable_sum('obstacle') }} as obstacle
     from {{ ref('fct_obstacle_indicators') }}
     group by index_code, dimension_code, unit_code, year
 )

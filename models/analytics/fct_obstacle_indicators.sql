@@ -40,7 +40,9 @@ shares as (
     select
         *,
         weighted_deviation
-        / nullif(sum(weighted_deviation) over (partition by index_code, unit_code, year), 0) as obstacle
+        / nullif(
+            {{ cipanel.stable_sum('weighted_deviation') }} over (partition by index_code, unit_code, year), 0
+        ) as obstacle
     from deviations
 )
 

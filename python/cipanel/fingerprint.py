@@ -173,11 +173,17 @@ def record(warehouse: Path | str, current: Fingerprint) -> Path:
         "note": "written by cipanel after a successful build; delete it (or use --rebuild) to force a build",
     }
     scratch = target.with_name(target.name + ".tmp")
-    scratch.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    scratch.replace(target)
+    try:
+        scratch.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        scratch.replace(target)
+    except OSError:  # best effort: without a sidecar the next run simply builds again
+        pass
     return target
 
 
 def forget(warehouse: Path | str) -> None:
     """Drop the sidecar before a build: a build that fails part-way must not look up to date."""
-    sidecar_path(warehouse).unlink(missing_ok=True)
+    try:
+        sidecar_path(warehouse).unlink(missing_ok=True)
+    except OSError:  # a read-only folder: the build that follows stops there with its own message
+        pass

@@ -97,7 +97,9 @@ def run_studies(
         progress(f"{spec.study}: {len(written['tables'])} tables and {len(written['figures'])} figures in {study_out}")
         outputs[spec.study] = {**written, "run": run}
     # every study folder under out_dir, so an ad-hoc study never drops another study's part
-    report = write_combined_report(out_dir, "cipanel", synthetic, lang, [s.study for s in specs])
+    report = write_combined_report(
+        out_dir, "cipanel", synthetic, lang, [*(p.stem for p in default_study_paths()), *(s.study for s in specs)]
+    )
     progress(f"report: {', '.join(str(p) for p in report.values())}")
     outputs["report"] = report
     return outputs

@@ -88,9 +88,14 @@ def connect(path: Path | str | None = None, read_only: bool = True) -> Iterator[
 def check_writable(path: Path | str | None = None) -> None:
     """Fail before a study's work, not after it: the results are stored in the warehouse, so it
     must accept a write (a read-only file or folder, or a full disk, ends here with its reason)."""
-    with connect(path, read_only=False) as con:
-        con.execute("create schema if not exists results")
-        con.execute("checkpoint")
+    # asked of the file system, not by a write: a spec error found later must leave the file as it
+    # was (a write-connection would checkpoint it); a full disk is reported by the store itself
+    path = warehouse_path(path)
+    if not path.exists():
+        raise WarehouseError(f"warehouse {path} does not exist: run `cipanel build` (or `make run`) first")
+    for target in (path, path.parent):
+        if not os.access(target, os.W_OK):
+            raise WarehouseError(_io_message(path, PermissionError(f"{target}: read-only"), read_only=False))
 
 
 def read_table(relation: str, path: Path | str | None = None, where: str | None = None):

@@ -236,7 +236,8 @@ def _span_rules(g: Grid) -> list[set[int]]:
     return [{c for c, (text, s) in row if s > 1 and text and (c, s) not in below[i]} for i, row in enumerate(rows)]
 
 
-def _md_escape(s: str) -> str:
+def _md_escape(s: str | None) -> str:
+    s = "" if s is None else str(s)
     for ch in "\\*_|`":
         s = s.replace(ch, "\\" + ch)
     return s
