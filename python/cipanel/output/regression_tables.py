@@ -56,6 +56,13 @@ class Grid:
     few_clusters: list[str] = field(default_factory=list)  # columns with < MIN_CLUSTERS clusters
     wrap_cols: tuple[int, ...] = (0,)  # text columns that may wrap onto a second line in Word
 
+    def __post_init__(self) -> None:
+        # every cell is text: a missing catalog entry (a custom index without units or labels)
+        # prints empty in every format, never as None
+        self.body = [
+            ["" if c is None or (isinstance(c, float) and c != c) else str(c) for c in row] for row in self.body
+        ]
+
     @property
     def n_cols(self) -> int:
         return sum(span for _, span in self.header[0])
