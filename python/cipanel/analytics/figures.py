@@ -14,7 +14,7 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from cipanel.output.figures import DPI, SYNTHETIC_MARK, cjk_font
+from cipanel.output.figures import DPI, cjk_font, mark_synthetic
 
 T = {
     "year": ("年份", "Year"),
@@ -55,21 +55,7 @@ def _new(width: float, height: float) -> Figure:
 
 def _save(fig: Figure, out: Path, synthetic: bool) -> Path:
     if synthetic:
-        mark = SYNTHETIC_MARK if cjk_font() else SYNTHETIC_MARK.split(" / ")[0]
-        fig.text(
-            0.5,
-            0.5,
-            mark,
-            ha="center",
-            va="center",
-            rotation=25,
-            fontsize=28,
-            color="red",
-            alpha=0.25,
-            fontweight="bold",
-        )
-        title = fig.get_suptitle()  # keep the figure's own title under the mark
-        fig.suptitle(f"{mark}\n{title}" if title else mark, color="red", fontweight="bold")
+        mark_synthetic(fig, keep_title=True)  # the figure's own title stays under the mark
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=DPI, format="png")
     return out

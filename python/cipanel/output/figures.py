@@ -132,23 +132,30 @@ def _new(width: float, height: float) -> Figure:
 RECORD: list | None = None  # tests set a list here to receive every saved Figure
 
 
+def mark_synthetic(fig: Figure, keep_title: bool = False) -> None:
+    """The SYNTHETIC watermark and heading every figure of synthetic data carries (the figure's
+    own suptitle kept under the mark when `keep_title`)."""
+    # the full mark needs a CJK font; without one print its English half
+    mark = SYNTHETIC_MARK if cjk_font() else SYNTHETIC_MARK.split(" / ")[0]
+    fig.text(
+        0.5,
+        0.5,
+        mark,
+        ha="center",
+        va="center",
+        rotation=25,
+        fontsize=28,
+        color="red",
+        alpha=0.25,
+        fontweight="bold",
+    )
+    title = fig.get_suptitle() if keep_title else ""
+    fig.suptitle(f"{mark}\n{title}" if title else mark, color="red", fontweight="bold")
+
+
 def _save(fig: Figure, out: Path, synthetic: bool) -> Path:
     if synthetic:
-        # the full mark needs a CJK font; without one print its English half
-        mark = SYNTHETIC_MARK if cjk_font() else SYNTHETIC_MARK.split(" / ")[0]
-        fig.text(
-            0.5,
-            0.5,
-            mark,
-            ha="center",
-            va="center",
-            rotation=25,
-            fontsize=28,
-            color="red",
-            alpha=0.25,
-            fontweight="bold",
-        )
-        fig.suptitle(mark, color="red", fontweight="bold")
+        mark_synthetic(fig)
     out = Path(out).with_suffix(".png")
     out.parent.mkdir(parents=True, exist_ok=True)
     # no dates or random ids in the files: the same inputs give the same bytes
