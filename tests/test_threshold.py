@@ -8,8 +8,10 @@
 - Hansen's (1999) investment panel (xthreg's example data `hansen1999.dta`, 565 firms x 14 years):
   Hansen's published thresholds 0.0157 and 0.5362 (debt/assets) with his grid (400 quantiles,
   1% trim), single and double threshold significant, the third not. The file is
-  public but not shipped with this repository: set CIPANEL_HANSEN1999=/path/to/hansen1999.dta
-  (the Stata example file distributed with xthreg) to run those tests; they are skipped otherwise.
+  public but not shipped with this repository (it carries no licence of its own): set
+  CIPANEL_HANSEN1999=/path/to/hansen1999.dta to run those tests; they are skipped otherwise. The
+  file is the Stata example data of xthreg (`net get xthreg` from SSC); a copy with the same
+  7910 rows is `stata/Hansen1999.dta` in the public GitHub repository lianxhcn/data.
 - bad input: unbalanced panel, wrong thnum/trim/bs counts, time-invariant variable.
 """
 

@@ -14,12 +14,15 @@ Lee-Yu variance correction. The SAR and SEM unit-FE likelihoods below are cross-
 spreg in tests/test_spatial.py (an SDM is spreg's lag model with [X, WX] as regressors, which the
 tests use too).
 
-Lee and Yu (2010), as xsmle applies it for unit effects: demeaning over time removes one period's
-worth of information, so the log-likelihood is evaluated with N(T-1) observations and T-1
-periods and sigma^2 = e'e / (N(T-1)). rho and b are the same as those of the demeaned
-("direct") likelihood; only sigma^2, the log-likelihood and hence the SEs change. `leeyu=False`
-gives the uncorrected direct approach (Elhorst 2003, = spreg). No correction is applied for time
-or two-way effects (reported in `notes`).
+Lee and Yu (2010), as xsmle's `type(ind, leeyu)`: demeaning over time removes one period's worth
+of information, so the likelihood is evaluated on N(T-1) observations and T-1 periods (xsmle
+drops the last period of the sample and reports N(T-1) observations) and sigma^2 = e'e / (N(T-1)).
+rho and b are the same as those of the demeaned ("direct") likelihood; only sigma^2, the
+log-likelihood and hence the SEs change. The default, `leeyu=False`, is xsmle's default for
+`fe type(ind)` (its ado sets the Lee-Yu transformation only when the `leeyu` suboption is given
+and posts e(transf_type) "demean" otherwise): the uncorrected direct approach (Elhorst 2003, =
+spreg). xsmle accepts leeyu only with unit effects (it replaces type(time|both) by ind with a
+warning); here `leeyu=True` with time or two-way effects is an error instead of a silent switch.
 
 Standard errors: the inverse of the analytical information matrix of (b, theta, rho|lambda,
 sigma^2) evaluated at the estimates (Elhorst 2014, ch. 3). Effects' SEs by simulation (LeSage and
@@ -290,7 +293,7 @@ def fit_spatial(
     model: str = "sdm",
     fe: str = "entity",
     durbin: list[str] | None = None,
-    leeyu: bool = True,
+    leeyu: bool = False,
     nsim: int = 500,
     seed: int | None = 12345,
     tests: bool = True,
@@ -317,6 +320,10 @@ def fit_spatial(
     if missing:
         raise ValueError(f"column {missing[0]!r} is not in the data")
     durbin = list(x if durbin is None else durbin) if model == "sdm" else []
+    if leeyu and fe != "entity":
+        raise ValueError(
+            f"leeyu applies to unit fixed effects only (xsmle's type(ind, leeyu)); fe is {fe!r}: use fe='entity' or leeyu=False"
+        )
     if set(durbin) - set(x):
         raise ValueError(f"durbin variable {min(set(durbin) - set(x))!r} is not among the regressors")
     ya, xa, _units, _ = _panel_arrays(df, y, x, entity, time, w)
@@ -386,7 +393,7 @@ def fit_spatial(
     notes.append(
         "Lee-Yu (2010) correction for unit effects: N(T-1) observations in the likelihood and sigma^2."
         if corrected
-        else "No Lee-Yu correction (applied only to unit fixed effects with leeyu=True)."
+        else "No Lee-Yu correction (the direct approach on demeaned data, xsmle's default)."
     )
     if nsim:
         notes.append(
@@ -402,7 +409,7 @@ def fit_spatial(
         sigma2=fit.sigma2,
         loglik=fit.loglik,
         pseudo_r2=r2,
-        nobs=n * t,
+        nobs=n * (t - 1) if corrected else n * t,
         n_units=n,
         n_periods=t,
         effects=effects,

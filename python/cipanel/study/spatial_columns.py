@@ -71,7 +71,7 @@ def fit_spatial_column(sample: pd.DataFrame, spec, model: dict[str, Any], w: np.
             model=block.get("model", "sdm"),
             fe=block.get("fe", "entity"),
             durbin=block.get("durbin"),
-            leeyu=block.get("leeyu", True),
+            leeyu=block.get("leeyu", False),
             nsim=block.get("nsim", 500),
             seed=block.get("seed", 12345),
         )
