@@ -27,6 +27,10 @@ def model_variables(model: dict) -> list[str]:
     """The data columns a column's model reads (names inside formulas and expressions included)."""
     from cipanel.formula import spec_columns, spec_uses_formula
 
+    if model.get("gmm"):  # outcome and xtabond2 regressors, not the study's treatment / controls
+        from cipanel.study.gmm_columns import gmm_variables
+
+        return gmm_variables(model)
     if spec_uses_formula(model):
         return spec_columns(model)
     return [model["outcome"], model["treatment"], *model.get("controls", []), *model.get("instruments", [])]
