@@ -464,6 +464,7 @@ def feols(
     panel: tuple[str, str] | None = None,
     estimator: str = "ols",
     drop_singletons: bool = True,
+    collinear: str = "omit",
 ) -> Model:
     """OLS / FE / IV from a fixest-style formula (see cipanel.formula).
 
@@ -472,7 +473,10 @@ def feols(
     effect, classical without effects. panel: (entity, time) for panel operators and the xtreg
     route (default: set by cp.panel(), or unit_code/year when present). estimator='fd': first
     differences of every variable (Stata `reg D.(y x)`, constant kept). drop_singletons: as
-    reghdfe (default True; counted in the notes)."""
+    reghdfe (default True; counted in the notes). collinear: 'omit' (collinear regressors are
+    dropped with a note, as fixest and Stata do) or 'raise' (an error naming them)."""
+    if collinear not in ("omit", "raise"):
+        raise fml.FormulaError(f"collinear {collinear!r}: use 'omit' or 'raise'")
     if estimator not in ("ols", "fd"):
         raise fml.FormulaError(f"estimator {estimator!r}: use 'ols' or 'fd'")
     entity, time = _keys(data, panel)
@@ -569,7 +573,7 @@ def feols(
             trends=True,
         )
         route, hd = "panel", None
-    elif effects is not None and len(v.clusters) <= 1 and not _collinear(sample, design):
+    elif effects is not None and len(v.clusters) <= 1 and (collinear == "raise" or not _collinear(sample, design)):
         from cipanel.estimators.panel import fit_panel
 
         res = fit_panel(
@@ -779,8 +783,12 @@ def spec_call(model: dict, entity: str, time: str, stage: str = "ols") -> SpecCa
         effects = model.get("effects", "twoway")
         fe = {"none": "", "entity": f" | {entity}", "twoway": f" | {entity} + {time}"}[effects]
         rhs = " + ".join([*model["instruments"], *model.get("controls", [])])
+        if not fml.spec_uses_formula(model):
+            options["collinear"] = "raise"
         return SpecCall("feols", f"{model['treatment']} ~ {rhs}{fe}", vcov, options)
     text, vcov = fml.spec_formula(model, entity, time)
+    if not fml.spec_uses_formula(model):  # plain column names: a collinear one is the user's error
+        options["collinear"] = "raise"
     if model.get("estimator", "ols") != "ols":
         options["estimator"] = model["estimator"]
     return SpecCall("feols", text, vcov, options)
