@@ -101,7 +101,7 @@ class Model:
     result: FitResult
     design: fml.Design
     vcov: Vcov
-    route: str  # panel | hdfe | iv | gmm
+    route: str  # panel | hdfe | iv | iv_hdfe | gmm
     entity: str | None = None
     time: str | None = None
     effects: str | None = None  # fit_panel / fit_iv effects, when that route was used
@@ -374,7 +374,7 @@ def _header_lines(m: Model) -> list[str]:
         ("kp_rk_wald_f", "KP rk Wald F"),
         ("endog_test_p", "endogeneity test p"),
     ):
-        if m.route == "iv" and key in d:
+        if m.route.startswith("iv") and key in d:
             lines.append(f"{label} = {d[key]:.4f}")
     if "n_singletons" in d and d["n_singletons"]:
         lines.append(f"singletons dropped = {int(d['n_singletons'])}")
@@ -528,13 +528,7 @@ def feols(
     # keep the panel's other columns so permutation / where-style follow-ups can use them
     sample = frame.join(data.drop(columns=[c for c in data.columns if c in frame.columns]), how="left")
 
-    if design.endog:
-        if effects is None:
-            raise fml.FormulaError(
-                f"formula {formula!r}: IV absorbs only the panel's unit and/or year effects ({entity}, {time}) for now"
-            )
-        if v.kind == "dk" or len(v.clusters) > 1:
-            raise fml.FormulaError("IV supports vcov iid, hetero or one cluster column")
+    if design.endog and effects is not None and len(v.clusters) <= 1 and v.kind != "dk":
         from cipanel.estimators.iv import fit_iv
 
         res = fit_iv(
@@ -551,6 +545,25 @@ def feols(
         )
         route = "iv"
         hd = None
+    elif design.endog:  # other absorbed effects or multi-way clusters: FWL, ivreghdfe conventions
+        if v.kind == "dk":
+            raise fml.FormulaError("IV supports vcov iid, hetero or cluster (one or more columns), not dk")
+        if design.slopes:
+            raise fml.FormulaError(f"formula {formula!r}: IV does not take varying slopes (unit[year])")
+        from cipanel.estimators.iv_hdfe import fit_iv_hdfe
+
+        res = fit_iv_hdfe(
+            sample,
+            design.y,
+            design.x,
+            design.endog,
+            design.instruments,
+            design.fe,
+            vcov=v.kind,
+            cluster=v.clusters,
+            drop_singletons=False,  # dropped above, counted in the notes
+        )
+        route, hd, effects = "iv_hdfe", None, None
     elif design.slopes:
         if design.slopes != [(entity, time)] or effects not in ("entity", "twoway") or len(v.clusters) > 1:
             raise fml.FormulaError(
