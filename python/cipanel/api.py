@@ -8,8 +8,12 @@
 Routing (so a formula and a study spec column give the same numbers): effects that are the
 panel's unit and/or time keys with at most one cluster variable go to `panel.fit_panel` (xtreg
 conventions, `_cons` reported); any other effects (`| year`, `| a + b + c`, `industry^year`) or
-two-way clustering go to `hdfe.fit_hdfe` (reghdfe conventions); an IV part goes to `iv.fit_iv`.
-Both OLS routes give identical slopes and SEs where they overlap (a test checks it).
+two-way clustering go to `hdfe.fit_hdfe` (reghdfe conventions). An IV part goes to `iv.fit_iv`
+(xtivreg) under the same condition, else to `iv_hdfe.fit_iv_hdfe` (ivreghdfe). Both OLS routes,
+and both IV routes, give identical slopes and SEs where they overlap (tests check it).
+
+The study runner fits every regression column of a spec through `SpecCall` (one cp.feols /
+cp.gmm call, printable as the line a user would type), so spec and Python agree by construction.
 """
 
 from __future__ import annotations

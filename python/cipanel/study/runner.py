@@ -219,7 +219,7 @@ def _fit_column(
     model: dict,
     number: int,
     lang: str,
-    run: StudyRun | None = None,
+    threshold_fits: dict[str, Any] | None = None,
 ) -> list[tuple[ModelColumn, Model | None]]:
     """Fit one spec column (two model columns for IV), each with the fitted cp.* Model its
     inference options use (None for threshold / spatial); estimator errors become StudyErrors."""
@@ -237,8 +237,8 @@ def _fit_column(
                 column.group,
             )
             col.role = table.kind
-            if run is not None and table.kind == "threshold":
-                run.threshold_fits[f"{table.id} {col.name}"] = fitted
+            if threshold_fits is not None and table.kind == "threshold":
+                threshold_fits[f"{table.id} {col.name}"] = fitted
             return [(col, None)]
         calls = column_calls(table, spec, model)
         if table.kind == "iv":
@@ -274,6 +274,16 @@ def _yr(term: str) -> bool:
     return term.startswith("yr") and term[2:].isdigit()
 
 
+@dataclass
+class TableResult:
+    """Everything one table of a spec produces (what run_one_table returns, and a cache keeps)."""
+
+    table: StudyTable
+    placebo: Any = None  # PlaceboResult of the table's placebo option
+    threshold_fits: dict[str, Any] = field(default_factory=dict)  # "table_id (n)" -> ThresholdResult
+    warnings: list[str] = field(default_factory=list)  # "study: table t: ..." lines
+
+
 def run_table(
     panel: pd.DataFrame,
     spec: StudySpec,
@@ -282,6 +292,30 @@ def run_table(
     run: StudyRun | None = None,
     imputed: pd.DataFrame | None = None,
 ) -> StudyTable:
+    """One table, its placebo / threshold fits / warnings merged into `run` when given."""
+    notes = (run.regression_sample_note, run.index_sample_note) if run is not None else ("", "")
+    result = run_one_table(panel, spec, table, lang, imputed=imputed, sample_notes=notes)
+    if run is not None:
+        run.warnings += result.warnings
+        run.threshold_fits.update(result.threshold_fits)
+        if result.placebo is not None:
+            run.placebos[table.id] = result.placebo
+    return result.table
+
+
+def run_one_table(
+    panel: pd.DataFrame,
+    spec: StudySpec,
+    table: TableSpec,
+    lang: str,
+    *,
+    imputed: pd.DataFrame | None = None,
+    sample_notes: tuple[str, str] = ("", ""),
+) -> TableResult:
+    """Run one table of a resolved spec on the study's panel (after its unit rules): a pure
+    function of its arguments, nothing else is read or written. sample_notes: the regression and
+    index sample notes in the table language ("" when the spec sets no unit rules)."""
+    regression_note, index_note = sample_notes
     if table.kind == "descriptive":
         sample = base_sample(panel, spec)
         _require(sample, table.variables, f"table {table.id}")
@@ -304,19 +338,27 @@ def run_table(
         )
         stats.index = [spec.label(v, lang) for v in table.variables]
         notes = list(table.notes)
-        if run is not None and run.regression_sample_note:
-            notes.append(run.regression_sample_note)
-        return DescriptiveTable(table.id, table.title, stats, notes)
+        if regression_note:
+            notes.append(regression_note)
+        return TableResult(DescriptiveTable(table.id, table.title, stats, notes))
     entity, time = spec.panel["entity"], spec.panel["time"]
     columns: list[ModelColumn] = []
     used: list[tuple[pd.DataFrame, dict, str, Model | None]] = []  # (sample, model, role, fitted) per column
     warned: list[tuple[str, str, Any]] = []  # (column name, kind, detail) for the notes
+    threshold_fits: dict[str, Any] = {}
     for column in table.columns:
         sample, model = column_sample(panel, spec, table, column)
         context = _context(spec, table, column, len(columns) + 1)
         complete, fragile = checks.check_sample(sample, model, entity, time, context, column.origins, str(spec.path))
         fitted = _fit_column(
-            table, spec, column, complete if table.kind == "iv" else sample, model, len(columns) + 1, lang, run
+            table,
+            spec,
+            column,
+            complete if table.kind == "iv" else sample,
+            model,
+            len(columns) + 1,
+            lang,
+            threshold_fits,
         )
         cells = notes_mod.interpolated_cells(complete, model, entity, time, imputed)
         for made, _ in fitted:
@@ -336,7 +378,7 @@ def run_table(
             columns.append(made)
         used += [(complete if table.kind == "iv" else sample, model, made.role, m) for made, m in fitted]
     try:
-        _add_inference(table, columns, used, spec, run)
+        placebo = _add_inference(table, columns, used, spec)
     except SpecError:
         raise
     except (ValueError, TypeError, KeyError, np.linalg.LinAlgError) as exc:
@@ -355,19 +397,14 @@ def run_table(
         from cipanel.study.model_columns import row_labels
 
         labels = {**row_labels(table.kind, lang), **labels}
-    notes = [*table.notes, *notes_mod.table_notes(columns, warned, lang)]
-    if run is not None:
-        run.warnings += [f"{spec.study}: table {table.id}: {w}" for w in notes_mod.warning_lines(warned)]
-        if run.regression_sample_note:
-            notes.append(run.regression_sample_note)
-        if run.index_sample_note:
-            notes.append(run.index_sample_note)
-    return RegressionTable(table.id, table.title, columns, keep, labels, table.stat, notes)
+    notes = [*table.notes, *notes_mod.table_notes(columns, warned, lang), *(n for n in sample_notes if n)]
+    warnings = [f"{spec.study}: table {table.id}: {w}" for w in notes_mod.warning_lines(warned)]
+    made = RegressionTable(table.id, table.title, columns, keep, labels, table.stat, notes)
+    return TableResult(made, placebo, threshold_fits, warnings)
 
 
-def _add_inference(
-    table: TableSpec, columns: list[ModelColumn], used: list, spec: StudySpec, run: StudyRun | None
-) -> None:
+def _add_inference(table: TableSpec, columns: list[ModelColumn], used: list, spec: StudySpec) -> Any:
+    """The table's wild bootstrap, group tests and placebo; returns the PlaceboResult (or None)."""
     from cipanel.study import inference_rows
 
     options = table.inference
@@ -384,9 +421,8 @@ def _add_inference(
         if target not in names:
             raise SpecError(f"table {table.id}.placebo.column: {target!r} is not one of {names}")
         i = names.index(target)
-        result = inference_rows.placebo(columns[i], fitted[i], block)
-        if run is not None:
-            run.placebos[table.id] = result
+        return inference_rows.placebo(columns[i], fitted[i], block)
+    return None
 
 
 def _default_keep(table: TableSpec) -> list[str]:
