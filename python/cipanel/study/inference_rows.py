@@ -6,7 +6,12 @@ table columns and into diagnostics stored in the results schema:
 - group_tests: [{columns: ["(1)", "(2)"], methods: [interaction, permutation], B, seed}]: the
   difference of the treatment coefficient between two columns' samples, by a pooled interaction
   model with the same fixed effects and by the Fisher permutation test across units;
-- placebo: {B, mode, seed}: treatment reassigned across units (or unit-years) B times."""
+- placebo: {B, mode, seed}: treatment reassigned across units (or unit-years) B times.
+
+Each runs on the column's fitted cp Model (its sample, materialised regressors and clusters:
+m.wild_bootstrap, m.interaction_test, m.permutation, m.placebo), never on a design rebuilt from
+the spec keys, so formula and expression columns take them too. The treatment is the column's
+first regressor (the endogenous variable in an IV second stage)."""
 
 from __future__ import annotations
 
