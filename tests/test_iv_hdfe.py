@@ -101,3 +101,15 @@ def test_iv_hdfe_refuses_driscoll_kraay_with_one_message():
     df = iv_panel()
     with pytest.raises(cp.FormulaError if hasattr(cp, "FormulaError") else ValueError, match="not dk"):
         cp.feols("y ~ x | unit_code + year + ind^year | d ~ z1", df, vcov="dk")
+
+
+def test_instruments_of_a_very_different_scale_converge_and_give_the_same_slopes():
+    """A shift-share instrument ~1e9 beside regressors ~1: the effects are partialled out of
+    columns scaled to max |x| = 1 (alternating projections stop on an absolute tolerance);
+    rescaling an instrument leaves the 2SLS slopes and SEs unchanged."""
+    df = iv_panel(seed=11)
+    big = df.assign(z1=df.z1 * 1e9, z2=df.z2 * 1e9 + 5e9)
+    a = cp.feols(THREE_FE, df, vcov="cluster:unit_code+year")
+    b = cp.feols(THREE_FE, big, vcov="cluster:unit_code+year")
+    np.testing.assert_allclose(b.params.to_numpy(), a.params.to_numpy(), rtol=1e-7)
+    np.testing.assert_allclose(b.se.to_numpy(), a.se.to_numpy(), rtol=1e-7)

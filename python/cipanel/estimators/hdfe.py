@@ -92,7 +92,15 @@ def absorb(
     )
     n_singletons = int(alg.singletons)
     keep_rows = ~np.asarray(alg._singleton_indices, dtype=bool) if n_singletons else np.ones(len(sub), dtype=bool)
-    resid = alg.residualize(columns)
+    # alternating projections stop on an absolute tolerance: columns of very different scale
+    # (a shift-share instrument ~1e9 beside shares ~0.1) are scaled to max |x| = 1 first and back
+    # after (residualising is linear, so the result is the same up to rounding)
+    scale = np.abs(columns).max(axis=0)
+    scale[~(scale > 0)] = 1.0
+    try:
+        resid = alg.residualize(columns / scale) * scale
+    except RuntimeError as exc:  # pyhdfe: "Failed to converge after ... iterations"
+        raise ValueError(f"partialling out the effects {' + '.join(fe)} did not converge ({exc})") from None
     df_fe = int(alg.degrees)
     if cl_codes:  # effects nested in any cluster variable are not counted (reghdfe)
         alg_c = pyhdfe.create(
