@@ -464,7 +464,8 @@ def spec_formula(model: dict, entity: str, time: str) -> tuple[str, str]:
     treatment / controls / instruments / effects / cov / cluster / bandwidth)."""
     cov = model.get("cov", "clustered")
     if cov == "clustered":
-        vcov = f"cluster:{model.get('cluster') or entity}"
+        cluster = model.get("cluster") or entity  # a list: multi-way clustering
+        vcov = "cluster:" + (cluster if isinstance(cluster, str) else "+".join(cluster))
     elif cov == "driscoll_kraay":
         vcov = "dk" + (f":{model['bandwidth']}" if model.get("bandwidth") is not None else "")
     else:

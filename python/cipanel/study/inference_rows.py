@@ -88,8 +88,14 @@ def bootstrap_column(column: ModelColumn, fitted, options: dict, role: str) -> N
     _check(options, BOOT_KEYS, "wild_bootstrap")
     if role == "iv_first":
         return  # the bootstrap is reported for the structural coefficient, in the second stage
-    # not defined here: GMM, unit trends, Driscoll-Kraay, unclustered columns
-    if role == "gmm" or fitted is None or fitted.design.slopes or fitted.vcov.kind != "cluster":
+    # not defined here: GMM, unit trends, Driscoll-Kraay, unclustered or multi-way clustered columns
+    if (
+        role == "gmm"
+        or fitted is None
+        or fitted.design.slopes
+        or fitted.vcov.kind != "cluster"
+        or len(fitted.vcov.clusters) != 1
+    ):
         column.extra_rows["wcr_p"] = Stat()  # printed "—"
         return
     boot = fitted.wild_bootstrap(

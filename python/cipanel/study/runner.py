@@ -198,11 +198,12 @@ def _iv_pair(
 ) -> list[ModelColumn]:
     d = second.diagnostics
     first_extra = {
-        "kp_rk_lm": Stat(d["kp_rk_lm"], 2, stars_p=d["kp_rk_lm_p"]),
-        "cd_wald_f": Stat(d["cd_wald_f"], 3),
-        "kp_rk_wald_f": Stat(d["kp_rk_wald_f"], 3),
+        # "—" where a statistic is not computed (KP and CD with multi-way clustering)
+        "kp_rk_lm": Stat(d.get("kp_rk_lm"), 2, stars_p=d.get("kp_rk_lm_p")),
+        "cd_wald_f": Stat(d.get("cd_wald_f"), 3),
+        "kp_rk_wald_f": Stat(d.get("kp_rk_wald_f"), 3),
     }
-    second_extra = {"endog_test_p": Stat(d["endog_test_p"], 4)}
+    second_extra = {"endog_test_p": Stat(d.get("endog_test_p"), 4)}
     first_title = "第一阶段" if lang == "zh" else "First stage"
     second_title = "第二阶段" if lang == "zh" else "Second stage"
     return [

@@ -27,7 +27,7 @@ MODEL_KEYS = {
     "controls": list,
     "effects": str,
     "cov": str,
-    "cluster": str,
+    "cluster": (str, list),  # a list: two-way (multi-way) clustering, vce(cluster a b)
     "bandwidth": int,
     "trends": bool,
     "where": str,
@@ -204,8 +204,18 @@ def _check_variables(path: Path, where: str, model: dict[str, Any]) -> None:
                     f"{name!r} is already the {seen[name]} of this column; use each variable once",
                 )
             seen[name] = role
-    if "cluster" in model and not IDENTIFIER.match(model["cluster"]):
-        _fail(path, f"{where}.cluster", f"{model['cluster']!r} is not a column name")
+    _check_cluster(path, where, model)
+
+
+def _check_cluster(path: Path, where: str, model: dict[str, Any]) -> None:
+    """`cluster`: a column name, or a non-empty list of them (multi-way clustering)."""
+    clusters = model.get("cluster", [])
+    names = [clusters] if isinstance(clusters, str) else clusters
+    if "cluster" in model and not names:
+        _fail(path, f"{where}.cluster", "an empty list; name the cluster column(s)")
+    for name in names:
+        if not isinstance(name, str) or not IDENTIFIER.match(name):
+            _fail(path, f"{where}.cluster", f"{name!r} is not a column name")
 
 
 def _gmm_model(
@@ -373,6 +383,8 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
                     _fail(path, cwhere, f"a {kind} column needs a '{kind}' block")
                 if not _uses_formula(model):  # formulas and expressions are checked by cipanel.formula
                     _check_variables(path, cwhere, model)
+                else:
+                    _check_cluster(path, cwhere, model)
                 columns.append(
                     ColumnSpec(
                         _text((column or {}).get("title"), lang),
