@@ -212,11 +212,10 @@ def test_cipanel_reg_user_errors_are_one_line(demo_warehouse, capsys, args, mess
     assert rc == 2 and err.startswith("error:") and message in err and "Traceback" not in err
 
 
-def test_spec_inference_blocks_refuse_formula_columns(demo_panel, tmp_path):
-    """The table-level bootstrap rebuilds a column's model from its keys; with a formula it would
-    test another model, so the runner refuses instead of printing a wrong p-value."""
-    from cipanel.study.spec import SpecError
-
+def test_spec_inference_blocks_take_formula_columns(demo_panel, tmp_path):
+    """The table-level bootstrap runs on the column's fitted model (m.wild_bootstrap), so a
+    formula column is bootstrapped on exactly its own design: the same p-value and CI as the
+    cp.feols call in Python (before, the runner refused formula columns here)."""
     path = tmp_path / "spec.yml"
     path.write_text(
         """
@@ -231,5 +230,13 @@ tables:
 """,
         encoding="utf-8",
     )
-    with pytest.raises(SpecError, match="do not take formula"):
-        run_study(load_spec(path, "en"), demo_panel, "en")
+    spec = load_spec(path, "en")
+    column = run_study(spec, demo_panel, "en").tables[0].columns[0]
+    sample = demo_panel[demo_panel["in_sample"]] if "in_sample" in demo_panel else demo_panel  # no years set
+    m = cp.feols("res ~ dt + I(dt**2) | unit_code + year", sample, "cluster:unit_code", drop_singletons=False)
+    boot = m.wild_bootstrap("dt", B=99, seed=1)
+    assert column.result.diagnostics["wcr_p"] == boot.p_value
+    assert (column.result.diagnostics["wcr_ci_low"], column.result.diagnostics["wcr_ci_high"]) == (
+        boot.ci_lower,
+        boot.ci_upper,
+    )

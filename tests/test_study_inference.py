@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from test_study import firm_panel
 
+from cipanel.output.table_format import format_stat
 from cipanel.study.results import tidy
 from cipanel.study.runner import run_study
 from cipanel.study.spec import SpecError, load_spec
@@ -33,7 +34,7 @@ def test_inference_rows_and_diagnostics(tmp_path):
     run = run_study(load_spec(path), firm_panel())
     table = run.tables[0]
     for column in table.columns:
-        assert 0 <= column.result.diagnostics["wcr_p"] <= 1 and column.extra_rows["wcr_ci"].startswith("[")
+        assert 0 <= column.result.diagnostics["wcr_p"] <= 1 and format_stat(column.extra_rows["wcr_ci"]).startswith("[")
     assert {"interaction_p", "perm_p"} <= set(table.columns[2].extra_rows)
     assert "placebo_share" in table.columns[2].extra_rows and len(run.placebos["t1"].coefs) == 99
     stored = tidy(run)["diagnostics"]

@@ -148,7 +148,7 @@ def test_threshold_rows_pair_each_threshold_with_its_own_confidence_set(tmp_path
         trim=[0.05, 0.05],
     )
     rows = threshold_rows(res)
-    for key in ("threshold_1", "threshold_2"):
-        value, lower, upper = (float(v) for v in rows[key].replace("[", "").replace("]", "").replace(",", "").split())
-        assert lower <= value <= upper
-    assert float(rows["threshold_1"].split()[0]) < float(rows["threshold_2"].split()[0])
+    for key in ("threshold_1", "threshold_2"):  # numbers (Stat); the output layer prints them
+        lower, upper = rows[key].interval
+        assert lower <= rows[key].value <= upper
+    assert rows["threshold_1"].value < rows["threshold_2"].value

@@ -8,8 +8,12 @@
 Routing (so a formula and a study spec column give the same numbers): effects that are the
 panel's unit and/or time keys with at most one cluster variable go to `panel.fit_panel` (xtreg
 conventions, `_cons` reported); any other effects (`| year`, `| a + b + c`, `industry^year`) or
-two-way clustering go to `hdfe.fit_hdfe` (reghdfe conventions); an IV part goes to `iv.fit_iv`.
-Both OLS routes give identical slopes and SEs where they overlap (a test checks it).
+two-way clustering go to `hdfe.fit_hdfe` (reghdfe conventions). An IV part goes to `iv.fit_iv`
+(xtivreg) under the same condition, else to `iv_hdfe.fit_iv_hdfe` (ivreghdfe). Both OLS routes,
+and both IV routes, give identical slopes and SEs where they overlap (tests check it).
+
+The study runner fits every regression column of a spec through `SpecCall` (one cp.feols /
+cp.gmm call, printable as the line a user would type), so spec and Python agree by construction.
 """
 
 from __future__ import annotations
@@ -101,7 +105,7 @@ class Model:
     result: FitResult
     design: fml.Design
     vcov: Vcov
-    route: str  # panel | hdfe | iv | gmm
+    route: str  # panel | hdfe | iv | iv_hdfe | gmm
     entity: str | None = None
     time: str | None = None
     effects: str | None = None  # fit_panel / fit_iv effects, when that route was used
@@ -263,23 +267,39 @@ class Model:
             )
         raise ValueError(f"no wild bootstrap for a {self.route} model")
 
-    def permutation(self, group: str, param: str | None = None, *, B: int = 1000, seed: int | None = None, **kwargs):
-        """Fisher permutation test that `param` differs between the two groups of `group`
-        (a unit-level column), with this model's regressors and effects."""
-        from cipanel.inference import fisher_permutation_test
-
-        if self.route != "panel" or self.effects not in ("entity", "twoway"):
-            raise ValueError("the permutation test needs unit (or unit + year) effects")
-        d = self.design
-        param = param or d.x[0]
-        frame = self.sample
+    def _group_frame(self, group: str, data: pd.DataFrame | None) -> pd.DataFrame:
+        frame = self.sample if data is None else data
         if group not in frame.columns:
             raise ValueError(
                 f"group {group!r} is not a column of the model's sample; "
                 "pass data with it (cp.feols keeps the panel's columns)"
             )
+        return frame
+
+    def _panel_design(self, what: str) -> fml.Design:
+        if self.route != "panel" or self.effects not in ("entity", "twoway"):
+            raise ValueError(f"the {what} needs a model with unit (or unit + year) effects on the panel's keys")
+        return self.design
+
+    def permutation(
+        self,
+        group: str,
+        param: str | None = None,
+        *,
+        data: pd.DataFrame | None = None,
+        B: int = 1000,
+        seed: int | None = None,
+        **kwargs,
+    ):
+        """Fisher permutation test that `param` differs between the two groups of `group`
+        (a unit-level column), with this model's regressors and effects. `data`: rows with this
+        model's columns to test on instead of its own sample (two groups' samples stacked)."""
+        from cipanel.inference import fisher_permutation_test
+
+        d = self._panel_design("permutation test")
+        param = param or d.x[0]
         return fisher_permutation_test(
-            frame,
+            self._group_frame(group, data),
             d.y,
             param,
             group,
@@ -290,6 +310,46 @@ class Model:
             B=B,
             seed=seed,
             **kwargs,
+        )
+
+    def interaction_test(self, group: str, param: str | None = None, *, data: pd.DataFrame | None = None):
+        """The difference of `param` between the groups of `group` by one pooled model with
+        param x group, the group's year dummies and unit effects (cipanel.inference), clustered
+        as this model."""
+        from cipanel.inference import interaction_test
+
+        d = self._panel_design("interaction test")
+        param = param or d.x[0]
+        return interaction_test(
+            self._group_frame(group, data),
+            d.y,
+            param,
+            group,
+            controls=[c for c in d.x if c != param],
+            entity=self.entity,
+            time=self.time,
+            cluster=self.vcov.clusters[0] if self.vcov.kind == "cluster" else None,
+        )
+
+    def placebo(self, param: str | None = None, *, mode: str = "unit", B: int = 500, seed: int | None = None, **kw):
+        """Placebo test: `param`'s values reassigned across units (mode='unit') or unit-years
+        B times on this model's sample, with its regressors (cipanel.inference.placebo_test)."""
+        from cipanel.inference import placebo_test
+
+        d = self._panel_design("placebo test")
+        param = param or d.x[0]
+        return placebo_test(
+            self.sample,
+            d.y,
+            param,
+            controls=[c for c in d.x if c != param],
+            entity=self.entity,
+            time=self.time,
+            cluster=self.vcov.clusters[0] if self.vcov.kind == "cluster" else None,
+            mode=mode,
+            B=B,
+            seed=seed,
+            **kw,
         )
 
 
@@ -318,7 +378,7 @@ def _header_lines(m: Model) -> list[str]:
         ("kp_rk_wald_f", "KP rk Wald F"),
         ("endog_test_p", "endogeneity test p"),
     ):
-        if m.route == "iv" and key in d:
+        if m.route.startswith("iv") and key in d:
             lines.append(f"{label} = {d[key]:.4f}")
     if "n_singletons" in d and d["n_singletons"]:
         lines.append(f"singletons dropped = {int(d['n_singletons'])}")
@@ -408,6 +468,7 @@ def feols(
     panel: tuple[str, str] | None = None,
     estimator: str = "ols",
     drop_singletons: bool = True,
+    collinear: str = "omit",
 ) -> Model:
     """OLS / FE / IV from a fixest-style formula (see cipanel.formula).
 
@@ -416,7 +477,10 @@ def feols(
     effect, classical without effects. panel: (entity, time) for panel operators and the xtreg
     route (default: set by cp.panel(), or unit_code/year when present). estimator='fd': first
     differences of every variable (Stata `reg D.(y x)`, constant kept). drop_singletons: as
-    reghdfe (default True; counted in the notes)."""
+    reghdfe (default True; counted in the notes). collinear: 'omit' (collinear regressors are
+    dropped with a note, as fixest and Stata do) or 'raise' (an error naming them)."""
+    if collinear not in ("omit", "raise"):
+        raise fml.FormulaError(f"collinear {collinear!r}: use 'omit' or 'raise'")
     if estimator not in ("ols", "fd"):
         raise fml.FormulaError(f"estimator {estimator!r}: use 'ols' or 'fd'")
     entity, time = _keys(data, panel)
@@ -468,13 +532,7 @@ def feols(
     # keep the panel's other columns so permutation / where-style follow-ups can use them
     sample = frame.join(data.drop(columns=[c for c in data.columns if c in frame.columns]), how="left")
 
-    if design.endog:
-        if effects is None:
-            raise fml.FormulaError(
-                f"formula {formula!r}: IV absorbs only the panel's unit and/or year effects ({entity}, {time}) for now"
-            )
-        if v.kind == "dk" or len(v.clusters) > 1:
-            raise fml.FormulaError("IV supports vcov iid, hetero or one cluster column")
+    if design.endog and effects is not None and len(v.clusters) <= 1 and v.kind != "dk":
         from cipanel.estimators.iv import fit_iv
 
         res = fit_iv(
@@ -491,6 +549,25 @@ def feols(
         )
         route = "iv"
         hd = None
+    elif design.endog:  # other absorbed effects or multi-way clusters: FWL, ivreghdfe conventions
+        if v.kind == "dk":
+            raise fml.FormulaError("IV supports vcov iid, hetero or cluster (one or more columns), not dk")
+        if design.slopes:
+            raise fml.FormulaError(f"formula {formula!r}: IV does not take varying slopes (unit[year])")
+        from cipanel.estimators.iv_hdfe import fit_iv_hdfe
+
+        res = fit_iv_hdfe(
+            sample,
+            design.y,
+            design.x,
+            design.endog,
+            design.instruments,
+            design.fe,
+            vcov=v.kind,
+            cluster=v.clusters,
+            drop_singletons=False,  # dropped above, counted in the notes
+        )
+        route, hd, effects = "iv_hdfe", None, None
     elif design.slopes:
         if design.slopes != [(entity, time)] or effects not in ("entity", "twoway") or len(v.clusters) > 1:
             raise fml.FormulaError(
@@ -513,7 +590,7 @@ def feols(
             trends=True,
         )
         route, hd = "panel", None
-    elif effects is not None and len(v.clusters) <= 1 and not _collinear(sample, design):
+    elif effects is not None and len(v.clusters) <= 1 and (collinear == "raise" or not _collinear(sample, design)):
         from cipanel.estimators.panel import fit_panel
 
         res = fit_panel(
@@ -558,25 +635,51 @@ def iv(formula: str, data: pd.DataFrame, vcov: Any = None, **kwargs) -> Model:
 
 
 def gmm(
-    data: pd.DataFrame, y: str, x: list[str] | str, *, entity: str | None = None, time: str | None = None, **kwargs
+    formula: str | pd.DataFrame,
+    data: pd.DataFrame | str | None = None,
+    x: list[str] | str | None = None,
+    *,
+    entity: str | None = None,
+    time: str | None = None,
+    panel: tuple[str, str] | None = None,
+    **kwargs,
 ) -> Model:
     """Difference / system GMM in xtabond2's conventions (cipanel.estimators.gmm.fit_gmm):
-    `cp.gmm(df, "y", ["L.y", "x"], gmm=[GmmStyle("L.y", 1, 3)], iv=[IvStyle("x")])`."""
-    from cipanel.estimators.gmm import fit_gmm
 
-    entity, time = (entity, time) if entity else _keys(data, None)
-    res = fit_gmm(data, y, x, entity=entity, time=time, **kwargs)
-    xs = [x] if isinstance(x, str) else list(x)
-    design = fml.Design(data, y, xs, [], [], [], [])
+        cp.gmm("y ~ L.y + x + yr*", df, gmm=[GmmStyle("L.y", 1, 3)], iv=[IvStyle("x")])
+
+    The right-hand side is xtabond2's varlist joined by `+`: lag operators (`L.y`, `L2.y`, or
+    the formula's `l(y, 1)`) and globs (`yr*`); year dummies yr<year> are added when a glob
+    names them and the data have none (xtabond2 users make them with `tab year, gen(yr)`).
+    The older call `cp.gmm(df, "y", ["L.y", "x"], ...)` still works."""
+    from cipanel.estimators.gmm import fit_gmm, year_dummies
+
+    if isinstance(formula, pd.DataFrame):  # cp.gmm(df, y, x, ...)
+        frame, y, xs = formula, str(data), [x] if isinstance(x, str) else list(x or [])
+        text = f"{y} ~ {' + '.join(xs)}"
+    else:
+        if not isinstance(data, pd.DataFrame):
+            raise fml.FormulaError("cp.gmm(formula, data, ...): data must be a DataFrame")
+        frame, text = data, formula
+        y, xs = fml.gmm_terms(formula)
+    if entity is None:
+        entity, time = panel if panel is not None else _keys(frame, None)
+    styles = [s.variables for s in [*kwargs.get("gmm", []), *kwargs.get("iv", [])]]
+    tokens = [*xs, *(tok for v in styles for item in ([v] if isinstance(v, str) else v) for tok in str(item).split())]
+    if any(t.startswith("yr") and "*" in t for t in tokens) and not any(re.fullmatch(r"yr\d+", str(c)) for c in frame):
+        frame = year_dummies(frame.reset_index(drop=True), time)
+    res = fit_gmm(frame, y, xs, entity=entity, time=time, **kwargs)
+    design = fml.Design(frame, y, xs, [], [], [], [])
     kind = "cluster" if kwargs.get("robust", True) else "iid"
     return Model(
-        f"{y} ~ {' + '.join(xs)} (GMM)",
+        f"{text} (GMM)",
         res,
         design,
         Vcov(kind, [entity] if kind == "cluster" else []),
         "gmm",
         entity,
         time,
+        sample=frame,
     )
 
 
@@ -656,29 +759,61 @@ def etable(
 # ------------------------------------------------------------------ study spec columns
 
 
-def spec_fit(sample: pd.DataFrame, model: dict, entity: str, time: str, stage: str = "ols") -> Model:
-    """A study spec column through the formula path (used by the study runner for columns with
-    a `formula` key or expressions in their keys). stage: ols | iv_first | iv_second."""
-    if stage == "iv_first" and model.get("formula"):
-        p = fml.parse(model["formula"])
-        if p.endog is None:
-            raise fml.FormulaError(f"formula {model['formula']!r}: an iv column needs an IV part")
-        fe = " | " + " + ".join(p.fe_names) if p.fe else ""
-        _, vcov = fml.spec_formula(model, entity, time)
-        rhs = " + ".join(t for t in (p.instruments, p.rhs) if t and t != "0")
-        return feols(f"{p.endog} ~ {rhs}{fe}", sample, vcov, panel=(entity, time), drop_singletons=False)
+@dataclass
+class SpecCall:
+    """One cp.* call that says a study spec column, as a user would type it in Python; the
+    study runner fits every regression column through `fit`, so the spec and the call agree."""
+
+    function: str  # feols | gmm
+    formula: str
+    vcov: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)  # keyword arguments after data
+
+    def fit(self, data: pd.DataFrame) -> Model:
+        if self.function == "gmm":
+            return gmm(self.formula, data, **self.options)
+        return feols(self.formula, data, self.vcov, **self.options)
+
+    def __str__(self) -> str:
+        args = [repr(self.formula), "data"]
+        if self.vcov is not None:
+            args.append(f"vcov={self.vcov!r}")
+        args += [f"{k}={v!r}" for k, v in self.options.items()]
+        return f"cp.{self.function}({', '.join(args)})"
+
+
+def spec_call(model: dict, entity: str, time: str, stage: str = "ols") -> SpecCall:
+    """The cp.feols call of a study spec column (a `formula` key, or outcome / treatment /
+    controls / instruments / effects / trends / cov / cluster / bandwidth / estimator).
+    stage: ols | iv_first | iv_second. The study runner follows xtreg, which keeps singletons,
+    so spec columns say drop_singletons=False."""
+    options = {"panel": (entity, time), "drop_singletons": False}
     if stage == "iv_first":
-        controls = list(model.get("controls", []))
+        _, vcov = fml.spec_formula(model, entity, time)
+        if model.get("formula"):
+            p = fml.parse(model["formula"])
+            if p.endog is None:
+                raise fml.FormulaError(f"formula {model['formula']!r}: an iv column needs an IV part")
+            fe = " | " + " + ".join(p.fe_names) if p.fe else ""
+            rhs = " + ".join(t for t in (p.instruments, p.rhs) if t and t != "0")
+            return SpecCall("feols", f"{p.endog} ~ {rhs}{fe}", vcov, options)
         effects = model.get("effects", "twoway")
         fe = {"none": "", "entity": f" | {entity}", "twoway": f" | {entity} + {time}"}[effects]
-        rhs = " + ".join([*model["instruments"], *controls])
-        text, vcov = fml.spec_formula({**model, "instruments": None}, entity, time)
-        return feols(f"{model['treatment']} ~ {rhs}{fe}", sample, vcov, panel=(entity, time), drop_singletons=False)
+        rhs = " + ".join([*model["instruments"], *model.get("controls", [])])
+        if not fml.spec_uses_formula(model):
+            options["collinear"] = "raise"
+        return SpecCall("feols", f"{model['treatment']} ~ {rhs}{fe}", vcov, options)
     text, vcov = fml.spec_formula(model, entity, time)
-    # the study runner follows xtreg (no singleton dropping), so a spec column keeps its numbers
-    return feols(
-        text, sample, vcov, panel=(entity, time), drop_singletons=False, estimator=model.get("estimator", "ols")
-    )
+    if not fml.spec_uses_formula(model):  # plain column names: a collinear one is the user's error
+        options["collinear"] = "raise"
+    if model.get("estimator", "ols") != "ols":
+        options["estimator"] = model["estimator"]
+    return SpecCall("feols", text, vcov, options)
+
+
+def spec_fit(sample: pd.DataFrame, model: dict, entity: str, time: str, stage: str = "ols") -> Model:
+    """A study spec column fitted through its cp.feols call (spec_call)."""
+    return spec_call(model, entity, time, stage).fit(sample)
 
 
 def spec_effects(model: dict, entity: str, time: str) -> str:

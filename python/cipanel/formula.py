@@ -464,7 +464,8 @@ def spec_formula(model: dict, entity: str, time: str) -> tuple[str, str]:
     treatment / controls / instruments / effects / cov / cluster / bandwidth)."""
     cov = model.get("cov", "clustered")
     if cov == "clustered":
-        vcov = f"cluster:{model.get('cluster') or entity}"
+        cluster = model.get("cluster") or entity  # a list: multi-way clustering
+        vcov = "cluster:" + (cluster if isinstance(cluster, str) else "+".join(cluster))
     elif cov == "driscoll_kraay":
         vcov = "dk" + (f":{model['bandwidth']}" if model.get("bandwidth") is not None else "")
     else:
@@ -503,3 +504,22 @@ def spec_keep_terms(model: dict) -> list[str]:
         return [*_term_names(p.endog), *_term_names(p.rhs)]
     names = [*_term_names(model.get("treatment")), *[n for i in model.get("instruments", []) for n in _term_names(i)]]
     return [f"D.{n}" for n in names] if model.get("estimator") == "fd" else names
+
+
+def gmm_terms(formula: str) -> tuple[str, list[str]]:
+    """`y ~ L.y + x + yr*` (or `l(y, 1)`) -> ("y", ["L.y", "x", "yr*"]): a GMM formula is
+    xtabond2's varlist joined by `+`, handed to estimators.gmm as names, not to formulaic
+    (which has no globs and no Stata operators)."""
+    if not isinstance(formula, str) or formula.count("~") != 1 or "|" in formula:
+        raise FormulaError(f"GMM formula {formula!r}: expected 'y ~ L.y + x1 + x2 [+ yr*]'")
+    lhs, _, rhs = _rewrite_operators(formula, {}, f"formula {formula!r}").partition("~")
+    y = lhs.strip().strip("`")
+    terms = [t.strip().strip("()").strip("`") for t in re.split(r"\s*\+\s*", rhs.strip()) if t.strip()]
+    terms = [u.strip().strip("`") for t in terms for u in t.split("` + `")]
+    bad = [t for t in [y, *terms] if not re.fullmatch(r"(?:[LFD]\d*\.)?[A-Za-z_]\w*\*?", t)]
+    if not terms or bad:
+        raise FormulaError(
+            f"GMM formula {formula!r}: {bad[0] if bad else 'no regressors'!r} is not a variable, "
+            "a lag (L.y, L2.y, l(y, 1)) or a glob such as yr*"
+        )
+    return y, terms

@@ -61,6 +61,57 @@ def singleton_mask(frame: pd.DataFrame, fe: list[str]) -> np.ndarray:
     return np.asarray(alg._singleton_indices, dtype=bool) if alg.singletons else np.zeros(len(frame), dtype=bool)
 
 
+@dataclass
+class Absorbed:
+    """Columns with the absorbed effects partialled out (FWL), and the degrees of freedom the
+    effects use: what every HDFE estimator (OLS here, IV in iv_hdfe) starts from."""
+
+    resid: np.ndarray  # the columns on the kept rows, effects partialled out (centred if no effects)
+    keep_rows: np.ndarray  # boolean mask: rows that are not singletons
+    df_fe: int  # degrees of freedom of the effects (1, the constant, without effects)
+    df_fe_cl: int  # the same without effects nested in a cluster variable (at least 1)
+    n_singletons: int = 0
+
+
+def absorb(
+    sub: pd.DataFrame, columns: np.ndarray, fe: list[str], cl_codes: list[np.ndarray], drop_singletons: bool
+) -> Absorbed:
+    """Partial the effects `fe` (columns of `sub`) out of `columns` (rows of `sub`) by pyhdfe:
+    singletons dropped iteratively (reghdfe), alternating projections beyond one effect."""
+    import pyhdfe
+
+    if not fe:
+        keep = np.ones(len(sub), dtype=bool)
+        return Absorbed(columns - columns.mean(axis=0), keep, 1, 1)
+    ids = np.column_stack([_codes(sub[c]) for c in fe])
+    alg = pyhdfe.create(
+        ids,
+        drop_singletons=drop_singletons,
+        residualize_method="map" if len(fe) > 1 else "within",
+        options=_MAP_OPTIONS if len(fe) > 1 else None,
+    )
+    n_singletons = int(alg.singletons)
+    keep_rows = ~np.asarray(alg._singleton_indices, dtype=bool) if n_singletons else np.ones(len(sub), dtype=bool)
+    # alternating projections stop on an absolute tolerance: columns of very different scale
+    # (a shift-share instrument ~1e9 beside shares ~0.1) are scaled to max |x| = 1 first and back
+    # after (residualising is linear, so the result is the same up to rounding)
+    scale = np.abs(columns).max(axis=0)
+    scale[~(scale > 0)] = 1.0
+    try:
+        resid = alg.residualize(columns / scale) * scale
+    except RuntimeError as exc:  # pyhdfe: "Failed to converge after ... iterations"
+        raise ValueError(f"partialling out the effects {' + '.join(fe)} did not converge ({exc})") from None
+    df_fe = int(alg.degrees)
+    if cl_codes:  # effects nested in any cluster variable are not counted (reghdfe)
+        alg_c = pyhdfe.create(
+            ids[keep_rows], cluster_ids=np.column_stack([c[keep_rows] for c in cl_codes]), drop_singletons=False
+        )
+        df_fe_cl = max(int(alg_c.degrees), 1)
+    else:
+        df_fe_cl = df_fe
+    return Absorbed(resid, keep_rows, df_fe, df_fe_cl, n_singletons)
+
+
 def fit_hdfe(
     df: pd.DataFrame,
     y: str,
@@ -72,8 +123,6 @@ def fit_hdfe(
     drop_singletons: bool = True,
 ) -> tuple[FitResult, HdfeDesign]:
     """Regress `y` on `x` absorbing the effects `fe` (columns of `df`; build a^b first)."""
-    import pyhdfe
-
     if vcov not in VCOV_TYPES:
         raise ValueError(f"vcov must be one of {VCOV_TYPES}, got {vcov!r}")
     x, fe = list(x), list(fe)
@@ -101,37 +150,13 @@ def fit_hdfe(
         raise ValueError("the model's columns contain infinite values")
     notes: list[str] = []
     cl_codes = [_codes(sub[c]) for c in clusters]
-    n_singletons = 0
-    if fe:
-        ids = np.column_stack([_codes(sub[c]) for c in fe])
-        alg = pyhdfe.create(
-            ids,
-            drop_singletons=drop_singletons,
-            residualize_method="map" if len(fe) > 1 else "within",
-            options=_MAP_OPTIONS if len(fe) > 1 else None,
-        )
-        n_singletons = int(alg.singletons)
-        keep_rows = ~np.asarray(alg._singleton_indices, dtype=bool) if n_singletons else (np.ones(len(sub), dtype=bool))
-        resid_all = alg.residualize(yx)
-        df_fe = int(alg.degrees)
-        if clusters:  # effects nested in any cluster variable are not counted (reghdfe)
-            alg_c = pyhdfe.create(
-                ids[keep_rows], cluster_ids=np.column_stack([c[keep_rows] for c in cl_codes]), drop_singletons=False
-            )
-            df_fe_cl = max(int(alg_c.degrees), 1)
-        else:
-            df_fe_cl = df_fe
-        if n_singletons:
-            notes.append(f"{n_singletons} singleton observation(s) dropped (reghdfe)")
-        raw = yx[keep_rows]
-        yt, xt = resid_all[:, 0], resid_all[:, 1:]
-        const = False
-    else:
-        keep_rows = np.ones(len(sub), dtype=bool)
-        raw = yx
-        yt, xt = yx[:, 0] - yx[:, 0].mean(), yx[:, 1:] - yx[:, 1:].mean(axis=0)
-        df_fe = df_fe_cl = 1  # the constant
-        const = True
+    a = absorb(sub, yx, fe, cl_codes, drop_singletons)
+    keep_rows, df_fe, df_fe_cl, n_singletons = a.keep_rows, a.df_fe, a.df_fe_cl, a.n_singletons
+    if n_singletons:
+        notes.append(f"{n_singletons} singleton observation(s) dropped (reghdfe)")
+    raw = yx[keep_rows]
+    yt, xt = a.resid[:, 0], a.resid[:, 1:]
+    const = not fe
     n = int(keep_rows.sum())
     cl_codes = [c[keep_rows] for c in cl_codes]
 

@@ -34,7 +34,7 @@ from cipanel.output.notes import (
     stock_yogo_note,
     stock_yogo_rows,
 )
-from cipanel.output.table_format import TableFormat, fmt_p, fmt_pair, stars, stars_note
+from cipanel.output.table_format import TableFormat, fmt_p, fmt_pair, format_stat, stars, stars_note
 from cipanel.study.tables import DescriptiveTable, ModelColumn, RegressionTable
 
 Span = tuple[str, int]  # header cell text and how many grid columns it covers
@@ -122,7 +122,7 @@ def _shows_year_effects(col: ModelColumn) -> bool:
 
 def _extra_cell(col: ModelColumn, key: str, fmt: TableFormat) -> str:
     """Extra rows re-rendered from the stored diagnostics where they exist, so p-values follow
-    one rule (<0.001) and stars one set of thresholds; otherwise the runner's text."""
+    one rule (<0.001) and stars one set of thresholds; otherwise the study's Stat as text."""
     if key not in col.extra_rows:
         return ""
     d = col.result.diagnostics
@@ -133,7 +133,7 @@ def _extra_cell(col: ModelColumn, key: str, fmt: TableFormat) -> str:
         return f"{d['kp_rk_lm']:.2f}{stars(d['kp_rk_lm_p'], fmt.stars)}"
     if key.endswith("_p") and isinstance(d.get(key), (int, float)):
         return fmt_p(float(d[key]))
-    return col.extra_rows.get(key, "")
+    return format_stat(col.extra_rows[key], fmt.stars)
 
 
 def regression_grid(table: RegressionTable, lang: str = "zh", fmt: TableFormat | None = None) -> Grid:

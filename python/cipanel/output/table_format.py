@@ -113,6 +113,31 @@ def fmt_p(p: float | None, decimals: int = 3) -> str:
     return "<0.001" if p < 0.001 else f"{p:.{max(decimals, 3)}f}"
 
 
+def format_stat(stat, thresholds: tuple[float, ...] | None = None) -> str:
+    """A study's Stat (cipanel.study.tables) as printed text; a string passes through."""
+    if isinstance(stat, str):
+        return stat
+    parts = []
+
+    def num(x: float) -> str:
+        return f"{x:.{stat.decimals}f}" if stat.decimals else f"{int(round(x))}"
+
+    if stat.value is not None and math.isfinite(stat.value):
+        parts.append(num(stat.value))
+    if stat.se is not None and math.isfinite(stat.se):
+        parts.append(f"({num(stat.se)})")
+    if stat.interval is not None:
+        parts.append(f"[{num(stat.interval[0])}, {num(stat.interval[1])}]")
+    if stat.p is not None and math.isfinite(stat.p):
+        parts.append(f"[{fmt_p(stat.p)}]")
+    if not parts:
+        return "—"
+    text = " ".join(parts)
+    if stat.stars_p is not None:
+        text += stars(stat.stars_p, thresholds) if thresholds is not None else stars(stat.stars_p)
+    return text
+
+
 def stars_note(thresholds: tuple[float, ...], lang: str) -> str:
     """The stars line of the notes, from the thresholds actually used."""
     levels = sorted(thresholds, reverse=True)

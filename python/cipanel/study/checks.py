@@ -27,22 +27,34 @@ def model_variables(model: dict) -> list[str]:
     """The data columns a column's model reads (names inside formulas and expressions included)."""
     from cipanel.formula import spec_columns, spec_uses_formula
 
+    if model.get("gmm"):  # outcome and xtabond2 regressors, not the study's treatment / controls
+        from cipanel.study.gmm_columns import gmm_variables
+
+        return gmm_variables(model)
     if spec_uses_formula(model):
         return spec_columns(model)
     return [model["outcome"], model["treatment"], *model.get("controls", []), *model.get("instruments", [])]
 
 
-def cluster_column(model: dict, entity: str) -> str | None:
+def cluster_columns(model: dict, entity: str) -> list[str]:
+    """The cluster variable(s) of a clustered column: `cluster` (a name, or a list for two-way
+    clustering), default the entity; none when the column is not clustered."""
     if model.get("cov", "clustered") != "clustered":
-        return None
-    return model.get("cluster") or entity
+        return []
+    cluster = model.get("cluster") or entity
+    return [cluster] if isinstance(cluster, str) else list(cluster)
+
+
+def cluster_column(model: dict, entity: str) -> str | None:
+    """The first cluster variable (the one the wild bootstrap and the notes use)."""
+    clusters = cluster_columns(model, entity)
+    return clusters[0] if clusters else None
 
 
 def estimation_sample(sample: pd.DataFrame, model: dict, entity: str, time: str) -> pd.DataFrame:
     """The rows every part of the column uses: all its variables and its cluster observed (so the
     first stage of an IV column is fitted on exactly the 2SLS sample)."""
-    cluster = cluster_column(model, entity)
-    needed = list(dict.fromkeys([*model_variables(model), entity, time, *([cluster] if cluster else [])]))
+    needed = list(dict.fromkeys([*model_variables(model), entity, time, *cluster_columns(model, entity)]))
     return sample.dropna(subset=needed)
 
 
@@ -51,10 +63,10 @@ def check_sample(
 ) -> tuple[pd.DataFrame, list[str]]:
     """Raise StudyError where the model cannot be estimated; return the estimation sample and
     warnings (short codes such as "few_clusters:8"; the runner words the notes)."""
-    cluster = cluster_column(model, entity)
-    if cluster and cluster not in sample.columns:
-        key = origins.get("cluster", "cluster")
-        raise SpecError(f"{spec_file}: {key}: cluster column {cluster!r} is not a column of the panel")
+    for cluster in cluster_columns(model, entity):
+        if cluster not in sample.columns:
+            key = origins.get("cluster", "cluster")
+            raise SpecError(f"{spec_file}: {key}: cluster column {cluster!r} is not a column of the panel")
     complete = estimation_sample(sample, model, entity, time)
     if complete.empty:
         missing = {v: int(sample[v].isna().sum()) for v in model_variables(model) if v in sample.columns}
@@ -83,15 +95,15 @@ def check_sample(
                     f"fixed effects absorb it; use effects: none, or a {role} that varies over time"
                 )
     warnings = []
-    if cluster:
-        n_clusters = complete[cluster].nunique()
+    counts = {c: complete[c].nunique() for c in cluster_columns(model, entity)}
+    for cluster, n_clusters in counts.items():
         if n_clusters < 2:
             raise StudyError(
                 f"{context}: clustered standard errors by {cluster!r} need at least 2 clusters, the "
                 f"estimation sample has {n_clusters}; widen the sample or use cov: robust"
             )
-        if n_clusters < MIN_CLUSTERS:
-            warnings.append(f"few_clusters:{n_clusters}")
+    if counts and min(counts.values()) < MIN_CLUSTERS:  # two-way: the smaller G decides
+        warnings.append(f"few_clusters:{min(counts.values())}")
     return complete, warnings
 
 

@@ -7,40 +7,73 @@ from typing import Any
 
 import pandas as pd
 
-from cipanel.estimators.gmm import GmmStyle, IvStyle, fit_gmm, year_dummies
+from cipanel.api import SpecCall
+from cipanel.estimators.gmm import GmmStyle, IvStyle, _parse_name
 from cipanel.estimators.result import FitResult
+from cipanel.formula import FormulaError, gmm_terms
 from cipanel.study.spec import SpecError
+from cipanel.study.tables import Stat
 
 GMM_KEYS = {"regressors", "gmmstyle", "ivstyle", "system", "two_step", "robust", "small"}
 STYLE_KEYS = {"variables", "lag_min", "lag_max", "collapse", "equation"}
 
 
-def fit_gmm_column(sample: pd.DataFrame, spec, model: dict[str, Any]) -> FitResult:
+def gmm_regressors(model: dict[str, Any]) -> tuple[str, list[str]]:
+    """The outcome and xtabond2 regressors of a gmm column: its `formula` (`y ~ L.y + x + yr*`),
+    else `gmm.regressors` (a varlist string or a list) beside `outcome`; the study's
+    treatment / controls only when the column names neither (they mean nothing to GMM)."""
+    block = model.get("gmm") or {}
+    try:
+        if model.get("formula"):
+            return gmm_terms(model["formula"])
+        regressors = block.get("regressors")
+        if isinstance(regressors, str):
+            regressors = regressors.split()
+        if not regressors:
+            regressors = [model["treatment"], *model.get("controls", [])]
+        return model["outcome"], [str(r) for r in regressors]
+    except FormulaError as exc:
+        raise SpecError(f"gmm column: {exc}") from None
+
+
+def gmm_variables(model: dict[str, Any]) -> list[str]:
+    """Data columns a gmm column reads (lags by their variable; yr* dummies are generated)."""
+    y, xs = gmm_regressors(model)
+    names = [y, *(_parse_name(x)[0] for x in xs if "*" not in x)]
+    return list(dict.fromkeys(names))
+
+
+def gmm_call(spec, model: dict[str, Any]) -> SpecCall:
+    """The cp.gmm call of a spec's gmm column (what a user would type in Python)."""
     block = model["gmm"]
     unknown = sorted(set(block) - GMM_KEYS)
     if unknown:
         raise SpecError(f"gmm block: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(GMM_KEYS))}")
-    time = spec.panel["time"]
-    frame = year_dummies(sample.reset_index(drop=True), time)  # yr<year> columns for ivstyle(yr*)
+    y, xs = gmm_regressors(model)
     try:
         gmm = [GmmStyle(**_style(s, "gmmstyle")) for s in block.get("gmmstyle", [])]
         iv = [
             IvStyle(**{k: v for k, v in _style(s, "ivstyle").items() if k in ("variables", "equation")})
             for s in block.get("ivstyle", [])
         ]
-        return fit_gmm(
-            frame,
-            model["outcome"],
-            block.get("regressors") or [model["treatment"], *model.get("controls", [])],
-            entity=spec.panel["entity"],
-            time=time,
-            gmm=gmm,
-            iv=iv,
-            system=block.get("system", True),
-            two_step=block.get("two_step", True),
-            robust=block.get("robust", True),
-            small=block.get("small", False),
-        )
+    except TypeError as exc:
+        raise SpecError(f"gmm block: {exc}") from None
+    options = {
+        "panel": (spec.panel["entity"], spec.panel["time"]),
+        "gmm": gmm,
+        "iv": iv,
+        "system": block.get("system", True),
+        "two_step": block.get("two_step", True),
+        "robust": block.get("robust", True),
+        "small": block.get("small", False),
+    }
+    return SpecCall("gmm", f"{y} ~ {' + '.join(xs)}", None, options)
+
+
+def fit_gmm_column(sample: pd.DataFrame, spec, model: dict[str, Any]) -> FitResult:
+    call = gmm_call(spec, model)
+    try:
+        return call.fit(sample).result  # cp.gmm adds the yr<year> dummies a yr* glob names
     except (ValueError, TypeError) as exc:
         raise SpecError(f"gmm block: {exc}") from None
 
@@ -52,11 +85,11 @@ def _style(style: dict, name: str) -> dict:
     return style
 
 
-def gmm_rows(result: FitResult) -> dict[str, str]:
+def gmm_rows(result: FitResult) -> dict[str, Stat]:
     d = result.diagnostics
     return {
-        "ar1": f"{d['ar1_z']:.3f} [{d['ar1_p']:.3f}]",
-        "ar2": f"{d['ar2_z']:.3f} [{d['ar2_p']:.3f}]",
-        "hansen": f"{d['hansen_j']:.3f} [{d['hansen_p']:.3f}]",
-        "n_instruments": f"{int(d['n_instruments'])}",
+        "ar1": Stat(d["ar1_z"], 3, p=d["ar1_p"]),
+        "ar2": Stat(d["ar2_z"], 3, p=d["ar2_p"]),
+        "hansen": Stat(d["hansen_j"], 3, p=d["hansen_p"]),
+        "n_instruments": Stat(d["n_instruments"], 0),
     }

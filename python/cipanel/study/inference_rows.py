@@ -6,7 +6,12 @@ table columns and into diagnostics stored in the results schema:
 - group_tests: [{columns: ["(1)", "(2)"], methods: [interaction, permutation], B, seed}]: the
   difference of the treatment coefficient between two columns' samples, by a pooled interaction
   model with the same fixed effects and by the Fisher permutation test across units;
-- placebo: {B, mode, seed}: treatment reassigned across units (or unit-years) B times."""
+- placebo: {B, mode, seed}: treatment reassigned across units (or unit-years) B times.
+
+Each runs on the column's fitted cp Model (its sample, materialised regressors and clusters:
+m.wild_bootstrap, m.interaction_test, m.permutation, m.placebo), never on a design rebuilt from
+the spec keys, so formula and expression columns take them too. The treatment is the column's
+first regressor (the endogenous variable in an IV second stage)."""
 
 from __future__ import annotations
 
@@ -14,17 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from cipanel.inference import (
-    fisher_permutation_test,
-    interaction_test,
-    placebo_test,
-    wild_bootstrap_iv,
-    wild_cluster_bootstrap,
-)
 from cipanel.inference.placebo import MODES as PLACEBO_MODES
 from cipanel.inference.wild_bootstrap import WEIGHTS as BOOT_WEIGHTS
 from cipanel.study.errors import SpecError
-from cipanel.study.tables import ModelColumn
+from cipanel.study.tables import ModelColumn, Stat
 
 BOOT_KEYS = {"B", "weights", "seed"}
 GROUP_KEYS = {"columns", "methods", "B", "seed"}
@@ -82,47 +80,39 @@ def check_options(options: dict, where: str) -> None:
         _check_choice(block, "mode", PLACEBO_MODES, at)
 
 
-def bootstrap_column(
-    column: ModelColumn, sample: pd.DataFrame, model: dict, panel: dict, options: dict, role: str
-) -> None:
-    """role: ols (OLS / FE), iv_first, iv_second or gmm."""
+def bootstrap_column(column: ModelColumn, fitted, options: dict, role: str) -> None:
+    """The wild bootstrap of a column's first regressor (its treatment; the endogenous variable
+    of an IV second stage) by the fitted model's own method (cp Model.wild_bootstrap), so a
+    formula column and a plain one are bootstrapped on exactly the design they were fitted on.
+    role: ols (OLS / FE), iv_first, iv_second or gmm."""
     _check(options, BOOT_KEYS, "wild_bootstrap")
     if role == "iv_first":
         return  # the bootstrap is reported for the structural coefficient, in the second stage
-    if role == "gmm" or model.get("trends") or model.get("cov") == "driscoll_kraay":
-        column.extra_rows["wcr_p"] = "—"  # not defined here: GMM, unit trends, Driscoll-Kraay columns
+    # not defined here: GMM, unit trends, Driscoll-Kraay, unclustered or multi-way clustered columns
+    if (
+        role == "gmm"
+        or fitted is None
+        or fitted.design.slopes
+        or fitted.vcov.kind != "cluster"
+        or len(fitted.vcov.clusters) != 1
+    ):
+        column.extra_rows["wcr_p"] = Stat()  # printed "—"
         return
-    common = dict(
-        entity=panel["entity"],
-        time=panel["time"],
-        effects=model.get("effects", "twoway"),
-        cluster=model.get("cluster"),
+    boot = fitted.wild_bootstrap(
         B=options.get("B", 9999),
         weights=options.get("weights", "rademacher"),
         seed=options.get("seed", 20261124),
     )
-    if role == "iv_second":
-        boot = wild_bootstrap_iv(
-            sample, model["outcome"], model["treatment"], model["instruments"], model.get("controls", []), **common
-        )
-    else:
-        boot = wild_cluster_bootstrap(
-            sample,
-            column.result.dependent,
-            [model["treatment"], *model.get("controls", [])],
-            model["treatment"],
-            **common,
-        )
     column.result.diagnostics.update(
         {"wcr_p": boot.p_value, "wcr_ci_low": boot.ci_lower, "wcr_ci_high": boot.ci_upper, "wcr_B": float(boot.B)}
     )
-    column.extra_rows["wcr_p"] = f"{boot.p_value:.3f}"
-    column.extra_rows["wcr_ci"] = f"[{boot.ci_lower:.3f}, {boot.ci_upper:.3f}]"
+    column.extra_rows["wcr_p"] = Stat(boot.p_value, 3)
+    column.extra_rows["wcr_ci"] = Stat(interval=(boot.ci_lower, boot.ci_upper))
 
 
-def group_test(
-    columns: list[ModelColumn], samples: list[pd.DataFrame], models: list[dict], panel: dict, test: dict, where: str
-) -> None:
+def group_test(columns: list[ModelColumn], fitted: list, test: dict, where: str, entity: str) -> None:
+    """The difference of the treatment (first regressor) between two columns' samples, by the
+    second column's fitted model on both samples stacked (Model.interaction_test / permutation)."""
     _check(test, GROUP_KEYS, where)
     names = test.get("columns") or []
     index = {c.name: i for i, c in enumerate(columns)}
@@ -132,60 +122,34 @@ def group_test(
     unknown = sorted(set(methods) - {"interaction", "permutation"})
     if unknown:
         raise SpecError(f"{where}.methods: {unknown[0]!r} is not allowed; use interaction, permutation")
-    model = models[b]
-    pooled = pd.concat([samples[a].assign(_group=0), samples[b].assign(_group=1)], ignore_index=True)
-    target, x, controls = columns[b], model["treatment"], model.get("controls", [])
+    if fitted[a] is None or fitted[b] is None:
+        raise SpecError(f"{where}: group tests compare OLS / FE columns")
+    model = fitted[b]
+    pooled = pd.concat([fitted[a].sample.assign(_group=0), model.sample.assign(_group=1)], ignore_index=True)
+    target = columns[b]
     if "interaction" in methods:
-        res = interaction_test(
-            pooled,
-            columns[b].result.dependent,
-            x,
-            "_group",
-            controls=controls,
-            entity=panel["entity"],
-            time=panel["time"],
-            cluster=model.get("cluster"),
-        )
+        res = model.interaction_test("_group", data=pooled)
         target.result.diagnostics.update(
             {"group_diff": res.diff, "group_diff_se": res.se, "interaction_p": res.p_value}
         )
-        target.extra_rows["interaction_p"] = f"{res.p_value:.3f}"
+        target.extra_rows["interaction_p"] = Stat(res.p_value, 3)
     if "permutation" in methods:
-        if pooled.groupby(panel["entity"])["_group"].nunique().max() > 1:
+        if pooled.groupby(entity)["_group"].nunique().max() > 1:
             raise SpecError(
                 f"{where}: the permutation test reassigns units between groups, but units appear "
                 "in both samples (a period split?): use methods: [interaction]"
             )
-        res = fisher_permutation_test(
-            pooled,
-            columns[b].result.dependent,
-            x,
-            "_group",
-            controls=controls,
-            entity=panel["entity"],
-            time=panel["time"],
-            effects=model.get("effects", "twoway"),
-            B=test.get("B", 1000),
-            seed=test.get("seed", 20261124),
-        )
+        res = model.permutation("_group", data=pooled, B=test.get("B", 1000), seed=test.get("seed", 20261124))
         target.result.diagnostics.update({"perm_diff": res.diff, "perm_p": res.p_value, "perm_B": float(res.B)})
-        target.extra_rows["perm_p"] = f"{res.p_value:.3f}"
+        target.extra_rows["perm_p"] = Stat(res.p_value, 3)
 
 
-def placebo(column: ModelColumn, sample: pd.DataFrame, model: dict, panel: dict, options: dict) -> Any:
+def placebo(column: ModelColumn, fitted, options: dict) -> Any:
+    """The placebo test of the column's treatment on its fitted model (Model.placebo)."""
     _check(options, PLACEBO_KEYS, "placebo")
-    res = placebo_test(
-        sample,
-        column.result.dependent,
-        model["treatment"],
-        controls=model.get("controls", []),
-        entity=panel["entity"],
-        time=panel["time"],
-        cluster=model.get("cluster"),
-        mode=options.get("mode", "unit"),
-        B=options.get("B", 500),
-        seed=options.get("seed", 20261124),
-    )
+    if fitted is None:
+        raise SpecError("placebo: the placebo test needs an OLS / FE column")
+    res = fitted.placebo(mode=options.get("mode", "unit"), B=options.get("B", 500), seed=options.get("seed", 20261124))
     column.result.diagnostics.update({"placebo_share": res.share, "placebo_B": float(res.B)})
-    column.extra_rows["placebo_share"] = f"{res.share:.3f}"
+    column.extra_rows["placebo_share"] = Stat(res.share, 3)
     return res

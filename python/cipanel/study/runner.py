@@ -10,17 +10,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cipanel.estimators.iv import fit_iv
-from cipanel.estimators.panel import fit_panel
+from cipanel.api import Model, SpecCall, spec_call
 from cipanel.estimators.result import FitResult
 from cipanel.estimators.winsor import winsorize
-from cipanel.formula import FormulaError, parse, spec_columns, spec_keep_terms, spec_uses_formula
-from cipanel.output.regression_tables import stars  # one star rule for every printed number
+from cipanel.formula import FormulaError, parse, spec_keep_terms, spec_uses_formula
 from cipanel.study import checks, samples
 from cipanel.study import notes as notes_mod
 from cipanel.study.expressions import evaluate_condition
 from cipanel.study.spec import ColumnSpec, SpecError, StudyError, StudySpec, TableSpec, check_expressions
-from cipanel.study.tables import DescriptiveTable, ModelColumn, RegressionTable, StudyTable
+from cipanel.study.tables import DescriptiveTable, ModelColumn, RegressionTable, Stat, StudyTable
 
 
 @dataclass
@@ -102,7 +100,7 @@ def column_sample(
     panel: pd.DataFrame, spec: StudySpec, table: TableSpec, column: ColumnSpec
 ) -> tuple[pd.DataFrame, dict]:
     model = dict(column.model)
-    if model.get("formula"):  # Unit FE / Year FE rows from the formula's absorbed effects
+    if model.get("formula") and table.kind != "gmm":  # Unit FE / Year FE rows from its absorbed effects
         from cipanel.api import spec_effects
 
         try:
@@ -125,7 +123,7 @@ def column_sample(
                 f"{model['split']['variable']!r} is not numeric; a median split needs numbers"
             )
         sample = sample[_split_units(base, spec, model["split"]).reindex(sample.index).to_numpy(dtype=bool)]
-    variables = checks.model_variables(model) if not spec_uses_formula(model) else _formula_columns(model, table)
+    variables = _model_variables(model, table)
     _require(sample, variables, f"table {table.id}")
     if model.get("winsorize"):
         chosen = variables if model["winsorize"] is True else model["winsorize"]
@@ -147,33 +145,35 @@ def _context(spec: StudySpec, table: TableSpec, column: ColumnSpec, number: int 
     return f"{spec.path}: {key} ({shown})"
 
 
-def _formula_columns(model: dict, table: TableSpec) -> list[str]:
+def _model_variables(model: dict, table: TableSpec) -> list[str]:
     try:
-        return spec_columns(model)
+        return checks.model_variables(model)
     except FormulaError as exc:
         raise SpecError(f"table {table.id}: {exc}") from None
 
 
-def _fit(sample: pd.DataFrame, spec: StudySpec, model: dict, stage: str = "ols") -> FitResult:
-    if spec_uses_formula(model):  # a `formula` key or expressions: the formula path (cipanel.api)
-        from cipanel.api import spec_fit
+def column_calls(table: TableSpec, spec: StudySpec, model: dict) -> list[tuple[str, SpecCall]]:
+    """The cp.* call(s) that say one regression column, with the role of each model column they
+    make: (ols), (iv_first, iv_second) or (gmm). The runner fits every column through these, so a
+    spec column and the same call in Python give identical numbers."""
+    entity, time = spec.panel["entity"], spec.panel["time"]
+    try:
+        if table.kind == "gmm":
+            from cipanel.study.gmm_columns import gmm_call
 
-        try:
-            return spec_fit(sample, model, spec.panel["entity"], spec.panel["time"], stage).result
-        except FormulaError as exc:
-            raise SpecError(str(exc)) from None
-    return fit_panel(
-        sample,
-        model["outcome"],
-        [model["treatment"], *model.get("controls", [])],
-        entity=spec.panel["entity"],
-        time=spec.panel["time"],
-        effects=model.get("effects", "twoway"),
-        cov=model.get("cov", "clustered"),
-        cluster=model.get("cluster"),
-        trends=bool(model.get("trends")),
-        bandwidth=model.get("bandwidth"),
-    )
+            return [("gmm", gmm_call(spec, model))]
+        if table.kind == "iv":
+            return [(stage, spec_call(model, entity, time, stage)) for stage in ("iv_first", "iv_second")]
+        return [("ols", spec_call(model, entity, time))]
+    except FormulaError as exc:
+        raise SpecError(f"{spec.path}: table {table.id}: {exc}") from None
+
+
+def _fit(sample: pd.DataFrame, call: SpecCall) -> Model:
+    try:
+        return call.fit(sample)
+    except FormulaError as exc:
+        raise SpecError(str(exc)) from None
 
 
 def _column(
@@ -193,49 +193,17 @@ def _column(
     )
 
 
-def _iv_columns(sample: pd.DataFrame, spec: StudySpec, model: dict, lang: str, first_number: int) -> list[ModelColumn]:
-    """The first stage (treatment on instruments and controls, same FE) and the 2SLS second stage,
-    both on `sample`, the 2SLS estimation sample (every variable observed)."""
-    first_model = {**model, "outcome": model["treatment"]}
-    controls = model.get("controls", [])
-    if spec_uses_formula(model):
-        first, second = _fit(sample, spec, model, "iv_first"), _fit(sample, spec, model, "iv_second")
-        return _iv_pair(first, second, first_model, model, lang, first_number)
-    first = fit_panel(
-        sample,
-        model["treatment"],
-        [*model["instruments"], *controls],
-        entity=spec.panel["entity"],
-        time=spec.panel["time"],
-        effects=model.get("effects", "twoway"),
-        cov=model.get("cov", "clustered"),
-        cluster=model.get("cluster"),
-    )
-    second = fit_iv(
-        sample,
-        model["outcome"],
-        controls,
-        [model["treatment"]],
-        model["instruments"],
-        entity=spec.panel["entity"],
-        time=spec.panel["time"],
-        effects=model.get("effects", "twoway"),
-        cov=model.get("cov", "clustered"),
-        cluster=model.get("cluster"),
-    )
-    return _iv_pair(first, second, first_model, model, lang, first_number)
-
-
 def _iv_pair(
     first: FitResult, second: FitResult, first_model: dict, model: dict, lang: str, first_number: int
 ) -> list[ModelColumn]:
     d = second.diagnostics
     first_extra = {
-        "kp_rk_lm": f"{d['kp_rk_lm']:.2f}{stars(d['kp_rk_lm_p'])}",
-        "cd_wald_f": f"{d['cd_wald_f']:.3f}",
-        "kp_rk_wald_f": f"{d['kp_rk_wald_f']:.3f}",
+        # "—" where a statistic is not computed (KP and CD with multi-way clustering)
+        "kp_rk_lm": Stat(d.get("kp_rk_lm"), 2, stars_p=d.get("kp_rk_lm_p")),
+        "cd_wald_f": Stat(d.get("cd_wald_f"), 3),
+        "kp_rk_wald_f": Stat(d.get("kp_rk_wald_f"), 3),
     }
-    second_extra = {"endog_test_p": f"{d['endog_test_p']:.4f}"}
+    second_extra = {"endog_test_p": Stat(d.get("endog_test_p"), 4)}
     first_title = "第一阶段" if lang == "zh" else "First stage"
     second_title = "第二阶段" if lang == "zh" else "Second stage"
     return [
@@ -252,19 +220,11 @@ def _fit_column(
     model: dict,
     number: int,
     lang: str,
-    run: StudyRun | None = None,
-) -> list[ModelColumn]:
-    """Fit one spec column (two model columns for IV); estimator errors become StudyErrors."""
+    threshold_fits: dict[str, Any] | None = None,
+) -> list[tuple[ModelColumn, Model | None]]:
+    """Fit one spec column (two model columns for IV), each with the fitted cp.* Model its
+    inference options use (None for threshold / spatial); estimator errors become StudyErrors."""
     try:
-        if table.kind == "iv":
-            return _iv_columns(sample, spec, model, lang, number)
-        if table.kind == "gmm":
-            from cipanel.study.gmm_columns import fit_gmm_column, gmm_rows
-
-            result = fit_gmm_column(sample, spec, model)
-            title = column.title or spec.label(model["outcome"], lang)
-            gmm_model = {**model, "effects": "none"}  # GMM differences the unit effects out; no FE rows
-            return [_column(f"({number})", title, column.group, result, gmm_model, gmm_rows(result), role="gmm")]
         if table.kind in ("threshold", "spatial"):
             from cipanel.study.model_columns import model_column
 
@@ -278,12 +238,29 @@ def _fit_column(
                 column.group,
             )
             col.role = table.kind
-            if run is not None and table.kind == "threshold":
-                run.threshold_fits[f"{table.id} {col.name}"] = fitted
-            return [col]
-        result = _fit(sample, spec, model)
+            if threshold_fits is not None and table.kind == "threshold":
+                threshold_fits[f"{table.id} {col.name}"] = fitted
+            return [(col, None)]
+        calls = column_calls(table, spec, model)
+        if table.kind == "iv":
+            models = [_fit(sample, call) for _, call in calls]
+            pair = _iv_pair(models[0].result, models[1].result, {**model, "outcome": None}, model, lang, number)
+            return list(zip(pair, models))
+        fitted = _fit(sample, calls[0][1])
+        if table.kind == "gmm":
+            from cipanel.study.gmm_columns import gmm_rows
+
+            result = fitted.result
+            title = column.title or spec.label(result.dependent, lang)
+            keep = table.keep or [t for t in result.params.index]
+            gmm_model = {  # GMM differences the unit effects out (no FE rows); Controls: regressors not shown
+                "effects": "none",
+                "controls": [t for t in result.params.index if t not in keep and t != "_cons" and not _yr(t)],
+            }
+            made = _column(f"({number})", title, column.group, result, gmm_model, gmm_rows(result), role="gmm")
+            return [(made, fitted)]
         title = column.title or spec.label(model["outcome"], lang)
-        return [_column(f"({number})", title, column.group, result, model, role="ols")]
+        return [(_column(f"({number})", title, column.group, fitted.result, model, role="ols"), fitted)]
     except SpecError:
         raise
     except (ValueError, TypeError, KeyError, np.linalg.LinAlgError) as exc:
@@ -291,6 +268,21 @@ def _fit_column(
             f"{_context(spec, table, column, number)}: the model cannot be estimated on this "
             f"sample ({len(sample)} rows): {exc}"
         ) from None
+
+
+def _yr(term: str) -> bool:
+    """A year dummy of a GMM column (yr2016...), shown as Year FE, not as a control."""
+    return term.startswith("yr") and term[2:].isdigit()
+
+
+@dataclass
+class TableResult:
+    """Everything one table of a spec produces (what run_one_table returns, and a cache keeps)."""
+
+    table: StudyTable
+    placebo: Any = None  # PlaceboResult of the table's placebo option
+    threshold_fits: dict[str, Any] = field(default_factory=dict)  # "table_id (n)" -> ThresholdResult
+    warnings: list[str] = field(default_factory=list)  # "study: table t: ..." lines
 
 
 def run_table(
@@ -301,6 +293,30 @@ def run_table(
     run: StudyRun | None = None,
     imputed: pd.DataFrame | None = None,
 ) -> StudyTable:
+    """One table, its placebo / threshold fits / warnings merged into `run` when given."""
+    notes = (run.regression_sample_note, run.index_sample_note) if run is not None else ("", "")
+    result = run_one_table(panel, spec, table, lang, imputed=imputed, sample_notes=notes)
+    if run is not None:
+        run.warnings += result.warnings
+        run.threshold_fits.update(result.threshold_fits)
+        if result.placebo is not None:
+            run.placebos[table.id] = result.placebo
+    return result.table
+
+
+def run_one_table(
+    panel: pd.DataFrame,
+    spec: StudySpec,
+    table: TableSpec,
+    lang: str,
+    *,
+    imputed: pd.DataFrame | None = None,
+    sample_notes: tuple[str, str] = ("", ""),
+) -> TableResult:
+    """Run one table of a resolved spec on the study's panel (after its unit rules): a pure
+    function of its arguments, nothing else is read or written. sample_notes: the regression and
+    index sample notes in the table language ("" when the spec sets no unit rules)."""
+    regression_note, index_note = sample_notes
     if table.kind == "descriptive":
         sample = base_sample(panel, spec)
         _require(sample, table.variables, f"table {table.id}")
@@ -323,22 +339,30 @@ def run_table(
         )
         stats.index = [spec.label(v, lang) for v in table.variables]
         notes = list(table.notes)
-        if run is not None and run.regression_sample_note:
-            notes.append(run.regression_sample_note)
-        return DescriptiveTable(table.id, table.title, stats, notes)
+        if regression_note:
+            notes.append(regression_note)
+        return TableResult(DescriptiveTable(table.id, table.title, stats, notes))
     entity, time = spec.panel["entity"], spec.panel["time"]
     columns: list[ModelColumn] = []
-    used: list[tuple[pd.DataFrame, dict, str]] = []  # (sample, model, role) of each column
+    used: list[tuple[pd.DataFrame, dict, str, Model | None]] = []  # (sample, model, role, fitted) per column
     warned: list[tuple[str, str, Any]] = []  # (column name, kind, detail) for the notes
+    threshold_fits: dict[str, Any] = {}
     for column in table.columns:
         sample, model = column_sample(panel, spec, table, column)
         context = _context(spec, table, column, len(columns) + 1)
         complete, fragile = checks.check_sample(sample, model, entity, time, context, column.origins, str(spec.path))
         fitted = _fit_column(
-            table, spec, column, complete if table.kind == "iv" else sample, model, len(columns) + 1, lang, run
+            table,
+            spec,
+            column,
+            complete if table.kind == "iv" else sample,
+            model,
+            len(columns) + 1,
+            lang,
+            threshold_fits,
         )
         cells = notes_mod.interpolated_cells(complete, model, entity, time, imputed)
-        for made in fitted:
+        for made, _ in fitted:
             if cells is not None:
                 made.result.diagnostics["n_interpolated_cells"] = float(cells)
             if any(w.startswith("few_clusters") for w in fragile) and made.result.n_clusters is not None:
@@ -353,13 +377,9 @@ def run_table(
                     made.result.diagnostics["weak_instrument"] = 1.0
                     warned.append((made.name, "weak_instrument", f))
             columns.append(made)
-        iv_sample = complete if table.kind == "iv" else sample
-        if table.kind == "iv":
-            used += [(iv_sample, model, "iv_first"), (iv_sample, model, "iv_second")]
-        else:
-            used.append((sample, model, fitted[0].role))
+        used += [(complete if table.kind == "iv" else sample, model, made.role, m) for made, m in fitted]
     try:
-        _add_inference(table, columns, used, spec, run)
+        placebo = _add_inference(table, columns, used, spec)
     except SpecError:
         raise
     except (ValueError, TypeError, KeyError, np.linalg.LinAlgError) as exc:
@@ -378,35 +398,23 @@ def run_table(
         from cipanel.study.model_columns import row_labels
 
         labels = {**row_labels(table.kind, lang), **labels}
-    notes = [*table.notes, *notes_mod.table_notes(columns, warned, lang)]
-    if run is not None:
-        run.warnings += [f"{spec.study}: table {table.id}: {w}" for w in notes_mod.warning_lines(warned)]
-        if run.regression_sample_note:
-            notes.append(run.regression_sample_note)
-        if run.index_sample_note:
-            notes.append(run.index_sample_note)
-    return RegressionTable(table.id, table.title, columns, keep, labels, table.stat, notes)
+    notes = [*table.notes, *notes_mod.table_notes(columns, warned, lang), *(n for n in sample_notes if n)]
+    warnings = [f"{spec.study}: table {table.id}: {w}" for w in notes_mod.warning_lines(warned)]
+    made = RegressionTable(table.id, table.title, columns, keep, labels, table.stat, notes)
+    return TableResult(made, placebo, threshold_fits, warnings)
 
 
-def _add_inference(
-    table: TableSpec, columns: list[ModelColumn], used: list, spec: StudySpec, run: StudyRun | None
-) -> None:
+def _add_inference(table: TableSpec, columns: list[ModelColumn], used: list, spec: StudySpec) -> Any:
+    """The table's wild bootstrap, group tests and placebo; returns the PlaceboResult (or None)."""
     from cipanel.study import inference_rows
 
     options = table.inference
-    if options and any(spec_uses_formula(u[1]) for u in used):  # they rebuild the model from keys
-        raise SpecError(
-            f"table {table.id}: wild_bootstrap / group_tests / placebo do not take "
-            "formula or expression columns yet; use the model's fitted methods "
-            "(cp.feols(...).wild_bootstrap) or plain column names"
-        )
+    fitted = [u[3] for u in used]
     if "wild_bootstrap" in options:
-        for column, (sample, model, role) in zip(columns, used):
-            inference_rows.bootstrap_column(column, sample, model, spec.panel, options["wild_bootstrap"] or {}, role)
+        for column, (_, _, role, model) in zip(columns, used):
+            inference_rows.bootstrap_column(column, model, options["wild_bootstrap"] or {}, role)
     for i, test in enumerate(options.get("group_tests") or []):
-        inference_rows.group_test(
-            columns, [u[0] for u in used], [u[1] for u in used], spec.panel, test, f"table {table.id}.group_tests[{i}]"
-        )
+        inference_rows.group_test(columns, fitted, test, f"table {table.id}.group_tests[{i}]", spec.panel["entity"])
     if "placebo" in options:
         block = options["placebo"] or {}
         names = [c.name for c in columns]
@@ -414,9 +422,8 @@ def _add_inference(
         if target not in names:
             raise SpecError(f"table {table.id}.placebo.column: {target!r} is not one of {names}")
         i = names.index(target)
-        result = inference_rows.placebo(columns[i], used[i][0], used[i][1], spec.panel, block)
-        if run is not None:
-            run.placebos[table.id] = result
+        return inference_rows.placebo(columns[i], fitted[i], block)
+    return None
 
 
 def _default_keep(table: TableSpec) -> list[str]:
@@ -458,6 +465,10 @@ def run_study(
 
 
 def _keep_terms(model: dict) -> list[str]:
+    if model.get("gmm"):  # the regressors without the year dummies
+        from cipanel.study.gmm_columns import gmm_regressors
+
+        return [x for x in gmm_regressors(model)[1] if "*" not in x and not _yr(x)]
     if spec_uses_formula(model):
         return spec_keep_terms(model)
     return [model["treatment"], *model.get("instruments", [])]

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from cipanel.estimators.spatial import SpatialResult, fit_spatial, row_standardise
-from cipanel.output.table_format import fmt_p  # one p-value rule (<0.001) for every table
 from cipanel.study.spec import SpecError
+from cipanel.study.tables import Stat
 
 SPATIAL_KEYS = {"model", "fe", "weights", "normalize", "durbin", "leeyu", "nsim", "seed"}
 
@@ -79,15 +79,15 @@ def fit_spatial_column(sample: pd.DataFrame, spec, model: dict[str, Any], w: np.
         raise SpecError(f"spatial block: {exc}") from None
 
 
-def spatial_rows(res: SpatialResult, treatment: str) -> dict[str, str]:
-    rows = {"loglik": f"{res.loglik:.3f}"}
+def spatial_rows(res: SpatialResult, treatment: str) -> dict[str, Stat]:
+    rows = {"loglik": Stat(float(res.loglik), 3)}
     for kind in ("direct", "indirect", "total"):
         if (kind, treatment) in res.effects.index:
             e = res.effects.loc[(kind, treatment)]
-            rows[f"effect_{kind}"] = f"{e['estimate']:.4f} ({e['std_error']:.4f})"
+            rows[f"effect_{kind}"] = Stat(float(e["estimate"]), 4, se=float(e["std_error"]))
     for name in ("wald_sdm_vs_sar", "wald_sdm_vs_sem", "lr_sdm_vs_sar", "lr_sdm_vs_sem"):
         if name in res.tests:
-            rows[name] = f"{res.tests[name]:.2f} [{fmt_p(res.tests[name + '_p'])}]"
+            rows[name] = Stat(float(res.tests[name]), 2, p=float(res.tests[name + "_p"]))
     return rows
 
 

@@ -27,7 +27,7 @@ MODEL_KEYS = {
     "controls": list,
     "effects": str,
     "cov": str,
-    "cluster": str,
+    "cluster": (str, list),  # a list: two-way (multi-way) clustering, vce(cluster a b)
     "bandwidth": int,
     "trends": bool,
     "where": str,
@@ -188,7 +188,7 @@ def _check_variables(path: Path, where: str, model: dict[str, Any]) -> None:
     """Every name a column's model uses is a plain column name, and none is used twice."""
     roles = [
         ("outcome", [model["outcome"]]),
-        ("treatment", [model["treatment"]]),
+        ("treatment", [model["treatment"]] if "treatment" in model else []),
         ("controls", model.get("controls") or []),
         ("instruments", model.get("instruments") or []),
     ]
@@ -204,8 +204,41 @@ def _check_variables(path: Path, where: str, model: dict[str, Any]) -> None:
                     f"{name!r} is already the {seen[name]} of this column; use each variable once",
                 )
             seen[name] = role
-    if "cluster" in model and not IDENTIFIER.match(model["cluster"]):
-        _fail(path, f"{where}.cluster", f"{model['cluster']!r} is not a column name")
+    _check_cluster(path, where, model)
+
+
+def _check_cluster(path: Path, where: str, model: dict[str, Any]) -> None:
+    """`cluster`: a column name, or a non-empty list of them (multi-way clustering)."""
+    clusters = model.get("cluster", [])
+    names = [clusters] if isinstance(clusters, str) else clusters
+    if "cluster" in model and not names:
+        _fail(path, f"{where}.cluster", "an empty list; name the cluster column(s)")
+    for name in names:
+        if not isinstance(name, str) or not IDENTIFIER.match(name):
+            _fail(path, f"{where}.cluster", f"{name!r} is not a column name")
+
+
+def _gmm_model(
+    path: Path, where: str, model: dict[str, Any], origins: dict[str, str], inherited: set[str]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """A gmm column names its regressors (gmm.regressors or a formula `y ~ L.y + x + yr*`); the
+    study's treatment / controls / effects / cov then mean nothing to it and are not inherited
+    from the model block, and setting them on the table or column is an error."""
+    block = model.get("gmm")
+    if not isinstance(block, dict) or not (block.get("regressors") or model.get("formula")):
+        return model, origins  # no regressors named: treatment + controls, as before
+    unused = ("treatment", "controls", "effects", "cov", "cluster", "bandwidth", "trends", "instruments")
+    for key in unused:
+        if key in model and not origins.get(key, "").startswith("model."):
+            _fail(
+                path,
+                origins.get(key, where),
+                f"a gmm column takes its regressors from gmm.regressors or its formula; {key!r} means nothing here",
+            )
+    keep = {k: v for k, v in model.items() if k not in unused}
+    if model.get("formula"):
+        keep.pop("outcome", None)  # the formula's left-hand side
+    return keep, {k: v for k, v in origins.items() if k in keep}
 
 
 def _check_panel(path: Path, panel: dict[str, Any]) -> dict[str, Any]:
@@ -333,9 +366,13 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
                     **{k: f"{where}.{k}" for k in table_model},
                     **{k: f"{cwhere}.{k}" for k in own},
                 }
+                if kind == "gmm":
+                    model, origins = _gmm_model(path, cwhere, model, origins, set(defaults))
                 _check_model(path, cwhere, model)
                 _check_where(path, cwhere, own)
                 for required in ("outcome", "treatment"):
+                    if required == "treatment" and kind == "gmm" and (model.get("gmm") or {}).get("regressors"):
+                        continue  # its regressors are gmm.regressors or the formula
                     if required not in model and not model.get("formula"):
                         _fail(path, cwhere, f"no {required!r} here, in the table or in the study's model block")
                 if kind == "iv" and not model.get("instruments") and "|" not in model.get("formula", ""):
@@ -346,6 +383,8 @@ def load_spec(path: Path | str, lang: str = "zh") -> StudySpec:
                     _fail(path, cwhere, f"a {kind} column needs a '{kind}' block")
                 if not _uses_formula(model):  # formulas and expressions are checked by cipanel.formula
                     _check_variables(path, cwhere, model)
+                else:
+                    _check_cluster(path, cwhere, model)
                 columns.append(
                     ColumnSpec(
                         _text((column or {}).get("title"), lang),

@@ -13,6 +13,21 @@ from cipanel.estimators.result import FitResult
 MIN_CLUSTERS = 10  # below this, cluster-robust t inference over-rejects badly: tables warn
 
 
+@dataclass(frozen=True)
+class Stat:
+    """A number printed under a model column (extra_rows), kept as numbers: the output layer
+    (cipanel.output.table_format.format_stat) turns it into text, with its stars, brackets and
+    p-value rule. Printed as `value (se) [low, high] [p]` + stars(stars_p), each part if set;
+    nothing set prints "—" (a statistic not defined for this column)."""
+
+    value: float | None = None
+    decimals: int = 3  # 0: a count
+    se: float | None = None  # "(se)" after the value (spatial effects)
+    interval: tuple[float, float] | None = None  # "[low, high]" (confidence set)
+    p: float | None = None  # "[p]" after the value, by the one p-value rule (<0.001)
+    stars_p: float | None = None  # stars after the value from this p-value (KP rk LM)
+
+
 @dataclass
 class ModelColumn:
     """One column of a regression table: a fitted model and the rows shown under it."""
@@ -24,8 +39,9 @@ class ModelColumn:
     unit_fe: bool
     year_fe: bool
     sample: str = ""  # human description of the sample (e.g. "2018-2023", "East")
-    # extra statistic rows printed under the column, already formatted (e.g. {"kp_rk_lm": "42.77***"})
-    extra_rows: dict[str, str] = field(default_factory=dict)
+    # extra statistic rows printed under the column, as numbers (e.g. {"kp_rk_lm": Stat(42.77, 2,
+    # stars_p=0.0)}); a plain string is printed as it is (text a caller formatted itself)
+    extra_rows: dict[str, Stat | str] = field(default_factory=dict)
     group: str = ""  # spanning header above several columns (heterogeneity splits)
     role: str = ""  # ols, iv_first, iv_second or gmm (stored in results.estimates)
     # terms whose standard error is degenerate (zero or numerically zero): no t, p or stars

@@ -16,8 +16,8 @@ import pandas as pd
 
 from cipanel.estimators.result import FitResult
 from cipanel.estimators.threshold import STAGES, ThresholdResult, fit_threshold
-from cipanel.output.table_format import fmt_p  # one p-value rule (<0.001) for every table
 from cipanel.study.spec import SpecError
+from cipanel.study.tables import Stat
 
 THRESHOLD_KEYS = {"qx", "rx", "thnum", "trim", "grid", "bs", "level", "seed"}
 
@@ -70,7 +70,7 @@ def threshold_fit_result(res: ThresholdResult) -> FitResult:
     return fit
 
 
-def threshold_rows(res: ThresholdResult) -> dict[str, str]:
+def threshold_rows(res: ThresholdResult) -> dict[str, Stat]:
     rows = {}
     # the thresholds of the regression (Th-1, or the refined Th-21 with Th-22 and Th-3), ascending,
     # each with its own confidence set
@@ -78,12 +78,12 @@ def threshold_rows(res: ThresholdResult) -> dict[str, str]:
         ["Th-1"] if len(res.estimates) == 1 else [n for n in ("Th-21", "Th-22", "Th-3") if n in res.thresholds.index]
     ]
     for i, (_, row) in enumerate(used.sort_values("threshold").iterrows(), start=1):
-        rows[f"threshold_{i}"] = f"{row['threshold']:.4f} [{row['lower']:.4f}, {row['upper']:.4f}]"
+        rows[f"threshold_{i}"] = Stat(float(row["threshold"]), 4, interval=(float(row["lower"]), float(row["upper"])))
     for stage in STAGES:
         if stage in res.tests.index:
             row = res.tests.loc[stage]
             p = row.get("p_value")
-            rows[f"f_{stage}"] = f"{row['f_stat']:.2f}" + (f" [{fmt_p(p)}]" if pd.notna(p) else "")
+            rows[f"f_{stage}"] = Stat(float(row["f_stat"]), 2, p=float(p) if pd.notna(p) else None)
     return rows
 
 
