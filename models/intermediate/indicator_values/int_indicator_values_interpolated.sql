@@ -3,7 +3,9 @@
 -- project's interpolation policy (or the catalog's interpolate column) allows: by default index
 -- components only, so a standalone regression variable keeps its gaps ('not_interpolated') and no
 -- unit joins a regression sample through a filled cell. Never extrapolated: cells before the
--- first or after the last observation stay null and are flagged.
+-- first or after the last observation stay null and are flagged. Units outside the index sample
+-- get a grid for the standalone variables only, and only when the data hold a value for them
+-- (validation refuses their component values), so the demo's Tibet adds no empty rows.
 with accepted as (
     select
         unit_code,
@@ -19,6 +21,7 @@ indicators as (
         indicator_code,
         scope,
         interpolate,
+        is_index_component,
         valid_from,
         valid_to
     from {{ ref('int_indicator_attributes') }}
@@ -27,9 +30,13 @@ indicators as (
 units as (
     select
         unit_code,
-        case when unit_type = 'nation' then 'national' else 'unit' end as scope
+        case when unit_type = 'nation' then 'national' else 'unit' end as scope,
+        in_sample or unit_type = 'nation' as in_index_sample
     from {{ ref('stg_reference__units') }}
-    where in_sample or unit_type = 'nation'
+    where
+        in_sample
+        or unit_type = 'nation'
+        or unit_code in (select accepted.unit_code from accepted)
 ),
 
 years as (
@@ -44,7 +51,10 @@ grid as (
         years.year
     from indicators
     inner join years on years.year between indicators.valid_from and indicators.valid_to
-    inner join units on indicators.scope = units.scope
+    inner join units
+        on
+            indicators.scope = units.scope
+            and (units.in_index_sample or not indicators.is_index_component)
 ),
 
 observed as (

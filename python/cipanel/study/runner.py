@@ -338,9 +338,13 @@ def run_table(
             table, spec, column, complete if table.kind == "iv" else sample, model, len(columns) + 1, lang, run
         )
         cells = notes_mod.interpolated_cells(complete, model, entity, time, imputed)
+        outside = notes_mod.outside_index_rows(sample, complete)
         for made in fitted:
             if cells is not None:
                 made.result.diagnostics["n_interpolated_cells"] = float(cells)
+            if outside is not None:
+                made.result.diagnostics["n_rows_outside_index_sample_used"] = float(outside[0])
+                made.result.diagnostics["n_rows_outside_index_sample_lost"] = float(outside[1])
             if any(w.startswith("few_clusters") for w in fragile) and made.result.n_clusters is not None:
                 made.result.diagnostics["few_clusters"] = 1.0
                 warned.append((made.name, "few_clusters", made.result.n_clusters))
