@@ -49,7 +49,7 @@ class UnitSample:
             parts.append(("纳入 " if zh else "included ") + ", ".join(self.included))
         if self.outside_index:
             listed = ", ".join(
-                f"{code} ({n} 行)" if zh else f"{code} ({n} rows)" for code, n in self.outside_index.items()
+                f"{code} (面板 {n} 行)" if zh else f"{code} ({n} panel rows)" for code, n in self.outside_index.items()
             )
             parts.append(
                 f"其中指数样本外(无指数得分, 用到指数的回归不能使用其观测): {listed}"
