@@ -17,8 +17,8 @@ incomplete as (
     select
         panel_units.unit_code,
         panel_units.n_rows,
-        'unit has ' || cast(panel_units.n_rows as {{ cipanel.text_type() }}) || ' rows, not one per panel year'
-        as problem
+        'unit has ' || cast(panel_units.n_rows as {{ cipanel.text_type() }})
+        || ' rows, not one per panel year' as problem
     from panel_units
     cross join expected
     where panel_units.n_years <> expected.n_years or panel_units.n_rows <> expected.n_years
