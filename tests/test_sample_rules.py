@@ -143,9 +143,9 @@ def test_a_unit_out_of_the_reference_sample_cannot_be_included_silently(demo_war
     spec = load_spec(write(tmp_path, text), "en")
     with pytest.raises(
         StudyError,
-        match=r"panel.units.include: unit '540000' has no rows in marts.fct_panel "
-        r"\(a unit outside the index sample is in marts.fct_panel only when the data hold a value of a "
-        r"standalone variable for it",
+        match=r"panel.units.include: unit '540000' has no rows in marts.fct_panel"
+        r": check the code; a unit outside the index sample is in marts.fct_panel only when the data hold a "
+        r"value of a standalone variable for it",
     ):
         run_study(spec, read_panel(spec, demo_warehouse).frame, "en")
 

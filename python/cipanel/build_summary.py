@@ -50,7 +50,11 @@ class BuildSummary:
     units_outside_index: list[str] = field(default_factory=list)
 
     def text(self) -> str:
-        lines = ["build summary", f"  panel years {self.window}; {self.units_in_sample} units in the sample"]
+        lines = [
+            "build summary",
+            f"  panel years {self.window}; {self.units_in_sample} units in the sample "
+            "(of the indices, and of the regressions unless a study sets its own)",
+        ]
         if self.units_outside_index:
             lines.append(
                 f"  {len(self.units_outside_index)} unit(s) outside the index sample with standalone values in the "

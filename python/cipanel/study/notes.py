@@ -74,7 +74,7 @@ def table_notes(columns: list, warned: list[tuple[str, str, Any]], lang: str) ->
     if outside:
         listed = ", ".join(f"{name} {used}/{lost}" for name, used, lost in outside)
         notes.append(
-            f"研究纳入的指数样本外单位(无指数得分)的观测, 各列使用/因变量缺失(如指数)而未用: {listed}。"
+            f"研究纳入的指数样本外单位(无指数得分)的观测, 各列使用/因所需变量(如指数)缺失而未用: {listed}。"
             if zh
             else "Rows of units outside the index sample (included by this study; no index score), used / "
             f"left out for a missing variable such as an index, per column: {listed}."

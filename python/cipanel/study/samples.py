@@ -81,11 +81,11 @@ def apply_unit_rules(panel: pd.DataFrame, spec: StudySpec) -> tuple[pd.DataFrame
         unknown = [c for c in rules.get(key, []) if c not in present]
         if unknown:
             hint = (
-                " (a unit outside the index sample is in marts.fct_panel only when the data hold a value of a "
-                "standalone variable for it: add its values to the project's data folder and rebuild; "
-                "its index components are never used)"
+                ": check the code; a unit outside the index sample is in marts.fct_panel only when the data hold "
+                "a value of a standalone variable for it (add its values to the project's data folder and rebuild; "
+                "its index components never enter an index)"
                 if key == "include"
-                else " (a typo, or a unit already out of the panel: there is nothing to exclude)"
+                else ": a typo, or a unit already out of the panel (there is nothing to exclude)"
             )
             raise StudyError(
                 f"{spec.key(f'panel.units.{key}')}: unit {unknown[0]!r} has no rows in {spec.panel['relation']}{hint}"
