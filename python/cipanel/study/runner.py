@@ -325,6 +325,8 @@ def run_table(
         notes = list(table.notes)
         if run is not None and run.regression_sample_note:
             notes.append(run.regression_sample_note)
+        if run is not None and run.index_sample_note:
+            notes.append(run.index_sample_note)
         return DescriptiveTable(table.id, table.title, stats, notes)
     entity, time = spec.panel["entity"], spec.panel["time"]
     columns: list[ModelColumn] = []
