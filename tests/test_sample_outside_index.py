@@ -106,6 +106,12 @@ def test_tibet_standalone_values_reach_the_panel_and_components_do_not(tibet_pro
     assert tibet.market.isna().sum() == 1 and pd.isna(tibet.set_index("year").market[GAP_YEAR])  # not filled
     assert tibet.gdp_pc.isna().all() and tibet.res.isna().all() and tibet.dt.isna().all()
     assert query(warehouse, "select count(*) as n from marts.fct_panel where in_sample").n[0] == 30 * 10
+    # the value grid of Tibet: the standalone variables it has rows of, nothing else (no empty cells)
+    log = query(
+        warehouse,
+        f"select indicator_code, year, value_status from audit.audit_imputation_log where unit_code = '{TIBET}'",
+    )
+    assert log.values.tolist() == [["market", GAP_YEAR, "not_interpolated"]]
 
 
 def test_the_indices_are_those_of_the_catalog_sample(tibet_project, demo_warehouse):
@@ -227,3 +233,17 @@ def test_both_samples_are_stated_in_results_runs_and_the_table_notes(tibet_proje
 def test_a_whole_user_run_leaves_the_repository_untouched(tibet_project):
     before, after = tibet_project["repo"]
     assert after == before
+
+
+def test_quick_regressions_and_the_panel_api_default_to_the_index_sample(tibet_project):
+    import cipanel as cp
+
+    warehouse = tibet_project["warehouse"]
+    assert len(cp.panel(warehouse)) == 30 * 10 and cp.panel(warehouse).in_sample.all()
+    assert (cp.panel(warehouse, all_units=True).unit_code == TIBET).sum() == 10
+    code, text = run_cli(["reg", "npr ~ fdep | unit_code + year", "--warehouse", str(warehouse)])
+    assert code == 0, text
+    assert "note: 10 rows of units outside the index sample left out; --all-units keeps them" in text
+    assert "Number of obs = 300" in text
+    code, text = run_cli(["reg", "npr ~ fdep | unit_code + year", "--warehouse", str(warehouse), "--all-units"])
+    assert code == 0 and "Number of obs = 310" in text and "note:" not in text
