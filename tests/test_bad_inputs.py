@@ -24,7 +24,13 @@ BAD_ROWS = [  # (unit, year, indicator, value, expected reason prefix)
     ("120000", "2016", "gdp_pc", "1,234", "non-numeric value 1,234"),
     ("120000", "2030", "gdp_pc", "1", "year 2030 outside the window 2014-2023 of gdp_pc"),
     ("120000", "20x5", "gdp_pc", "1", "invalid year 20x5"),
-    ("540000", "2016", "gdp_pc", "1", "unit 540000 is not in the sample"),
+    (
+        "540000",
+        "2016",
+        "gdp_pc",
+        "1",
+        "unit 540000 is not in the sample of the indices: gdp_pc is a component of index res",
+    ),
     ("000000", "2016", "gdp_pc", "1", "national total given for unit-level indicator gdp_pc"),
     ("120000", "2017", "gdp_growth", "inf", "non-finite value inf"),
 ]

@@ -75,7 +75,7 @@ def test_both_samples_are_stated_in_the_notes_and_in_results_runs(demo_run):
     )
     index = (
         "Index sample (as the catalog says, unchanged by the study): the 30 in-sample units of the "
-        "reference data (out: 000000, 540000)."
+        "reference data (out: 540000)."
     )
     assert regression in notes and index in notes
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -86,7 +86,7 @@ def test_both_samples_are_stated_in_the_notes_and_in_results_runs(demo_run):
     con.close()
     assert row == (
         "26 units; excluded by is_municipality (4): 110000, 120000, 310000, 500000",
-        "the 30 in-sample units of the reference data (out: 000000, 540000)",
+        "the 30 in-sample units of the reference data (out: 540000)",
     )
     assert indexed == 30  # the index sample is untouched by the study's rule
 
@@ -143,8 +143,9 @@ def test_a_unit_out_of_the_reference_sample_cannot_be_included_silently(demo_war
     spec = load_spec(write(tmp_path, text), "en")
     with pytest.raises(
         StudyError,
-        match=r"panel.units.include: unit '540000' has no rows in marts.fct_panel "
-        r"\(units the reference data keep out of sample",
+        match=r"panel.units.include: unit '540000' has no rows in marts.fct_panel"
+        r": check the code; a unit outside the index sample is in marts.fct_panel only when the data hold a "
+        r"value of a standalone variable for it",
     ):
         run_study(spec, read_panel(spec, demo_warehouse).frame, "en")
 
@@ -163,7 +164,10 @@ def test_the_panel_flag_sets_the_default_and_include_exclude_change_it(tmp_path)
     run = run_study(load_spec(write(tmp_path, base), "en"), firms_with_sample_flag(), "en")
     result = run.tables[0].columns[0].result
     assert result.n_clusters == 40 - 1 - 2  # F001 out by the flag, F000 back in, F002 and F003 out
-    assert run.regression_sample == "37 units; included F000; excluded F002, F003; out by the panel's in_sample: F001"
+    assert run.regression_sample == (
+        "37 units; included F000; of them outside the index sample (no index score, so regressions on an index "
+        "cannot use their rows): F000 (6 panel rows); excluded F002, F003; out by the panel's in_sample: F001"
+    )
     assert any(n.startswith("Regression sample (set by this study): 37 units") for n in run.tables[0].notes)
     plain = run_study(load_spec(write(tmp_path, MINIMAL, "plain.yml"), "en"), firms_with_sample_flag(), "en")
     assert plain.tables[0].columns[0].result.n_clusters == 38

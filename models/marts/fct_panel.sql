@@ -1,6 +1,9 @@
--- The unit-year panel Python reads: one row per in-sample unit and panel year, one column per
--- variable (raw indicators, index scores, derived variables; the list follows the catalog, so a
--- new indicator is a new column without any SQL edit), plus unit attributes and region schemes.
+-- The unit-year panel Python reads: one row per unit and panel year, one column per variable (raw
+-- indicators, index scores, derived variables; the list follows the catalog, so a new indicator is
+-- a new column without any SQL edit), plus unit attributes and region schemes. The units are the
+-- index sample (in_sample true) and the units outside it for which the data hold a standalone
+-- variable (in_sample false, no index score): a study's default sample is in_sample, and its
+-- panel.units.include brings such a unit into its regressions without changing any index.
 {%- set variables = cipanel.panel_column_names(ref('int_panel_variables_long'), 'variable') %}
 {#- custom units may come without any region scheme -#}
 {%- set schemes = cipanel.panel_column_names(ref('dim_unit_regions'), 'scheme', allow_empty=true) %}
@@ -10,9 +13,15 @@ with units as (
         unit_code,
         name_zh,
         name_en,
-        is_municipality
+        is_municipality,
+        in_sample
     from {{ ref('dim_units') }}
-    where in_sample
+    where
+        in_sample
+        or (
+            unit_type <> 'nation'
+            and unit_code in (select panel_units.unit_code from {{ ref('int_panel_variables_long') }} as panel_units)
+        )
 ),
 
 years as (
@@ -48,6 +57,7 @@ select
     units.name_zh,
     units.name_en,
     units.is_municipality,
+    units.in_sample,
     {%- for scheme in schemes %}
         regions.region_{{ scheme }},
     {%- endfor %}

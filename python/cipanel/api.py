@@ -686,12 +686,16 @@ def gmm(
 # ------------------------------------------------------------------ data and tables
 
 
-def panel(path: str | Path | None = None, relation: str = "marts.fct_panel") -> pd.DataFrame:
+def panel(path: str | Path | None = None, relation: str = "marts.fct_panel", all_units: bool = False) -> pd.DataFrame:
     """The panel mart as a DataFrame. `path`: a warehouse .duckdb file, or a project folder
-    (its warehouse/cipanel.duckdb); default $CIPANEL_WAREHOUSE or warehouse/cipanel.duckdb."""
+    (its warehouse/cipanel.duckdb); default $CIPANEL_WAREHOUSE or warehouse/cipanel.duckdb.
+    The rows of the index sample (`in_sample`), as a study's default; `all_units=True` keeps the
+    units outside it too (standalone variables only, no index score)."""
     from cipanel.warehouse import read_table
 
     frame = read_table(relation, resolve_warehouse(path))
+    if not all_units and "in_sample" in frame.columns and frame["in_sample"].dtype == bool:
+        frame = frame[frame["in_sample"]].reset_index(drop=True)
     frame.attrs[PANEL_ATTR] = DEFAULT_KEYS
     return frame
 

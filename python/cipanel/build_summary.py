@@ -21,7 +21,7 @@ REASON_KINDS = [
     ("outside the window", "year outside the panel or indicator window"),
     ("national indicator", "national indicator given for a unit"),
     ("national total given", "national total given for a unit-level indicator"),
-    ("is not in the sample", "unit not in the sample"),
+    ("is not in the sample of the indices", "index component of a unit outside the index sample"),
     ("non-numeric value", "non-numeric value"),
     ("non-finite value", "non-finite value"),
 ]
@@ -46,9 +46,21 @@ class BuildSummary:
     units_in_sample: int
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # units in marts.fct_panel outside the index sample (standalone values only; studies include them)
+    units_outside_index: list[str] = field(default_factory=list)
 
     def text(self) -> str:
-        lines = ["build summary", f"  panel years {self.window}; {self.units_in_sample} units in the sample"]
+        lines = [
+            "build summary",
+            f"  panel years {self.window}; {self.units_in_sample} units in the sample "
+            "(of the indices, and of the regressions unless a study sets its own)",
+        ]
+        if self.units_outside_index:
+            lines.append(
+                f"  {len(self.units_outside_index)} unit(s) outside the index sample with standalone values in the "
+                f"panel (no index score; a study takes them in with panel.units.include): "
+                + ", ".join(self.units_outside_index)
+            )
         lines.append("  rows per input file (read = accepted + rejected):")
         for r in self.files.itertuples():
             not_read = (
@@ -56,9 +68,13 @@ class BuildSummary:
                 if r.rows_not_read
                 else ""
             )
+            outside = getattr(r, "rows_accepted_outside_index_sample", 0) or 0
+            accepted_outside = (
+                f" ({outside} of them for units outside the index sample: panel only, no index)" if outside else ""
+            )
             lines.append(
-                f"    {r.source_file}: {r.rows_landed} read, {r.rows_accepted} accepted, {r.rows_rejected} rejected"
-                + not_read
+                f"    {r.source_file}: {r.rows_landed} read, {r.rows_accepted} accepted{accepted_outside}, "
+                f"{r.rows_rejected} rejected" + not_read
             )
         if self.normalised_codes:
             lines.append(
@@ -94,7 +110,8 @@ def build_summary(warehouse: Path | str, plan=None) -> BuildSummary:
     try:
         q = lambda sql: con.execute(sql).df()  # noqa: E731
         files = q(
-            "select source_file, rows_landed, rows_accepted, rows_rejected, rows_not_read "
+            "select source_file, rows_landed, rows_accepted, rows_accepted_outside_index_sample, rows_rejected, "
+            "rows_not_read "
             "from audit.audit_row_accounting order by source_file"
         )
         rejected = q(
@@ -121,6 +138,12 @@ def build_summary(warehouse: Path | str, plan=None) -> BuildSummary:
             ]
         )
         units = int(con.execute("select count(*) from marts.dim_units where in_sample").fetchone()[0])
+        outside = [
+            code
+            for (code,) in con.execute(
+                "select distinct unit_code from marts.fct_panel where not in_sample order by unit_code"
+            ).fetchall()
+        ]
         from cipanel.build_checks import build_warnings
 
         named_warnings = build_warnings(con)  # constant indicators, index windows, series without values
@@ -171,4 +194,5 @@ def build_summary(warehouse: Path | str, plan=None) -> BuildSummary:
         units,
         notes=list(plan.notes) if plan else [],
         warnings=warnings,
+        units_outside_index=outside,
     )

@@ -22,7 +22,9 @@ units: {units}
 
 # Units taken into or out of the sample (index and panel) without editing the reference data,
 # e.g. include: [540000] to take Tibet in, exclude: [110000, 120000, 310000, 500000] for no
-# municipalities. A study can narrow its own regression sample further.
+# municipalities. For one study's regressions only, use its panel.units (include / exclude /
+# exclude_flags) instead: the indices keep this sample, and a unit outside it enters the study
+# with its standalone variables (it has no index score).
 sample:
   include: []
   exclude: []

@@ -26,6 +26,12 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--relation", default="marts.fct_panel", help="table to read (default marts.fct_panel)")
     p.add_argument("--where", help='SQL condition on the panel\'s rows, e.g. "year >= 2016"')
     p.add_argument(
+        "--all-units",
+        action="store_true",
+        help="keep the panel's units outside the index sample (in_sample false: no index score); "
+        "default: the index sample, as a study",
+    )
+    p.add_argument(
         "--estimator",
         choices=["ols", "fd"],
         default="ols",
@@ -50,6 +56,11 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"--relation {args.relation!r} is not schema.table of the warehouse")
         path = api.resolve_warehouse(args.warehouse, args.project)
         frame = read_table(args.relation, path)
+        if not args.all_units and "in_sample" in frame.columns and frame["in_sample"].dtype == bool:
+            left_out = int((~frame["in_sample"]).sum())
+            if left_out:  # said, never silent: the default is a study's default sample
+                print(f"note: {left_out} rows of units outside the index sample left out; --all-units keeps them")
+            frame = frame[frame["in_sample"]]
         if args.where:  # the same checked conditions as a study spec's `where`, never raw SQL
             frame = frame[evaluate_condition(frame, args.where, "--where")]
         model = api.feols(

@@ -57,7 +57,7 @@ def connect(path: Path | str | None = None, read_only: bool = True) -> Iterator[
     notebook, say) makes the next `dbt build` fail, so never hold one longer than a query."""
     path = warehouse_path(path)
     if not path.exists():
-        raise WarehouseError(f"warehouse {path} does not exist: run `cipanel build` (or `make run`) first")
+        raise WarehouseError(f"warehouse {path} does not exist: run `cipanel build` (or `cipanel run`) first")
     try:
         con = duckdb.connect(str(path), read_only=read_only, config=SAFE_CONFIG)
     except duckdb.Error as exc:
@@ -92,7 +92,7 @@ def check_writable(path: Path | str | None = None) -> None:
     # was (a write-connection would checkpoint it); a full disk is reported by the store itself
     path = warehouse_path(path)
     if not path.exists():
-        raise WarehouseError(f"warehouse {path} does not exist: run `cipanel build` (or `make run`) first")
+        raise WarehouseError(f"warehouse {path} does not exist: run `cipanel build` (or `cipanel run`) first")
     for target in (path, path.parent):
         if not os.access(target, os.W_OK):
             raise WarehouseError(_io_message(path, PermissionError(f"{target}: read-only"), read_only=False))

@@ -9,6 +9,10 @@ select
     min(cast(unit_of_measure as {{ cipanel.text_type() }})) as unit_of_measure,
     min(scope) as scope,
     bool_or(interpolate) as interpolate,
+    -- a component's values of a unit outside the index sample are rejected; a standalone
+    -- variable's reach the panel (per-study sample rules may bring such a unit into regressions)
+    bool_or(is_index_component) as is_index_component,
+    min(index_code) as first_index_code,
     coalesce(min(first_year), {{ var('panel_start_year') }}) as valid_from,
     coalesce(min(last_year), {{ var('panel_end_year') }}) as valid_to
 from {{ ref('stg_catalog__indicators') }}

@@ -3,7 +3,9 @@
 -- project's interpolation policy (or the catalog's interpolate column) allows: by default index
 -- components only, so a standalone regression variable keeps its gaps ('not_interpolated') and no
 -- unit joins a regression sample through a filled cell. Never extrapolated: cells before the
--- first or after the last observation stay null and are flagged.
+-- first or after the last observation stay null and are flagged. A unit outside the index sample
+-- gets a grid only for the standalone variables the data hold a row of for it (validation refuses
+-- its component values), so no unit or variable without data adds empty cells to the audit.
 with accepted as (
     select
         unit_code,
@@ -27,9 +29,19 @@ indicators as (
 units as (
     select
         unit_code,
-        case when unit_type = 'nation' then 'national' else 'unit' end as scope
+        case when unit_type = 'nation' then 'national' else 'unit' end as scope,
+        in_sample or unit_type = 'nation' as in_index_sample
     from {{ ref('stg_reference__units') }}
-    where in_sample or unit_type = 'nation'
+),
+
+-- the (unit, standalone variable) pairs of units outside the index sample that have accepted rows
+outside_pairs as (
+    select distinct
+        accepted.unit_code,
+        accepted.indicator_code
+    from accepted
+    inner join units on accepted.unit_code = units.unit_code
+    where not units.in_index_sample
 ),
 
 years as (
@@ -45,6 +57,11 @@ grid as (
     from indicators
     inner join years on years.year between indicators.valid_from and indicators.valid_to
     inner join units on indicators.scope = units.scope
+    left join outside_pairs
+        on
+            units.unit_code = outside_pairs.unit_code
+            and indicators.indicator_code = outside_pairs.indicator_code
+    where units.in_index_sample or outside_pairs.unit_code is not null
 ),
 
 observed as (

@@ -76,6 +76,8 @@ resolved as (
         units.in_sample,
         units.unit_type,
         indicators.scope,
+        indicators.is_index_component,
+        indicators.first_index_code,
         indicators.unit_of_measure,
         indicators.valid_from,
         indicators.valid_to
@@ -105,7 +107,12 @@ first_reason as (
                 then 'national indicator ' || indicator_code || ' given for a unit'
             when scope <> 'national' and unit_type = 'nation'
                 then 'national total given for unit-level indicator ' || indicator_code
-            when unit_type <> 'nation' and not in_sample then 'unit ' || unit_code || ' is not in the sample'
+            -- outside the index sample only components are refused: a standalone variable of such a
+            -- unit is accepted (counted apart in audit_row_accounting) for study sample rules
+            when unit_type <> 'nation' and not in_sample and is_index_component
+                then
+                    'unit ' || unit_code || ' is not in the sample of the indices: ' || indicator_code
+                    || ' is a component of index ' || first_index_code
             when not is_missing_marker and value is null then 'non-numeric value ' || value_raw
             when value is not null and not {{ cipanel.is_finite('value') }} then 'non-finite value ' || value_raw
             -- a count or an amount cannot be negative (macros/value_domains.sql lists the units)
@@ -141,6 +148,7 @@ select
     year,
     value,
     is_missing_marker,
+    coalesce(unit_type <> 'nation' and not in_sample, false) as is_outside_index_sample,
     coalesce(
         row_reason,
         case

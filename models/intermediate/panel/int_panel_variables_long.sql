@@ -10,8 +10,9 @@ with panel_values as (
     from {{ ref('int_indicator_values_interpolated') }} as values_
     inner join {{ ref('stg_reference__units') }} as units
         on values_.unit_code = units.unit_code
+    -- every unit of the value grid: the index sample, and units outside it with standalone values
     where
-        units.in_sample
+        units.unit_type <> 'nation'
         and values_.year between {{ var('panel_start_year') }} and {{ var('panel_end_year') }}
 ),
 

@@ -59,6 +59,10 @@ def _read(config: AnalyticsConfig, relation: str, entity: str, time: str, wareho
             panel = con.execute(f"select * from {relation}").df()
         except Exception as exc:  # noqa: BLE001 (duckdb raises several kinds)
             raise AnalyticsError(f"analytics: cannot read the panel {relation}: {exc}") from None
+        if "in_sample" in panel.columns and panel["in_sample"].dtype == bool:
+            # the indices describe their own sample: units outside it (standalone values only,
+            # for studies that include them) have no index score
+            panel = panel[panel["in_sample"]].reset_index(drop=True)
         regions = con.execute(
             "select unit_code, region_code, region_zh, region_en from marts.dim_unit_regions where scheme = ?",
             [config.region_scheme],

@@ -44,9 +44,41 @@ def interpolated_cells(
     return len(pd.concat(found).drop_duplicates())
 
 
+def outside_index_rows(sample: pd.DataFrame, complete: pd.DataFrame) -> tuple[int, int] | None:
+    """Rows of units outside the index sample (panel in_sample false: only there when the study
+    includes them) that the column's estimation sample used, and that it left out because a
+    variable is missing (an index score above all); None when the column has no such rows."""
+    from cipanel.study.samples import SAMPLE_FLAG
+
+    if SAMPLE_FLAG not in sample.columns or sample[SAMPLE_FLAG].dtype != bool:
+        return None
+    before = int((~sample[SAMPLE_FLAG]).sum())
+    if not before:
+        return None
+    used = int((~complete[SAMPLE_FLAG]).sum())
+    return used, before - used
+
+
 def table_notes(columns: list, warned: list[tuple[str, str, Any]], lang: str) -> list[str]:
     zh = lang == "zh"
     notes = []
+    outside = [
+        (
+            c.name,
+            int(c.result.diagnostics["n_rows_outside_index_sample_used"]),
+            int(c.result.diagnostics["n_rows_outside_index_sample_lost"]),
+        )
+        for c in columns
+        if "n_rows_outside_index_sample_used" in c.result.diagnostics
+    ]
+    if outside:
+        listed = ", ".join(f"{name} {used}/{lost}" for name, used, lost in outside)
+        notes.append(
+            f"研究纳入的指数样本外单位(无指数得分)的观测, 各列使用/因所需变量(如指数)缺失而未用: {listed}。"
+            if zh
+            else "Rows of units outside the index sample (included by this study; no index score), used / "
+            f"left out for a missing variable such as an index, per column: {listed}."
+        )
     counts = [(c.name, c.result.diagnostics.get("n_interpolated_cells")) for c in columns]
     known = [(name, int(n)) for name, n in counts if n is not None and not math.isnan(n)]
     if known:

@@ -132,7 +132,12 @@ def read_imputation_flags(con, relations, entity: str = "unit_code", time: str =
 def _index_sample(con, relations) -> dict | None:
     """The units the indices are computed on: the reference data's in-sample units
     (marts.dim_units.in_sample); study sample rules never change it."""
-    if DIM_UNITS not in relations or "in_sample" not in _columns(con, *DIM_UNITS):
+    columns = _columns(con, *DIM_UNITS) if DIM_UNITS in relations else {}
+    if "in_sample" not in columns:
         return None
-    rows = con.execute(f"select unit_code, in_sample from {_quoted(*DIM_UNITS)} order by unit_code").fetchall()
+    # the national total is a unit of the reference data for national series, never of a sample
+    units = "unit_type is distinct from 'nation'" if "unit_type" in columns else "true"
+    rows = con.execute(
+        f"select unit_code, in_sample from {_quoted(*DIM_UNITS)} where {units} order by unit_code"
+    ).fetchall()
     return {"n_in": sum(bool(flag) for _, flag in rows), "out": [code for code, flag in rows if not flag]}

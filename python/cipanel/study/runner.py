@@ -339,8 +339,7 @@ def run_one_table(
         )
         stats.index = [spec.label(v, lang) for v in table.variables]
         notes = list(table.notes)
-        if regression_note:
-            notes.append(regression_note)
+        notes.extend(n for n in (regression_note, index_note) if n)
         return TableResult(DescriptiveTable(table.id, table.title, stats, notes))
     entity, time = spec.panel["entity"], spec.panel["time"]
     columns: list[ModelColumn] = []
@@ -362,9 +361,13 @@ def run_one_table(
             threshold_fits,
         )
         cells = notes_mod.interpolated_cells(complete, model, entity, time, imputed)
+        outside = notes_mod.outside_index_rows(sample, complete)
         for made, _ in fitted:
             if cells is not None:
                 made.result.diagnostics["n_interpolated_cells"] = float(cells)
+            if outside is not None:
+                made.result.diagnostics["n_rows_outside_index_sample_used"] = float(outside[0])
+                made.result.diagnostics["n_rows_outside_index_sample_lost"] = float(outside[1])
             if any(w.startswith("few_clusters") for w in fragile) and made.result.n_clusters is not None:
                 made.result.diagnostics["few_clusters"] = 1.0
                 warned.append((made.name, "few_clusters", made.result.n_clusters))

@@ -10,9 +10,10 @@ in-sample units); both samples are stated in the table notes and in results.runs
 
 An explicitly included unit stays in even when one of its flags would exclude it.
 If the panel has a boolean column `in_sample` (SAMPLE_FLAG), its false rows are out of the default
-regression sample and `include` brings units back; marts.fct_panel today holds in-sample units only,
-so a unit the reference data keep out of sample has no rows there and including it is an error that
-says so.
+regression sample and `include` brings units back. marts.fct_panel has it: the index sample, plus
+each unit outside it for which the data hold a standalone variable (its index columns are empty, so
+a regression on an index cannot use its rows; the notes count them per column). A unit outside the
+index sample without any value has no rows, and including it is an error that says so.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class UnitSample:
     excluded: list[str] = field(default_factory=list)
     excluded_by_flag: dict[str, list[str]] = field(default_factory=dict)
     out_by_panel_flag: list[str] = field(default_factory=list)
+    # included units the panel marks outside the index sample, with their rows in the panel
+    outside_index: dict[str, int] = field(default_factory=dict)
 
     @property
     def has_rules(self) -> bool:
@@ -44,6 +47,16 @@ class UnitSample:
         parts = [f"{self.n_units} 个单位" if zh else f"{self.n_units} units"]
         if self.included:
             parts.append(("纳入 " if zh else "included ") + ", ".join(self.included))
+        if self.outside_index:
+            listed = ", ".join(
+                f"{code} (面板 {n} 行)" if zh else f"{code} ({n} panel rows)" for code, n in self.outside_index.items()
+            )
+            parts.append(
+                f"其中指数样本外(无指数得分, 用到指数的回归不能使用其观测): {listed}"
+                if zh
+                else f"of them outside the index sample (no index score, so regressions on an index cannot use "
+                f"their rows): {listed}"
+            )
         if self.excluded:
             parts.append(("剔除 " if zh else "excluded ") + ", ".join(self.excluded))
         for flag, codes in self.excluded_by_flag.items():
@@ -68,10 +81,11 @@ def apply_unit_rules(panel: pd.DataFrame, spec: StudySpec) -> tuple[pd.DataFrame
         unknown = [c for c in rules.get(key, []) if c not in present]
         if unknown:
             hint = (
-                " (units the reference data keep out of sample have no rows in marts.fct_panel, so they "
-                "cannot be brought into the regressions from the spec yet)"
+                ": check the code; a unit outside the index sample is in marts.fct_panel only when the data hold "
+                "a value of a standalone variable for it (add its values to the project's data folder and rebuild; "
+                "its index components never enter an index)"
                 if key == "include"
-                else " (a typo, or a unit already out of the panel: there is nothing to exclude)"
+                else ": a typo, or a unit already out of the panel (there is nothing to exclude)"
             )
             raise StudyError(
                 f"{spec.key(f'panel.units.{key}')}: unit {unknown[0]!r} has no rows in {spec.panel['relation']}{hint}"
@@ -82,6 +96,8 @@ def apply_unit_rules(panel: pd.DataFrame, spec: StudySpec) -> tuple[pd.DataFrame
         out = ~panel[SAMPLE_FLAG] & ~codes.isin(rules.get("include", []))
         sample.out_by_panel_flag = sorted(set(codes[out]))
         keep &= ~out
+        brought = ~panel[SAMPLE_FLAG] & codes.isin(rules.get("include", []))
+        sample.outside_index = {code: int(n) for code, n in codes[brought].value_counts().sort_index().items()}
     sample.included = list(rules.get("include", []))
     sample.excluded = list(rules.get("exclude", []))
     keep &= ~codes.isin(sample.excluded)
