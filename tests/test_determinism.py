@@ -60,7 +60,10 @@ def test_every_built_table_is_bit_identical_across_thread_counts(two_builds):
         {t: d for t, d in table_digests(w).items() if not t.startswith('"results"')} for w in two_builds
     )
     assert len(single) > 30 and any(t.startswith('"marts"') for t in single)
-    assert single.keys() == parallel.keys()
+    # the session's warehouse may also hold analytics.* tables that studies of other tests wrote
+    # (an analytics: block stores them next to the dbt models of that schema); the fresh build has none
+    assert single.keys() <= parallel.keys()
+    assert [t for t in parallel.keys() - single.keys() if not t.startswith('"analytics"')] == []
     assert [t for t in single if single[t] != parallel[t]] == []
 
 
