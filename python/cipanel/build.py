@@ -80,6 +80,16 @@ def copy_project(dest: Path, seeds: dict | None = None, source: Path | None = No
         target = dest / CATALOG_FILES[names.get(name, name)][0]
         target.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(target, index=False, lineterminator="\n")
+    derived = dest / CATALOG_FILES["derived_variable_catalog"][0]
+    if "catalog/indicator_catalog" in seeds and not any("derived_variable" in n for n in seeds) and derived.exists():
+        # the demo's derived variables over the indicators the replacing catalog still has
+        import pandas as pd
+
+        from cipanel.derived_variables import rows_over
+
+        rows = pd.read_csv(derived, dtype=str, keep_default_na=False)
+        codes = set(seeds["catalog/indicator_catalog"]["indicator_code"].astype(str))
+        rows_over(rows, codes).to_csv(derived, index=False, lineterminator="\n")
     if any("ref_unit" in name for name in seeds):
         import yaml
 

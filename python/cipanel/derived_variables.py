@@ -189,9 +189,7 @@ def check_catalog(frame: pd.DataFrame, indicator_codes: set[str], taken: set[str
             continue
         trees = list(checked.values())
         inputs = list(
-            dict.fromkeys(
-                c.name for t in trees for c in t.find_all(exp.Column) if c.name not in FRAME_COLUMNS
-            )
+            dict.fromkeys(c.name for t in trees for c in t.find_all(exp.Column) if c.name not in FRAME_COLUMNS)
         )
         sql = {
             (column, dialect): _compile(tree, dialect)
@@ -237,3 +235,26 @@ def check_catalog(frame: pd.DataFrame, indicator_codes: set[str], taken: set[str
     table[text] = table[text].replace("", pd.NA).astype("string")
     table["uses_window"] = table["uses_window"].astype("boolean")
     return table[LANDED_COLUMNS]
+
+
+def rows_over(frame: pd.DataFrame, indicator_codes: set[str]) -> pd.DataFrame:
+    """The rows of a derived-variable catalog whose expressions use only `indicator_codes` (and
+    derived variables kept): for copying a catalog next to another indicator catalog (tests,
+    benchmarks). A row that does not parse is kept, so the project check reports it."""
+    import sqlglot
+
+    uses = {}
+    for i, r in frame.fillna("").iterrows():
+        try:
+            trees = [sqlglot.parse_one(t, read="duckdb") for t in (r.expression, r.domain) if t]
+        except sqlglot.errors.SqlglotError:
+            continue
+        uses[i] = {c.name for t in trees for c in t.find_all(exp.Column)} - set(FRAME_COLUMNS)
+    kept = set(frame.index) - set(uses)
+    changed = True
+    while changed:
+        available = indicator_codes | {frame.loc[i, "variable_code"] for i in kept}
+        new = {i for i, used in uses.items() if i not in kept and used <= available}
+        kept |= new
+        changed = bool(new)
+    return frame.loc[sorted(kept)]

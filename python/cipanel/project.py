@@ -505,8 +505,10 @@ def project_tables(project: Project) -> ProjectTables:
     for code in conflicting[conflicting > 1].index:
         problems.add(ilabel, None, "interpolate", f"{code}: rows disagree on interpolate; give one value")
 
-    # ---- derived variables (expressions over the indicators: cipanel.derived_variables)
+    # ---- derived variables (expressions over the indicators: cipanel.derived_variables); a row
+    # whose first cell starts with # is a comment (the template's example), its line number kept
     derived, dvlabel = raw["derived_variable_catalog"]
+    derived = derived[~derived["variable_code"].str.startswith("#")]
     taken = set(ind["indicator_code"]) | index_codes | {f"{i}_{d}" for i, d in dimension_keys}
     derived_table = check_derived_catalog(
         derived, set(ind["indicator_code"]), taken, lambda line, column, text: problems.add(dvlabel, line, column, text)
