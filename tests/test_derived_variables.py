@@ -6,6 +6,7 @@ project's SYNTHETIC panel."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import duckdb
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cipanel.build import run_dbt
 from cipanel.derived_variables import DERIVED_FUNCTIONS, _compile
 from cipanel.project import ProjectError, load_project, project_tables
 from cipanel.study.expressions import validate_expression
@@ -208,11 +210,11 @@ def user_rows(tmp_path_factory):
     project = copy_project(tmp / "p", {"derived_variable_catalog": pd.concat([extra, DEMO_DERIVED])})
     warehouse = tmp / "w.duckdb"
     build(project, warehouse, DEMO_DATA)
-    return warehouse
+    return warehouse, project
 
 
 def test_a_new_catalog_row_is_a_new_fct_panel_column(user_rows):
-    panel = q(user_rows, "select * from marts.fct_panel order by unit_code, year")
+    panel = q(user_rows[0], "select * from marts.fct_panel order by unit_code, year")
     assert {"d_ln_gdp_pc", "gdp_pc_k", "iv_shift_share", "isu"} <= set(panel.columns)
     assert panel.gdp_pc_k.tolist() == (panel.gdp_pc / 1000).tolist()
     expected = panel.ln_gdp_pc - panel.groupby("unit_code").ln_gdp_pc.shift(1)
@@ -224,7 +226,7 @@ def test_a_new_catalog_row_is_a_new_fct_panel_column(user_rows):
 
 
 def test_null_derived_cells_are_logged_with_the_rule_and_why(user_rows):
-    log = q(user_rows, "select * from audit.audit_derivation_log")
+    log = q(user_rows[0], "select * from audit.audit_derivation_log")
     lag = log[log.variable == "d_ln_gdp_pc"]
     assert set(lag.year) == {2014} and len(lag) == 30
     assert set(lag.derivation_status) == {"input_missing: ln_gdp_pc in this or another year of the unit"}
@@ -233,3 +235,24 @@ def test_null_derived_cells_are_logged_with_the_rule_and_why(user_rows):
     assert set(outside.derivation_status) == {"outside_domain: gdp_pc > 1e9 is false"}
     assert set(outside.domain_rule) == {"fintech_firms / gdp_pc where gdp_pc > 1e9"}
     assert set(outside.input_indicator) == {"fintech_firms, gdp_pc"}
+
+
+def test_panel_columns_carry_the_catalog_labels_and_units_into_dbt_docs(user_rows, tmp_path):
+    warehouse, project = user_rows
+    run_dbt(["docs", "generate"], warehouse=warehouse, project=project, scratch=tmp_path)
+    catalog = json.loads((tmp_path / "target/catalog.json").read_text(encoding="utf-8"))
+    columns = {k.lower(): v.get("comment") for k, v in catalog["nodes"]["model.cipanel.fct_panel"]["columns"].items()}
+    assert columns["gdp_pc"] == "人均地区生产总值 / GDP per capita (元); indicator"
+    assert (
+        columns["gdp_pc_k"]
+        == "人均地区生产总值（千元） / GDP per capita (thousand yuan) (千元); derived: gdp_pc / 1000"
+    )
+    assert (
+        columns["ln_gdp_pc"]
+        == "人均地区生产总值（对数） / GDP per capita (log) (ln(元)); derived: ln(gdp_pc) where gdp_pc > 0"
+    )
+    assert columns["res"].endswith("; index score (entropy weights)")
+    assert columns["res_resist"].endswith("; dimension score of index res")
+    # every indicator column of the catalog is documented
+    indicators = pd.read_csv(DEMO / "catalog/indicator_catalog.csv", dtype=str).indicator_code
+    assert all(columns[c] and columns[c].endswith("; indicator") for c in indicators)

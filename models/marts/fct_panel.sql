@@ -1,6 +1,10 @@
 -- The unit-year panel Python reads: one row per in-sample unit and panel year, one column per
 -- variable (raw indicators, index scores, derived variables; the list follows the catalog, so a
 -- new indicator is a new column without any SQL edit), plus unit attributes and region schemes.
+{{ config(post_hook="{{ cipanel.comment_panel_columns() }}") }}
+-- each variable column's label and unit from the catalogs, as a column comment (macros/panel_column_docs.sql):
+-- depends_on: {{ ref('stg_catalog__indicators') }}, {{ ref('stg_catalog__derived_variables') }}
+-- depends_on: {{ ref('stg_catalog__indices') }}, {{ ref('stg_catalog__dimensions') }}
 {%- set variables = cipanel.panel_column_names(ref('int_panel_variables_long'), 'variable') %}
 {#- custom units may come without any region scheme -#}
 {%- set schemes = cipanel.panel_column_names(ref('dim_unit_regions'), 'scheme', allow_empty=true) %}
