@@ -11,7 +11,7 @@
     {%- set suffix = '_spark' if target.type == 'spark' else '' -%}
     {%- set rows = run_query(
         "select variable_code, expression, domain, inputs, uses_window, expression_sql" ~ suffix
-        ~ " as expression_sql, domain_sql" ~ suffix ~ " as domain_sql from " ~ relation ~ " order by position"
+        ~ " as expression_sql, domain_sql" ~ suffix ~ " as domain_sql from " ~ relation ~ " order by computing_order"
     ) -%}
     {%- set out = [] -%}
     {%- for row in rows -%}

@@ -19,20 +19,13 @@ from cipanel.derived_variables import DERIVED_FUNCTIONS, _compile
 from cipanel.project import ProjectError, load_project, project_tables
 from cipanel.study.expressions import validate_expression
 from warehouse_build import DEMO, DEMO_DATA, ROOT, build, copy_project
+from warehouse_build import query as q
 
 DEMO_DERIVED = pd.read_csv(DEMO / "catalog/derived_variable_catalog.csv", dtype=str, keep_default_na=False)
 # fct_panel's derived columns as the hand-written SQL of int_panel_derivations computed them
 # (before the catalog), each value written with repr: the catalog must give them bit for bit
 SNAPSHOT = ROOT / "tests/snapshots/derived_variables_demo_synthetic.csv"
 FILE = "catalog/derived_variable_catalog.csv"
-
-
-def q(warehouse, sql: str) -> pd.DataFrame:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).df()
-    finally:
-        con.close()
 
 
 def derived_table(tmp_path, rows: list[dict]) -> pd.DataFrame:
@@ -120,7 +113,7 @@ def test_a_variable_comes_after_the_ones_it_uses_and_comment_rows_keep_line_numb
             {"variable_code": "ln_gdp", "expression": "ln(gdp_pc)", "domain": "gdp_pc > 0"},
         ],
     )
-    assert list(table.variable_code) == ["ln_gdp", "d_ln_gdp"] and list(table.position) == [1, 2]
+    assert list(table.variable_code) == ["ln_gdp", "d_ln_gdp"] and list(table.computing_order) == [1, 2]
     assert list(table.inputs) == ["gdp_pc", "ln_gdp"] and list(table.uses_window) == [False, True]
     message = problems(tmp_path / "c", [{"variable_code": "# note"}, {"variable_code": "x1", "expression": "nope"}])
     assert f"{FILE}, row 3, column expression: x1: 'nope'" in message
@@ -239,7 +232,7 @@ def test_null_derived_cells_are_logged_with_the_rule_and_why(user_rows):
 
 def test_panel_columns_carry_the_catalog_labels_and_units_into_dbt_docs(user_rows, tmp_path):
     warehouse, project = user_rows
-    run_dbt(["docs", "generate"], warehouse=warehouse, project=project, scratch=tmp_path)
+    run_dbt(["docs", "generate"], warehouse=warehouse, input_dir=DEMO_DATA, project=project, scratch=tmp_path)
     catalog = json.loads((tmp_path / "target/catalog.json").read_text(encoding="utf-8"))
     columns = {k.lower(): v.get("comment") for k, v in catalog["nodes"]["model.cipanel.fct_panel"]["columns"].items()}
     assert columns["gdp_pc"] == "人均地区生产总值 / GDP per capita (元); indicator"

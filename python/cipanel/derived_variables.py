@@ -23,9 +23,7 @@ from sqlglot import exp
 
 from cipanel.study.expressions import ALLOWED_FUNCTIONS, ExpressionError, _sandbox, validate_expression
 
-CATALOG_FILE = "catalog/derived_variable_catalog.csv"
-COLUMNS = ["variable_code", "expression", "domain", "label_zh", "label_en", "unit_of_measure", "rationale"]
-REQUIRED = ["variable_code", "expression"]
+# the file and its columns: cipanel.project.CATALOG_FILES["derived_variable_catalog"]
 # fsum(a, b, ...): the compensated sum of its arguments (null if any is null), the sum the index
 # models use (cipanel.stable_sum), so a weighted sum such as isu keeps the value it had when it was
 # written in SQL; a plain a + 2 * b + 3 * c differs in the last bit for some rows.
@@ -35,7 +33,7 @@ NUMERIC_TYPES = ("DOUBLE", "FLOAT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", 
 
 # the table landed as raw.derived_variable_catalog (what the dbt macro reads)
 LANDED_COLUMNS = [
-    "position",
+    "computing_order",
     "variable_code",
     "expression",
     "domain",
@@ -230,8 +228,8 @@ def check_catalog(frame: pd.DataFrame, indicator_codes: set[str], taken: set[str
         first = frame.index[frame["variable_code"] == cycle[0]][0]
         problem(int(first) + 2, "expression", f"derived variables use each other in a cycle: {' -> '.join(cycle)}")
     table = pd.DataFrame([rows[c] for c in order], columns=LANDED_COLUMNS[1:])
-    table.insert(0, "position", pd.Series(np.arange(1, len(table) + 1), dtype="Int64"))
-    text = [c for c in LANDED_COLUMNS if c not in ("position", "uses_window")]
+    table.insert(0, "computing_order", pd.Series(np.arange(1, len(table) + 1), dtype="Int64"))
+    text = [c for c in LANDED_COLUMNS if c not in ("computing_order", "uses_window")]
     table[text] = table[text].replace("", pd.NA).astype("string")
     table["uses_window"] = table["uses_window"].astype("boolean")
     return table[LANDED_COLUMNS]

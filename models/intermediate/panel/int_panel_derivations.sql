@@ -18,18 +18,18 @@
 {%- endfor %}
 
 {%- if derived | length == 0 %}
--- the project declares no derived variable: an empty table of the same columns
-select
-    cast(null as {{ cipanel.text_type() }}) as unit_code,
-    cast(null as integer) as year,
-    cast(null as {{ cipanel.text_type() }}) as variable,
-    cast(null as {{ cipanel.text_type() }}) as input_indicator,
-    cast(null as {{ cipanel.double_type() }}) as input_value,
-    cast(null as {{ cipanel.text_type() }}) as domain_rule,
-    cast(null as {{ cipanel.double_type() }}) as value,
-    cast(null as {{ cipanel.text_type() }}) as derivation_status
-from {{ ref('stg_reference__units') }}
-where false
+    -- the project declares no derived variable: an empty table of the same columns
+    select
+        cast(null as {{ cipanel.text_type() }}) as unit_code,
+        cast(null as integer) as year,
+        cast(null as {{ cipanel.text_type() }}) as variable,
+        cast(null as {{ cipanel.text_type() }}) as input_indicator,
+        cast(null as {{ cipanel.double_type() }}) as input_value,
+        cast(null as {{ cipanel.text_type() }}) as domain_rule,
+        cast(null as {{ cipanel.double_type() }}) as value,
+        cast(null as {{ cipanel.text_type() }}) as derivation_status
+    from {{ ref('stg_reference__units') }}
+    where false
 {%- else %}
 with values_ as (
     select
@@ -67,39 +67,32 @@ grid as (
     where years.year between least(span.first_year, {{ var('panel_start_year') }}) and {{ var('panel_end_year') }}
 ),
 
-unit_values as (
+-- one row per unit and year of the inputs (national series: one per year, carried to every unit)
+pivoted as (
     select
-        unit_code,
+        case when scope = 'unit' then unit_code end as unit_code,
+        year,
+        scope,
         {%- for name in indicators %}
             max(case when indicator_code = '{{ name }}' then value end) as {{ name }},
         {%- endfor %}
-        year
+        count(*) as n_values
     from values_
-    where scope = 'unit'
-    group by unit_code, year
-),
-
-national_values as (
-    select
-        {%- for name in indicators %}
-            max(case when indicator_code = '{{ name }}' then value end) as {{ name }},
-        {%- endfor %}
-        year
-    from values_
-    where scope = 'national'
-    group by year
+    group by case when scope = 'unit' then unit_code end, year, scope
 ),
 
 step_0 as (
     select
         {%- for name in indicators %}
-            coalesce(unit_values.{{ name }}, national_values.{{ name }}) as {{ name }},
+            coalesce(own.{{ name }}, national.{{ name }}) as {{ name }},
         {%- endfor %}
         grid.unit_code,
         grid.year
     from grid
-    left join unit_values on grid.unit_code = unit_values.unit_code and grid.year = unit_values.year
-    left join national_values on grid.year = national_values.year
+    left join pivoted as own
+        on grid.unit_code = own.unit_code and grid.year = own.year and own.scope = 'unit'
+    left join pivoted as national
+        on grid.year = national.year and national.scope = 'national'
 ),
 
 {%- for variable in derived %}
