@@ -194,8 +194,8 @@ class Model:
         seed: int | None = None,
         null: float = 0.0,
         level: float = 0.95,
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> Any:
         """WCR wild cluster bootstrap (OLS/FE) or WRE (IV) of `param` on this model's sample and
         clusters (one cluster variable)."""
         from cipanel.inference import wcr_arrays, wild_bootstrap_iv, wild_cluster_bootstrap
@@ -263,7 +263,9 @@ class Model:
             )
         raise ValueError(f"no wild bootstrap for a {self.route} model")
 
-    def permutation(self, group: str, param: str | None = None, *, B: int = 1000, seed: int | None = None, **kwargs):
+    def permutation(
+        self, group: str, param: str | None = None, *, B: int = 1000, seed: int | None = None, **kwargs: Any
+    ) -> Any:
         """Fisher permutation test that `param` differs between the two groups of `group`
         (a unit-level column), with this model's regressors and effects."""
         from cipanel.inference import fisher_permutation_test
@@ -550,7 +552,7 @@ def feols(
     return Model(formula, res, design, v, route, entity, time, effects, sample, hd)
 
 
-def iv(formula: str, data: pd.DataFrame, vcov: Any = None, **kwargs) -> Model:
+def iv(formula: str, data: pd.DataFrame, vcov: Any = None, **kwargs: Any) -> Model:
     """IV-2SLS: `y ~ exog | fe | endog ~ instruments` (the same as feols with an IV part)."""
     if formula.count("~") < 2:
         raise fml.FormulaError(f"formula {formula!r}: an IV formula ends with '| endog ~ instruments'")
@@ -558,7 +560,7 @@ def iv(formula: str, data: pd.DataFrame, vcov: Any = None, **kwargs) -> Model:
 
 
 def gmm(
-    data: pd.DataFrame, y: str, x: list[str] | str, *, entity: str | None = None, time: str | None = None, **kwargs
+    data: pd.DataFrame, y: str, x: list[str] | str, *, entity: str | None = None, time: str | None = None, **kwargs: Any
 ) -> Model:
     """Difference / system GMM in xtabond2's conventions (cipanel.estimators.gmm.fit_gmm):
     `cp.gmm(df, "y", ["L.y", "x"], gmm=[GmmStyle("L.y", 1, 3)], iv=[IvStyle("x")])`."""
@@ -593,7 +595,7 @@ def panel(path: str | Path | None = None, relation: str = "marts.fct_panel") -> 
     return frame
 
 
-def resolve_warehouse(path: str | Path | None = None, project: str | Path | None = None):
+def resolve_warehouse(path: str | Path | None = None, project: str | Path | None = None) -> Path:
     """A warehouse file from --warehouse, or the warehouse a project's cipanel.yml names
     (--project DIR, a project folder given as the path, or the project found from the working folder)."""
     from cipanel.project import ProjectError, find_project
@@ -622,7 +624,7 @@ def etable(
     title: str = "",
     notes: list[str] | None = None,
     out_dir: str | Path | None = None,
-):
+) -> Any:
     """The table the studies write, for these models. Returns the Markdown text; with out_dir
     also writes <table_id>.md/.tex/.docx/.xlsx/.csv there (cipanel.output.write_table)."""
     from cipanel.output.regression_tables import regression_grid, to_markdown, write_table

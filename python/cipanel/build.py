@@ -10,6 +10,12 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dbt.cli.main import dbtRunnerResult
+
+    from cipanel.project import Project
 
 # the files and folders that make up the dbt project (what a copy of it, or the wheel, carries)
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "data-tests", "seeds", "analysis")
@@ -117,7 +123,7 @@ class BuildPlan:
     notes: list[str]
 
 
-def plan_build(project=None, input_dir: Path | str | None = None) -> BuildPlan:
+def plan_build(project: Project | Path | str | None = None, input_dir: Path | str | None = None) -> BuildPlan:
     """Resolve the project, check its files and the input folder, and fix the panel window, all
     before dbt runs (a mistyped folder or a bad catalog row costs no build)."""
     from cipanel.landing.land import input_files, skipped_input_files
@@ -172,10 +178,10 @@ def run_dbt(
     warehouse: Path | str | None = None,
     input_dir: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
-    project=None,
+    project: Project | Path | str | None = None,
     plan: BuildPlan | None = None,
     scratch: Path | None = None,
-):
+) -> dbtRunnerResult:
     """dbt `args` on the user project `project` (a folder with cipanel.yml, a Project, or None:
     find_project()); the warehouse defaults to the project's. This writes in place: a build goes
     through build_warehouse, which gives dbt a staging file. `scratch` holds dbt's target/ and
@@ -294,13 +300,13 @@ def _release_warehouse() -> None:
 
 
 def build_warehouse(
-    warehouse=None,
-    input_dir=None,
-    progress=None,
+    warehouse: Path | str | None = None,
+    input_dir: Path | str | None = None,
+    progress: Callable[[str], None] | None = None,
     extra_args: list[str] | None = None,
-    project=None,
+    project: Project | Path | str | None = None,
     summary: bool = True,
-):
+) -> dbtRunnerResult:
     """`dbt build` of the project into a new file that replaces the warehouse only if every node
     passed (cipanel.atomic_build: a failed or killed build leaves the last good warehouse as it
     was), then the build summary (printed through `progress`)."""

@@ -251,7 +251,7 @@ def load_project(root: Path | str) -> Project:
     )
 
 
-def normalise_code(value) -> str:
+def normalise_code(value: object) -> str:
     """A code as text; an integer written as a float by Excel or pandas ('410032.0') loses its '.0'."""
     text = str(value).strip()
     match = INTEGER_WRITTEN_AS_FLOAT.match(text)

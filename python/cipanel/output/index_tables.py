@@ -86,7 +86,7 @@ def _in_catalog_order(relation: str, warehouse) -> pd.DataFrame:
         return con.execute(f"select * from {relation}").df()
 
 
-def load_catalog(warehouse=None) -> IndexCatalog:
+def load_catalog(warehouse: Path | str | None = None) -> IndexCatalog:
     return IndexCatalog(
         indices=_in_catalog_order("staging.stg_catalog__indices", warehouse),
         dimensions=_in_catalog_order("staging.stg_catalog__dimensions", warehouse),
@@ -221,7 +221,9 @@ def index_grids(
     return systems, appendix
 
 
-def write_index_tables(warehouse, out_dir: Path, lang: str = "zh", synthetic: bool = False) -> dict[str, object]:
+def write_index_tables(
+    warehouse: Path | str | None, out_dir: Path, lang: str = "zh", synthetic: bool = False
+) -> dict[str, object]:
     """Every index of the warehouse: each table in every format under out_dir, and all of them in
     out_dir/tables.docx and tables.xlsx."""
     from cipanel.output.regression_tables import write_study_tables

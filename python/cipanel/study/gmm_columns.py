@@ -3,7 +3,7 @@ GMM column (AR(1), AR(2), Hansen J with p-values, instrument count)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -11,11 +11,14 @@ from cipanel.estimators.gmm import GmmStyle, IvStyle, fit_gmm, year_dummies
 from cipanel.estimators.result import FitResult
 from cipanel.study.spec import SpecError
 
+if TYPE_CHECKING:
+    from cipanel.study.spec import StudySpec
+
 GMM_KEYS = {"regressors", "gmmstyle", "ivstyle", "system", "two_step", "robust", "small"}
 STYLE_KEYS = {"variables", "lag_min", "lag_max", "collapse", "equation"}
 
 
-def fit_gmm_column(sample: pd.DataFrame, spec, model: dict[str, Any]) -> FitResult:
+def fit_gmm_column(sample: pd.DataFrame, spec: StudySpec, model: dict[str, Any]) -> FitResult:
     block = model["gmm"]
     unknown = sorted(set(block) - GMM_KEYS)
     if unknown:
