@@ -48,7 +48,7 @@ def problems(tmp_path, rows: list[dict]) -> str:
     [
         (
             {"variable_code": "x1", "expression": "read_csv('/etc/passwd')"},
-            "row 2, column expression: x1: \"read_csv('/etc/passwd')\" is not a valid SQL condition on the panel: "
+            "row 2, column expression: x1: \"read_csv('/etc/passwd')\" is not a valid derived-variable expression: "
             "function read_csv() is not allowed",
         ),
         ({"variable_code": "x1", "expression": "gdp_pc; drop table t"}, "row 2, column expression: x1:"),
@@ -116,7 +116,8 @@ def test_a_variable_comes_after_the_ones_it_uses_and_comment_rows_keep_line_numb
     assert list(table.variable_code) == ["ln_gdp", "d_ln_gdp"] and list(table.computing_order) == [1, 2]
     assert list(table.inputs) == ["gdp_pc", "ln_gdp"] and list(table.uses_window) == [False, True]
     message = problems(tmp_path / "c", [{"variable_code": "# note"}, {"variable_code": "x1", "expression": "nope"}])
-    assert f"{FILE}, row 3, column expression: x1: 'nope'" in message
+    # the comment row keeps its line: x1 is on row 3
+    assert f"{FILE}, row 3, column expression: x1: 'nope' is not an indicator of" in message
 
 
 def test_fsum_compiles_to_a_compensated_sum_null_if_any_term_is_null():

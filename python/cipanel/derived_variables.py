@@ -169,7 +169,9 @@ def check_catalog(frame: pd.DataFrame, indicator_codes: set[str], taken: set[str
                 tree = validate_expression(text, None, code, DERIVED_FUNCTIONS)
                 _check_windows(tree, code, text)
             except ExpressionError as exc:
-                problem(line, column, str(exc))
+                # the allow-list speaks of study filters; here the text is a variable's expression
+                what = "a valid derived-variable expression" if column == "expression" else "a valid domain condition"
+                problem(line, column, str(exc).replace("a valid SQL condition on the panel", what, 1))
                 continue
             unknown = sorted({c.name for c in tree.find_all(exp.Column)} - known)
             for name in unknown:
