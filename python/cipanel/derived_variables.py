@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlglot import exp
 
+from cipanel.project import CATALOG_FILES, CODE_PATTERN
 from cipanel.study.expressions import ALLOWED_FUNCTIONS, ExpressionError, _sandbox, validate_expression
 
 # the file and its columns: cipanel.project.CATALOG_FILES["derived_variable_catalog"]
@@ -31,23 +32,11 @@ DERIVED_FUNCTIONS = frozenset(ALLOWED_FUNCTIONS | {"fsum"})
 FRAME_COLUMNS = {"unit_code": "VARCHAR", "year": "INTEGER"}
 NUMERIC_TYPES = ("DOUBLE", "FLOAT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "DECIMAL", "BOOLEAN")
 
-# the table landed as raw.derived_variable_catalog (what the dbt macro reads)
-LANDED_COLUMNS = [
-    "computing_order",
-    "variable_code",
-    "expression",
-    "domain",
-    "label_zh",
-    "label_en",
-    "unit_of_measure",
-    "rationale",
-    "inputs",
-    "uses_window",
-    "expression_sql",
-    "domain_sql",
-    "expression_sql_spark",
-    "domain_sql_spark",
-]
+# the catalog's columns (cipanel.project checks the header) and the table landed as
+# raw.derived_variable_catalog, what the dbt macro reads
+CATALOG_COLUMNS = CATALOG_FILES["derived_variable_catalog"][1]
+COMPILED_COLUMNS = ["inputs", "uses_window", "expression_sql", "domain_sql", "expression_sql_spark", "domain_sql_spark"]
+LANDED_COLUMNS = ["computing_order", *CATALOG_COLUMNS, *COMPILED_COLUMNS]
 
 Problem = Callable[[int | None, str | None, str], None]
 
@@ -137,8 +126,6 @@ def check_catalog(frame: pd.DataFrame, indicator_codes: set[str], taken: set[str
     `indicator_codes`: what an expression may refer to besides other derived variables, unit_code
     and year. `taken`: panel column names a derived variable may not reuse (indicators and index
     scores). `problem(line, column, text)` records one problem of the file."""
-    from cipanel.project import CODE_PATTERN
-
     codes = [c for c in frame["variable_code"] if c]
     derived = set(codes)
     known = indicator_codes | derived | set(FRAME_COLUMNS)
@@ -210,13 +197,7 @@ def check_catalog(frame: pd.DataFrame, indicator_codes: set[str], taken: set[str
             continue
         graph[code] = [c for c in inputs if c in derived]
         rows[code] = {
-            "variable_code": code,
-            "expression": r.expression,
-            "domain": r.domain,
-            "label_zh": r.label_zh,
-            "label_en": r.label_en,
-            "unit_of_measure": r.unit_of_measure,
-            "rationale": r.rationale,
+            **{c: r[c] for c in CATALOG_COLUMNS},
             "inputs": ", ".join(inputs),
             "uses_window": any(t.find(exp.Window) is not None for t in trees),
             "expression_sql": sql["expression", "duckdb"],
