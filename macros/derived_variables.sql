@@ -43,6 +43,7 @@
         an expression without a window; for one with a window, the null may be another year's) -#}
     case
         when {{ variable.code }} is not null then 'computed'
+        when {{ variable.code }}__raw is not null then 'outside_domain: not a finite number'
         {%- if variable.domain_sql %}
             when not ({{ variable.domain_sql }})
                 then {{ cipanel.text_literal('outside_domain: ' ~ variable.domain ~ ' is false') }}

@@ -191,6 +191,7 @@ def user_rows(tmp_path_factory):
                 "label_en": "GDP per capita (thousand yuan)",
                 "unit_of_measure": "千元",
             },
+            {"variable_code": "ln_zero", "expression": "ln(gdp_pc - gdp_pc)"},  # ln(0) = -inf: never carried
             {
                 "variable_code": "fintech_per_gdp",
                 "expression": "fintech_firms / gdp_pc",
@@ -216,7 +217,7 @@ def test_a_new_catalog_row_is_a_new_fct_panel_column(user_rows):
     assert panel.d_ln_gdp_pc.dropna().tolist() == expected.dropna().tolist()
     assert panel[panel.year == 2014].d_ln_gdp_pc.isna().all()  # 2013 is not in gdp_pc's window
     # no computed cell: no column, and every cell is in the derivation log with why
-    assert "fintech_per_gdp" not in panel.columns
+    assert "fintech_per_gdp" not in panel.columns and "ln_zero" not in panel.columns
 
 
 def test_null_derived_cells_are_logged_with_the_rule_and_why(user_rows):
@@ -224,6 +225,8 @@ def test_null_derived_cells_are_logged_with_the_rule_and_why(user_rows):
     lag = log[log.variable == "d_ln_gdp_pc"]
     assert set(lag.year) == {2014} and len(lag) == 30
     assert set(lag.derivation_status) == {"input_missing: ln_gdp_pc in this or another year of the unit"}
+    infinite = log[log.variable == "ln_zero"]
+    assert len(infinite) == 300 and set(infinite.derivation_status) == {"outside_domain: not a finite number"}
     outside = log[log.variable == "fintech_per_gdp"]
     assert len(outside) == 300
     assert set(outside.derivation_status) == {"outside_domain: gdp_pc > 1e9 is false"}

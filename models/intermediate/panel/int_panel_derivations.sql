@@ -98,15 +98,21 @@ step_0 as (
 {%- for variable in derived %}
 
 step_{{ loop.index }} as (
+    -- a non-finite result (ln(0), 0 / 0 under IEEE rules) is left null and logged, never carried
     select
         *,
-        {%- if variable.domain_sql %}
-            case when {{ variable.domain_sql }} then cast(({{ variable.expression_sql }}) as {{ cipanel.double_type() }}) end
-        {%- else %}
-            cast(({{ variable.expression_sql }}) as {{ cipanel.double_type() }})
-        {%- endif %}
-        as {{ variable.code }}
-    from step_{{ loop.index0 }}
+        case when {{ cipanel.is_finite(variable.code ~ '__raw') }} then {{ variable.code }}__raw end as {{ variable.code }}
+    from (
+        select
+            *,
+            {%- if variable.domain_sql %}
+                case when {{ variable.domain_sql }} then cast(({{ variable.expression_sql }}) as {{ cipanel.double_type() }}) end
+            {%- else %}
+                cast(({{ variable.expression_sql }}) as {{ cipanel.double_type() }})
+            {%- endif %}
+            as {{ variable.code }}__raw
+        from step_{{ loop.index0 }}
+    ) as evaluated
 ),
 {%- endfor %}
 
