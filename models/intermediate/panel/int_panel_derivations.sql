@@ -70,13 +70,12 @@ grid as (
 -- one row per unit and year of the inputs (national series: one per year, carried to every unit)
 pivoted as (
     select
-        case when scope = 'unit' then unit_code end as unit_code,
-        year,
-        scope,
         {%- for name in indicators %}
             max(case when indicator_code = '{{ name }}' then value end) as {{ name }},
         {%- endfor %}
-        count(*) as n_values
+        case when scope = 'unit' then unit_code end as unit_code,
+        year,
+        scope
     from values_
     group by case when scope = 'unit' then unit_code end, year, scope
 ),
