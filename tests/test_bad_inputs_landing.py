@@ -547,9 +547,19 @@ def test_ln_of_a_zero_gdp_is_null_with_a_derivation_log_row_and_ln_1_plus_zero_f
         (tuple(None if pd.isna(v) else v for v in r) for r in log.itertuples(index=False)),
         key=lambda r: (r[0], r[1], r[2]),
     )  # the log has no row order
-    assert rows[0] == ("120000", 2015, "ln_gdp_pc", "gdp_pc", 0.0, "ln(x), x > 0", "outside_domain: zero or negative")
+    # the rules are the rows of the demo's catalog/derived_variable_catalog.csv
+    rule = "ln(gdp_pc) where gdp_pc > 0"
+    assert rows[0] == ("120000", 2015, "ln_gdp_pc", "gdp_pc", 0.0, rule, "outside_domain: gdp_pc > 0 is false")
     # the quarantined negative fintech_firms cell stays empty (standalone: not interpolated by default)
-    assert rows[1][:6] == ("130000", 2018, "ln_fintech", "fintech_firms", None, "ln(1 + x), x >= 0")
+    assert rows[1] == (
+        "130000",
+        2018,
+        "ln_fintech",
+        "fintech_firms",
+        None,
+        "ln(fintech_firms + 1) where fintech_firms >= 0",
+        "input_missing: fintech_firms",
+    )
     assert len(rows) == 2
     panel = q(warehouse, "select unit_code, year, gdp_pc, ln_gdp_pc, fintech_firms, ln_fintech from marts.fct_panel")
     cell = panel[(panel.unit_code == "120000") & (panel.year == 2015)].iloc[0]
@@ -653,8 +663,8 @@ def test_the_build_summary_prints_every_warning_by_name(warehouse):
         "a year: not read (write the year as 2018 or 2018年, or delete the column)",
         "  warning: indicator const_ind of index dt is constant over the pooled window: it carries no information "
         "and gets entropy weight 0",
-        "  warning: ln_gdp_pc: 1 unit-year(s) left null, outside_domain: zero or negative of the rule ln(x), x > 0 "
-        "(first: unit 120000); see audit.audit_derivation_log",
+        "  warning: ln_gdp_pc: 1 unit-year(s) left null, outside_domain: gdp_pc > 0 is false of the rule ln(gdp_pc) "
+        "where gdp_pc > 0 (first: unit 120000); see audit.audit_derivation_log",
         "  warning: standalone variable missing_ctrl (missing_ctrl) is in the catalog but has no value in any input "
         "file: its panel column is empty",
     ]

@@ -19,3 +19,14 @@ def build(project_dir: Path, warehouse: Path, input_dir: Path, extra: list[str] 
     """`project_dir`: a user project (a folder with cipanel.yml); the repository means the demo project."""
     project = DEMO if Path(project_dir).resolve() == ROOT else project_dir
     return build_warehouse(warehouse, input_dir, extra_args=extra, project=project)
+
+
+def query(warehouse: Path, sql: str):
+    """The rows of `sql` on a built warehouse, as a DataFrame (opened read-only, closed after)."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).df()
+    finally:
+        con.close()

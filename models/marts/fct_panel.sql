@@ -4,6 +4,10 @@
 -- index sample (in_sample true) and the units outside it for which the data hold a standalone
 -- variable (in_sample false, no index score): a study's default sample is in_sample, and its
 -- panel.units.include brings such a unit into its regressions without changing any index.
+{{ config(post_hook="{{ cipanel.comment_panel_columns() }}") }}
+-- each variable column's label and unit from the catalogs, as a column comment (macros/panel_column_docs.sql):
+-- depends_on: {{ ref('stg_catalog__indicators') }}, {{ ref('stg_catalog__derived_variables') }}
+-- depends_on: {{ ref('stg_catalog__indices') }}, {{ ref('stg_catalog__dimensions') }}
 {%- set variables = cipanel.panel_column_names(ref('int_panel_variables_long'), 'variable') %}
 {#- custom units may come without any region scheme -#}
 {%- set schemes = cipanel.panel_column_names(ref('dim_unit_regions'), 'scheme', allow_empty=true) %}

@@ -198,8 +198,8 @@ class Model:
         seed: int | None = None,
         null: float = 0.0,
         level: float = 0.95,
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> Any:
         """WCR wild cluster bootstrap (OLS/FE) or WRE (IV) of `param` on this model's sample and
         clusters (one cluster variable)."""
         from cipanel.inference import wcr_arrays, wild_bootstrap_iv, wild_cluster_bootstrap
@@ -289,8 +289,8 @@ class Model:
         data: pd.DataFrame | None = None,
         B: int = 1000,
         seed: int | None = None,
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> Any:
         """Fisher permutation test that `param` differs between the two groups of `group`
         (a unit-level column), with this model's regressors and effects. `data`: rows with this
         model's columns to test on instead of its own sample (two groups' samples stacked)."""
@@ -312,7 +312,7 @@ class Model:
             **kwargs,
         )
 
-    def interaction_test(self, group: str, param: str | None = None, *, data: pd.DataFrame | None = None):
+    def interaction_test(self, group: str, param: str | None = None, *, data: pd.DataFrame | None = None) -> Any:
         """The difference of `param` between the groups of `group` by one pooled model with
         param x group, the group's year dummies and unit effects (cipanel.inference), clustered
         as this model."""
@@ -331,7 +331,9 @@ class Model:
             cluster=self.vcov.clusters[0] if self.vcov.kind == "cluster" else None,
         )
 
-    def placebo(self, param: str | None = None, *, mode: str = "unit", B: int = 500, seed: int | None = None, **kw):
+    def placebo(
+        self, param: str | None = None, *, mode: str = "unit", B: int = 500, seed: int | None = None, **kw: Any
+    ) -> Any:
         """Placebo test: `param`'s values reassigned across units (mode='unit') or unit-years
         B times on this model's sample, with its regressors (cipanel.inference.placebo_test)."""
         from cipanel.inference import placebo_test
@@ -627,7 +629,7 @@ def feols(
     return Model(formula, res, design, v, route, entity, time, effects, sample, hd)
 
 
-def iv(formula: str, data: pd.DataFrame, vcov: Any = None, **kwargs) -> Model:
+def iv(formula: str, data: pd.DataFrame, vcov: Any = None, **kwargs: Any) -> Model:
     """IV-2SLS: `y ~ exog | fe | endog ~ instruments` (the same as feols with an IV part)."""
     if formula.count("~") < 2:
         raise fml.FormulaError(f"formula {formula!r}: an IV formula ends with '| endog ~ instruments'")
@@ -642,7 +644,7 @@ def gmm(
     entity: str | None = None,
     time: str | None = None,
     panel: tuple[str, str] | None = None,
-    **kwargs,
+    **kwargs: Any,
 ) -> Model:
     """Difference / system GMM in xtabond2's conventions (cipanel.estimators.gmm.fit_gmm):
 
@@ -700,7 +702,7 @@ def panel(path: str | Path | None = None, relation: str = "marts.fct_panel", all
     return frame
 
 
-def resolve_warehouse(path: str | Path | None = None, project: str | Path | None = None):
+def resolve_warehouse(path: str | Path | None = None, project: str | Path | None = None) -> str | Path | None:
     """A warehouse file from --warehouse, or the warehouse a project's cipanel.yml names
     (--project DIR, a project folder given as the path, or the project found from the working folder)."""
     from cipanel.project import ProjectError, find_project
@@ -729,7 +731,7 @@ def etable(
     title: str = "",
     notes: list[str] | None = None,
     out_dir: str | Path | None = None,
-):
+) -> str:
     """The table the studies write, for these models. Returns the Markdown text; with out_dir
     also writes <table_id>.md/.tex/.docx/.xlsx/.csv there (cipanel.output.write_table)."""
     from cipanel.output.regression_tables import regression_grid, to_markdown, write_table

@@ -10,6 +10,12 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dbt.cli.main import dbtRunnerResult
+
+    from cipanel.project import Project
 
 # the files and folders that make up the dbt project (what a copy of it, or the wheel, carries)
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "data-tests", "seeds", "analysis")
@@ -80,6 +86,16 @@ def copy_project(dest: Path, seeds: dict | None = None, source: Path | None = No
         target = dest / CATALOG_FILES[names.get(name, name)][0]
         target.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(target, index=False, lineterminator="\n")
+    derived = dest / CATALOG_FILES["derived_variable_catalog"][0]
+    if "catalog/indicator_catalog" in seeds and not any("derived_variable" in n for n in seeds) and derived.exists():
+        # the demo's derived variables over the indicators the replacing catalog still has
+        import pandas as pd
+
+        from cipanel.derived_variables import rows_over
+
+        rows = pd.read_csv(derived, dtype=str, keep_default_na=False)
+        codes = set(seeds["catalog/indicator_catalog"]["indicator_code"].astype(str))
+        rows_over(rows, codes).to_csv(derived, index=False, lineterminator="\n")
     if any("ref_unit" in name for name in seeds):
         import yaml
 
@@ -107,7 +123,7 @@ class BuildPlan:
     notes: list[str]
 
 
-def plan_build(project=None, input_dir: Path | str | None = None) -> BuildPlan:
+def plan_build(project: Project | Path | str | None = None, input_dir: Path | str | None = None) -> BuildPlan:
     """Resolve the project, check its files and the input folder, and fix the panel window, all
     before dbt runs (a mistyped folder or a bad catalog row costs no build)."""
     from cipanel.landing.land import input_files, skipped_input_files
@@ -162,10 +178,10 @@ def run_dbt(
     warehouse: Path | str | None = None,
     input_dir: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
-    project=None,
+    project: Project | Path | str | None = None,
     plan: BuildPlan | None = None,
     scratch: Path | None = None,
-):
+) -> dbtRunnerResult:
     """dbt `args` on the user project `project` (a folder with cipanel.yml, a Project, or None:
     find_project()); the warehouse defaults to the project's. This writes in place: a build goes
     through build_warehouse, which gives dbt a staging file. `scratch` holds dbt's target/ and
@@ -284,13 +300,13 @@ def _release_warehouse() -> None:
 
 
 def build_warehouse(
-    warehouse=None,
-    input_dir=None,
-    progress=None,
+    warehouse: Path | str | None = None,
+    input_dir: Path | str | None = None,
+    progress: Callable[[str], None] | None = None,
     extra_args: list[str] | None = None,
-    project=None,
+    project: Project | Path | str | None = None,
     summary: bool = True,
-):
+) -> dbtRunnerResult:
     """`dbt build` of the project into a new file that replaces the warehouse only if every node
     passed (cipanel.atomic_build: a failed or killed build leaves the last good warehouse as it
     was), then the build summary (printed through `progress`)."""

@@ -5,10 +5,17 @@ file or variable are rows of audit.audit_build_warnings, read here."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import duckdb
+
 WARNINGS_RELATION = "audit.audit_build_warnings"
 
 
-def build_warnings(con, kind: str | None = None) -> list[str]:
+def build_warnings(con: duckdb.DuckDBPyConnection, kind: str | None = None) -> list[str]:
     """Every warning message of the last build (optionally of one kind), in a stable order.
     `con` is a DuckDB connection to the warehouse (read-only is enough)."""
     sql = f"select message from {WARNINGS_RELATION}"
@@ -19,12 +26,12 @@ def build_warnings(con, kind: str | None = None) -> list[str]:
     return [r[0] for r in con.execute(sql + " order by warning_kind, subject, message", params).fetchall()]
 
 
-def constant_indicator_warnings(con) -> list[str]:
+def constant_indicator_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
     """One line per constant index component, naming the indicator and its index."""
     return build_warnings(con, "constant_indicator")
 
 
-def print_build_warnings(con, say=print) -> int:
+def print_build_warnings(con: duckdb.DuckDBPyConnection, say: Callable[[str], object] = print) -> int:
     """Print every warning of the build with a heading; returns how many there were."""
     lines = build_warnings(con)
     if lines:

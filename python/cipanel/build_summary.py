@@ -7,8 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from cipanel.build import BuildPlan
 
 # reasons of audit_rejected_rows grouped into kinds (the reason itself names the unit, value, ...)
 REASON_KINDS = [
@@ -103,7 +107,7 @@ class BuildSummary:
         return "\n".join(lines)
 
 
-def build_summary(warehouse: Path | str, plan=None) -> BuildSummary:
+def build_summary(warehouse: Path | str, plan: BuildPlan | None = None) -> BuildSummary:
     import duckdb
 
     con = duckdb.connect(str(warehouse), read_only=True)

@@ -23,6 +23,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cipanel.build import BuildPlan
 
 SIDECAR_SUFFIX = ".fingerprint.json"
 # schemas the study and analytics steps write into after the build: not part of the built signature
@@ -81,7 +85,7 @@ def _version(distribution: str) -> str:
         return "not installed"
 
 
-def build_fingerprint(plan) -> Fingerprint:
+def build_fingerprint(plan: BuildPlan) -> Fingerprint:
     """The fingerprint of the build `plan` (cipanel.build.BuildPlan) would run."""
     from cipanel.build import PROJECT_PARTS, dbt_project_dir
     from cipanel.landing.land import input_files

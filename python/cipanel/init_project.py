@@ -53,7 +53,10 @@ A cipanel project. Steps:
 2. Describe every variable in `catalog/indicator_catalog.csv` (an index component has an
    `index_code`, `dimension_code` and `direction` `+`/`-`; a regression variable leaves them empty),
    the indices in `catalog/index_catalog.csv` and their dimensions in `catalog/dimension_catalog.csv`
-   (leave both with only their header for a panel without a composite index).{custom}
+   (leave both with only their header for a panel without a composite index). Variables computed
+   from indicators (logs, weighted sums, lags) are rows of `catalog/derived_variable_catalog.csv`:
+   an SQL expression over indicator codes, e.g. `ln(gdp_pc)` with domain `gdp_pc > 0`; its
+   commented example row shows the columns.{custom}
 3. Edit the example study in `studies/` (variables, tables).
 4. Run `cipanel run` in this folder (or `cipanel run --project {name}`): it checks the files,
    builds `warehouse/`, prints a build summary, runs the studies and writes `output/report.html`.
@@ -69,6 +72,14 @@ indicator_code,index_code,dimension_code,direction,unit_of_measure,label_zh,labe
 """
 INDEX_CATALOG = "index_code,label_zh,label_en,study,weighting,shift,score_basis,scale,window_start,window_end\n"
 DIMENSION_CATALOG = "index_code,dimension_code,label_zh,label_en\n"
+# rows starting with # are comments; the example becomes a variable once the # is removed
+DERIVED_VARIABLE_CATALOG = """\
+variable_code,expression,domain,label_zh,label_en,unit_of_measure,rationale
+# one row per variable computed from the indicators of catalog/indicator_catalog.csv (no SQL file to edit)
+# expression: SQL over indicator codes (ln; exp; power; fsum(a; b) ...; lag(x) over (partition by unit_code order by year))
+# domain: optional condition where the expression is defined; other cells stay empty and are logged
+#ln_gdp_pc,ln(gdp_pc),gdp_pc > 0,人均地区生产总值（对数）,GDP per capita (log),ln(元),Log of GDP per capita
+"""
 UNITS = "unit_code,name_zh,short_name_zh,name_en,unit_type,is_municipality,in_sample\n"
 REGIONS = "scheme,unit_code,region_code,region_zh,region_en\n"
 
@@ -115,6 +126,7 @@ def init_project(folder: Path | str, units: str = "provinces", force: bool = Fal
         "catalog/indicator_catalog.csv": INDICATOR_CATALOG,
         "catalog/index_catalog.csv": INDEX_CATALOG,
         "catalog/dimension_catalog.csv": DIMENSION_CATALOG,
+        "catalog/derived_variable_catalog.csv": DERIVED_VARIABLE_CATALOG,
         "studies/example.yml": STUDY,
     }
     if units == "custom":

@@ -42,7 +42,7 @@ def is_synthetic(warehouse: Path | str | None = None) -> bool:
 def run_studies(
     spec_paths: list[Path],
     *,
-    warehouse=None,
+    warehouse: Path | str | None = None,
     out_dir: Path = Path("output"),
     lang: str = "zh",
     progress: Callable[[str], None] = print,

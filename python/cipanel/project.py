@@ -65,6 +65,19 @@ CATALOG_FILES = {
         ["index_code", "dimension_code", "label_zh", "label_en"],
         ["index_code", "dimension_code"],
     ),
+    "derived_variable_catalog": (
+        "catalog/derived_variable_catalog.csv",
+        [
+            "variable_code",
+            "expression",
+            "domain",
+            "label_zh",
+            "label_en",
+            "unit_of_measure",
+            "rationale",
+        ],
+        ["variable_code", "expression"],
+    ),
     "ref_units": (
         "reference/units.csv",
         ["unit_code", "name_zh", "short_name_zh", "name_en", "unit_type", "is_municipality", "in_sample"],
@@ -238,7 +251,7 @@ def load_project(root: Path | str) -> Project:
     )
 
 
-def normalise_code(value) -> str:
+def normalise_code(value: object) -> str:
     """A code as text; an integer written as a float by Excel or pandas ('410032.0') loses its '.0'."""
     text = str(value).strip()
     match = INTEGER_WRITTEN_AS_FLOAT.match(text)
@@ -379,6 +392,7 @@ def project_tables(project: Project) -> ProjectTables:
     """Read and check every catalog and reference file of the project; raise ProjectError with every
     problem found, or return typed frames (an empty catalog keeps its column types)."""
     from cipanel.build import dbt_project_dir
+    from cipanel.derived_variables import check_catalog as check_derived_catalog
 
     problems, notes, raw = _Problems(), [], {}
     for name, (rel, columns, required) in CATALOG_FILES.items():
@@ -386,7 +400,7 @@ def project_tables(project: Project) -> ProjectTables:
             path, label = dbt_project_dir() / "seeds" / PROVINCE_FILES[name], f"(cipanel's provinces) {rel}"
         else:
             path, label = project.root / rel, rel
-        optional = name in ("index_catalog", "dimension_catalog", "ref_unit_regions")
+        optional = name in ("index_catalog", "dimension_catalog", "derived_variable_catalog", "ref_unit_regions")
         raw[name] = (_read_csv(path, label, columns, required, problems, optional), label)
     problems.raise_if_any(project)
 
@@ -491,6 +505,15 @@ def project_tables(project: Project) -> ProjectTables:
     for code in conflicting[conflicting > 1].index:
         problems.add(ilabel, None, "interpolate", f"{code}: rows disagree on interpolate; give one value")
 
+    # ---- derived variables (expressions over the indicators: cipanel.derived_variables); a row
+    # whose first cell starts with # is a comment (the template's example), its line number kept
+    derived, dvlabel = raw["derived_variable_catalog"]
+    derived = derived[~derived["variable_code"].str.startswith("#")]
+    taken = set(ind["indicator_code"]) | index_codes | {f"{i}_{d}" for i, d in dimension_keys}
+    derived_table = check_derived_catalog(
+        derived, set(ind["indicator_code"]), taken, lambda line, column, text: problems.add(dvlabel, line, column, text)
+    )
+
     # ---- units
     units, ulabel = raw["ref_units"]
     normalised = units["unit_code"].map(normalise_code)
@@ -558,6 +581,7 @@ def project_tables(project: Project) -> ProjectTables:
             "indicator_catalog": indicator_table,
             "index_catalog": index_table,
             "dimension_catalog": _strings(dims),
+            "derived_variable_catalog": derived_table,
             "ref_units": unit_table,
             "ref_unit_regions": _strings(regions),
         },

@@ -12,7 +12,7 @@ operators l(x, 1), l(x, 1:2), f(x, 1), d(x); interactions x:z, x*z, i(region, x)
 log(x). vcov: iid | hetero | cluster:COL | cluster:A+B | dk[:LAG]."""
 
 
-def add_parser(sub) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("reg", help=HELP, description=HELP, epilog=EPILOG)
     p.add_argument("formula", help='e.g. "res ~ dt + market | unit_code + year"')
     p.add_argument(

@@ -33,6 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cipanel.project import Project
+
 if TYPE_CHECKING:  # pandas is imported where a comparison runs: `cipanel --help` loads this module
     import pandas as pd
 
@@ -75,7 +80,7 @@ def landed_dir(spark_dir: Path | str, name: str = "indicator_values") -> Path:
     return Path(spark_dir) / "landed" / name
 
 
-def land_to_parquet(input_dir: Path | str, spark_dir: Path | str, project=None) -> Path:
+def land_to_parquet(input_dir: Path | str, spark_dir: Path | str, project: Project | Path | str | None = None) -> Path:
     """Land the input folder with cipanel.landing (as the DuckDB plugin does) and the project's
     catalogs and units (default: the demo project), and write each as Parquet in the folder the
     `spark` target reads as raw.<name>. Returns the folder of the landed values."""
@@ -367,7 +372,7 @@ def compare(
     spark_dir: Path | str | None = None,
     keep: bool = False,
     project: Path | str | None = None,
-    progress=print,
+    progress: Callable[[str], None] | None = print,
 ) -> Comparison:
     """Build `input_dir` on DuckDB (unless `duckdb_warehouse`, an existing build of the same input,
     is given) and on Spark, and compare fct_index_scores and fct_indicator_weights.

@@ -7,8 +7,12 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_WAREHOUSE = Path("warehouse/cipanel.duckdb")
 
@@ -98,7 +102,7 @@ def check_writable(path: Path | str | None = None) -> None:
             raise WarehouseError(_io_message(path, PermissionError(f"{target}: read-only"), read_only=False))
 
 
-def read_table(relation: str, path: Path | str | None = None, where: str | None = None):
+def read_table(relation: str, path: Path | str | None = None, where: str | None = None) -> pd.DataFrame:
     """The relation's rows in a fixed order (sorted by every column, left to right): DuckDB
     returns the rows of a parallel scan in any order, and estimators whose sums follow the row
     order would then differ in the last bits from run to run."""

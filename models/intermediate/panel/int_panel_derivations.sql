@@ -1,124 +1,141 @@
--- Every attempted derivation of a derived variable, with its domain rule and what was done:
--- computed, or left null because an input is missing or outside the rule's domain. Each variable
--- appears only when its inputs are in the catalog. The rules:
---   ln_gdp_pc       ln(x) of gdp_pc, defined for x > 0: zero or negative -> null, logged
---   ln_fintech      ln(1 + x) of fintech_firms (a count, the catalog's rule), defined for x >= 0:
---                   zero gives 0, negative -> null, logged
---   isu             1 x va_share_1 + 2 x va_share_2 + 3 x va_share_3: all three shares needed
---   iv_shift_share  posts_telecom_1984 of the unit x internet_users_national of year t - 1
+-- Every derivation of a derived variable in the panel years, one row per in-sample unit, year and
+-- variable of catalog/derived_variable_catalog.csv: its value where computed, else null with why
+-- (outside the catalog's domain, or an input missing). The expressions were checked and turned
+-- into SQL before dbt started (cipanel.derived_variables; docs/methods.md, "Derived variables");
+-- each variable is one CTE over the previous one, in the catalog's computing order, so a variable
+-- may use an earlier one. They run on a unit x year grid without gaps from the first year of any
+-- input to the panel's end, so lag(x) over (partition by unit_code order by year) is x of year
+-- t - 1; national series are carried to every unit of their year.
+-- depends_on: {{ ref('int_indicator_values_interpolated') }}
+-- depends_on: {{ ref('int_indicator_attributes') }}
+{%- set derived = cipanel.derived_variable_rows(ref('stg_catalog__derived_variables')) %}
+{%- set codes = derived | map(attribute='code') | list %}
+{%- set indicators = [] %}
+{%- for variable in derived %}
+    {%- for name in variable.inputs %}
+        {%- if name not in codes and name not in indicators %}{% do indicators.append(name) %}{% endif %}
+    {%- endfor %}
+{%- endfor %}
+
+{%- if derived | length == 0 %}
+    -- the project declares no derived variable: an empty table of the same columns
+    select
+        cast(null as {{ cipanel.text_type() }}) as unit_code,
+        cast(null as integer) as year,
+        cast(null as {{ cipanel.text_type() }}) as variable,
+        cast(null as {{ cipanel.text_type() }}) as input_indicator,
+        cast(null as {{ cipanel.double_type() }}) as input_value,
+        cast(null as {{ cipanel.text_type() }}) as domain_rule,
+        cast(null as {{ cipanel.double_type() }}) as value,
+        cast(null as {{ cipanel.text_type() }}) as derivation_status
+    from {{ ref('stg_reference__units') }}
+    where false
+{%- else %}
 with values_ as (
     select
-        unit_code,
-        indicator_code,
-        year,
-        value
-    from {{ ref('int_indicator_values_interpolated') }}
+        values_.unit_code,
+        values_.year,
+        values_.indicator_code,
+        values_.value,
+        attributes.scope
+    from {{ ref('int_indicator_values_interpolated') }} as values_
+    inner join {{ ref('int_indicator_attributes') }} as attributes
+        on values_.indicator_code = attributes.indicator_code
+    where values_.indicator_code in (
+        {%- for name in indicators %}'{{ name }}'{% if not loop.last %}, {% endif %}{% endfor %}
+        {%- if not indicators %}''{% endif %}
+    )
 ),
+
+units as (
+    select unit_code
+    from {{ ref('stg_reference__units') }}
+    where in_sample
+),
+
+span as (
+    select coalesce(min(year), {{ var('panel_start_year') }}) as first_year from values_
+),
+
+grid as (
+    select
+        units.unit_code,
+        years.year
+    from units
+    cross join ({{ cipanel.year_spine() }}) as years
+    cross join span
+    where years.year between least(span.first_year, {{ var('panel_start_year') }}) and {{ var('panel_end_year') }}
+),
+
+-- one row per unit and year of the inputs (national series: one per year, carried to every unit)
+pivoted as (
+    select
+        {%- for name in indicators %}
+            max(case when indicator_code = '{{ name }}' then value end) as {{ name }},
+        {%- endfor %}
+        case when scope = 'unit' then unit_code end as unit_code,
+        year,
+        scope
+    from values_
+    group by case when scope = 'unit' then unit_code end, year, scope
+),
+
+step_0 as (
+    select
+        {%- for name in indicators %}
+            coalesce(own.{{ name }}, national.{{ name }}) as {{ name }},
+        {%- endfor %}
+        grid.unit_code,
+        grid.year
+    from grid
+    left join pivoted as own
+        on grid.unit_code = own.unit_code and grid.year = own.year and own.scope = 'unit'
+    left join pivoted as national
+        on grid.year = national.year and national.scope = 'national'
+),
+
+{%- for variable in derived %}
+
+step_{{ loop.index }} as (
+    -- a non-finite result (ln(0), 0 / 0 under IEEE rules) is left null and logged, never carried
+    select
+        *,
+        case when {{ cipanel.is_finite(variable.code ~ '__raw') }} then {{ variable.code }}__raw end as {{ variable.code }}
+    from (
+        select
+            *,
+            {%- if variable.domain_sql %}
+                case when {{ variable.domain_sql }} then cast(({{ variable.expression_sql }}) as {{ cipanel.double_type() }}) end
+            {%- else %}
+                cast(({{ variable.expression_sql }}) as {{ cipanel.double_type() }})
+            {%- endif %}
+            as {{ variable.code }}__raw
+        from step_{{ loop.index0 }}
+    ) as evaluated
+),
+{%- endfor %}
 
 panel_years as (
-    {{ cipanel.year_spine(var('panel_start_year'), var('panel_end_year')) }}
-),
-
-national_users as (
-    select
-        year,
-        value
-    from values_
-    where indicator_code = 'internet_users_national'
-),
-
--- the shift-share instrument exists only when the national series is in the catalog at all
-national_series as (
-    select count(*) as n_years from national_users
-),
-
--- shift-share instrument (study A Table 3): 1984 posts-and-telecom volume of the province times
--- national internet users of the previous year
-shift_share as (
-    select
-        base.unit_code,
-        panel_years.year,
-        'iv_shift_share' as variable,
-        'posts_telecom_1984' as input_indicator,
-        base.value as input_value,
-        'x(1984) * internet_users_national(t-1); both needed' as domain_rule,
-        base.value * users_prev.value as value,
-        case
-            when base.value is null then 'input_missing: posts_telecom_1984'
-            when users_prev.value is null then 'input_missing: internet_users_national of t-1'
-            else 'computed'
-        end as derivation_status
-    from values_ as base
-    cross join panel_years
-    cross join national_series
-    left join national_users as users_prev on panel_years.year - 1 = users_prev.year
-    where
-        base.indicator_code = 'posts_telecom_1984'
-        and base.year = 1984
-        and national_series.n_years > 0
-),
-
--- industrial-structure upgrading (study B): sum over sectors m of m x value-added share of m
-structure_upgrading as (
-    select
-        va_shares.unit_code,
-        va_shares.year,
-        'isu' as variable,
-        'va_share_1, va_share_2, va_share_3' as input_indicator,
-        cast(null as {{ cipanel.double_type() }}) as input_value,
-        '1 * va_share_1 + 2 * va_share_2 + 3 * va_share_3; all three needed' as domain_rule,
-        case
-            when count(va_shares.value) = 3
-                then
-                    {{ cipanel.stable_sum(
-                        "case va_shares.indicator_code when 'va_share_1' then 1 * va_shares.value "
-                        ~ "when 'va_share_2' then 2 * va_shares.value when 'va_share_3' then 3 * va_shares.value end"
-                    ) }}
-        end as value,
-        case
-            when count(va_shares.value) = 3 then 'computed'
-            else
-                'input_missing: ' || cast(3 - count(va_shares.value) as {{ cipanel.text_type() }})
-                || ' of 3 shares'
-        end as derivation_status
-    from values_ as va_shares
-    where va_shares.indicator_code in ('va_share_1', 'va_share_2', 'va_share_3')
-    group by va_shares.unit_code, va_shares.year
-    having count(distinct va_shares.indicator_code) = 3
-),
-
-logs as (
-    select
-        inputs.unit_code,
-        inputs.year,
-        case inputs.indicator_code
-            when 'fintech_firms' then 'ln_fintech'
-            when 'gdp_pc' then 'ln_gdp_pc'
-        end as variable,
-        inputs.indicator_code as input_indicator,
-        inputs.value as input_value,
-        case inputs.indicator_code
-            when 'fintech_firms' then 'ln(1 + x), x >= 0'
-            when 'gdp_pc' then 'ln(x), x > 0'
-        end as domain_rule,
-        case
-            when inputs.indicator_code = 'fintech_firms' and inputs.value >= 0
-                then {{ cipanel.ln('inputs.value + 1') }}
-            when inputs.indicator_code = 'gdp_pc' and inputs.value > 0
-                then {{ cipanel.ln('inputs.value') }}
-        end as value,
-        case
-            when inputs.value is null then 'input_missing: ' || inputs.indicator_code
-            when inputs.indicator_code = 'fintech_firms' and inputs.value < 0 then 'outside_domain: negative'
-            when inputs.indicator_code = 'gdp_pc' and inputs.value <= 0 then 'outside_domain: zero or negative'
-            else 'computed'
-        end as derivation_status
-    from values_ as inputs
-    where inputs.indicator_code in ('fintech_firms', 'gdp_pc')
+    select *
+    from step_{{ derived | length }}
+    where year between {{ var('panel_start_year') }} and {{ var('panel_end_year') }}
 )
 
-select * from shift_share
-union all
-select * from structure_upgrading
-union all
-select * from logs
+{%- for variable in derived %}
+{% if not loop.first %}union all{% endif %}
+select
+    unit_code,
+    year,
+    '{{ variable.code }}' as variable,
+    {{ cipanel.text_literal(variable.inputs | join(', ')) if variable.inputs else 'cast(null as ' ~ cipanel.text_type() ~ ')' }} as input_indicator,
+    {%- if variable.inputs | length == 1 and not variable.uses_window %}
+        cast({{ variable.inputs[0] }} as {{ cipanel.double_type() }}) as input_value,
+    {%- else %}
+        cast(null as {{ cipanel.double_type() }}) as input_value,
+    {%- endif %}
+    {{ cipanel.text_literal(variable.expression ~ (' where ' ~ variable.domain if variable.domain else '')) }} as domain_rule,
+    {{ variable.code }} as value,
+    {{ cipanel.derivation_status(variable) }} as derivation_status
+from panel_years
+{%- endfor %}
+{%- endif %}

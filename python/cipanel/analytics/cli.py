@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
-def run_cli(spec_paths, *, warehouse, out, lang: str) -> int:
+def run_cli(spec_paths: list[Path], *, warehouse: Path | str | None, out: Path | None, lang: str) -> int:
     """The project's studies (or --study files), resolved by cipanel.cli like `cipanel study`."""
     from cipanel.analytics.compute import AnalyticsError
     from cipanel.analytics.hook import load_for, run_for

@@ -178,7 +178,9 @@ def compute(
     return {name: pd.concat(frames, ignore_index=True) for name, frames in out.items()}, notes
 
 
-def weights_for(config: AnalyticsConfig, panel: pd.DataFrame, entity: str = "unit_code", time: str = "year"):
+def weights_for(
+    config: AnalyticsConfig, panel: pd.DataFrame, entity: str = "unit_code", time: str = "year"
+) -> tuple[np.ndarray, list[str]]:
     """The block's spatial weights over the panel's units (economic: unit means of the variable)."""
     from cipanel.analytics.weights import spatial_weights
 

@@ -108,7 +108,9 @@ def _str_list(path: Path, where: str, value: Any, min_len: int = 1) -> list[str]
     return list(value)
 
 
-def parse(raw: dict[str, Any] | None, path: Path, study: str, panel_years=None) -> AnalyticsConfig | None:
+def parse(
+    raw: dict[str, Any] | None, path: Path, study: str, panel_years: list[int] | tuple[int, int] | None = None
+) -> AnalyticsConfig | None:
     """The validated block, or None if the spec has none."""
     if raw is None:
         return None
@@ -205,7 +207,9 @@ def parse(raw: dict[str, Any] | None, path: Path, study: str, panel_years=None) 
     )
 
 
-def load(spec_path: Path | str, study: str | None = None, panel_years=None) -> AnalyticsConfig | None:
+def load(
+    spec_path: Path | str, study: str | None = None, panel_years: list[int] | tuple[int, int] | None = None
+) -> AnalyticsConfig | None:
     """The analytics block of a study spec file (None if it has none)."""
     path = Path(spec_path)
     try:

@@ -62,7 +62,9 @@ def coupling_degree(U: np.ndarray, form: str = "corrected") -> np.ndarray:
     return np.sqrt(np.clip((1 - spread) * product, 0.0, None))
 
 
-def coupling_coordination(U: np.ndarray, weights=None, form: str = "corrected") -> dict[str, np.ndarray]:
+def coupling_coordination(
+    U: np.ndarray, weights: np.ndarray | list[float] | None = None, form: str = "corrected"
+) -> dict[str, np.ndarray]:
     U = np.asarray(U, dtype=float)
     n = U.shape[1]
     a = np.full(n, 1 / n) if weights is None else np.asarray(weights, dtype=float)

@@ -38,7 +38,7 @@ def pair_sums(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return positive + negative, positive
 
 
-def decompose(values, groups) -> tuple[dict, pd.DataFrame]:
+def decompose(values: np.ndarray | pd.Series, groups: np.ndarray | pd.Series) -> tuple[dict, pd.DataFrame]:
     """Dagum decomposition of one cross-section. Returns the overall row (gini, g_within,
     g_net_between, g_transvariation and their shares of G) and one row per region (within) and
     per pair of regions (between, with D_jh)."""

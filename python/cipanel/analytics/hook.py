@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cipanel.analytics.config import AnalyticsConfig, load
 from cipanel.study.spec import StudySpec
+
+if TYPE_CHECKING:
+    from cipanel.output.report import ReportSection
 
 
 def load_for(spec: StudySpec) -> AnalyticsConfig | None:
@@ -21,12 +25,12 @@ def run_for(
     spec: StudySpec,
     config: AnalyticsConfig | None,
     *,
-    warehouse,
+    warehouse: Path | str | None,
     out_dir: Path,
     lang: str,
     synthetic: bool,
     progress: Callable[[str], None] = print,
-):
+) -> ReportSection | None:
     """Run the block (if any); returns a ReportSection with its tables and figures, or None."""
     if config is None:
         return None

@@ -10,7 +10,7 @@ import pandas as pd
 from scipy.stats import gaussian_kde
 
 
-def bandwidth_of(x: np.ndarray, rule) -> float:
+def bandwidth_of(x: np.ndarray, rule: str | float) -> float:
     """The kernel's standard deviation h as scipy's gaussian_kde sets it for this rule."""
     return float(np.sqrt(gaussian_kde(x, bw_method=rule).covariance[0, 0]))
 
@@ -27,7 +27,7 @@ def kde_grid(
     value: str,
     region: str,
     time: str = "year",
-    bandwidth="silverman",
+    bandwidth: str | float = "silverman",
     grid_points: int = 128,
     regions: bool = True,
 ) -> pd.DataFrame:

@@ -19,9 +19,13 @@ from __future__ import annotations
 
 import functools
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from libpysal.weights import WSP
 
 QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 
@@ -29,7 +33,7 @@ QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 _CACHE: dict = {}
 
 
-def pysal_weights(W: np.ndarray, codes: list[str]):
+def pysal_weights(W: np.ndarray, codes: list[str]) -> WSP:
     """libpysal W from the dense matrix, built once per matrix (a panel reuses it every year)."""
     from libpysal.weights import WSP
     from scipy.sparse import csr_matrix
@@ -59,7 +63,7 @@ def _permutations(n: int, permutations: int, seed: int) -> np.ndarray:
     return np.argsort(np.random.default_rng(seed).random((permutations, n)), axis=1)
 
 
-def permutation_test(z: np.ndarray, Wsp, observed: float, permutations: int, seed: int) -> tuple[float, float]:
+def permutation_test(z: np.ndarray, Wsp: WSP, observed: float, permutations: int, seed: int) -> tuple[float, float]:
     """esda's global permutation test (z_sim, p_sim) with all permutations in one sparse product:
     esda draws them one by one in a Python loop (999 matrix-vector products per year)."""
     Z = z[_permutations(len(z), permutations, seed)]
@@ -69,7 +73,9 @@ def permutation_test(z: np.ndarray, Wsp, observed: float, permutations: int, see
     return float((observed - sim.mean()) / sim.std()), (larger + 1.0) / (permutations + 1.0)
 
 
-def global_moran(y, W: np.ndarray, codes: list[str], permutations: int = 999, seed: int = 20261124) -> dict:
+def global_moran(
+    y: np.ndarray | pd.Series, W: np.ndarray, codes: list[str], permutations: int = 999, seed: int = 20261124
+) -> dict:
     from esda.moran import Moran
 
     y = np.asarray(y, dtype=float)
@@ -118,7 +124,12 @@ def conditional_p(z: np.ndarray, W: np.ndarray, permutations: int, seed: int, ch
 
 
 def local_moran(
-    y, W: np.ndarray, codes: list[str], permutations: int = 999, seed: int = 20261124, alpha: float = 0.05
+    y: np.ndarray | pd.Series,
+    W: np.ndarray,
+    codes: list[str],
+    permutations: int = 999,
+    seed: int = 20261124,
+    alpha: float = 0.05,
 ) -> pd.DataFrame:
     from esda.moran import Moran_Local
 

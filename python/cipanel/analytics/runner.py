@@ -113,7 +113,7 @@ def _read(config: AnalyticsConfig, relation: str, entity: str, time: str, wareho
 def run_analytics(
     config: AnalyticsConfig,
     *,
-    warehouse=None,
+    warehouse: Path | str | None = None,
     out_dir: Path,
     lang: str = "zh",
     synthetic: bool = False,

@@ -5,6 +5,7 @@ transaction, so a failed run leaves the previous results intact."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 
@@ -25,7 +26,13 @@ TABLES = (
 
 
 def store(
-    frames: dict[str, pd.DataFrame], study: str, warehouse=None, *, synthetic: bool, weights: str, spec_path: str = ""
+    frames: dict[str, pd.DataFrame],
+    study: str,
+    warehouse: Path | str | None = None,
+    *,
+    synthetic: bool,
+    weights: str,
+    spec_path: str = "",
 ) -> dict[str, int]:
     counts = {}
     runs = pd.DataFrame(

@@ -116,7 +116,7 @@ class TableWriter:
         region_label: Callable[[str], str],
         unit_label: Callable[[str], str],
         first_number: int = 1,
-    ):
+    ) -> None:
         self.out_dir, self.lang, self.synthetic = Path(out_dir), lang, synthetic
         self.region, self.unit, self.n = region_label, unit_label, first_number
         self.written: list[dict[str, Path]] = []

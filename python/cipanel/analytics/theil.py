@@ -16,7 +16,9 @@ def theil_t(y: np.ndarray) -> float:
     return float(np.mean(r * np.log(r)))
 
 
-def decompose(values, groups, units=None) -> tuple[dict, pd.DataFrame]:
+def decompose(
+    values: np.ndarray | pd.Series, groups: np.ndarray | pd.Series, units: np.ndarray | pd.Series | None = None
+) -> tuple[dict, pd.DataFrame]:
     y = np.asarray(values, dtype=float)
     g = np.asarray(groups).astype(str)
     bad = np.flatnonzero(~np.isfinite(y) | (y <= 0))
@@ -54,7 +56,9 @@ def decompose(values, groups, units=None) -> tuple[dict, pd.DataFrame]:
     return overall, pd.DataFrame(rows)
 
 
-def theil_by_year(panel: pd.DataFrame, value: str, region: str, time: str = "year", unit: str = "unit_code"):
+def theil_by_year(
+    panel: pd.DataFrame, value: str, region: str, time: str = "year", unit: str = "unit_code"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     overall, groups = [], []
     for year, d in panel.groupby(time, sort=True):
         try:

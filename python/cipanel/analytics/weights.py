@@ -22,9 +22,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from typing import Any
 
 KINDS = ("queen", "inverse_distance", "economic", "file")
 HAINAN_LINKS = {
@@ -241,7 +245,7 @@ def load_weights_file(
 
 
 def spatial_weights(
-    kind: str, unit_codes: Sequence, *, row_standardise: bool = True, allow_islands: bool = False, **options
+    kind: str, unit_codes: Sequence, *, row_standardise: bool = True, allow_islands: bool = False, **options: Any
 ) -> tuple[np.ndarray, list[str]]:
     """(W, unit_codes): the weights among `unit_codes` (that order), row-standardised by default.
 

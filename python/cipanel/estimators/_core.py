@@ -26,7 +26,7 @@ COLLINEAR_TOL = 1e-9  # 1 - R^2 of a column on the earlier ones below this: coll
 class Grouping:
     """Integer group codes with a cached sparse indicator, for fast group sums and means."""
 
-    def __init__(self, codes: np.ndarray):
+    def __init__(self, codes: np.ndarray) -> None:
         self.codes = codes
         self.n = int(codes.max()) + 1 if len(codes) else 0
         self.counts = np.bincount(codes, minlength=self.n).astype(float)

@@ -38,12 +38,16 @@ import fnmatch
 import re
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from .result import FitResult
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["GmmStyle", "IvStyle", "fit_gmm", "lag", "year_dummies", "expand_varlist"]
 
@@ -110,7 +114,7 @@ def _parse_name(name: str) -> tuple[str, int]:
     return base, k + (int(m.group(3)) if m.group(3) else 1)
 
 
-def expand_varlist(spec: str | list[str], columns=()) -> list[str]:
+def expand_varlist(spec: str | list[str], columns: Sequence[str] = ()) -> list[str]:
     """Expand ``L(0/1).(w k)``, ``L.(n w)``, ``L2.n`` and glob patterns (``yr*``) into names
     ``w L.w k L.k`` ... (variable-major, as Stata does). Globs match ``columns`` in their order."""
     out: list[str] = []
@@ -143,7 +147,7 @@ def expand_varlist(spec: str | list[str], columns=()) -> list[str]:
 class _Grid:
     """The data on an entity x period grid (G x T arrays, NaN where a period is absent)."""
 
-    def __init__(self, df: pd.DataFrame, entity: str, time: str):
+    def __init__(self, df: pd.DataFrame, entity: str, time: str) -> None:
         for c in (entity, time):
             if c not in df.columns:
                 raise ValueError(f"unknown column {c!r}")

@@ -164,7 +164,7 @@ def candidate_grid(q: np.ndarray, trim: float, grid: int) -> np.ndarray:
 class _Search:
     """RSS of the within regression at every candidate threshold, for many y vectors at once."""
 
-    def __init__(self, panel: _Panel, candidates: np.ndarray, grid: int):
+    def __init__(self, panel: _Panel, candidates: np.ndarray, grid: int) -> None:
         self.p = panel
         self.cand = candidates
         self.grid = grid

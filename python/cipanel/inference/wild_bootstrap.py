@@ -266,7 +266,7 @@ class _WCR:
     H = W S' has rank k, so V H' = (V S) W' costs O(B G k), not O(B G^2). With the null b0
     imposed the restricted residuals are r0 - b0 r1, so S, c and Z are affine in b0."""
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, cl: _core.Grouping, j: int, ssc: float):
+    def __init__(self, X: np.ndarray, y: np.ndarray, cl: _core.Grouping, j: int, ssc: float) -> None:
         A = _core.sym_inv(_core.crossprod(X))
         a = A[:, j]
         beta = A @ _core.crossprod(X, y)
@@ -447,7 +447,7 @@ class _WRE:
       y2* = fit + v~ * v,  y1* = b0 y2* + X g~ + u~ * v  (same cluster weight in both).
     Per draw only Zt'y*, Zt_g'y*_g (l-vectors) are needed: cluster pieces below."""
 
-    def __init__(self, y1, y2, Z, X, cl: _core.Grouping, ssc: float):
+    def __init__(self, y1, y2, Z, X, cl: _core.Grouping, ssc: float) -> None:
         self.cl, self.ssc, self.X = cl, ssc, X
         self.A = _core.sym_inv(_core.crossprod(X))  # (an empty X partials out nothing)
         mx = lambda a: a - X @ (self.A @ (X.T @ a))  # noqa: E731

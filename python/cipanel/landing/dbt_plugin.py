@@ -12,6 +12,7 @@ Excel (layout checks) go through the Python readers."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from dbt.adapters.duckdb.plugins import BasePlugin
@@ -20,14 +21,17 @@ from dbt.adapters.duckdb.utils import SourceConfig
 from cipanel.landing.land import LANDING_COLUMNS, input_files, land_file
 from cipanel.landing.long_files import parquet_landing_sql
 
+if TYPE_CHECKING:
+    import duckdb
+
 
 class Plugin(BasePlugin):
     _conn = None
 
-    def configure_connection(self, conn) -> None:
+    def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
         self._conn = conn
 
-    def load(self, source_config: SourceConfig):
+    def load(self, source_config: SourceConfig) -> pd.DataFrame | duckdb.DuckDBPyRelation:
         from cipanel.project import load_project, project_tables
 
         project = load_project(Path(source_config.get("project") or "examples/provinces-demo"))

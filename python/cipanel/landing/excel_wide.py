@@ -51,7 +51,7 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def header_year(value) -> int | None:
+def header_year(value: object) -> int | None:
     """The year a header cell stands for, or None. Excel stores a typed year as 2018.0 and turns
     some typed years into dates; both are read as the year."""
     if isinstance(value, bool):

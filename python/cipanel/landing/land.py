@@ -61,6 +61,7 @@ CATALOG_NAMES = {
     "indicator_catalog.csv",
     "index_catalog.csv",
     "dimension_catalog.csv",
+    "derived_variable_catalog.csv",
     "units.csv",
     "unit_regions.csv",
     "ref_units.csv",
@@ -75,6 +76,7 @@ CATALOG_HEADER_COLUMNS = {
     "region_code",
     "weighting",
     "score_basis",
+    "expression",
 }
 
 

@@ -9,8 +9,12 @@ from __future__ import annotations
 import codecs
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    import duckdb
 
 # Accepted header spellings for each required column (first match wins).
 HEADER_ALIASES = {
@@ -281,7 +285,7 @@ def _parquet_header(path: Path, con) -> list[str]:
     ]
 
 
-def parquet_landing_sql(path: Path, con) -> str:
+def parquet_landing_sql(path: Path, con: duckdb.DuckDBPyConnection) -> str:
     """The landing rows of a long Parquet file as SQL on `con` (same text as read_long_parquet)."""
     header = _parquet_header(path, con)
     positions = _locate_columns(path, header)

@@ -16,6 +16,9 @@ from cipanel.output.deterministic import FIXED_DATE, normalize_office_zip
 from cipanel.output.text_metrics import text_width, width_for_lines
 
 if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+
+if TYPE_CHECKING:
     from cipanel.output.regression_tables import Grid
 
 PAGE_CM = (21.0, 29.7)  # A4 portrait (width, height)
@@ -182,7 +185,7 @@ def _section(section, landscape: bool) -> None:
     section.left_margin, section.right_margin = Cm(MARGIN_CM["left"]), Cm(MARGIN_CM["right"])
 
 
-def new_document():
+def new_document() -> DocxDocument:
     from docx import Document
     from docx.shared import Pt
 
@@ -202,7 +205,7 @@ def new_document():
     return doc
 
 
-def add_grid(doc, g: Grid, first: bool = True) -> Layout:
+def add_grid(doc: DocxDocument, g: Grid, first: bool = True) -> Layout:
     """Append one table (caption, three-line table, notes) to doc, in a landscape section of its
     own when it is too wide for portrait."""
     from docx.enum.section import WD_SECTION

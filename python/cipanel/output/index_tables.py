@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cipanel.output.labels import check_lang
+from cipanel.output.labels import FIXED, check_lang
 from cipanel.output.regression_tables import Grid, write_grid
 from cipanel.warehouse import read_table
 
@@ -26,12 +26,12 @@ WORDS = {
     "unit": {"zh": "单位", "en": "Unit"},
     "direction": {"zh": "属性", "en": "Direction"},
     "entropy": {"zh": "信息熵", "en": "Entropy"},
-    "weight": {"zh": "权重", "en": "Weight"},
+    "weight": FIXED["weight"],  # the words the figures use too: one translation
     "+": {"zh": "正向", "en": "Positive"},
     "-": {"zh": "负向", "en": "Negative"},
     "total": {"zh": "合计", "en": "Total"},
     "region": {"zh": "地区", "en": "Unit"},
-    "mean": {"zh": "均值", "en": "Mean"},
+    "mean": FIXED["mean"],
     "rank": {"zh": "排名", "en": "Rank"},
     "system_title": {"zh": "{index}评价指标体系及熵值法权重", "en": "Indicator system and entropy weights: {index}"},
     "scores_title": {"zh": "附表 {index}得分（{first}—{last}年）", "en": "Appendix: {index} scores, {first}-{last}"},
@@ -86,7 +86,7 @@ def _in_catalog_order(relation: str, warehouse) -> pd.DataFrame:
         return con.execute(f"select * from {relation}").df()
 
 
-def load_catalog(warehouse=None) -> IndexCatalog:
+def load_catalog(warehouse: Path | str | None = None) -> IndexCatalog:
     return IndexCatalog(
         indices=_in_catalog_order("staging.stg_catalog__indices", warehouse),
         dimensions=_in_catalog_order("staging.stg_catalog__dimensions", warehouse),
@@ -221,7 +221,9 @@ def index_grids(
     return systems, appendix
 
 
-def write_index_tables(warehouse, out_dir: Path, lang: str = "zh", synthetic: bool = False) -> dict[str, object]:
+def write_index_tables(
+    warehouse: Path | str | None, out_dir: Path, lang: str = "zh", synthetic: bool = False
+) -> dict[str, object]:
     """Every index of the warehouse: each table in every format under out_dir, and all of them in
     out_dir/tables.docx and tables.xlsx."""
     from cipanel.output.regression_tables import write_study_tables

@@ -6,6 +6,7 @@ write_study_outputs once per study and write_combined_report once per run."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -27,6 +28,9 @@ from cipanel.output.regression_tables import write_study_tables
 from cipanel.output.report import ReportSection, write_report
 from cipanel.output.table_format import TableFormat
 from cipanel.study.tables import RegressionTable
+
+if TYPE_CHECKING:
+    from cipanel.study.runner import StudyRun
 
 
 def catalog_labels(cat: IndexCatalog, lang: str, regions: pd.DataFrame | None = None) -> dict[str, str]:
@@ -82,7 +86,7 @@ def _coefficient_rows(run, table_id: str, term: str) -> pd.DataFrame:
 
 
 def study_figures(
-    run, panel: pd.DataFrame, cat: IndexCatalog, labels: dict[str, str], out: Path, synthetic: bool
+    run: StudyRun, panel: pd.DataFrame, cat: IndexCatalog, labels: dict[str, str], out: Path, synthetic: bool
 ) -> list[Path]:
     spec, lang, made = run.spec, run.lang, []
     figures = spec.figures or {}
@@ -138,9 +142,9 @@ def study_figures(
 
 
 def write_study_outputs(
-    run,
+    run: StudyRun,
     panel: pd.DataFrame,
-    warehouse,
+    warehouse: Path | str | None,
     out: Path,
     synthetic: bool,
     fmt: TableFormat | None = None,

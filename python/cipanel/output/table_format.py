@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cipanel.study.tables import Stat
 
 MAX_DECIMALS = 8
 ROW_KINDS = ("controls", "year_fe", "unit_fe", "N", "r2", "extra")
@@ -113,7 +116,7 @@ def fmt_p(p: float | None, decimals: int = 3) -> str:
     return "<0.001" if p < 0.001 else f"{p:.{max(decimals, 3)}f}"
 
 
-def format_stat(stat, thresholds: tuple[float, ...] | None = None) -> str:
+def format_stat(stat: Stat | str, thresholds: tuple[float, ...] | None = None) -> str:
     """A study's Stat (cipanel.study.tables) as printed text; a string passes through."""
     if isinstance(stat, str):
         return stat

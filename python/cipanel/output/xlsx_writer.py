@@ -19,6 +19,9 @@ from cipanel.output.deterministic import FIXED_DATE, normalize_office_zip
 from cipanel.output.text_metrics import is_cjk
 
 if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+if TYPE_CHECKING:
     from cipanel.output.regression_tables import Grid
 
 NUMBER = re.compile(r"^(?P<open>\(?)(?P<num>-?\d+(?:\.(?P<frac>\d+))?(?P<exp>e[+-]?\d+)?)(?P<close>\)?)(?P<stars>\**)$")
@@ -60,7 +63,7 @@ def _star_columns(g: Grid) -> list[bool]:
     return [j > 0 and any(parse_cell(r[j])[2] for r in g.body) for j in range(g.n_cols)]
 
 
-def write_sheet(ws, g: Grid, landscape: bool) -> None:
+def write_sheet(ws: Worksheet, g: Grid, landscape: bool) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties

@@ -136,7 +136,7 @@ def _function_name(node: exp.Func) -> str:
     return node.sql_name().lower()
 
 
-def _check_node(node: exp.Expression, key: str, text: str) -> None:
+def _check_node(node: exp.Expression, key: str, text: str, functions: frozenset[str] | set[str]) -> None:
     for kinds, what in _REFUSED:
         if isinstance(node, kinds):
             _fail(key, text, f"{what} is not allowed; write one expression over the panel's columns")
@@ -152,8 +152,8 @@ def _check_node(node: exp.Expression, key: str, text: str) -> None:
         return
     if isinstance(node, exp.Func):
         name = _function_name(node)
-        if name not in ALLOWED_FUNCTIONS:
-            _fail(key, text, f"function {name}() is not allowed; allowed: {', '.join(sorted(ALLOWED_FUNCTIONS))}")
+        if name not in functions:
+            _fail(key, text, f"function {name}() is not allowed; allowed: {', '.join(sorted(functions))}")
         if name in AGGREGATE_FUNCTIONS | WINDOW_FUNCTIONS and not isinstance(node.parent, exp.Window):
             _fail(
                 key,
@@ -179,13 +179,17 @@ def _check_columns(tree: exp.Expression, columns: Iterable[str], key: str, text:
             _fail(key, text, f"{name!r} is not a column of the panel{hint}")
 
 
-def validate_expression(text: str, columns: Iterable[str] | None, key: str) -> exp.Expression:
+def validate_expression(
+    text: str, columns: Iterable[str] | None, key: str, functions: frozenset[str] | set[str] = ALLOWED_FUNCTIONS
+) -> exp.Expression:
     """Parse `text` as one SQL expression and check it against the allow-list.
 
     `columns`: the panel's column names (None checks the syntax only, e.g. when a spec is loaded
     before the warehouse is read). `key`: where the text comes from, e.g.
     "studies/a.yml: tables[3].columns[1].where"; every error message starts with it.
-    Returns the checked syntax tree; `to_sql` turns it into the SQL that may run."""
+    `functions`: the allowed function names (the derived-variable catalog adds its own, see
+    cipanel.derived_variables). Returns the checked syntax tree; `to_sql` turns it into the SQL
+    that may run."""
     if not isinstance(text, str) or not text.strip():
         _fail(key, str(text), "expected a non-empty expression")
     if len(text) > MAX_LENGTH:
@@ -213,7 +217,7 @@ def validate_expression(text: str, columns: Iterable[str] | None, key: str) -> e
     except RecursionError:
         _fail(key, text, "nested too deeply")
     for node in nodes:
-        _check_node(node, key, text)
+        _check_node(node, key, text, functions)
     if columns is not None:
         _check_columns(tree, columns, key, text)
     return tree

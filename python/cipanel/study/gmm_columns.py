@@ -3,7 +3,7 @@ GMM column (AR(1), AR(2), Hansen J with p-values, instrument count)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -13,6 +13,9 @@ from cipanel.estimators.result import FitResult
 from cipanel.formula import FormulaError, gmm_terms
 from cipanel.study.spec import SpecError
 from cipanel.study.tables import Stat
+
+if TYPE_CHECKING:
+    from cipanel.study.spec import StudySpec
 
 GMM_KEYS = {"regressors", "gmmstyle", "ivstyle", "system", "two_step", "robust", "small"}
 STYLE_KEYS = {"variables", "lag_min", "lag_max", "collapse", "equation"}
@@ -43,7 +46,7 @@ def gmm_variables(model: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def gmm_call(spec, model: dict[str, Any]) -> SpecCall:
+def gmm_call(spec: StudySpec, model: dict[str, Any]) -> SpecCall:
     """The cp.gmm call of a spec's gmm column (what a user would type in Python)."""
     block = model["gmm"]
     unknown = sorted(set(block) - GMM_KEYS)
@@ -70,7 +73,7 @@ def gmm_call(spec, model: dict[str, Any]) -> SpecCall:
     return SpecCall("gmm", f"{y} ~ {' + '.join(xs)}", None, options)
 
 
-def fit_gmm_column(sample: pd.DataFrame, spec, model: dict[str, Any]) -> FitResult:
+def fit_gmm_column(sample: pd.DataFrame, spec: StudySpec, model: dict[str, Any]) -> FitResult:
     call = gmm_call(spec, model)
     try:
         return call.fit(sample).result  # cp.gmm adds the yr<year> dummies a yr* glob names

@@ -15,7 +15,7 @@ first regressor (the endogenous variable in an IV second stage)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,6 +23,9 @@ from cipanel.inference.placebo import MODES as PLACEBO_MODES
 from cipanel.inference.wild_bootstrap import WEIGHTS as BOOT_WEIGHTS
 from cipanel.study.errors import SpecError
 from cipanel.study.tables import ModelColumn, Stat
+
+if TYPE_CHECKING:
+    from cipanel.api import Model
 
 BOOT_KEYS = {"B", "weights", "seed"}
 GROUP_KEYS = {"columns", "methods", "B", "seed"}
@@ -80,7 +83,7 @@ def check_options(options: dict, where: str) -> None:
         _check_choice(block, "mode", PLACEBO_MODES, at)
 
 
-def bootstrap_column(column: ModelColumn, fitted, options: dict, role: str) -> None:
+def bootstrap_column(column: ModelColumn, fitted: Model | None, options: dict, role: str) -> None:
     """The wild bootstrap of a column's first regressor (its treatment; the endogenous variable
     of an IV second stage) by the fitted model's own method (cp Model.wild_bootstrap), so a
     formula column and a plain one are bootstrapped on exactly the design they were fitted on.
@@ -144,7 +147,7 @@ def group_test(columns: list[ModelColumn], fitted: list, test: dict, where: str,
         target.extra_rows["perm_p"] = Stat(res.p_value, 3)
 
 
-def placebo(column: ModelColumn, fitted, options: dict) -> Any:
+def placebo(column: ModelColumn, fitted: Model | None, options: dict) -> Any:
     """The placebo test of the column's treatment on its fitted model (Model.placebo)."""
     _check(options, PLACEBO_KEYS, "placebo")
     if fitted is None:

@@ -3,12 +3,19 @@ results store read, the extra rows and their labels (kept out of runner.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cipanel.study.tables import ModelColumn
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-def model_column(kind: str, sample, spec, model: dict[str, Any], name: str, title: str, group: str):
+    from cipanel.study.spec import StudySpec
+
+
+def model_column(
+    kind: str, sample: pd.DataFrame, spec: StudySpec, model: dict[str, Any], name: str, title: str, group: str
+) -> ModelColumn:
     effects = "entity"
     if kind == "threshold":
         from cipanel.study.threshold_columns import (

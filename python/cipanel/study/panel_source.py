@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cipanel.study.errors import StudyError
 from cipanel.study.spec import StudySpec
 from cipanel.warehouse import connect, warehouse_path
+
+if TYPE_CHECKING:
+    import duckdb
 
 DIM_UNITS = ("marts", "dim_units")
 IMPUTATION_LOG = ("audit", "audit_imputation_log")
@@ -94,7 +98,9 @@ def _join_unit_flags(con, relations, frame: pd.DataFrame, flags: list[str], spec
     return merged.drop(columns="_unit")
 
 
-def read_imputation_flags(con, relations, entity: str = "unit_code", time: str = "year") -> pd.DataFrame | None:
+def read_imputation_flags(
+    con: duckdb.DuckDBPyConnection, relations: set[tuple[str, str]], entity: str = "unit_code", time: str = "year"
+) -> pd.DataFrame | None:
     """Which panel cells rest on interpolated values: the one place the runner learns about
     imputation, so a change of the SQL side changes only this function.
 

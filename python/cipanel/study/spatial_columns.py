@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,10 +23,13 @@ from cipanel.estimators.spatial import SpatialResult, fit_spatial, row_standardi
 from cipanel.study.spec import SpecError
 from cipanel.study.tables import Stat
 
+if TYPE_CHECKING:
+    from cipanel.study.spec import StudySpec
+
 SPATIAL_KEYS = {"model", "fe", "weights", "normalize", "durbin", "leeyu", "nsim", "seed"}
 
 
-def weights_for(sample: pd.DataFrame, spec, block: dict[str, Any]) -> np.ndarray:
+def weights_for(sample: pd.DataFrame, spec: StudySpec, block: dict[str, Any]) -> np.ndarray:
     options = dict(block.get("weights") or {})
     kind = options.pop("kind", None)
     if not kind:
@@ -45,7 +48,9 @@ def weights_for(sample: pd.DataFrame, spec, block: dict[str, Any]) -> np.ndarray
     return np.asarray(w, dtype=float)
 
 
-def fit_spatial_column(sample: pd.DataFrame, spec, model: dict[str, Any], w: np.ndarray | None = None) -> SpatialResult:
+def fit_spatial_column(
+    sample: pd.DataFrame, spec: StudySpec, model: dict[str, Any], w: np.ndarray | None = None
+) -> SpatialResult:
     block = model["spatial"]
     unknown = sorted(set(block) - SPATIAL_KEYS)
     if unknown:

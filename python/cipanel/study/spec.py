@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from cipanel.study.errors import SpecError, StudyError  # noqa: F401 (both are imported from here)
 from cipanel.study.expressions import validate_expression
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 TABLE_KINDS = {"descriptive", "regression", "iv", "gmm", "threshold", "spatial"}
 EFFECTS = {"none", "entity", "twoway"}
@@ -165,7 +168,7 @@ def _check_where(path: Path, where: str, model: dict[str, Any]) -> None:
         _fail(path, f"{where}.where", f"expected a condition as text, got {model['where']!r}")
 
 
-def check_expressions(spec: StudySpec, columns=None) -> None:
+def check_expressions(spec: StudySpec, columns: Iterable[str] | None = None) -> None:
     """Parse and check every `where` of the spec against the allow-list (and, given the panel's
     columns, that each column exists) before anything runs; the error names the file and key.
     Called by the runner and by the pipeline for all specs before any work, not by load_spec, so

@@ -10,7 +10,7 @@ print under a threshold column (thresholds with 95% confidence sets, bootstrap F
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -19,10 +19,13 @@ from cipanel.estimators.threshold import STAGES, ThresholdResult, fit_threshold
 from cipanel.study.spec import SpecError
 from cipanel.study.tables import Stat
 
+if TYPE_CHECKING:
+    from cipanel.study.spec import StudySpec
+
 THRESHOLD_KEYS = {"qx", "rx", "thnum", "trim", "grid", "bs", "level", "seed"}
 
 
-def fit_threshold_column(sample: pd.DataFrame, spec, model: dict[str, Any]) -> ThresholdResult:
+def fit_threshold_column(sample: pd.DataFrame, spec: StudySpec, model: dict[str, Any]) -> ThresholdResult:
     block = model["threshold"]
     unknown = sorted(set(block) - THRESHOLD_KEYS)
     if unknown:
