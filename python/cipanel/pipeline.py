@@ -68,8 +68,8 @@ def run_studies(
             formats[spec.study] = table_format({**spec.output, **(table_options or {})}, f"{spec.path}: output")
         except ValueError as exc:
             raise SpecError(str(exc)) from None
-    for spec in specs:
-        read_panel(spec, warehouse)  # every relation named and readable before any write
+    # every relation named and readable before any write; read once (read-only), used below
+    panels = [read_panel(spec, warehouse) for spec in specs]
     check_writable(warehouse)  # a spec error above leaves the warehouse file untouched
     out_dir = Path(out_dir)
     key = run_key(spec_paths, lang, table_options, warehouse, out_dir)
@@ -77,8 +77,7 @@ def run_studies(
     cache.forget_run()  # no record vouches for outputs while they are being rewritten
     state = warehouse_state(warehouse)
     outputs: dict[str, object] = {}
-    for spec in specs:
-        inputs = read_panel(spec, warehouse)  # a checked relation name, read-only; imputation flags
+    for spec, inputs in zip(specs, panels, strict=True):  # checked relation names; imputation flags
         panel = inputs.frame
         run = run_study(
             spec,
