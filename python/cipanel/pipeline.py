@@ -53,6 +53,7 @@ def run_studies(
     Unchanged tables, figures and analytics are reused from `out_dir`/.cipanel-cache
     (cipanel.study_cache) unless `rebuild`; outputs["summary"] says what was reused."""
     from cipanel.analytics.hook import load_for
+    from cipanel.output.index_tables import load_catalog
     from cipanel.output.report import write_combined_report
     from cipanel.output.study_outputs import write_study_outputs
     from cipanel.output.table_format import table_format
@@ -77,6 +78,7 @@ def run_studies(
     cache.forget_run()  # no record vouches for outputs while they are being rewritten
     state = warehouse_state(warehouse)
     outputs: dict[str, object] = {}
+    catalog = load_catalog(warehouse)  # the index catalogs and scores: one read for every study
     for spec, inputs in zip(specs, panels, strict=True):  # checked relation names; imputation flags
         panel = inputs.frame
         run = run_study(
@@ -104,12 +106,18 @@ def run_studies(
             formats[spec.study],
             extra_sections=[section] if section else [],
             cache=cache,
+            catalog=catalog,
         )
         progress(f"{spec.study}: {len(written['tables'])} tables and {len(written['figures'])} figures in {study_out}")
         outputs[spec.study] = {**written, "run": run}
     # every study folder under out_dir, so an ad-hoc study never drops another study's part
     report = write_combined_report(
-        out_dir, "cipanel", synthetic, lang, [*(p.stem for p in default_study_paths()), *(s.study for s in specs)]
+        out_dir,
+        "cipanel",
+        synthetic,
+        lang,
+        [*(p.stem for p in default_study_paths()), *(s.study for s in specs)],
+        cache=cache,
     )
     progress(f"report: {', '.join(str(p) for p in report.values())}")
     outputs["report"] = report

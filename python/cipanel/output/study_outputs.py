@@ -184,6 +184,7 @@ def write_study_outputs(
     fmt: TableFormat | None = None,
     extra_sections: list | None = None,
     cache=None,
+    catalog: IndexCatalog | None = None,
 ) -> dict[str, object]:
     """Tables (each alone and all in tables.docx / tables.xlsx), figures and report.{md,html}
     of one study, all under `out` (the study's own folder); `extra_sections` (e.g. the study's
@@ -193,7 +194,7 @@ def write_study_outputs(
     spec, lang = run.spec, run.lang
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    cat = load_catalog(warehouse)
+    cat = catalog if catalog is not None else load_catalog(warehouse)  # one read per run (pipeline)
     systems, appendix = index_grids(cat, study_indices(cat, _spec_names(spec)), lang, synthetic)
     every_table = [*systems, *run.tables, *appendix]
     tables = (
@@ -212,7 +213,9 @@ def write_study_outputs(
         figures=figures,
         text="\n\n".join(t for t in (spec.source, every) if t),
     )
-    report = write_report([section, *(extra_sections or [])], out, title=title, synthetic=synthetic, lang=lang)
+    report = write_report(
+        [section, *(extra_sections or [])], out, title=title, synthetic=synthetic, lang=lang, cache=cache
+    )
     return {
         "tables": tables["tables"],
         "tables_docx": tables["docx"],
