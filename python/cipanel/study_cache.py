@@ -9,7 +9,8 @@ clean):
                recomputed and nothing is written (decided before pandas or matplotlib is imported).
   tables/      one pickle per estimated table, named by the hash of what the table is computed from
                (its resolved spec after defaults, the study's panel settings and labels, the panel's
-               content, the interpolation flags, the language, this code). A table whose key is unchanged
+               content, the interpolation flags, the language, this code and the versions of the
+               libraries that estimate and write). A table whose key is unchanged
                is loaded instead of re-estimated; its results rows are then identical.
   outputs.json for each written output (a table's files, tables.docx/xlsx, a figure, a study's analytics
                section): the hash of its inputs and the size and sha256 of the files it wrote. An output
@@ -33,6 +34,7 @@ from pathlib import Path
 CACHE_DIR = ".cipanel-cache"
 FORMAT = 1  # bump when what a cache entry holds changes
 _CODE_HASH: str | None = None
+LIBRARIES = ("numpy", "pandas", "scipy", "linearmodels", "statsmodels", "matplotlib", "python-docx", "openpyxl")
 
 
 def code_hash() -> str:
@@ -44,7 +46,10 @@ def code_hash() -> str:
 
         package = Path(__file__).resolve().parent
         files = [f for f in _tree_files(package, ["."]) if f[0].endswith(".py")]
-        _CODE_HASH = hashlib.sha256((_hash_files(files) + _version("cipanel") + str(FORMAT)).encode()).hexdigest()
+        # the libraries that estimate, draw and write: an upgrade may change a number or a file
+        versions = [_version(name) for name in LIBRARIES]
+        text = json.dumps([_hash_files(files), _version("cipanel"), FORMAT, versions])
+        _CODE_HASH = hashlib.sha256(text.encode()).hexdigest()
     return _CODE_HASH
 
 

@@ -233,18 +233,19 @@ def _tables(cache, tables: list, out: Path, lang: str, fmt: TableFormat | None) 
     from cipanel.study_cache import key_of
 
     grids = [table_grid(t, lang, fmt) for t in tables]
+    keys = [key_of("grid", g) for g in grids]
     written = []
-    for g in grids:
+    for g, key in zip(grids, keys, strict=True):
         paths, _ = cache.output(
-            f"table:{out.name}/{g.table_id}", key_of("grid", g), lambda g=g: (list(write_grid(g, out).values()), None)
+            f"table:{out.name}/{g.table_id}", key, lambda g=g: (list(write_grid(g, out).values()), None)
         )
         written.append({Path(p).suffix[1:]: Path(p) for p in paths})
     docx, _ = cache.output(
-        f"docx:{out.name}", key_of("docx", grids), lambda: ([to_docx_collection(grids, out / "tables.docx")], None)
+        f"docx:{out.name}", key_of("docx", keys), lambda: ([to_docx_collection(grids, out / "tables.docx")], None)
     )
     xlsx, _ = cache.output(
         f"xlsx:{out.name}",
-        key_of("xlsx", grids),
+        key_of("xlsx", keys),
         lambda: ([to_xlsx_workbook(grids, out / "tables.xlsx", [layout(g).landscape for g in grids])], None),
     )
     return {"tables": written, "docx": docx[0], "xlsx": xlsx[0]}
