@@ -99,6 +99,7 @@ def test_a_deleted_or_hand_edited_output_is_rewritten(day):
     (out / "study_b" / "t2.md").unlink()
     (out / "study_b" / "t3.docx").write_bytes(b"edited by hand")
     (out / "study_a" / "study_a_index_trends.png").unlink()
+    (out / "study_a" / "heatmap_dt.svg").unlink()  # the vector copy beside a PNG
     said = _study(day)
     assert "studies unchanged" not in said
     assert f"tables: reused {N_TABLES}, re-estimated 0" in said
@@ -154,3 +155,19 @@ def test_after_editing_one_table_only_it_is_reestimated_and_all_equals_a_clean_r
     differ = [n for n in tables if clean_files[n] != incremental_files.get(n)]
     assert differ == []
     assert set(clean_files) == set(incremental_files)
+
+
+def test_table_entries_unused_for_a_month_are_pruned(tmp_path):
+    import os
+    import time
+
+    from cipanel.study_cache import StudyCache
+
+    cache = StudyCache(tmp_path)
+    cache.save_table("old", {"x": 1})
+    cache.save_table("new", {"x": 2})
+    old = tmp_path / CACHE_DIR / "tables" / "old.pkl"
+    month_ago = time.time() - 31 * 86400
+    os.utime(old, (month_ago, month_ago))
+    assert cache.prune() == 1
+    assert not old.exists() and cache.load_table("new") == {"x": 2}

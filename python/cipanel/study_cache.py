@@ -226,6 +226,7 @@ class StudyCache:
     def record_run(self, key: str | None, warehouse, studies: list[str], folders: list[Path], summary: str) -> None:
         """After a run succeeded: the files it left under `folders` (and the combined report)."""
         self._save_outputs()
+        self.prune()
         if key is None:
             return
         files = {}
@@ -251,11 +252,28 @@ class StudyCache:
     def load_table(self, key: str):
         if not self.enabled:
             return None
+        path = self.root / "tables" / f"{key}.pkl"
         try:
-            with open(self.root / "tables" / f"{key}.pkl", "rb") as handle:
-                return pickle.load(handle)
+            with open(path, "rb") as handle:
+                entry = pickle.load(handle)
+            os.utime(path)  # used: kept by prune()
+            return entry
         except Exception:  # noqa: BLE001 (an unreadable or outdated entry is simply recomputed)
             return None
+
+    def prune(self, days: float = 30) -> int:
+        """Drop table entries unused for `days` (every edit adds one): the cache does not grow forever."""
+        import time
+
+        cutoff, dropped = time.time() - days * 86400, 0
+        for path in (self.root / "tables").glob("*.pkl"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    dropped += 1
+            except OSError:
+                pass
+        return dropped
 
     def save_table(self, key: str, entry) -> None:
         try:
@@ -265,8 +283,10 @@ class StudyCache:
 
     # -- written outputs -----------------------------------------------------------------------
     def output(self, name: str, key: str, make, extra_check=None):
-        """make() writes the output and returns (paths, data); reused when `key` is unchanged and
-        every file it wrote is intact (and extra_check(data) holds). Returns (paths, data)."""
+        """make() writes the output and returns (paths, data) or (paths, data, companions): files
+        it also wrote (an SVG beside a PNG) that are checked but not returned. Reused when `key` is
+        unchanged and every file it wrote is intact (and extra_check(data) holds). Returns
+        (paths, data)."""
         entry = self._outputs.get(name)
         if (
             self.enabled
@@ -279,15 +299,15 @@ class StudyCache:
             self.counts["outputs reused"] += 1
             return [self.out_dir / rel for rel in entry["paths"]], entry.get("data")
         self._outputs.pop(name, None)
-        paths, data = make()
+        paths, data, *companions = make()
         self.counts["outputs written"] += 1
         base = self.out_dir.resolve()
-        inside = [Path(p).resolve() for p in paths]
+        inside = [Path(p).resolve() for p in [*paths, *(companions[0] if companions else [])]]
         if all(p.is_relative_to(base) and p.is_file() for p in inside):  # else: not cached, rewritten next time
             rels = [p.relative_to(base).as_posix() for p in inside]
             self._outputs[name] = {
                 "key": key,
-                "paths": rels,  # in the order make() returned them (report order)
+                "paths": rels[: len(paths)],  # in the order make() returned them (report order)
                 "files": {rel: file_record(p) for rel, p in zip(rels, inside, strict=True)},
                 "data": data,
             }

@@ -83,7 +83,9 @@ def _figure(cache, name: str, inputs: tuple, draw) -> list[Path]:
 
     def make():
         drawn = draw()
-        return ([drawn] if isinstance(drawn, (str, Path)) else list(drawn or [])), None
+        paths = [drawn] if isinstance(drawn, (str, Path)) else list(drawn or [])
+        vectors = [Path(p).with_suffix(".svg") for p in paths]  # output.figures saves an SVG beside each PNG
+        return paths, None, [v for v in vectors if v.is_file()]
 
     if cache is None:
         return make()[0]
