@@ -78,7 +78,7 @@ def run_studies(
     cache.forget_run()  # no record vouches for outputs while they are being rewritten
     state = warehouse_state(warehouse)
     outputs: dict[str, object] = {}
-    catalog = load_catalog(warehouse)  # the index catalogs and scores: one read for every study
+    catalog = None  # the index catalogs and scores: read once, when the first study's outputs need it
     for spec, inputs in zip(specs, panels, strict=True):  # checked relation names; imputation flags
         panel = inputs.frame
         run = run_study(
@@ -97,6 +97,8 @@ def run_studies(
         section = _analytics_section(
             spec, analytics[spec.study], cache, state, warehouse, out_dir, lang, synthetic, progress
         )
+        if catalog is None:
+            catalog = load_catalog(warehouse)
         written = write_study_outputs(
             run,
             panel,
