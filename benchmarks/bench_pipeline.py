@@ -14,7 +14,13 @@ Every row is a fresh process (what a user waits for), best of --repeat:
     the fingerprint matches, so the dbt build is skipped) and warm with --rebuild (same warehouse
     path, build forced);
   - `cipanel build` with nothing changed (the fingerprint check alone) and `cipanel --help`;
-  - `cipanel study` alone on the built warehouse (the loop after editing a spec).
+  - `cipanel study` alone on the built warehouse (the loop after editing a spec);
+  - the edit loop on a copy of the demo project (issue 15 targets, ratios to A): S1 cold (new
+    project copy, new warehouse and output folders), S2 nothing changed (decided from the spec
+    files, the outputs' hashes and the warehouse's rows: nothing recomputed), S3 one table of one
+    study edited (a column's `where` in study_b t4: one table re-estimated, its files rewritten),
+    S4 one catalog row edited (an indicator's direction flipped: a build, then every table whose
+    panel changed).
 All on temporary warehouse and output folders; the in-process breakdown reported by the last
 `cipanel run` is printed at the end."""
 
@@ -34,6 +40,11 @@ ENV = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
 BARE = "A  dbt build, empty dbt-duckdb project"
 MAIN_COLD = "B  cipanel run, cold (build + 2 studies + report)"
 UNCHANGED = "C  cipanel run, nothing changed (build skipped)"
+S1 = "S1 edit loop: cold (project copy, first run)"
+S2 = "S2 edit loop: nothing changed"
+S3 = "S3 edit loop: one table of one study edited"
+S4 = "S4 edit loop: one catalog row edited"
+TARGETS = {S1: 3.0, S2: 0.5, S3: 1.0, S4: 2.0}
 
 
 def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, str]:
@@ -43,6 +54,45 @@ def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, str]:
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     return elapsed, done.stdout
+
+
+def edit_loop(folder: Path, cipanel: str, record) -> list[str]:
+    """S1-S4 on a fresh copy of the demo project (SYNTHETIC data); returns each run's summary lines."""
+    import shutil
+
+    from cipanel.build import copy_project
+
+    project = copy_project(folder / "project", source=ROOT / "examples" / "provinces-demo")
+    shutil.copytree(ROOT / "examples" / "provinces-demo" / "data", project / "data", dirs_exist_ok=True)
+    env = {**ENV, "CIPANEL_WAREHOUSE": str(folder / "w.duckdb")}
+    run = [cipanel, "run", "--project", str(project), "--out", str(folder / "out")]
+    said = []
+
+    def step(label: str, expect: str) -> None:
+        seconds, out = timed(run, ROOT, env)
+        lines = [line for line in out.splitlines() if line.startswith(("build:", "warehouse up to date"))]
+        if expect not in out:
+            sys.exit(f"{label}: expected {expect!r} in the output:\n{out[-2000:]}")
+        record(label, seconds)
+        said.append(f"{label.split()[0]}: " + " | ".join(lines))
+
+    step(S1, "re-estimated 16")
+    step(S2, "studies unchanged: tables reused 16, re-estimated 0")
+    spec = project / "studies" / "study_b.yml"
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace(
+            'where: "not is_municipality"}', 'where: "not is_municipality and year >= 2015"}'
+        ),
+        encoding="utf-8",
+    )
+    step(S3, "tables: reused 15, re-estimated 1")
+    catalog = project / "catalog" / "indicator_catalog.csv"
+    lines = catalog.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if i and ",+," in line)
+    lines[row] = lines[row].replace(",+,", ",-,", 1)
+    catalog.write_text("".join(lines), encoding="utf-8")
+    step(S4, "build: rebuilt")
+    return said
 
 
 def main() -> None:
@@ -57,6 +107,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        loop = []
         empty = tmp / "empty"
         empty.mkdir()
         (empty / "dbt_project.yml").write_text('name: empty\nversion: "1.0.0"\nconfig-version: 2\nprofile: empty\n')
@@ -111,6 +162,7 @@ def main() -> None:
                     run_env,
                 )[0],
             )
+            loop = edit_loop(tmp / f"loop{i}", cipanel, record)
         breakdown = [
             line
             for line in out.splitlines()
@@ -124,6 +176,11 @@ def main() -> None:
     print(f"ratio B / A (main command, cold): {main_cold / bare:.2f} (target <= 2)")
     print(f"ratio C / A (main command, nothing changed): {min(rows[UNCHANGED]) / bare:.2f} (target <= 0.5)")
     print("in-process breakdown of the last nothing-changed run:", "; ".join(breakdown))
+    for label, target in TARGETS.items():
+        print(f"ratio {label.split()[0]} / A: {min(rows[label]) / bare:.2f} (target <= {target})")
+    print("edit loop, what each run said it reused:")
+    for line in loop:
+        print("  ", line)
 
 
 if __name__ == "__main__":

@@ -61,9 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "run",
         parents=[common, study, rebuild],
-        help="build (unless up to date), then run the project's studies and write the report",
+        help="build (unless up to date), then run the project's studies and write the report; unchanged "
+        "tables, figures and analytics are reused from OUT/.cipanel-cache (--rebuild: build and redo all)",
     )
-    study_cmd = sub.add_parser("study", parents=[common, study], help="run studies on the built warehouse")
+    study_cmd = sub.add_parser(
+        "study",
+        parents=[common, study],
+        help="run studies on the built warehouse (unchanged tables reused from OUT/.cipanel-cache)",
+    )
+    study_cmd.add_argument(
+        "--rebuild", action="store_true", help="re-estimate every table and rewrite every output (ignore the cache)"
+    )
     study_cmd.add_argument("names", nargs="*", help="study names (studies/NAME.yml of the project); default: all")
     sub.add_parser(
         "analytics",
@@ -105,7 +113,7 @@ def _study_paths(args, project) -> list[Path]:
     return paths
 
 
-def _build_unless_up_to_date(warehouse: Path, args, project, say, started: float) -> None:
+def _build_unless_up_to_date(warehouse: Path, args, project, say, started: float) -> str:
     """The build, skipped when the warehouse was built from exactly what the build would read
     (cipanel.fingerprint); the fingerprint is recorded only after a build that succeeded."""
     from cipanel import fingerprint
@@ -115,13 +123,22 @@ def _build_unless_up_to_date(warehouse: Path, args, project, say, started: float
     reusable, why = fingerprint.reuse_verdict(warehouse, current)
     if reusable and not args.rebuild:
         say(f"warehouse up to date (fingerprint {current.short}): build skipped; --rebuild forces it")
-        return
+        return "skipped"
     reason = "--rebuild" if args.rebuild else why
     say(f"project {project.root}: building warehouse {warehouse} ({reason}) ...")
     fingerprint.forget(warehouse)
     build_warehouse(warehouse, args.input, progress=say, project=project)
     fingerprint.record(warehouse, current)
     say(f"warehouse built in {time.perf_counter() - started:.1f} s (fingerprint {current.short})")
+    return "rebuilt"
+
+
+def _unchanged_run(specs, lang, options, warehouse: Path, out: Path) -> dict | None:
+    """The last run's record when nothing it read changed and its outputs and results rows are
+    intact (cipanel.study_cache); decided from files and the warehouse catalogue, before pandas."""
+    from cipanel.study_cache import StudyCache, run_key
+
+    return StudyCache(out).unchanged(run_key(specs, lang, options, warehouse, out), warehouse)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,20 +190,37 @@ def main(argv: list[str] | None = None) -> int:
             from cipanel.analytics.cli import run_cli as analytics_cli
 
             return analytics_cli(specs, warehouse=warehouse, out=out, lang=lang)
+        built = None
         if args.command in ("build", "run"):
-            _build_unless_up_to_date(warehouse, args, project, say, started)
+            built = _build_unless_up_to_date(warehouse, args, project, say, started)
         if args.command in ("run", "study"):
-            from cipanel.pipeline import run_studies
-
             options = {"decimals": args.decimals, "stars": args.stars, "stat": args.stat, "rows": args.rows}
-            run_studies(
-                specs,
-                warehouse=warehouse,
-                out_dir=out,
-                lang=lang,
-                progress=say,
-                table_options={k: v for k, v in options.items() if v is not None},
-            )
+            options = {k: v for k, v in options.items() if v is not None}
+            record = None if args.rebuild else _unchanged_run(specs, lang, options, warehouse, out)
+            if record is not None:
+                say(
+                    (f"build: {built}; " if built else "")
+                    + f"studies unchanged: tables reused {record.get('tables', 0)}, re-estimated 0; "
+                    f"{len(record['files'])} output files verified (size and sha256) and the results rows "
+                    "in the warehouse unchanged: nothing rewritten (--rebuild redoes everything)"
+                )
+            else:
+                from cipanel.pipeline import run_studies
+
+                done = run_studies(
+                    specs,
+                    warehouse=warehouse,
+                    out_dir=out,
+                    lang=lang,
+                    progress=say,
+                    table_options=options,
+                    rebuild=args.rebuild,
+                )
+                c = done["summary"]
+                say(
+                    (f"build: {built}; " if built else "")
+                    + f"tables: reused {c['tables reused']}, re-estimated {c['tables estimated']}"
+                )
     except (BuildError, LandingError, SpecError, WarehouseError, ProjectError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

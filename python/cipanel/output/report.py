@@ -12,11 +12,15 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import markdown
 
 from cipanel.output.labels import check_lang, fixed
 from cipanel.output.regression_tables import write_table
+
+if TYPE_CHECKING:
+    from cipanel.study_cache import StudyCache
 from cipanel.study.tables import DescriptiveTable, RegressionTable
 
 BANNER = "SYNTHETIC DATA / 合成数据"
@@ -66,7 +70,12 @@ def _table_md(table: RegressionTable | DescriptiveTable | Path, out_dir: Path, l
 
 
 def write_report(
-    sections: list[ReportSection], out_dir: Path, title: str, synthetic: bool, lang: str = "zh"
+    sections: list[ReportSection],
+    out_dir: Path,
+    title: str,
+    synthetic: bool,
+    lang: str = "zh",
+    cache: StudyCache | None = None,
 ) -> dict[str, Path]:
     """Write report.md and report.html into out_dir (tables under out_dir/tables)."""
     check_lang(lang)
@@ -88,7 +97,7 @@ def write_report(
             parts += [_table_md(table, out_dir, lang), ""]
         for fig in sec.figures:
             parts += [f"![{Path(fig).stem}]({_rel(Path(fig), out_dir, 'figures')})", ""]
-    return _write_pages("\n".join(parts), out_dir, title, lang)
+    return _write_pages("\n".join(parts), out_dir, title, lang, cache)
 
 
 _LINK = re.compile(r"(\]\()(?!https?:|/|#)([^)\s]+)(\))")
@@ -104,7 +113,12 @@ def _study_body(md: str, folder: str) -> str:
 
 
 def write_combined_report(
-    out_dir: Path, title: str, synthetic: bool, lang: str = "zh", order: list[str] | None = None
+    out_dir: Path,
+    title: str,
+    synthetic: bool,
+    lang: str = "zh",
+    order: list[str] | None = None,
+    cache: StudyCache | None = None,
 ) -> dict[str, Path]:
     """out_dir/report.{md,html}: every study report found under out_dir/<study>/report.md, so a
     run of one study adds or refreshes its own part and never drops another study's. Studies in
@@ -122,10 +136,29 @@ def write_combined_report(
         ]
     for name in names:
         parts += [_study_body(found[name].read_text(encoding="utf-8"), name), ""]
-    return _write_pages("\n".join(parts), out_dir, title, lang)
+    return _write_pages("\n".join(parts), out_dir, title, lang, cache)
 
 
-def _write_pages(md_text: str, out_dir: Path, title: str, lang: str) -> dict[str, Path]:
+def _write_pages(
+    md_text: str, out_dir: Path, title: str, lang: str, cache: StudyCache | None = None
+) -> dict[str, Path]:
+    """report.md and report.html; with a cipanel.study_cache.StudyCache the pair is rewritten only
+    when the Markdown changed or either file is missing or differs (the HTML conversion of a large
+    report is the slow part of reassembling it)."""
+    if cache is None:
+        return _convert_and_write(md_text, out_dir, title, lang)
+    from cipanel.study_cache import key_of
+
+    def make():
+        paths = _convert_and_write(md_text, out_dir, title, lang)
+        return [paths["md"], paths["html"]], None
+
+    where = Path(os.path.relpath(Path(out_dir).resolve(), cache.out_dir.resolve())).as_posix()
+    (md, page), _ = cache.output(f"page:{where}", key_of("page", md_text, title, lang), make)
+    return {"md": md, "html": page}
+
+
+def _convert_and_write(md_text: str, out_dir: Path, title: str, lang: str) -> dict[str, Path]:
     body = markdown.markdown(md_text, extensions=["tables"])
     page = (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'

@@ -1,22 +1,20 @@
 """Everything a study writes into its own folder: its index tables (indicator system first, score
 appendix last), its result tables one by one and together (tables.docx, tables.xlsx), its figures
 with catalog labels in the study's language, and its own report. The pipeline calls
-write_study_outputs once per study and write_combined_report once per run."""
+write_study_outputs once per study and write_combined_report once per run.
+
+With a cipanel.study_cache.StudyCache, a table's files, tables.docx/xlsx and each figure are
+rewritten only when what they are drawn from changed or a file is missing or was edited; the
+report pages are always reassembled (cheap). matplotlib is imported only when a figure is drawn."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from cipanel.output.figures import (
-    plot_coefficients,
-    plot_index_heatmap,
-    plot_index_trends,
-    plot_indicator_weights,
-    plot_placebo,
-)
 from cipanel.output.index_tables import (
     IndexCatalog,
     index_grids,
@@ -24,13 +22,14 @@ from cipanel.output.index_tables import (
     study_indices,
 )
 from cipanel.output.labels import fixed
-from cipanel.output.regression_tables import write_study_tables
+from cipanel.output.regression_tables import table_grid, write_grid, write_study_tables
 from cipanel.output.report import ReportSection, write_report
 from cipanel.output.table_format import TableFormat
 from cipanel.study.tables import RegressionTable
 
 if TYPE_CHECKING:
     from cipanel.study.runner import StudyRun
+    from cipanel.study_cache import StudyCache
 
 
 def catalog_labels(cat: IndexCatalog, lang: str, regions: pd.DataFrame | None = None) -> dict[str, str]:
@@ -85,41 +84,70 @@ def _coefficient_rows(run, table_id: str, term: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _figure(cache: StudyCache | None, name: str, inputs: tuple, draw: Callable[[], Any]) -> list[Path]:
+    """draw() -> a path or a list of paths; reused from `cache` when `inputs` are unchanged."""
+
+    def make():
+        drawn = draw()
+        paths = [drawn] if isinstance(drawn, (str, Path)) else list(drawn or [])
+        vectors = [Path(p).with_suffix(".svg") for p in paths]  # output.figures saves an SVG beside each PNG
+        return paths, None, [v for v in vectors if v.is_file()]
+
+    if cache is None:
+        return make()[0]
+    from cipanel.study_cache import key_of
+
+    return cache.output(f"figure:{name}", key_of("figure", name, *inputs), make)[0]
+
+
 def study_figures(
-    run: StudyRun, panel: pd.DataFrame, cat: IndexCatalog, labels: dict[str, str], out: Path, synthetic: bool
+    run: StudyRun,
+    panel: pd.DataFrame,
+    cat: IndexCatalog,
+    labels: dict[str, str],
+    out: Path,
+    synthetic: bool,
+    cache: StudyCache | None = None,
 ) -> list[Path]:
     spec, lang, made = run.spec, run.lang, []
     figures = spec.figures or {}
+    common = (out.name, synthetic, lang, labels)
+    fig = lambda name, inputs, draw: made.extend(_figure(cache, f"{out.name}/{name}", (*common, *inputs), draw))  # noqa: E731
+    from cipanel.output import figures as plots  # matplotlib: only when a figure is drawn
+
     trends = figures.get("index_trends")
     if trends:
         path = out / f"{spec.study}_index_trends.png"
-        made.append(
-            plot_index_trends(
-                panel,
-                trends["indices"],
-                f"region_{trends['region_scheme']}",
-                path,
-                synthetic=synthetic,
-                labels=labels,
-                lang=lang,
-            )
+        scheme = f"region_{trends['region_scheme']}"
+        fig(
+            path.name,
+            (panel, trends),
+            lambda: plots.plot_index_trends(
+                panel, trends["indices"], scheme, path, synthetic=synthetic, labels=labels, lang=lang
+            ),
         )
     weights = figures.get("weights")
     if weights:
         frame = cat.weights[cat.weights.index_code.isin(weights["indices"])]
-        made.extend(plot_indicator_weights(frame, out, synthetic=synthetic, labels=labels, lang=lang) or [])
+        fig(
+            "weights",
+            (frame,),
+            lambda: plots.plot_indicator_weights(frame, out, synthetic=synthetic, labels=labels, lang=lang),
+        )
         for index in weights["indices"]:  # the unit x year heat map of each weighted index
             scores = cat.scores[cat.scores.index_code == index].sort_values(["unit_code", "year"])
             if len(scores):
-                made.append(
-                    plot_index_heatmap(
+                fig(
+                    f"heatmap_{index}",
+                    (scores,),
+                    lambda scores=scores, index=index: plots.plot_index_heatmap(
                         scores.rename(columns={"unit_code": "unit"}),
                         out / f"heatmap_{index}.png",
                         synthetic=synthetic,
                         title=labels.get(index, index),
                         labels=labels,
                         lang=lang,
-                    )
+                    ),
                 )
     coefficients = figures.get("coefficients")
     if coefficients:
@@ -127,17 +155,31 @@ def study_figures(
         term = labels.get(coefficients["term"], coefficients["term"])
         title = fixed("coef_term_title", lang).format(term=term)  # a figure, not the table's 表N caption
         path = out / f"{spec.study}_{coefficients['table']}_coefficients.png"
-        made.append(plot_coefficients(rows, path, synthetic=synthetic, title=title, labels=labels, lang=lang))
+        fig(
+            path.name,
+            (rows, title),
+            lambda: plots.plot_coefficients(rows, path, synthetic=synthetic, title=title, labels=labels, lang=lang),
+        )
     for table_id, result in run.placebos.items():
         path = out / f"{spec.study}_{table_id}_placebo.png"
-        made.append(plot_placebo(result.coefs, result.real_coef, path, synthetic=synthetic, lang=lang))
+        fig(
+            path.name,
+            (result.coefs, result.real_coef),
+            lambda path=path, result=result: plots.plot_placebo(
+                result.coefs, result.real_coef, path, synthetic=synthetic, lang=lang
+            ),
+        )
     for key, result in getattr(run, "threshold_fits", {}).items():  # LR curves of threshold tables
-        from cipanel.output.threshold_figures import plot_lr_curves
-
         name = key.replace(" ", "_").replace("(", "").replace(")", "")
         path = out / f"{spec.study}_{name}_threshold_lr.png"
-        plot_lr_curves(result, path, synthetic=synthetic, lang=lang)
-        made.append(path)
+
+        def draw(result=result, path=path):
+            from cipanel.output.threshold_figures import plot_lr_curves
+
+            plot_lr_curves(result, path, synthetic=synthetic, lang=lang)
+            return path
+
+        fig(path.name, (result,), draw)
     return made
 
 
@@ -149,6 +191,8 @@ def write_study_outputs(
     synthetic: bool,
     fmt: TableFormat | None = None,
     extra_sections: list | None = None,
+    cache: StudyCache | None = None,
+    catalog: IndexCatalog | None = None,
 ) -> dict[str, object]:
     """Tables (each alone and all in tables.docx / tables.xlsx), figures and report.{md,html}
     of one study, all under `out` (the study's own folder); `extra_sections` (e.g. the study's
@@ -158,12 +202,17 @@ def write_study_outputs(
     spec, lang = run.spec, run.lang
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    cat = load_catalog(warehouse)
+    cat = catalog if catalog is not None else load_catalog(warehouse)  # one read per run (pipeline)
     systems, appendix = index_grids(cat, study_indices(cat, _spec_names(spec)), lang, synthetic)
-    tables = write_study_tables([*systems, *run.tables, *appendix], out, lang, fmt)
+    every_table = [*systems, *run.tables, *appendix]
+    tables = (
+        write_study_tables(every_table, out, lang, fmt)
+        if cache is None
+        else _tables(cache, every_table, out, lang, fmt)
+    )
     regions = read_table("marts.dim_unit_regions", warehouse)
     labels = {**catalog_labels(cat, lang, regions), **{k: spec.label(k, lang) for k in spec.labels}}
-    figures = study_figures(run, panel, cat, labels, out, synthetic)
+    figures = study_figures(run, panel, cat, labels, out, synthetic, cache)
     title = spec.title or spec.study  # a study without a title is named by its id, never `****`
     every = f"{fixed('downloads', lang)}[tables.docx](tables.docx) · [tables.xlsx](tables.xlsx)"
     section = ReportSection(
@@ -172,7 +221,9 @@ def write_study_outputs(
         figures=figures,
         text="\n\n".join(t for t in (spec.source, every) if t),
     )
-    report = write_report([section, *(extra_sections or [])], out, title=title, synthetic=synthetic, lang=lang)
+    report = write_report(
+        [section, *(extra_sections or [])], out, title=title, synthetic=synthetic, lang=lang, cache=cache
+    )
     return {
         "tables": tables["tables"],
         "tables_docx": tables["docx"],
@@ -180,3 +231,29 @@ def write_study_outputs(
         "figures": figures,
         "report": report,
     }
+
+
+def _tables(cache, tables: list, out: Path, lang: str, fmt: TableFormat | None) -> dict[str, object]:
+    """write_study_tables through the cache: each table's files, tables.docx and tables.xlsx are
+    keyed by the printed grids they hold (so a re-estimated table with equal cells is not rewritten)."""
+    from cipanel.output.docx_writer import layout, to_docx_collection
+    from cipanel.output.xlsx_writer import to_xlsx_workbook
+    from cipanel.study_cache import key_of
+
+    grids = [table_grid(t, lang, fmt) for t in tables]
+    keys = [key_of("grid", g) for g in grids]
+    written = []
+    for g, key in zip(grids, keys, strict=True):
+        paths, _ = cache.output(
+            f"table:{out.name}/{g.table_id}", key, lambda g=g: (list(write_grid(g, out).values()), None)
+        )
+        written.append({Path(p).suffix[1:]: Path(p) for p in paths})
+    docx, _ = cache.output(
+        f"docx:{out.name}", key_of("docx", keys), lambda: ([to_docx_collection(grids, out / "tables.docx")], None)
+    )
+    xlsx, _ = cache.output(
+        f"xlsx:{out.name}",
+        key_of("xlsx", keys),
+        lambda: ([to_xlsx_workbook(grids, out / "tables.xlsx", [layout(g).landscape for g in grids])], None),
+    )
+    return {"tables": written, "docx": docx[0], "xlsx": xlsx[0]}

@@ -445,9 +445,11 @@ def run_study(
     progress: Callable[[str], None] | None = None,
     imputed: pd.DataFrame | None = None,
     index_sample: dict | None = None,
+    table_runner: Callable[..., StudyTable] | None = None,
 ) -> StudyRun:
     """Run every table of `spec` on `panel`. `imputed` (cipanel.study.panel_source) says which
-    cells were interpolated; `index_sample` which units the indices were computed on."""
+    cells were interpolated; `index_sample` which units the indices were computed on.
+    `table_runner` (same arguments as run_table) lets cipanel.study_cache reuse unchanged tables."""
     run = StudyRun(spec=spec, lang=lang)
     leads = [f"F{c.model['lead']}_{c.model['outcome']}" for t in spec.tables for c in t.columns if c.model.get("lead")]
     check_expressions(spec, [*panel.columns, *leads])  # every filter and its columns, before any fit
@@ -460,7 +462,7 @@ def run_study(
     for table in spec.tables:
         if progress:
             progress(f"{spec.study}: table {table.id} ({table.kind}, {len(table.columns) or 1} column(s))")
-        run.tables.append(run_table(panel, spec, table, lang, run, imputed))
+        run.tables.append((table_runner or run_table)(panel, spec, table, lang, run, imputed))
     if progress:
         for warning in run.warnings:
             progress(f"warning: {warning}")
