@@ -8,6 +8,15 @@ sys.path.insert(0, str(Path(__file__).parent))  # test helpers (warehouse_build,
 from warehouse_build import DEMO_DATA, ROOT, build  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_key_outside_home(tmp_path_factory):
+    """The study cache's signing key in a temporary folder, not the tester's ~/.cipanel."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CIPANEL_CACHE_KEY_FILE", str(tmp_path_factory.mktemp("cache-key") / "cache.key"))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory) -> Path:
     """The embedded synthetic demo data built once per session through the real project, with every

@@ -171,3 +171,38 @@ def test_table_entries_unused_for_a_month_are_pruned(tmp_path):
     os.utime(old, (month_ago, month_ago))
     assert cache.prune() == 1
     assert not old.exists() and cache.load_table("new") == {"x": 2}
+
+
+class _RunsCode:
+    """An object whose unpickling would create a file: the payload a foreign cache entry could carry."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_a_table_entry_not_signed_by_this_user_is_never_unpickled(tmp_path, monkeypatch):
+    import os
+    import pickle
+
+    from cipanel.study_cache import StudyCache, sign
+
+    cache = StudyCache(tmp_path / "out")
+    cache.save_table("mine", {"x": 1})
+    assert cache.load_table("mine") == {"x": 1}  # signed with this user's key: loaded
+    marker = tmp_path / "code-ran"
+    tables = tmp_path / "out" / CACHE_DIR / "tables"
+    (tables / "plain.pkl").write_bytes(pickle.dumps(_RunsCode(marker)))  # a bare pickle, no signature
+    own_key = os.environ["CIPANEL_CACHE_KEY_FILE"]
+    monkeypatch.setenv("CIPANEL_CACHE_KEY_FILE", str(tmp_path / "someone-else.key"))
+    foreign = sign(pickle.dumps(_RunsCode(marker)))  # signed, but with another user's key
+    monkeypatch.setenv("CIPANEL_CACHE_KEY_FILE", own_key)
+    (tables / "foreign.pkl").write_bytes(foreign)
+    tampered = (tables / "mine.pkl").read_bytes()
+    (tables / "mine.pkl").write_bytes(tampered[:-1] + bytes([tampered[-1] ^ 1]))
+    assert cache.load_table("plain") is None
+    assert cache.load_table("foreign") is None
+    assert cache.load_table("mine") is None  # one flipped bit: recomputed, not trusted
+    assert not marker.exists()

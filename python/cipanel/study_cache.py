@@ -19,12 +19,17 @@ clean):
 Atomicity: run.json is removed before a run writes anything and written only after the run
 succeeded; every cache file is written to a temporary name and renamed. A failed run therefore
 leaves at worst entries whose keys no longer match (recomputed next time), never a record that
-says a stale output is current. The pickles are written by cipanel itself into the user's output
-folder and are read only from there."""
+says a stale output is current.
+Safety: a table entry is a pickle, and unpickling foreign bytes could run code. Each entry is
+therefore signed (HMAC-SHA256) with a key private to this user account (~/.cipanel/cache.key,
+created on first use; CIPANEL_CACHE_KEY_FILE moves it), and an entry whose signature does not
+verify (an output folder copied from someone else, a tampered file) is never unpickled: the table
+is simply estimated again. Without a usable key file the table cache is off."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import pickle
@@ -37,9 +42,52 @@ if TYPE_CHECKING:
     import pandas as pd
 
 CACHE_DIR = ".cipanel-cache"
-FORMAT = 1  # bump when what a cache entry holds changes
+FORMAT = 2  # bump when what a cache entry holds changes
 _CODE_HASH: str | None = None
 LIBRARIES = ("numpy", "pandas", "scipy", "linearmodels", "statsmodels", "matplotlib", "python-docx", "openpyxl")
+
+
+def _signing_key() -> bytes | None:
+    """This user's cache signing key, created on first use (None: no writable home, cache off)."""
+    import secrets
+
+    path = Path(os.environ.get("CIPANEL_CACHE_KEY_FILE") or Path.home() / ".cipanel" / "cache.key")
+    try:
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(fresh)
+        return fresh
+    except FileExistsError:  # another process created it meanwhile
+        try:
+            key = path.read_bytes()
+        except OSError:
+            return None
+        return key if len(key) >= 32 else None
+    except OSError:
+        return None
+
+
+def sign(payload: bytes) -> bytes | None:
+    """The signed bytes of a cache entry (32-byte HMAC, then the payload); None without a key."""
+    key = _signing_key()
+    return None if key is None else hmac.new(key, payload, hashlib.sha256).digest() + payload
+
+
+def verified(blob: bytes) -> bytes | None:
+    """The payload of signed bytes when the signature verifies with this user's key, else None."""
+    key = _signing_key()
+    if key is None or len(blob) < 32:
+        return None
+    mac, payload = blob[:32], blob[32:]
+    return payload if hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()) else None
 
 
 def code_hash() -> str:
@@ -265,8 +313,10 @@ class StudyCache:
             return None
         path = self.root / "tables" / f"{key}.pkl"
         try:
-            with open(path, "rb") as handle:
-                entry = pickle.load(handle)
+            payload = verified(path.read_bytes())
+            if payload is None:  # not signed by this user's key: never unpickled
+                return None
+            entry = pickle.loads(payload)
             os.utime(path)  # used: kept by prune()
             return entry
         except Exception:  # noqa: BLE001 (an unreadable or outdated entry is simply recomputed)
@@ -288,7 +338,9 @@ class StudyCache:
 
     def save_table(self, key: str, entry: Any) -> None:
         try:
-            _write_atomic(self.root / "tables" / f"{key}.pkl", pickle.dumps(entry, protocol=4))
+            signed = sign(pickle.dumps(entry, protocol=4))
+            if signed is not None:
+                _write_atomic(self.root / "tables" / f"{key}.pkl", signed)
         except OSError:  # best effort: without the entry the table is estimated again next time
             pass
 
