@@ -184,7 +184,8 @@ def _worker_sql(spec: dict) -> dict:
     out = {}
     try:
         for name in spec["models"]:
-            sql = Path(spec["compiled"], f"{name}.sql").read_text()
+            # the models live in subfolders by concern (intermediate/indices/, ...): find the file
+            sql = next(Path(spec["compiled"]).rglob(f"{name}.sql")).read_text()
             # a view model runs inside its consumers' queries, as in dbt: only its definition here
             kind = "view" if name in spec["views"] else "table"
             best = float("inf")

@@ -131,8 +131,9 @@
 {% endmacro %}
 
 {% macro long_index_score_models() %}
-    {#- the long scoring models (one row per method and score) int_index_scores stacks under the
-        unpivoted weighted scores, one per scoring method family -#}
+    {#- the long scoring models (one row per method and score, keyed by index_id, dimension_id,
+        unit_id, year) int_index_scores stacks under the unpivoted weighted scores, one per scoring
+        method family -#}
     {{ return(adapter.dispatch('long_index_score_models', 'cipanel')()) }}
 {% endmacro %}
 

@@ -3,11 +3,12 @@
 -- project's interpolation policy (or the catalog's interpolate column) allows: by default index
 -- components only, so a standalone regression variable keeps its gaps ('not_interpolated') and no
 -- unit joins a regression sample through a filled cell. Never extrapolated: cells before the
--- first or after the last observation stay null and are flagged.
+-- first or after the last observation stay null and are flagged. Joined and windowed on the
+-- integer keys (int_unit_keys, int_indicator_attributes), which the index models read too.
 with accepted as (
     select
-        unit_code,
-        indicator_code,
+        unit_id,
+        indicator_id,
         year,
         value
     from {{ ref('int_indicator_values_validated') }}
@@ -17,6 +18,7 @@ with accepted as (
 indicators as (
     select
         indicator_code,
+        indicator_id,
         scope,
         interpolate,
         valid_from,
@@ -27,8 +29,9 @@ indicators as (
 units as (
     select
         unit_code,
+        unit_id,
         case when unit_type = 'nation' then 'national' else 'unit' end as scope
-    from {{ ref('stg_reference__units') }}
+    from {{ ref('int_unit_keys') }}
     where in_sample or unit_type = 'nation'
 ),
 
@@ -39,7 +42,9 @@ years as (
 grid as (
     select
         units.unit_code,
+        units.unit_id,
         indicators.indicator_code,
+        indicators.indicator_id,
         indicators.interpolate,
         years.year
     from indicators
@@ -50,15 +55,17 @@ grid as (
 observed as (
     select
         grid.unit_code,
+        grid.unit_id,
         grid.indicator_code,
+        grid.indicator_id,
         grid.year,
         grid.interpolate,
         accepted.value
     from grid
     left join accepted
         on
-            grid.unit_code = accepted.unit_code
-            and grid.indicator_code = accepted.indicator_code
+            grid.unit_id = accepted.unit_id
+            and grid.indicator_id = accepted.indicator_id
             and grid.year = accepted.year
 ),
 
@@ -74,11 +81,11 @@ brackets as (
     from observed
     window
         before_row as (
-            partition by unit_code, indicator_code order by year
+            partition by unit_id, indicator_id order by year
             rows between unbounded preceding and current row
         ),
         after_row as (
-            partition by unit_code, indicator_code order by year
+            partition by unit_id, indicator_id order by year
             rows between current row and unbounded following
         )
 )
@@ -87,6 +94,8 @@ select
     unit_code,
     indicator_code,
     year,
+    unit_id,
+    indicator_id,
     case
         when value is not null then value
         when interpolate and prev_value is not null and next_value is not null
