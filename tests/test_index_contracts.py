@@ -16,9 +16,9 @@ import subprocess
 import sys
 
 import pytest
-from warehouse_build import DEMO, DEMO_DATA, ROOT, DbtFailed, build
 
 from cipanel.build import copy_dbt_project
+from warehouse_build import DEMO, DEMO_DATA, ROOT, DbtFailed, build
 
 MODEL = "models/intermediate/indicator_values/int_indicator_values_interpolated.sql"
 # an interpolated cell whose bracket does not enclose it: the contract's check constraint
