@@ -37,20 +37,20 @@ select
     sums.index_id,
     sums.dimension_id,
     sums.indicator_id,
-    n_rows,
-    n_units,
-    first_year,
-    last_year,
-    is_constant,
+    sums.n_rows,
+    sums.n_units,
+    sums.first_year,
+    sums.last_year,
+    sums.is_constant,
     -- S = sum z', kept for the p score basis (p = z' / S) in int_index_scores_weighted
-    sum_z as sum_z_shifted,
+    sums.sum_z as sum_z_shifted,
     case
-        when is_constant then 1.0
+        when sums.is_constant then 1.0
         -- -(sum p ln p) = ln S - (sum z' ln z') / S
-        else ({{ cipanel.ln('sum_z') }} - sum_z_ln_z / sum_z) / {{ cipanel.ln('n_rows') }}
+        else ({{ cipanel.ln('sums.sum_z') }} - sums.sum_z_ln_z / sums.sum_z) / {{ cipanel.ln('sums.n_rows') }}
     end as entropy,
-    min_z,
-    max_z
+    sums.min_z,
+    sums.max_z
 from sums
 inner join {{ ref('int_index_components') }} as components
     on sums.index_id = components.index_id and sums.indicator_id = components.indicator_id
