@@ -20,7 +20,10 @@ process itself at the end; dbt, the landing plugin, DuckDB and the Python model 
   - each index model's compiled SQL (target/compiled) run alone into an in-memory temp table on
     the built warehouse (best of 3): the queries' own cost, without dbt and without the write to
     the warehouse file;
-  - one `dbt build` (seeds, models and data tests) with the profile's thread count;
+  - one `dbt build` (seeds, models and data tests) with the profile's thread count, and its data
+    tests' count, total and slowest times;
+  - every node's time in the `dbt run` (the integer-key tables int_unit_keys, int_index_components,
+    int_index_score_keys get their own row);
   - pandas (_county_panel.pandas_weights / pandas_scores): load of the long file (not compared),
     then the computation best of --repeats, peak RSS of its process, and the tracemalloc peak of
     one computation (Python-level allocations, numpy included).
