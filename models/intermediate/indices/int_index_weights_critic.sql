@@ -88,7 +88,10 @@ conflict as (
         standardised.index_id,
         standardised.weight_group,
         standardised.indicator_id,
-        {{ cipanel.stable_sum('standardised.u * (row_sums.u_total - standardised.u)') }} as r_sum
+        {{ cipanel.stable_sum('standardised.u * (row_sums.u_total - standardised.u)') }} as r_products,
+        -- sum u_j^2 is 1 up to rounding; dividing by it makes an exact copy of another indicator
+        -- correlate exactly 1 with it (conflict 0), as the pairwise formula did
+        {{ cipanel.stable_sum('standardised.u * standardised.u') }} as u_squares
     from standardised
     inner join row_sums
         on
@@ -107,7 +110,10 @@ information as (
         contrast.weight_group,
         contrast.index_id,
         contrast.indicator_id,
-        contrast.contrast * ((contrast.n_indicators - 1) - coalesce(conflict.r_sum, 0.0)) as information
+        -- conflict clamped at 0 against rounding (each |r_jk| <= 1, so it cannot be negative)
+        contrast.contrast * greatest(
+            (contrast.n_indicators - 1) - coalesce(conflict.r_products / nullif(conflict.u_squares, 0), 0.0), 0.0
+        ) as information
     from contrast
     inner join {{ ref('int_index_components') }} as components
         on contrast.index_id = components.index_id and contrast.indicator_id = components.indicator_id
