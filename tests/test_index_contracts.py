@@ -63,11 +63,14 @@ def test_a_contract_violation_fails_the_build_with_a_clear_message(broken_build)
     assert not warehouse.exists()  # an atomic build leaves no half-built warehouse
 
 
-def _tests_of(target: str, model: str) -> set[str]:
-    """The data tests dbt would run for `model` on `target` (dbt ls in a subprocess: no build)."""
+def _tests_of(target: str, model: str, scratch) -> set[str]:
+    """The data tests dbt would run for `model` on `target` (dbt ls in a subprocess: no build; its
+    target/ and logs/ go to `scratch`, not into the repository)."""
     env = {
         **os.environ,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_TARGET_PATH": str(scratch / target / "target"),
+        "DBT_LOG_PATH": str(scratch / target / "logs"),
         "CIPANEL_PROJECT": str(DEMO),
         "CIPANEL_WAREHOUSE": ":memory:",
     }
@@ -102,9 +105,9 @@ def _tests_of(target: str, model: str) -> set[str]:
     return {json.loads(line)["name"] for line in out.stdout.splitlines() if line.startswith("{")}
 
 
-def test_the_constraints_replace_their_tests_on_duckdb_only():
-    duckdb_tests = _tests_of("dev", "int_indicator_values_interpolated")
-    spark_tests = _tests_of("spark", "int_indicator_values_interpolated")
+def test_the_constraints_replace_their_tests_on_duckdb_only(tmp_path):
+    duckdb_tests = _tests_of("dev", "int_indicator_values_interpolated", tmp_path)
+    spark_tests = _tests_of("spark", "int_indicator_values_interpolated", tmp_path)
     moved = {"interpolated_cells_lie_between_their_brackets"} | {
         f"not_null_int_indicator_values_interpolated_{c}" for c in ("unit_code", "indicator_code", "year")
     }
