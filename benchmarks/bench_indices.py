@@ -20,7 +20,10 @@ process itself at the end; dbt, the landing plugin, DuckDB and the Python model 
   - each index model's compiled SQL (target/compiled) run alone into an in-memory temp table on
     the built warehouse (best of 3): the queries' own cost, without dbt and without the write to
     the warehouse file;
-  - one `dbt build` (seeds, models and data tests) with the profile's thread count;
+  - one `dbt build` (seeds, models and data tests) with the profile's thread count, and its data
+    tests' count, total and slowest times;
+  - every node's time in the `dbt run` (the integer-key tables int_unit_keys, int_index_components,
+    int_index_score_keys get their own row);
   - pandas (_county_panel.pandas_weights / pandas_scores): load of the long file (not compared),
     then the computation best of --repeats, peak RSS of its process, and the tracemalloc peak of
     one computation (Python-level allocations, numpy included).
@@ -77,6 +80,8 @@ INDEX_NODES = [
     "int_index_scores_weighted",
 ]
 ROBUSTNESS_NODES = ["int_index_weights_critic", "int_index_scores_topsis", "int_index_scores_pca"]
+# the small integer-key tables the value and index models join and group on (built once)
+KEY_NODES = ["int_unit_keys", "int_index_components", "int_index_score_keys"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -184,7 +189,8 @@ def _worker_sql(spec: dict) -> dict:
     out = {}
     try:
         for name in spec["models"]:
-            sql = Path(spec["compiled"], f"{name}.sql").read_text()
+            # the models live in subfolders by concern (intermediate/indices/, ...): find the file
+            sql = next(Path(spec["compiled"]).rglob(f"{name}.sql")).read_text()
             # a view model runs inside its consumers' queries, as in dbt: only its definition here
             kind = "view" if name in spec["views"] else "table"
             best = float("inf")
@@ -502,8 +508,17 @@ def main(argv: list[str] | None = None) -> int:
     interpolation = node_seconds(run, INTERPOLATION_NODES)
     index_total = node_seconds(run, INDEX_NODES)
     robust_total = node_seconds(run, ROBUSTNESS_NODES)
-    other = sum(n["seconds"] for n in run["nodes"]) - landing - staging - interpolation - index_total - robust_total
-    grouped = set(STAGING_NODES + INTERPOLATION_NODES + INDEX_NODES + ROBUSTNESS_NODES)
+    keys_total = node_seconds(run, KEY_NODES)
+    other = (
+        sum(n["seconds"] for n in run["nodes"])
+        - landing
+        - staging
+        - interpolation
+        - index_total
+        - robust_total
+        - keys_total
+    )
+    grouped = set(STAGING_NODES + INTERPOLATION_NODES + INDEX_NODES + ROBUSTNESS_NODES + KEY_NODES)
     other_nodes = [n["name"] for n in run["nodes"] if n["name"] not in grouped]
     index_alone_s = sum(n["seconds"] for n in index_alone["nodes"]) if index_alone else None
     pandas_best, pandas_first = min(pandas["times"]), pandas["times"][0]
@@ -534,6 +549,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     nodes_row("  staging + validation (stg_*, int_indicator_values_validated)", run, STAGING_NODES[1:], staging)
     nodes_row("  interpolation (int_indicator_values_interpolated)", run, INTERPOLATION_NODES)
+    nodes_row(f"  integer-key tables ({', '.join(KEY_NODES)})", run, KEY_NODES)
     for name in INDEX_NODES:
         nodes_row(f"    {name}", run, [name])
     nodes_row("  INDEX MODELS (sum of the 5 above)", run, INDEX_NODES)
@@ -580,6 +596,18 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:<{width}}{'' if seconds is None else f'{seconds:9.2f}':>9}"
             f"{'' if mb is None else f'{mb:10.0f}':>10}{'' if cpu is None else f'{cpu:8.2f}':>8}"
         )
+    print("-" * (width + 27))
+    print("every node of the `dbt run` (seconds, compile + execute; slowest first):")
+    for node in sorted(run["nodes"], key=lambda n: -n["seconds"]):
+        print(f"  {node['seconds']:7.2f}  {node['name']}")
+    if build:
+        tests = [n for n in build["nodes"] if n["type"] in ("test", "unit_test")]
+        print(
+            f"data tests in the `dbt build`: {len(tests)}, {sum(n['seconds'] for n in tests):.1f} s in all "
+            "(two threads: times overlap); the slowest:"
+        )
+        for node in sorted(tests, key=lambda n: -n["seconds"])[:12]:
+            print(f"  {node['seconds']:7.2f}  {node['name']}")
     print("-" * (width + 27))
     ratio_run = pandas_best / index_total
     print(f"ratio pandas / index models (full run)     = {ratio_run:5.2f}x   (target >= {TARGET_RATIO:.0f}x)")

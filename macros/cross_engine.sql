@@ -131,8 +131,9 @@
 {% endmacro %}
 
 {% macro long_index_score_models() %}
-    {#- the long scoring models (one row per method and score) int_index_scores stacks under the
-        unpivoted weighted scores, one per scoring method family -#}
+    {#- the long scoring models (one row per method and score, keyed by index_id, dimension_id,
+        unit_id, year) int_index_scores stacks under the unpivoted weighted scores, one per scoring
+        method family -#}
     {{ return(adapter.dispatch('long_index_score_models', 'cipanel')()) }}
 {% endmacro %}
 
@@ -203,3 +204,10 @@
         rows between unbounded preceding and unbounded following
     )
 {%- endmacro %}
+
+{% macro spark__persist_constraints(relation, model) %}
+    {#- Overrides dbt-spark's: it adds a contract's constraints with ALTER TABLE, which only Delta
+        tables accept, and the spark target writes plain local tables. On Spark the contracts check
+        the column names and types; the rules the constraints enforce on DuckDB run there as data
+        tests, enabled on Spark only (see the models' yml). -#}
+{% endmacro %}

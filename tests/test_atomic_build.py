@@ -163,8 +163,10 @@ def small_filesystem(path: Path, megabytes: int, read_only: bool = False):
 
 
 def test_a_real_build_on_a_full_disk_keeps_the_warehouse(warehouse, tmp_path, capsys):
-    with small_filesystem(tmp_path / "small", megabytes=10) as folder:
-        target = Path(shutil.copy(warehouse, folder / "cip.duckdb"))  # 7.6 MB: no room for a second copy
+    # room for the warehouse once and a half: no room for the second copy a build writes
+    megabytes = int(warehouse.stat().st_size * 1.5 / 2**20) + 1
+    with small_filesystem(tmp_path / "small", megabytes=megabytes) as folder:
+        target = Path(shutil.copy(warehouse, folder / "cip.duckdb"))
         digest = sha256(target)
         assert cli_main(["build", "--project", str(DEMO), "--warehouse", str(target)]) == 2
         assert "is full: the build stopped and the warehouse" in capsys.readouterr().err

@@ -6,10 +6,12 @@
 -- first or after the last observation stay null and are flagged. A unit outside the index sample
 -- gets a grid only for the standalone variables the data hold a row of for it (validation refuses
 -- its component values), so no unit or variable without data adds empty cells to the audit.
+-- Joined and windowed on the integer keys (int_unit_keys, int_indicator_attributes), which the
+-- index models read too.
 with accepted as (
     select
-        unit_code,
-        indicator_code,
+        unit_id,
+        indicator_id,
         year,
         value
     from {{ ref('int_indicator_values_validated') }}
@@ -19,6 +21,7 @@ with accepted as (
 indicators as (
     select
         indicator_code,
+        indicator_id,
         scope,
         interpolate,
         valid_from,
@@ -29,18 +32,19 @@ indicators as (
 units as (
     select
         unit_code,
+        unit_id,
         case when unit_type = 'nation' then 'national' else 'unit' end as scope,
         in_sample or unit_type = 'nation' as in_index_sample
-    from {{ ref('stg_reference__units') }}
+    from {{ ref('int_unit_keys') }}
 ),
 
 -- the (unit, standalone variable) pairs of units outside the index sample that have accepted rows
 outside_pairs as (
     select distinct
-        accepted.unit_code,
-        accepted.indicator_code
+        accepted.unit_id,
+        accepted.indicator_id
     from accepted
-    inner join units on accepted.unit_code = units.unit_code
+    inner join units on accepted.unit_id = units.unit_id
     where not units.in_index_sample
 ),
 
@@ -51,7 +55,9 @@ years as (
 grid as (
     select
         units.unit_code,
+        units.unit_id,
         indicators.indicator_code,
+        indicators.indicator_id,
         indicators.interpolate,
         years.year
     from indicators
@@ -59,23 +65,25 @@ grid as (
     inner join units on indicators.scope = units.scope
     left join outside_pairs
         on
-            units.unit_code = outside_pairs.unit_code
-            and indicators.indicator_code = outside_pairs.indicator_code
-    where units.in_index_sample or outside_pairs.unit_code is not null
+            units.unit_id = outside_pairs.unit_id
+            and indicators.indicator_id = outside_pairs.indicator_id
+    where units.in_index_sample or outside_pairs.unit_id is not null
 ),
 
 observed as (
     select
         grid.unit_code,
+        grid.unit_id,
         grid.indicator_code,
+        grid.indicator_id,
         grid.year,
         grid.interpolate,
         accepted.value
     from grid
     left join accepted
         on
-            grid.unit_code = accepted.unit_code
-            and grid.indicator_code = accepted.indicator_code
+            grid.unit_id = accepted.unit_id
+            and grid.indicator_id = accepted.indicator_id
             and grid.year = accepted.year
 ),
 
@@ -91,11 +99,11 @@ brackets as (
     from observed
     window
         before_row as (
-            partition by unit_code, indicator_code order by year
+            partition by unit_id, indicator_id order by year
             rows between unbounded preceding and current row
         ),
         after_row as (
-            partition by unit_code, indicator_code order by year
+            partition by unit_id, indicator_id order by year
             rows between current row and unbounded following
         )
 )
@@ -104,6 +112,8 @@ select
     unit_code,
     indicator_code,
     year,
+    unit_id,
+    indicator_id,
     case
         when value is not null then value
         when interpolate and prev_value is not null and next_value is not null

@@ -73,8 +73,10 @@ resolved as (
         unit_lookup.n_matches as unit_matches,
         indicator_lookup.indicator_code,
         indicator_lookup.n_matches as indicator_matches,
-        units.in_sample,
-        units.unit_type,
+        unit_ids.unit_id,
+        unit_ids.in_sample,
+        unit_ids.unit_type,
+        indicators.indicator_id,
         indicators.scope,
         indicators.is_index_component,
         indicators.first_index_code,
@@ -84,7 +86,7 @@ resolved as (
     from landed
     left join unit_lookup on lower(landed.unit_key) = unit_lookup.unit_key
     left join indicator_lookup on landed.indicator_raw = indicator_lookup.indicator_key
-    left join units on unit_lookup.unit_code = units.unit_code
+    left join {{ ref('int_unit_keys') }} as unit_ids on unit_lookup.unit_code = unit_ids.unit_code
     left join indicators on indicator_lookup.indicator_code = indicators.indicator_code
 ),
 
@@ -129,7 +131,7 @@ with_copies as (
     select
         *,
         sum(case when row_reason is null then 1 else 0 end)
-            over (partition by unit_code, indicator_code, year)
+            over (partition by unit_id, indicator_id, year)
             as n_copies
     from first_reason
 )
@@ -146,6 +148,8 @@ select
     unit_code,
     indicator_code,
     year,
+    unit_id,
+    indicator_id,
     value,
     is_missing_marker,
     coalesce(unit_type <> 'nation' and not in_sample, false) as is_outside_index_sample,

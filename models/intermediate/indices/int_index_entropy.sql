@@ -8,38 +8,49 @@ with normalised as (
     from {{ ref('int_indicators_normalised') }}
 ),
 
+-- grouped on the integer keys; the codes are joined back to the few result rows
 sums as (
     select
-        index_code,
-        dimension_code,
-        indicator_code,
+        index_id,
+        dimension_id,
+        indicator_id,
         weight_group,
         count(*) as n_rows,
-        count(distinct unit_code) as n_units,
+        count(distinct unit_id) as n_units,
         min(year) as first_year,
         max(year) as last_year,
         bool_or(is_constant) as is_constant,
         {{ cipanel.stable_sum('z_shifted') }} as sum_z,
-        {{ cipanel.stable_sum('z_ln_z') }} as sum_z_ln_z
+        {{ cipanel.stable_sum('z_ln_z') }} as sum_z_ln_z,
+        -- the best and worst z of the group, for the TOPSIS distances (no second pass over the rows)
+        min(z) as min_z,
+        max(z) as max_z
     from normalised
-    group by index_code, dimension_code, indicator_code, weight_group
+    group by index_id, dimension_id, indicator_id, weight_group
 )
 
 select
-    index_code,
-    dimension_code,
-    indicator_code,
-    weight_group,
-    n_rows,
-    n_units,
-    first_year,
-    last_year,
-    is_constant,
+    components.index_code,
+    components.dimension_code,
+    components.indicator_code,
+    sums.weight_group,
+    sums.index_id,
+    sums.dimension_id,
+    sums.indicator_id,
+    sums.n_rows,
+    sums.n_units,
+    sums.first_year,
+    sums.last_year,
+    sums.is_constant,
     -- S = sum z', kept for the p score basis (p = z' / S) in int_index_scores_weighted
-    sum_z as sum_z_shifted,
+    sums.sum_z as sum_z_shifted,
     case
-        when is_constant then 1.0
+        when sums.is_constant then 1.0
         -- -(sum p ln p) = ln S - (sum z' ln z') / S
-        else ({{ cipanel.ln('sum_z') }} - sum_z_ln_z / sum_z) / {{ cipanel.ln('n_rows') }}
-    end as entropy
+        else ({{ cipanel.ln('sums.sum_z') }} - sums.sum_z_ln_z / sums.sum_z) / {{ cipanel.ln('sums.n_rows') }}
+    end as entropy,
+    sums.min_z,
+    sums.max_z
 from sums
+inner join {{ ref('int_index_components') }} as components
+    on sums.index_id = components.index_id and sums.indicator_id = components.indicator_id

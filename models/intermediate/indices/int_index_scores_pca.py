@@ -19,34 +19,33 @@ import pandas as pd
 
 # One numbered cell per (index, unit-year, indicator): the matrices are filled from integer
 # positions fetched as numpy arrays. Fetching the text columns into pandas (one Python string per
-# value) and pivoting there took most of this model's time at county scale. The numbering is done
-# once, into small DataFrames that label the matrices and that CELLS_SQL joins (DuckDB reads a
-# pandas DataFrame by its variable name), not recomputed inside the cells query.
+# value) and pivoting there took most of this model's time at county scale. The rows and columns
+# are numbered once, into small DataFrames that label the matrices and that CELLS_SQL joins (DuckDB
+# reads a pandas DataFrame by its variable name), all on the integer surrogate keys (index_id,
+# unit_id, indicator_id of int_indicators_normalised); int_index_scores joins the codes back.
 INDEX_KEYS_SQL = """
-select index_code, row_number() over (order by index_code) - 1 as index_no
-from normalised group by index_code
+select index_id, min(index_code) as index_code from normalised group by index_id order by index_id
 """
 ROW_KEYS_SQL = """
 select
-    index_code, unit_code, year,
-    row_number() over (partition by index_code order by unit_code, year) - 1 as row_no
-from normalised group by index_code, unit_code, year
-order by index_code, row_no
+    index_id, unit_id, year,
+    row_number() over (partition by index_id order by unit_id, year) - 1 as row_no
+from normalised group by index_id, unit_id, year
+order by index_id, row_no
 """
 COLUMN_KEYS_SQL = """
 select
-    index_code, indicator_code, min(direction) as direction,
-    row_number() over (partition by index_code order by indicator_code) - 1 as column_no
-from normalised group by index_code, indicator_code
-order by index_code, column_no
+    index_id, indicator_id, min(direction) as direction,
+    row_number() over (partition by index_id order by indicator_id) - 1 as column_no
+from normalised group by index_id, indicator_id
+order by index_id, column_no
 """
 CELLS_SQL = """
-select index_keys.index_no, row_keys.row_no, column_keys.column_no,
+select normalised.index_id, row_keys.row_no, column_keys.column_no,
     coalesce(normalised.value, cast('nan' as double)) as value
 from normalised
-inner join index_keys using (index_code)
-inner join row_keys using (index_code, unit_code, year)
-inner join column_keys using (index_code, indicator_code)
+inner join row_keys using (index_id, unit_id, year)
+inner join column_keys using (index_id, indicator_id)
 """
 
 
@@ -75,12 +74,12 @@ def model(dbt, session):
     index_keys = normalised.query("normalised", INDEX_KEYS_SQL).df()
     row_keys = normalised.query("normalised", ROW_KEYS_SQL).df()
     column_keys = normalised.query("normalised", COLUMN_KEYS_SQL).df()
-    cells = normalised.query("normalised", CELLS_SQL).fetchnumpy()  # joins the three frames above
+    cells = normalised.query("normalised", CELLS_SQL).fetchnumpy()  # joins the two frames above
     parts = []
-    for index_code, index_no in zip(index_keys["index_code"], index_keys["index_no"]):
-        keys = row_keys[row_keys["index_code"] == index_code]
-        indicators = column_keys[column_keys["index_code"] == index_code]
-        mine = cells["index_no"] == index_no
+    for index_id, index_code in zip(index_keys["index_id"], index_keys["index_code"]):
+        keys = row_keys[row_keys["index_id"] == index_id]
+        indicators = column_keys[column_keys["index_id"] == index_id]
+        mine = cells["index_id"] == index_id
         matrix = np.full((len(keys), len(indicators)), np.nan)
         matrix[cells["row_no"][mine], cells["column_no"][mine]] = cells["value"][mine]
         if np.isnan(matrix).any():
@@ -92,8 +91,8 @@ def model(dbt, session):
         parts.append(
             pd.DataFrame(
                 {
-                    "index_code": index_code,
-                    "unit_code": keys["unit_code"].to_numpy(),
+                    "index_id": np.int32(index_id),
+                    "unit_id": keys["unit_id"].to_numpy().astype("int32"),
                     "year": keys["year"].to_numpy().astype("int32"),
                     "score": scores,
                     "n_components": keep,
@@ -104,8 +103,8 @@ def model(dbt, session):
         parts.append(
             pd.DataFrame(
                 {
-                    "index_code": pd.Series(dtype="string"),
-                    "unit_code": pd.Series(dtype="string"),
+                    "index_id": pd.Series(dtype="int32"),
+                    "unit_id": pd.Series(dtype="int32"),
                     "year": pd.Series(dtype="int32"),
                     "score": pd.Series(dtype="float64"),
                     "n_components": pd.Series(dtype="int64"),
@@ -114,5 +113,5 @@ def model(dbt, session):
         )
     result = pd.concat(parts, ignore_index=True)
     result.insert(1, "method", "pca")
-    result.insert(2, "dimension_code", "_all")
-    return result[["index_code", "method", "dimension_code", "unit_code", "year", "score", "n_components"]]
+    result.insert(2, "dimension_id", np.int32(0))  # the index itself (int_index_score_keys)
+    return result[["index_id", "method", "dimension_id", "unit_id", "year", "score", "n_components"]]

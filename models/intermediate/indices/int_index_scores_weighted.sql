@@ -4,14 +4,16 @@
 -- The weights of all methods are pivoted to one row per indicator first, so the component rows are
 -- joined and aggregated once for all methods (not once per method). Wide, one score column per
 -- method: int_index_scores unpivots it (writing the long form here as well cost 3x the write).
+-- Keyed by the integer surrogate keys (index_id, dimension_id with 0 for the index total, unit_id,
+-- year): int_index_scores joins the codes back (int_index_score_keys, int_unit_keys).
 {% set methods = cipanel.weighted_score_methods() %}
 with normalised as (
     select
-        index_code,
-        dimension_code,
-        indicator_code,
+        index_id,
+        dimension_id,
+        indicator_id,
         weight_group,
-        unit_code,
+        unit_id,
         year,
         z,
         z_shifted
@@ -29,6 +31,8 @@ factors as (
         weights.index_code,
         weights.weight_group,
         weights.indicator_code,
+        min(entropy.index_id) as index_id,
+        min(entropy.indicator_id) as indicator_id,
         min(indices.score_basis) as score_basis,
         min(entropy.sum_z_shifted) as sum_z_shifted,
         {%- for method in methods %}
@@ -47,11 +51,9 @@ factors as (
 
 based as (
     select
-        normalised.index_code,
-        normalised.dimension_code,
-        normalised.indicator_code,
-        normalised.weight_group,
-        normalised.unit_code,
+        normalised.index_id,
+        normalised.dimension_id,
+        normalised.unit_id,
         normalised.year,
         {%- for method in methods %}
             factors.f_{{ method }},
@@ -64,37 +66,37 @@ based as (
     from normalised
     inner join factors
         on
-            normalised.index_code = factors.index_code
+            normalised.index_id = factors.index_id
             and normalised.weight_group = factors.weight_group
-            and normalised.indicator_code = factors.indicator_code
+            and normalised.indicator_id = factors.indicator_id
 ),
 
 dimensions as (
     select
-        index_code,
-        dimension_code,
-        unit_code,
+        index_id,
+        dimension_id,
+        unit_id,
         year,
         {%- for method in methods %}
             {{ cipanel.stable_sum('f_' ~ method ~ ' * basis') }} as score_{{ method }}
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from based
-    group by index_code, dimension_code, unit_code, year
+    group by index_id, dimension_id, unit_id, year
 ),
 
 totals as (
     select
-        index_code,
-        '_all' as dimension_code,
-        unit_code,
+        index_id,
+        0 as dimension_id,
+        unit_id,
         year,
         {%- for method in methods %}
             {{ cipanel.stable_sum('score_' ~ method) }} as score_{{ method }}
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from dimensions
-    group by index_code, unit_code, year
+    group by index_id, unit_id, year
 )
 
 select * from dimensions

@@ -12,12 +12,17 @@ select
     dimension_code,
     indicator_code,
     weight_group,
+    index_id,
+    dimension_id,
+    indicator_id,
     n_rows,
     n_units,
     first_year,
     last_year,
     is_constant,
     entropy,
+    min_z,
+    max_z,
     divergence,
     divergence / nullif(
         {{ cipanel.ordered_partition_sum('divergence', 'index_code, weight_group', 'indicator_code') }}, 0

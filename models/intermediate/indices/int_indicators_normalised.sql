@@ -7,42 +7,31 @@
 {{ config(materialized='view') }}
 
 with components as (
-    select
-        components.indicator_code,
-        components.index_code,
-        components.dimension_code,
-        components.direction,
-        indices.weighting,
-        indices.shift,
-        indices.window_start,
-        indices.window_end
-    from {{ ref('stg_catalog__indicators') }} as components
-    inner join {{ ref('stg_catalog__indices') }} as indices
-        on components.index_code = indices.index_code
-    where components.is_index_component
+    select * from {{ ref('int_index_components') }}
 ),
 
 sample_units as (
-    select unit_code from {{ ref('stg_reference__units') }}
+    select unit_id from {{ ref('int_unit_keys') }}
     where in_sample
 ),
 
 -- min and max per normalisation group, aggregated straight from the values table and joined back
 -- to the rows below: not a window over all rows, and not from a CTE of the rows shared with
--- `ranged` (DuckDB materialises a CTE read twice: 0.35 s at county scale)
+-- `ranged` (DuckDB materialises a CTE read twice: 0.35 s at county scale). Joined on the integer
+-- keys (int_index_components, int_unit_keys); the codes come along from the values table.
 ranges as (
     select
-        components.index_code,
-        components.indicator_code,
+        components.index_id,
+        components.indicator_id,
         {{ cipanel.weight_group('components.weighting', 'values_.year') }} as weight_group,
         min(values_.value) as group_min,
         max(values_.value) as group_max
     from components
     inner join {{ ref('int_indicator_values_interpolated') }} as values_
         on
-            components.indicator_code = values_.indicator_code
+            components.indicator_id = values_.indicator_id
             and values_.year between components.window_start and components.window_end
-    inner join sample_units on values_.unit_code = sample_units.unit_code
+    inner join sample_units on values_.unit_id = sample_units.unit_id
     group by 1, 2, 3
 ),
 
@@ -51,11 +40,15 @@ ranged as (
         components.index_code,
         components.dimension_code,
         components.indicator_code,
+        components.index_id,
+        components.dimension_id,
+        components.indicator_id,
         components.direction,
         components.weighting,
         components.shift,
         ranges.weight_group,
         values_.unit_code,
+        values_.unit_id,
         values_.year,
         values_.value,
         values_.value_status,
@@ -64,13 +57,13 @@ ranged as (
     from components
     inner join {{ ref('int_indicator_values_interpolated') }} as values_
         on
-            components.indicator_code = values_.indicator_code
+            components.indicator_id = values_.indicator_id
             and values_.year between components.window_start and components.window_end
-    inner join sample_units on values_.unit_code = sample_units.unit_code
+    inner join sample_units on values_.unit_id = sample_units.unit_id
     inner join ranges
         on
-            components.index_code = ranges.index_code
-            and components.indicator_code = ranges.indicator_code
+            components.index_id = ranges.index_id
+            and components.indicator_id = ranges.indicator_id
             and ranges.weight_group = {{ cipanel.weight_group('components.weighting', 'values_.year') }}
 ),
 
@@ -95,6 +88,10 @@ select
     weight_group,
     unit_code,
     year,
+    index_id,
+    dimension_id,
+    indicator_id,
+    unit_id,
     value,
     value_status,
     group_min,
