@@ -74,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     study_cmd.add_argument("names", nargs="*", help="study names (studies/NAME.yml of the project); default: all")
     sub.add_parser(
+        "docs",
+        parents=[common],
+        help="dbt's documentation site of the built warehouse as one HTML file (lineage, every model and "
+        "test; fct_panel's columns described by the project's catalogs)",
+    )
+    sub.add_parser(
         "analytics",
         parents=[common, study],
         help="run the studies' analytics: blocks (Gini, Moran, coupling, ...) on an existing warehouse",
@@ -190,6 +196,11 @@ def main(argv: list[str] | None = None) -> int:
             from cipanel.analytics.cli import run_cli as analytics_cli
 
             return analytics_cli(specs, warehouse=warehouse, out=out, lang=lang)
+        if args.command == "docs":
+            from cipanel.docs_site import generate_docs
+
+            generate_docs(project, warehouse, say)
+            return 0
         built = None
         if args.command in ("build", "run"):
             built = _build_unless_up_to_date(warehouse, args, project, say, started)
