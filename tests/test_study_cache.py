@@ -26,7 +26,7 @@ from cipanel.study_cache import CACHE_DIR
 from warehouse_build import DEMO
 
 STUDIES = ("study_a", "study_b")
-N_TABLES = 16  # study_a t1-t9, study_b t1-t7
+N_TABLES = 18  # study_a t1-t9, study_b t1-t9 (t8 threshold, t9 spatial)
 
 
 @pytest.fixture(scope="module")
