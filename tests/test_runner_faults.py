@@ -74,7 +74,7 @@ def test_two_iv_columns_get_four_distinct_names_and_unique_stored_keys(tmp_path)
     warehouse = tmp_path / "w.duckdb"
     duckdb.connect(str(warehouse)).close()  # an existing warehouse: store() never creates one
     store(run, warehouse, run_text(run))
-    store(run, warehouse)  # a second run replaces the first, it does not add to it
+    store(run, warehouse, run_text(run))  # a second run replaces the first, it does not add to it
     con = duckdb.connect(str(warehouse), read_only=True)
     for name, keys in results.KEYS.items():
         total, distinct = con.execute(
