@@ -6,11 +6,15 @@ a study sets its own."""
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cipanel.study.checks import MIN_CLUSTERS, WEAK_INSTRUMENT_F, model_variables
 from cipanel.study.tables import Note
+
+if TYPE_CHECKING:
+    from cipanel.study.samples import UnitSample
 
 
 def interpolated_cells(
@@ -93,7 +97,7 @@ def weak_instrument(column: str, f: float) -> Note:
     return Note("weak_instrument", {"column": column, "f": float(f), "threshold": WEAK_INSTRUMENT_F})
 
 
-def sample_facts(units, index_sample: dict | None) -> tuple[Note, Note]:
+def sample_facts(units: UnitSample, index_sample: dict | None) -> tuple[Note, Note]:
     """The regression sample (a UnitSample) and the index sample, stated under every table of a
     study that sets its own sample."""
     return Note("regression_sample", {"sample": units}), Note("index_sample", {"index_sample": index_sample})
