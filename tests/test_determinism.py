@@ -16,6 +16,7 @@ import pytest
 
 from cipanel.build import copy_dbt_project
 from cipanel.determinism import frame_digest, set_profile_threads, table_digests
+from cipanel.output.notes import run_text
 from cipanel.pipeline import default_study_paths
 from cipanel.study.results import store
 from cipanel.study.runner import run_study
@@ -30,7 +31,7 @@ def _run_studies(warehouse) -> None:
     for path in default_study_paths():
         spec = load_spec(path, "en")
         run = run_study(spec, read_table(spec.panel["relation"], warehouse), "en", lambda _m: None)
-        store(run, warehouse)
+        store(run, warehouse, run_text(run))
 
 
 @pytest.fixture(scope="module")

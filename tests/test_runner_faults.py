@@ -15,6 +15,7 @@ import pytest
 from test_study import MINIMAL, firm_panel
 
 from cipanel.cli import main as cli
+from cipanel.output.notes import run_text, table_notes, warning_lines
 from cipanel.output.regression_tables import regression_grid
 from cipanel.study import results
 from cipanel.study.results import check_unique, store, tidy
@@ -72,8 +73,8 @@ def test_two_iv_columns_get_four_distinct_names_and_unique_stored_keys(tmp_path)
     assert [c.role for c in table.columns] == ["iv_first", "iv_second", "iv_first", "iv_second"]
     warehouse = tmp_path / "w.duckdb"
     duckdb.connect(str(warehouse)).close()  # an existing warehouse: store() never creates one
-    store(run, warehouse)
-    store(run, warehouse)  # a second run replaces the first, it does not add to it
+    store(run, warehouse, run_text(run))
+    store(run, warehouse, run_text(run))  # a second run replaces the first, it does not add to it
     con = duckdb.connect(str(warehouse), read_only=True)
     for name, keys in results.KEYS.items():
         total, distinct = con.execute(
@@ -92,7 +93,7 @@ def test_a_duplicated_key_is_refused_before_writing(tmp_path):
     )
     run = run_study(spec_from(tmp_path, text), panel(), "en")
     with pytest.raises(StudyError, match=r"results.descriptives: 2 rows share one key .*variable='Same'"):
-        tidy(run)
+        tidy(run, run_text(run))
     frame = pd.DataFrame(
         {"study": ["s", "s"], "table_id": ["t", "t"], "column_name": ["(1)", "(1)"], "term": ["x", "x"]}
     )
@@ -216,13 +217,15 @@ def test_few_clusters_warn_in_the_notes_and_flag_the_results(tmp_path):
     run = run_study(spec_from(tmp_path, text), panel(), "en")
     table = run.tables[0]
     assert table.columns[1].result.n_clusters == 5
-    assert any(n.startswith("Warning: column (2) has only 5 clusters (fewer than 10)") for n in table.notes)
-    assert not any("column (1) has only" in n for n in table.notes)
-    assert run.warnings == [
+    assert any(
+        n.startswith("Warning: column (2) has only 5 clusters (fewer than 10)") for n in table_notes(table, "en")
+    )
+    assert not any("column (1) has only" in n for n in table_notes(table, "en"))
+    assert warning_lines(run) == [
         "s: table t1: column (2) has only 5 clusters (fewer than 10); cluster-robust "
         "p-values are unreliable, see a wild cluster bootstrap."
     ]
-    estimates = tidy(run)["estimates"]
+    estimates = tidy(run, run_text(run))["estimates"]
     assert set(estimates[estimates.column_name == "(2)"].few_clusters) == {True}
     assert set(estimates[estimates.column_name == "(1)"].few_clusters) == {False}
 
@@ -233,7 +236,9 @@ def test_a_weak_instrument_is_a_warning_and_a_diagnostic(tmp_path):
     table = run.tables[0]
     second = table.columns[1].result
     assert second.diagnostics["kp_rk_wald_f"] < 10 and second.diagnostics["weak_instrument"] == 1.0
-    assert any("column (2) may have a weak instrument (Kleibergen-Paap Wald F = " in n for n in table.notes)
+    assert any(
+        "column (2) may have a weak instrument (Kleibergen-Paap Wald F = " in n for n in table_notes(table, "en")
+    )
     strong = run_study(spec_from(tmp_path, IV, "strong.yml"), panel(), "en").tables[0]
     assert "weak_instrument" not in strong.columns[1].result.diagnostics
 
@@ -258,9 +263,11 @@ tables:
     grid = regression_grid(table, "en")
     dt_row = grid.body[0]
     assert dt_row[1] and "*" not in dt_row[1] and grid.body[1][1] == ""
-    assert any("standard error of dt" in n and "no t statistic, p-value or stars" in n for n in table.notes)
-    assert any("only 2 clusters" in n for n in table.notes)
-    row = tidy(run)["estimates"].set_index("term").loc["dt"]
+    assert any(
+        "standard error of dt" in n and "no t statistic, p-value or stars" in n for n in table_notes(table, "en")
+    )
+    assert any("only 2 clusters" in n for n in table_notes(table, "en"))
+    row = tidy(run, run_text(run))["estimates"].set_index("term").loc["dt"]
     assert bool(row.degenerate_se) and np.isnan(row.p_value) and pd.isna(row.conf_low)
 
 
@@ -271,7 +278,7 @@ def test_a_failed_store_leaves_the_previous_results_as_they_were(tmp_path, monke
     warehouse = tmp_path / "w.duckdb"
     duckdb.connect(str(warehouse)).close()  # an existing warehouse: store() never creates one
     first = run_study(spec_from(tmp_path, MINIMAL), panel(), "en")
-    store(first, warehouse)
+    store(first, warehouse, run_text(first))
     con = duckdb.connect(str(warehouse), read_only=True)
     before = {name: con.execute(f"select * from results.{name} order by all").fetchall() for name in results.KEYS}
     con.close()
@@ -287,7 +294,7 @@ def test_a_failed_store_leaves_the_previous_results_as_they_were(tmp_path, monke
 
     monkeypatch.setattr(results, "_migrate", fail_on_descriptives)
     with pytest.raises(OSError, match="simulated"):
-        store(second, warehouse)
+        store(second, warehouse, run_text(second))
     con = duckdb.connect(str(warehouse), read_only=True)
     after = {name: con.execute(f"select * from results.{name} order by all").fetchall() for name in results.KEYS}
     con.close()
@@ -305,7 +312,8 @@ def test_results_tables_of_an_older_version_gain_the_new_columns(tmp_path):
     )
     con.execute("insert into results.estimates values ('other', 't1', '(1)', 'x', 1.5)")
     con.close()
-    store(run_study(spec_from(tmp_path, MINIMAL), panel(), "en"), warehouse)
+    run = run_study(spec_from(tmp_path, MINIMAL), panel(), "en")
+    store(run, warehouse, run_text(run))
     con = duckdb.connect(str(warehouse), read_only=True)
     rows = con.execute(
         "select study, estimate, n_interpolated_cells from results.estimates where term = 'x' order by study"

@@ -13,6 +13,7 @@ import pyfixest as pf
 import pytest
 from test_study import MINIMAL, firm_panel
 
+from cipanel.output.notes import describe_index_sample, describe_units, run_text, table_notes
 from cipanel.study.panel_source import read_panel
 from cipanel.study.results import store
 from cipanel.study.runner import run_study
@@ -52,7 +53,7 @@ def demo_run(demo_warehouse, tmp_path_factory):
     spec = load_spec(write(folder, DEMO_SPEC), "en")
     inputs = read_panel(spec, warehouse)
     run = run_study(spec, inputs.frame, "en", imputed=inputs.imputed, index_sample=inputs.index_sample)
-    store(run, warehouse)
+    store(run, warehouse, run_text(run))
     return run, warehouse
 
 
@@ -68,7 +69,7 @@ def test_municipalities_out_by_a_dim_units_flag_match_an_independent_fit(demo_ru
 
 def test_both_samples_are_stated_in_the_notes_and_in_results_runs(demo_run):
     run, warehouse = demo_run
-    notes = run.tables[0].notes
+    notes = table_notes(run.tables[0], "en")
     regression = (
         "Regression sample (set by this study): 26 units; excluded by is_municipality (4): "
         "110000, 120000, 310000, 500000."
@@ -127,7 +128,7 @@ def test_every_regression_reports_its_interpolated_cells(demo_run):
     assert full > to_2019 > 0 and lead > 0
     assert (
         f"Interpolated cells used by each column's estimation sample (incl. index components): (1) {full}, "
-        f"(2) {to_2019}, (3) {lead}." in run.tables[0].notes
+        f"(2) {to_2019}, (3) {lead}." in table_notes(run.tables[0], "en")
     )
     con = duckdb.connect(str(warehouse), read_only=True)
     stored = con.execute(
@@ -164,14 +165,16 @@ def test_the_panel_flag_sets_the_default_and_include_exclude_change_it(tmp_path)
     run = run_study(load_spec(write(tmp_path, base), "en"), firms_with_sample_flag(), "en")
     result = run.tables[0].columns[0].result
     assert result.n_clusters == 40 - 1 - 2  # F001 out by the flag, F000 back in, F002 and F003 out
-    assert run.regression_sample == (
+    assert describe_units(run.regression_sample, "en") == (
         "37 units; included F000; of them outside the index sample (no index score, so regressions on an index "
         "cannot use their rows): F000 (6 panel rows); excluded F002, F003; out by the panel's in_sample: F001"
     )
-    assert any(n.startswith("Regression sample (set by this study): 37 units") for n in run.tables[0].notes)
+    assert any(
+        n.startswith("Regression sample (set by this study): 37 units") for n in table_notes(run.tables[0], "en")
+    )
     plain = run_study(load_spec(write(tmp_path, MINIMAL, "plain.yml"), "en"), firms_with_sample_flag(), "en")
     assert plain.tables[0].columns[0].result.n_clusters == 38
-    assert not any(n.startswith("Regression sample") for n in plain.tables[0].notes)  # no rules: no note
+    assert not any(n.startswith("Regression sample") for n in table_notes(plain.tables[0], "en"))  # no rules: no note
 
 
 @pytest.fixture()
@@ -197,8 +200,10 @@ def test_a_flag_of_dim_units_that_the_panel_lacks_is_joined(tmp_path, firm_wareh
     frame = firm_panel()
     small = frame[frame["size"] <= 0.5]
     assert run.tables[0].columns[0].result.n_clusters == small.firm.nunique()
-    assert run.index_sample == "the 40 in-sample units of the reference data"
-    assert "Interpolated cells used: not known (the warehouse has no imputation log)." in run.tables[0].notes
+    assert describe_index_sample(run.index_sample, "en") == "the 40 in-sample units of the reference data"
+    assert "Interpolated cells used: not known (the warehouse has no imputation log)." in table_notes(
+        run.tables[0], "en"
+    )
 
 
 @pytest.mark.parametrize(

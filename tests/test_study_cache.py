@@ -46,6 +46,8 @@ def day(demo_warehouse, tmp_path_factory):
     day = {"root": root, "warehouse": warehouse, "specs": [specs / f"{n}.yml" for n in STUDIES], "out": root / "out"}
     first = _study(day)
     assert f"tables: reused 0, re-estimated {N_TABLES}" in first
+    # the run's warnings, worded by the output layer, printed once by the pipeline
+    assert first.count("warning: study_b: table t6: column (2) has only 6 clusters (fewer than 10)") == 1
     day["files"] = _files(day["out"])
     return day
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from test_study import firm_panel
 
+from cipanel.output.notes import run_text
 from cipanel.output.table_format import format_stat
 from cipanel.study.results import tidy
 from cipanel.study.runner import run_study
@@ -37,7 +38,7 @@ def test_inference_rows_and_diagnostics(tmp_path):
         assert 0 <= column.result.diagnostics["wcr_p"] <= 1 and format_stat(column.extra_rows["wcr_ci"]).startswith("[")
     assert {"interaction_p", "perm_p"} <= set(table.columns[2].extra_rows)
     assert "placebo_share" in table.columns[2].extra_rows and len(run.placebos["t1"].coefs) == 99
-    stored = tidy(run)["diagnostics"]
+    stored = tidy(run, run_text(run))["diagnostics"]
     assert {"wcr_p", "wcr_ci_low", "interaction_p", "perm_p", "placebo_share"} <= set(stored.name)
 
 

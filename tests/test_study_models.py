@@ -13,6 +13,7 @@ import pytest
 from cipanel.estimators.spatial import fit_spatial
 from cipanel.estimators.threshold import fit_threshold
 from cipanel.estimators.threshold_sim import threshold_panel
+from cipanel.output.notes import run_text
 from cipanel.output.regression_tables import regression_grid, to_markdown
 from cipanel.output.threshold_figures import plot_lr_curves
 from cipanel.study.results import tidy
@@ -64,7 +65,7 @@ def test_threshold_table_end_to_end(tmp_path):
     assert table.keep[:2] == ["0._cat#c.r", "1._cat#c.r"]
     md = to_markdown(regression_grid(table, "en"))
     assert "Threshold 1 [95% CI]" in md and "Single-threshold F [bootstrap p]" in md
-    rows = tidy(run)
+    rows = tidy(run, run_text(run))
     est = rows["estimates"]
     assert set(est["term"]) >= {"0._cat#c.r", "1._cat#c.r", "2._cat#c.r", "w"}
     diag = rows["diagnostics"]
@@ -115,7 +116,7 @@ def test_spatial_table_uses_the_weights_module(tmp_path, monkeypatch):
     assert run.tables[0].keep == ["r", "W*r", "rho"]
     md = to_markdown(regression_grid(run.tables[0], "en"))
     assert "Indirect effect (SE)" in md and "LR SDM vs SEM [p]" in md
-    assert "effect_indirect_r" in set(tidy(run)["diagnostics"]["name"])
+    assert "effect_indirect_r" in set(tidy(run, run_text(run))["diagnostics"]["name"])
 
 
 def test_spatial_weights_are_row_standardised_unless_told_not_to(tmp_path, monkeypatch):

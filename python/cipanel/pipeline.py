@@ -54,6 +54,7 @@ def run_studies(
     (cipanel.study_cache) unless `rebuild`; outputs["summary"] says what was reused."""
     from cipanel.analytics.hook import load_for
     from cipanel.output.index_tables import load_catalog
+    from cipanel.output.notes import run_text, warning_lines
     from cipanel.output.report import write_combined_report
     from cipanel.output.study_outputs import write_study_outputs
     from cipanel.output.table_format import table_format
@@ -90,7 +91,9 @@ def run_studies(
             index_sample=inputs.index_sample,
             table_runner=table_runner(cache),
         )
-        counts = store(run, warehouse, synthetic=synthetic)
+        for line in warning_lines(run):
+            progress(f"warning: {line}")
+        counts = store(run, warehouse, run_text(run), synthetic=synthetic)
         progress(f"{spec.study}: {counts['estimates']} estimates written to results.estimates")
         study_out = out_dir / spec.study
         study_out.mkdir(parents=True, exist_ok=True)

@@ -410,8 +410,7 @@ def table_runner(cache: StudyCache) -> Callable[..., Any]:
             spec.panel,
             spec.labels,
             lang,
-            run.regression_sample_note,
-            run.index_sample_note,
+            run.sample_notes,
             content(panel),
             content(imputed),
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cipanel.output.labels import check_lang, fixed
+from cipanel.output.notes import table_notes
 from cipanel.output.regression_tables import Grid, fmt_num
 from cipanel.output.table_format import TableFormat
 from cipanel.study.tables import DescriptiveTable
@@ -26,7 +27,7 @@ def descriptive_grid(table: DescriptiveTable, lang: str = "zh", fmt: TableFormat
         body.append([str(var), *[_cell(row[c], c, decimals) for c in cols]])
     raw = stats[cols].rename_axis("variable").reset_index()
     header = [[(fixed("variable", lang), 1), *[(h, 1) for h in head]]]
-    return Grid(table.table_id, table.title, header, body, list(table.notes), raw, fixed("note_prefix", lang))
+    return Grid(table.table_id, table.title, header, body, table_notes(table, lang), raw, fixed("note_prefix", lang))
 
 
 def _cell(x: object, col: str, decimals: int = 3) -> str:

@@ -38,6 +38,65 @@ FIXED: dict[str, dict[str, str]] = {
     },
     "note_r2_part": {"zh": "{cols}为{raw}", "en": "{cols}: {raw}"},
     "note_r2_mixed": {"zh": "{label}的口径：{parts}。", "en": "{label} is, in {parts}."},
+    # facts the study states under its tables (cipanel.study.tables.Note), worded by output.notes
+    "note_outside_index_rows": {
+        "zh": "研究纳入的指数样本外单位(无指数得分)的观测, 各列使用/因所需变量(如指数)缺失而未用: {listed}。",
+        "en": "Rows of units outside the index sample (included by this study; no index score), used / "
+        "left out for a missing variable such as an index, per column: {listed}.",
+    },
+    "note_interpolated_cells": {
+        "zh": "各列估计样本所用插值单元格数(含指数成分): {listed}。",
+        "en": "Interpolated cells used by each column's estimation sample (incl. index components): {listed}.",
+    },
+    "note_interpolated_unknown": {
+        "zh": "插值单元格数未知(数据仓库无插值记录)。",
+        "en": "Interpolated cells used: not known (the warehouse has no imputation log).",
+    },
+    "note_warn_few_clusters": {
+        "zh": "警告: 列{column}仅有 {n} 个聚类(少于 {min}), 聚类稳健 p 值不可靠, 建议参考野自助法。",
+        "en": "Warning: column {column} has only {n} clusters (fewer than {min}); "
+        "cluster-robust p-values are unreliable, see a wild cluster bootstrap.",
+    },
+    "note_warn_degenerate_se": {
+        "zh": "警告: 列{column}中 {terms} 的标准误退化(约为 0 或非有限), 不报告 t 值、p 值与显著性星号。",
+        "en": "Warning: in column {column} the standard error of {terms} is degenerate (about 0 "
+        "or not finite); no t statistic, p-value or stars are reported.",
+    },
+    "note_warn_weak_instrument": {
+        "zh": "警告: 列{column}可能存在弱工具变量(KP Wald F = {f:.2f} < {threshold:g})。",
+        "en": "Warning: column {column} may have a weak instrument (Kleibergen-Paap Wald F = {f:.2f} < {threshold:g}).",
+    },
+    "note_regression_sample": {
+        "zh": "回归样本(本研究设定): {description}。",
+        "en": "Regression sample (set by this study): {description}.",
+    },
+    "note_index_sample": {
+        "zh": "指数样本(按目录, 不随研究改变): {description}。",
+        "en": "Index sample (as the catalog says, unchanged by the study): {description}.",
+    },
+    # a study's samples in words (UnitSample, the panel source's index sample)
+    "sample_units": {"zh": "{n} 个单位", "en": "{n} units"},
+    "sample_included": {"zh": "纳入 {codes}", "en": "included {codes}"},
+    "sample_panel_rows": {"zh": "{code} (面板 {n} 行)", "en": "{code} ({n} panel rows)"},
+    "sample_outside_index": {
+        "zh": "其中指数样本外(无指数得分, 用到指数的回归不能使用其观测): {listed}",
+        "en": "of them outside the index sample (no index score, so regressions on an index cannot use "
+        "their rows): {listed}",
+    },
+    "sample_excluded": {"zh": "剔除 {codes}", "en": "excluded {codes}"},
+    "sample_excluded_by_flag": {"zh": "按 {flag} 剔除 {n} 个: {codes}", "en": "excluded by {flag} ({n}): {codes}"},
+    "sample_none": {"zh": "无", "en": "none"},
+    "sample_out_by_panel_flag": {"zh": "面板 {flag} 为否: {codes}", "en": "out by the panel's {flag}: {codes}"},
+    "sample_separator": {"zh": "；", "en": "; "},
+    "index_sample_units": {
+        "zh": "参考数据中样本内的 {n} 个单位",
+        "en": "the {n} in-sample units of the reference data",
+    },
+    "index_sample_out": {"zh": "(样本外: {codes})", "en": " (out: {codes})"},
+    "not_known": {"zh": "未知", "en": "not known"},
+    # IV column headers (ModelColumn.role)
+    "iv_first": {"zh": "第一阶段", "en": "First stage"},
+    "iv_second": {"zh": "第二阶段", "en": "Second stage"},
     "stock_yogo_row": {"zh": "Stock-Yogo {size} 临界值", "en": "Stock-Yogo {size} critical value"},
     "stock_yogo_note": {
         "zh": "Stock-Yogo 临界值为 2SLS 最大名义检验水平扭曲 10% 与 15% 的临界值（1 个内生变量、"
@@ -101,6 +160,22 @@ ROW_LABELS: dict[str, dict[str, str]] = {
     "placebo_share": {"zh": "安慰剂系数绝对值不小于真实系数的比例", "en": "Share of |placebo| >= |real| coefficient"},
     "n_clusters": {"zh": "聚类数", "en": "Clusters"},
     "n_entities": {"zh": "个体数", "en": "Units"},
+    # threshold columns (cipanel.study.threshold_columns.threshold_rows)
+    "threshold_1": {"zh": "门槛值1 [95%置信区间]", "en": "Threshold 1 [95% CI]"},
+    "threshold_2": {"zh": "门槛值2 [95%置信区间]", "en": "Threshold 2 [95% CI]"},
+    "threshold_3": {"zh": "门槛值3 [95%置信区间]", "en": "Threshold 3 [95% CI]"},
+    "f_single": {"zh": "单一门槛 F 值 [自助法 P 值]", "en": "Single-threshold F [bootstrap p]"},
+    "f_double": {"zh": "双重门槛 F 值 [自助法 P 值]", "en": "Double-threshold F [bootstrap p]"},
+    "f_triple": {"zh": "三重门槛 F 值 [自助法 P 值]", "en": "Triple-threshold F [bootstrap p]"},
+    # spatial columns (cipanel.study.spatial_columns.spatial_rows)
+    "loglik": {"zh": "对数似然值", "en": "Log-likelihood"},
+    "effect_direct": {"zh": "直接效应 (标准误)", "en": "Direct effect (SE)"},
+    "effect_indirect": {"zh": "间接效应 (标准误)", "en": "Indirect effect (SE)"},
+    "effect_total": {"zh": "总效应 (标准误)", "en": "Total effect (SE)"},
+    "wald_sdm_vs_sar": {"zh": "Wald 检验 SDM vs SAR [P 值]", "en": "Wald SDM vs SAR [p]"},
+    "wald_sdm_vs_sem": {"zh": "Wald 检验 SDM vs SEM [P 值]", "en": "Wald SDM vs SEM [p]"},
+    "lr_sdm_vs_sar": {"zh": "LR 检验 SDM vs SAR [P 值]", "en": "LR SDM vs SAR [p]"},
+    "lr_sdm_vs_sem": {"zh": "LR 检验 SDM vs SEM [P 值]", "en": "LR SDM vs SEM [p]"},
 }
 
 # Region names that figures translate when no CJK font is installed.

@@ -1,15 +1,23 @@
 """Notes under a regression table that stay true whatever its columns mix: one line per
 standard-error type naming its columns, cluster counts per column when they differ, a warning for
 columns with fewer than MIN_CLUSTERS clusters, one line per R² label with its definition, and the
-Stock-Yogo critical values beside the Cragg-Donald F."""
+Stock-Yogo critical values beside the Cragg-Donald F. And the words for what study code returns as
+facts (cipanel.study.tables.Note, UnitSample, an IV column's role): the notes, column headers and
+results.* text columns in Chinese or English, so study code holds no language."""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from cipanel.output.labels import check_lang, definition, fixed
 from cipanel.output.stock_yogo import SOURCE, critical_values
-from cipanel.study.tables import MIN_CLUSTERS, ModelColumn, RegressionTable
+from cipanel.study.samples import SAMPLE_FLAG, UnitSample
+from cipanel.study.tables import MIN_CLUSTERS, DescriptiveTable, ModelColumn, Note, RegressionTable
+
+if TYPE_CHECKING:
+    from cipanel.study.results import RunText
+    from cipanel.study.runner import StudyRun
 
 
 def _names(cols: list[ModelColumn], lang: str) -> str:
@@ -118,3 +126,97 @@ def stock_yogo_note(table: RegressionTable, lang: str) -> list[str]:
     if critical_values(k or 0) is None:
         return [fixed("stock_yogo_missing", lang).format(k=k if k else "?")]
     return [fixed("stock_yogo_note", lang).format(k=k, source=SOURCE)]
+
+
+# ---------------------------------------------------------------- facts of the study, in words
+
+
+def describe_units(sample: UnitSample, lang: str) -> str:
+    """The regression sample of a study's unit rules, e.g. "37 units; excluded 110000"."""
+    codes = ", ".join
+    parts = [fixed("sample_units", lang).format(n=sample.n_units)]
+    if sample.included:
+        parts.append(fixed("sample_included", lang).format(codes=codes(sample.included)))
+    if sample.outside_index:
+        rows = codes(fixed("sample_panel_rows", lang).format(code=c, n=n) for c, n in sample.outside_index.items())
+        parts.append(fixed("sample_outside_index", lang).format(listed=rows))
+    if sample.excluded:
+        parts.append(fixed("sample_excluded", lang).format(codes=codes(sample.excluded)))
+    for flag, flagged in sample.excluded_by_flag.items():
+        listed = codes(flagged) if flagged else fixed("sample_none", lang)
+        parts.append(fixed("sample_excluded_by_flag", lang).format(flag=flag, n=len(flagged), codes=listed))
+    if sample.out_by_panel_flag:
+        parts.append(
+            fixed("sample_out_by_panel_flag", lang).format(flag=SAMPLE_FLAG, codes=codes(sample.out_by_panel_flag))
+        )
+    return fixed("sample_separator", lang).join(parts)
+
+
+def describe_index_sample(index_sample: dict | None, lang: str) -> str:
+    """The units the indices were computed on (cipanel.study.panel_source's n_in / out)."""
+    if not index_sample:
+        return fixed("not_known", lang)
+    out = ", ".join(index_sample["out"])
+    text = fixed("index_sample_units", lang).format(n=index_sample["n_in"])
+    return text + (fixed("index_sample_out", lang).format(codes=out) if out else "")
+
+
+def note_text(note: str | Note, lang: str) -> str:
+    """One note under a table: a spec's own text as it is, a study's Note in `lang`."""
+    if isinstance(note, str):
+        return note
+    v = note.values
+    if note.kind == "outside_index_rows":
+        listed = ", ".join(f"{name} {used}/{lost}" for name, used, lost in v["columns"])
+        return fixed("note_outside_index_rows", lang).format(listed=listed)
+    if note.kind == "interpolated_cells":
+        if not v["columns"]:
+            return fixed("note_interpolated_unknown", lang)
+        listed = ", ".join(f"{name} {n}" for name, n in v["columns"])
+        return fixed("note_interpolated_cells", lang).format(listed=listed)
+    if note.kind == "degenerate_se":
+        return fixed("note_warn_degenerate_se", lang).format(column=v["column"], terms=", ".join(v["terms"]))
+    if note.kind in ("few_clusters", "weak_instrument"):
+        return fixed(f"note_warn_{note.kind}", lang).format(**v)
+    if note.kind == "regression_sample":
+        return fixed("note_regression_sample", lang).format(description=describe_units(v["sample"], lang))
+    if note.kind == "index_sample":
+        return fixed("note_index_sample", lang).format(description=describe_index_sample(v["index_sample"], lang))
+    raise ValueError(f"no wording for a study note of kind {note.kind!r}")
+
+
+def table_notes(table: RegressionTable | DescriptiveTable, lang: str) -> list[str]:
+    """The study's notes under `table` in `lang`, in the order the study gave them."""
+    check_lang(lang)
+    return [note_text(n, lang) for n in table.notes]
+
+
+def column_title(column: ModelColumn, lang: str) -> str:
+    """A column's header: the spec's title, else the IV stage ("First stage") its role says."""
+    if column.title or column.role not in ("iv_first", "iv_second"):
+        return column.title
+    return fixed(column.role, lang)
+
+
+def warning_lines(run: StudyRun) -> list[str]:
+    """The run's column warnings as the terminal and results.runs show them (English):
+    "study: table t3: column (2) has only 5 clusters ..."."""
+    return [
+        f"{run.spec.study}: table {table_id}: {note_text(n, 'en').removeprefix('Warning: ')}"
+        for table_id, n in run.warnings
+    ]
+
+
+def run_text(run: StudyRun) -> RunText:
+    """The text columns of results.* for `run`: column headers in the run's language (as the
+    tables print them), the samples and warnings in English (as SQL users have always read them)."""
+    from cipanel.study.results import RunText  # the results writer pulls in the runner: only when storing
+
+    titles = {
+        (t.table_id, c.name): column_title(c, run.lang)
+        for t in run.tables
+        if isinstance(t, RegressionTable)
+        for c in t.columns
+    }
+    units = describe_units(run.regression_sample, "en") if run.regression_sample is not None else ""
+    return RunText(titles, units, describe_index_sample(run.index_sample, "en"), warning_lines(run))

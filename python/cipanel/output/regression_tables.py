@@ -28,11 +28,13 @@ import pandas as pd
 
 from cipanel.output.labels import check_lang, fixed, r2_label, row_label
 from cipanel.output.notes import (
+    column_title,
     few_cluster_columns,
     r2_notes,
     se_notes,
     stock_yogo_note,
     stock_yogo_rows,
+    table_notes,
 )
 from cipanel.output.table_format import TableFormat, fmt_p, fmt_pair, format_stat, stars, stars_note
 from cipanel.study.tables import DescriptiveTable, ModelColumn, RegressionTable
@@ -147,8 +149,9 @@ def regression_grid(table: RegressionTable, lang: str = "zh", fmt: TableFormat |
     if any(c.group for c in cols):
         header.append([("", 1), *_spans([c.group for c in cols])])
     header.append([("", 1), *_spans([c.name for c in cols])])
-    if any(c.title for c in cols):
-        header.append([("", 1), *[(c.title, 1) for c in cols]])
+    titles = [column_title(c, lang) for c in cols]
+    if any(titles):
+        header.append([("", 1), *[(t, 1) for t in titles]])
     header[-1][0] = (fixed("variable", lang), 1)
 
     body: list[list[str]] = []
@@ -193,12 +196,12 @@ def regression_grid(table: RegressionTable, lang: str = "zh", fmt: TableFormat |
         notes += r2_notes(cols, r2, lang)
     if any(key == "cd_wald_f" for c in cols for key in c.extra_rows) and "extra" in fmt.rows:
         notes += stock_yogo_note(table, lang)
-    notes += [n for n in table.notes if n not in notes]
+    notes += [n for n in table_notes(table, lang) if n not in notes]
 
     raw_rows = [
         {
             "column": c.name,
-            "title": c.title,
+            "title": title,
             "group": c.group,
             "term": t,
             "estimate": c.result.params[t],
@@ -207,7 +210,7 @@ def regression_grid(table: RegressionTable, lang: str = "zh", fmt: TableFormat |
             "p": c.result.pvalues.get(t),
             "stars": stars(float(c.result.pvalues.get(t, math.nan)), fmt.stars),
         }
-        for c in cols
+        for c, title in zip(cols, titles, strict=True)
         for t in c.result.params.index
     ]
     return Grid(

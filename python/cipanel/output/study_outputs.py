@@ -22,6 +22,7 @@ from cipanel.output.index_tables import (
     study_indices,
 )
 from cipanel.output.labels import fixed
+from cipanel.output.notes import column_title
 from cipanel.output.regression_tables import table_grid, write_grid, write_study_tables
 from cipanel.output.report import ReportSection, write_report
 from cipanel.output.table_format import TableFormat
@@ -74,7 +75,7 @@ def _coefficient_rows(run, table_id: str, term: str) -> pd.DataFrame:
                     rows.append(
                         {
                             "group": column.group,
-                            "label": column.title,
+                            "label": column_title(column, run.lang),
                             "estimate": r.params[term],
                             "lower": ci["lower"],
                             "upper": ci["upper"],

@@ -1,5 +1,6 @@
 """Columns of the `threshold` and `spatial` table kinds: fit, the FitResult the tables and the
-results store read, the extra rows and their labels (kept out of runner.py)."""
+results store read and the extra rows (kept out of runner.py; their labels are the output
+layer's, cipanel.output.labels.ROW_LABELS)."""
 
 from __future__ import annotations
 
@@ -43,14 +44,6 @@ def model_column(
         group=group,
     )
     return column, fitted
-
-
-def row_labels(kind: str, lang: str) -> dict[str, str]:
-    if kind == "threshold":
-        from cipanel.study.threshold_columns import ROW_LABELS
-    else:
-        from cipanel.study.spatial_columns import ROW_LABELS
-    return {k: v[lang] if lang in v else v["en"] for k, v in ROW_LABELS.items()}
 
 
 def default_keep(kind: str, columns: list[ModelColumn], treatment_terms: list[str]) -> list[str]:

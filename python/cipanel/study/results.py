@@ -8,6 +8,7 @@ inside the transaction, and new tables declare it as their primary key."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -88,6 +89,18 @@ KEYS = {
 }
 
 
+@dataclass(frozen=True)
+class RunText:
+    """The text columns of results.*, worded by the output layer (cipanel.output.notes.run_text;
+    study code holds no words): column headers as the tables print them, the two samples and the
+    warnings in English."""
+
+    column_titles: dict[tuple[str, str], str]  # (table_id, column_name) -> printed header
+    regression_sample: str
+    index_sample: str
+    warnings: list[str]
+
+
 def _ddl(name: str) -> str:
     columns = ", ".join(f"{column} {kind}" for column, kind in COLUMNS[name].items())
     return f"create table if not exists results.{name} ({columns}, primary key ({', '.join(KEYS[name])}))"
@@ -97,7 +110,7 @@ def _finite(x) -> float | None:
     return float(x) if x is not None and math.isfinite(float(x)) else None
 
 
-def tidy(run: StudyRun) -> dict[str, pd.DataFrame]:
+def tidy(run: StudyRun, text: RunText) -> dict[str, pd.DataFrame]:
     estimates, diagnostics, descriptives = [], [], []
     for table in run.tables:
         if isinstance(table, DescriptiveTable):
@@ -124,7 +137,7 @@ def tidy(run: StudyRun) -> dict[str, pd.DataFrame]:
                         "study": run.spec.study,
                         "table_id": table.table_id,
                         "column_name": column.name,
-                        "column_title": column.title,
+                        "column_title": text.column_titles[(table.table_id, column.name)],
                         "column_group": column.group,
                         "role": column.role,
                         "dependent": r.dependent,
@@ -232,9 +245,10 @@ def git_commit() -> str | None:
     return head + ("+dirty" if dirty else "")
 
 
-def store(run: StudyRun, warehouse: Path | str | None = None, synthetic: bool = False) -> dict[str, int]:
-    """Replace the study's rows in results.* in one transaction and return the row counts written."""
-    frames = tidy(run)
+def store(run: StudyRun, warehouse: Path | str | None, text: RunText, synthetic: bool = False) -> dict[str, int]:
+    """Replace the study's rows in results.* in one transaction and return the row counts written;
+    `text` (cipanel.output.notes.run_text(run)) fills the text columns."""
+    frames = tidy(run, text)
     frames["runs"] = pd.DataFrame(
         [
             {
@@ -243,9 +257,9 @@ def store(run: StudyRun, warehouse: Path | str | None = None, synthetic: bool = 
                 "run_at": datetime.now(UTC).replace(tzinfo=None),
                 "lang": run.lang,
                 "synthetic": synthetic,
-                "regression_sample": run.regression_sample,
-                "index_sample": run.index_sample,
-                "warnings": "\n".join(run.warnings),
+                "regression_sample": text.regression_sample,
+                "index_sample": text.index_sample,
+                "warnings": "\n".join(text.warnings),
                 "tool_version": tool_version(),
                 "git_commit": git_commit(),
             }

@@ -17,8 +17,9 @@ from cipanel.formula import FormulaError, parse, spec_keep_terms, spec_uses_form
 from cipanel.study import checks, samples
 from cipanel.study import notes as notes_mod
 from cipanel.study.expressions import evaluate_condition
+from cipanel.study.samples import UnitSample
 from cipanel.study.spec import ColumnSpec, SpecError, StudyError, StudySpec, TableSpec, check_expressions
-from cipanel.study.tables import DescriptiveTable, ModelColumn, RegressionTable, Stat, StudyTable
+from cipanel.study.tables import DescriptiveTable, ModelColumn, Note, RegressionTable, Stat, StudyTable
 
 
 @dataclass
@@ -27,11 +28,11 @@ class StudyRun:
     lang: str
     tables: list[StudyTable] = field(default_factory=list)
     placebos: dict[str, Any] = field(default_factory=dict)  # table_id -> PlaceboResult
-    warnings: list[str] = field(default_factory=list)  # also in the table notes; printed by the pipeline
-    regression_sample: str = ""  # the units the regressions use, in words (results.runs)
-    index_sample: str = ""  # the units the indices were computed on, in words (results.runs)
-    regression_sample_note: str = ""  # the same two in the table language, when the spec sets rules
-    index_sample_note: str = ""
+    # (table_id, warning Note): also in the table notes; worded and printed by the pipeline
+    warnings: list[tuple[str, Note]] = field(default_factory=list)
+    regression_sample: UnitSample | None = None  # the units the regressions use (results.runs)
+    index_sample: dict | None = None  # the units the indices were computed on (results.runs)
+    sample_notes: tuple[Note, ...] = ()  # both samples, stated under every table when the spec sets rules
     threshold_fits: dict[str, Any] = field(default_factory=dict)  # "table_id (n)" -> ThresholdResult (LR figure)
 
 
@@ -194,7 +195,7 @@ def _column(
 
 
 def _iv_pair(
-    first: FitResult, second: FitResult, first_model: dict, model: dict, lang: str, first_number: int
+    first: FitResult, second: FitResult, first_model: dict, model: dict, first_number: int
 ) -> list[ModelColumn]:
     d = second.diagnostics
     first_extra = {
@@ -204,11 +205,9 @@ def _iv_pair(
         "kp_rk_wald_f": Stat(d.get("kp_rk_wald_f"), 3),
     }
     second_extra = {"endog_test_p": Stat(d.get("endog_test_p"), 4)}
-    first_title = "第一阶段" if lang == "zh" else "First stage"
-    second_title = "第二阶段" if lang == "zh" else "Second stage"
-    return [
-        _column(f"({first_number})", first_title, "", first, first_model, first_extra, role="iv_first"),
-        _column(f"({first_number + 1})", second_title, "", second, model, second_extra, role="iv_second"),
+    return [  # no title: the output layer heads them "First stage" / "Second stage" from the role
+        _column(f"({first_number})", "", "", first, first_model, first_extra, role="iv_first"),
+        _column(f"({first_number + 1})", "", "", second, model, second_extra, role="iv_second"),
     ]
 
 
@@ -244,7 +243,7 @@ def _fit_column(
         calls = column_calls(table, spec, model)
         if table.kind == "iv":
             models = [_fit(sample, call) for _, call in calls]
-            pair = _iv_pair(models[0].result, models[1].result, {**model, "outcome": None}, model, lang, number)
+            pair = _iv_pair(models[0].result, models[1].result, {**model, "outcome": None}, model, number)
             return list(zip(pair, models))
         fitted = _fit(sample, calls[0][1])
         if table.kind == "gmm":
@@ -282,7 +281,7 @@ class TableResult:
     table: StudyTable
     placebo: Any = None  # PlaceboResult of the table's placebo option
     threshold_fits: dict[str, Any] = field(default_factory=dict)  # "table_id (n)" -> ThresholdResult
-    warnings: list[str] = field(default_factory=list)  # "study: table t: ..." lines
+    warnings: list[tuple[str, Note]] = field(default_factory=list)  # (table_id, warning Note)
 
 
 def run_table(
@@ -294,7 +293,7 @@ def run_table(
     imputed: pd.DataFrame | None = None,
 ) -> StudyTable:
     """One table, its placebo / threshold fits / warnings merged into `run` when given."""
-    notes = (run.regression_sample_note, run.index_sample_note) if run is not None else ("", "")
+    notes = run.sample_notes if run is not None else ()
     result = run_one_table(panel, spec, table, lang, imputed=imputed, sample_notes=notes)
     if run is not None:
         run.warnings += result.warnings
@@ -311,12 +310,11 @@ def run_one_table(
     lang: str,
     *,
     imputed: pd.DataFrame | None = None,
-    sample_notes: tuple[str, str] = ("", ""),
+    sample_notes: tuple[Note, ...] = (),
 ) -> TableResult:
     """Run one table of a resolved spec on the study's panel (after its unit rules): a pure
     function of its arguments, nothing else is read or written. sample_notes: the regression and
-    index sample notes in the table language ("" when the spec sets no unit rules)."""
-    regression_note, index_note = sample_notes
+    index sample facts (none when the spec sets no unit rules)."""
     if table.kind == "descriptive":
         sample = base_sample(panel, spec)
         _require(sample, table.variables, f"table {table.id}")
@@ -338,13 +336,12 @@ def run_one_table(
             }
         )
         stats.index = [spec.label(v, lang) for v in table.variables]
-        notes = list(table.notes)
-        notes.extend(n for n in (regression_note, index_note) if n)
+        notes: list[str | Note] = [*table.notes, *sample_notes]
         return TableResult(DescriptiveTable(table.id, table.title, stats, notes))
     entity, time = spec.panel["entity"], spec.panel["time"]
     columns: list[ModelColumn] = []
     used: list[tuple[pd.DataFrame, dict, str, Model | None]] = []  # (sample, model, role, fitted) per column
-    warned: list[tuple[str, str, Any]] = []  # (column name, kind, detail) for the notes
+    warned: list[Note] = []  # column warnings for the notes
     threshold_fits: dict[str, Any] = {}
     for column in table.columns:
         sample, model = column_sample(panel, spec, table, column)
@@ -370,15 +367,15 @@ def run_one_table(
                 made.result.diagnostics["n_rows_outside_index_sample_lost"] = float(outside[1])
             if any(w.startswith("few_clusters") for w in fragile) and made.result.n_clusters is not None:
                 made.result.diagnostics["few_clusters"] = 1.0
-                warned.append((made.name, "few_clusters", made.result.n_clusters))
+                warned.append(notes_mod.few_clusters(made.name, made.result.n_clusters))
             made.degenerate_terms = checks.degenerate_terms(made.result)
             if made.degenerate_terms:
-                warned.append((made.name, "degenerate_se", made.degenerate_terms))
+                warned.append(notes_mod.degenerate_se(made.name, made.degenerate_terms))
             if made.role == "iv_second":
                 f = made.result.diagnostics.get("kp_rk_wald_f")
                 if f is not None and np.isfinite(f) and f < checks.WEAK_INSTRUMENT_F:
                     made.result.diagnostics["weak_instrument"] = 1.0
-                    warned.append((made.name, "weak_instrument", f))
+                    warned.append(notes_mod.weak_instrument(made.name, f))
             columns.append(made)
         used += [(complete if table.kind == "iv" else sample, model, made.role, m) for made, m in fitted]
     try:
@@ -397,12 +394,8 @@ def run_one_table(
 
         keep = default_keep(table.kind, columns, [c.model["treatment"] for c in table.columns])
     labels = {name: spec.label(name, lang) for name in {*spec.labels, *keep}}
-    if table.kind in ("threshold", "spatial"):
-        from cipanel.study.model_columns import row_labels
-
-        labels = {**row_labels(table.kind, lang), **labels}
-    notes = [*table.notes, *notes_mod.table_notes(columns, warned, lang), *(n for n in sample_notes if n)]
-    warnings = [f"{spec.study}: table {table.id}: {w}" for w in notes_mod.warning_lines(warned)]
+    notes = [*table.notes, *notes_mod.table_facts(columns, warned), *sample_notes]
+    warnings = [(table.id, note) for note in warned]
     made = RegressionTable(table.id, table.title, columns, keep, labels, table.stat, notes)
     return TableResult(made, placebo, threshold_fits, warnings)
 
@@ -454,19 +447,14 @@ def run_study(
     leads = [f"F{c.model['lead']}_{c.model['outcome']}" for t in spec.tables for c in t.columns if c.model.get("lead")]
     check_expressions(spec, [*panel.columns, *leads])  # every filter and its columns, before any fit
     panel, units = samples.apply_unit_rules(panel, spec)
-    run.regression_sample = units.describe("en")
-    run.index_sample = notes_mod.describe_index_sample(index_sample, "en")
+    run.regression_sample, run.index_sample = units, index_sample
     if units.has_rules:  # stated in every table when the study sets its own sample
-        run.regression_sample_note = notes_mod.sample_note(units.describe(lang), lang)
-        run.index_sample_note = notes_mod.index_note(notes_mod.describe_index_sample(index_sample, lang), lang)
+        run.sample_notes = notes_mod.sample_facts(units, index_sample)
     for table in spec.tables:
         if progress:
             progress(f"{spec.study}: table {table.id} ({table.kind}, {len(table.columns) or 1} column(s))")
         run.tables.append((table_runner or run_table)(panel, spec, table, lang, run, imputed))
-    if progress:
-        for warning in run.warnings:
-            progress(f"warning: {warning}")
-    return run
+    return run  # the caller words and prints run.warnings (cipanel.output.notes.warning_lines)
 
 
 def _keep_terms(model: dict) -> list[str]:

@@ -14,6 +14,7 @@ regression sample and `include` brings units back. marts.fct_panel has it: the i
 each unit outside it for which the data hold a standalone variable (its index columns are empty, so
 a regression on an index cannot use its rows; the notes count them per column). A unit outside the
 index sample without any value has no rows, and including it is an error that says so.
+A UnitSample is worded by the output layer (cipanel.output.notes.describe_units).
 """
 
 from __future__ import annotations
@@ -41,35 +42,6 @@ class UnitSample:
     @property
     def has_rules(self) -> bool:
         return bool(self.included or self.excluded or self.excluded_by_flag)
-
-    def describe(self, lang: str = "en") -> str:
-        zh = lang == "zh"
-        parts = [f"{self.n_units} 个单位" if zh else f"{self.n_units} units"]
-        if self.included:
-            parts.append(("纳入 " if zh else "included ") + ", ".join(self.included))
-        if self.outside_index:
-            listed = ", ".join(
-                f"{code} (面板 {n} 行)" if zh else f"{code} ({n} panel rows)" for code, n in self.outside_index.items()
-            )
-            parts.append(
-                f"其中指数样本外(无指数得分, 用到指数的回归不能使用其观测): {listed}"
-                if zh
-                else f"of them outside the index sample (no index score, so regressions on an index cannot use "
-                f"their rows): {listed}"
-            )
-        if self.excluded:
-            parts.append(("剔除 " if zh else "excluded ") + ", ".join(self.excluded))
-        for flag, codes in self.excluded_by_flag.items():
-            listed = ", ".join(codes) if codes else ("无" if zh else "none")
-            parts.append(
-                (f"按 {flag} 剔除 {len(codes)} 个: " if zh else f"excluded by {flag} ({len(codes)}): ") + listed
-            )
-        if self.out_by_panel_flag:
-            parts.append(
-                (f"面板 {SAMPLE_FLAG} 为否: " if zh else f"out by the panel's {SAMPLE_FLAG}: ")
-                + ", ".join(self.out_by_panel_flag)
-            )
-        return ("; " if not zh else "；").join(parts)
 
 
 def apply_unit_rules(panel: pd.DataFrame, spec: StudySpec) -> tuple[pd.DataFrame, UnitSample]:

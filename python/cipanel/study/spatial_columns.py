@@ -94,15 +94,3 @@ def spatial_rows(res: SpatialResult, treatment: str) -> dict[str, Stat]:
         if name in res.tests:
             rows[name] = Stat(float(res.tests[name]), 2, p=float(res.tests[name + "_p"]))
     return rows
-
-
-ROW_LABELS = {
-    "loglik": {"zh": "对数似然值", "en": "Log-likelihood"},
-    "effect_direct": {"zh": "直接效应 (标准误)", "en": "Direct effect (SE)"},
-    "effect_indirect": {"zh": "间接效应 (标准误)", "en": "Indirect effect (SE)"},
-    "effect_total": {"zh": "总效应 (标准误)", "en": "Total effect (SE)"},
-    "wald_sdm_vs_sar": {"zh": "Wald 检验 SDM vs SAR [P 值]", "en": "Wald SDM vs SAR [p]"},
-    "wald_sdm_vs_sem": {"zh": "Wald 检验 SDM vs SEM [P 值]", "en": "Wald SDM vs SEM [p]"},
-    "lr_sdm_vs_sar": {"zh": "LR 检验 SDM vs SAR [P 值]", "en": "LR SDM vs SAR [p]"},
-    "lr_sdm_vs_sem": {"zh": "LR 检验 SDM vs SEM [P 值]", "en": "LR SDM vs SEM [p]"},
-}

@@ -88,14 +88,3 @@ def threshold_rows(res: ThresholdResult) -> dict[str, Stat]:
             p = row.get("p_value")
             rows[f"f_{stage}"] = Stat(float(row["f_stat"]), 2, p=float(p) if pd.notna(p) else None)
     return rows
-
-
-# printed labels of the rows above (merged into the table's labels by the runner)
-ROW_LABELS = {
-    "threshold_1": {"zh": "门槛值1 [95%置信区间]", "en": "Threshold 1 [95% CI]"},
-    "threshold_2": {"zh": "门槛值2 [95%置信区间]", "en": "Threshold 2 [95% CI]"},
-    "threshold_3": {"zh": "门槛值3 [95%置信区间]", "en": "Threshold 3 [95% CI]"},
-    "f_single": {"zh": "单一门槛 F 值 [自助法 P 值]", "en": "Single-threshold F [bootstrap p]"},
-    "f_double": {"zh": "双重门槛 F 值 [自助法 P 值]", "en": "Double-threshold F [bootstrap p]"},
-    "f_triple": {"zh": "三重门槛 F 值 [自助法 P 值]", "en": "Triple-threshold F [bootstrap p]"},
-}
