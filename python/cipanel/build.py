@@ -121,6 +121,7 @@ class BuildPlan:
     last_year: int
     window_source: str
     notes: list[str]
+    tables: object = None  # cipanel.project.ProjectTables: what the landing plugin will land
 
 
 def plan_build(project: Project | Path | str | None = None, input_dir: Path | str | None = None) -> BuildPlan:
@@ -153,7 +154,7 @@ def plan_build(project: Project | Path | str | None = None, input_dir: Path | st
     else:
         first, last, window_source = project.first_year, project.last_year, f"years of {project.config_file.name}"
     check_index_windows(project, tables, first, last, window_source)
-    return BuildPlan(project, source.resolve(), first, last, window_source, notes)
+    return BuildPlan(project, source.resolve(), first, last, window_source, notes, tables)
 
 
 @contextmanager
@@ -306,23 +307,42 @@ def build_warehouse(
     extra_args: list[str] | None = None,
     project: Project | Path | str | None = None,
     summary: bool = True,
+    plan: BuildPlan | None = None,
+    changed_only: list[str] | None = None,
 ) -> dbtRunnerResult:
     """`dbt build` of the project into a new file that replaces the warehouse only if every node
     passed (cipanel.atomic_build: a failed or killed build leaves the last good warehouse as it
-    was), then the build summary (printed through `progress`)."""
+    was), then the build summary (printed through `progress`).
+
+    `changed_only`: dbt selectors (cipanel.incremental.Selection.selectors) of the landed sources
+    that changed and everything downstream of them; the build starts from a copy of the current
+    warehouse without its study rows and builds and tests only those nodes."""
     from cipanel.atomic_build import build_atomically, is_selective
     from cipanel.build_summary import build_summary
 
-    plan = plan_build(project, input_dir)  # every project check before any file is touched
+    plan = plan or plan_build(project, input_dir)  # every project check before any file is touched
     warehouse = Path(warehouse or plan.project.warehouse)
-    args = ["build", *(extra_args or [])]
+    args = ["build", *(["--select", *changed_only] if changed_only else []), *(extra_args or [])]
     scratch = warehouse.resolve().parent / ".dbt"  # beside the final file: dbt's partial parse survives
+
+    def build(staging: Path) -> dbtRunnerResult:
+        if changed_only:
+            from cipanel.incremental import discard_study_rows
+
+            dropped = discard_study_rows(staging)
+            if dropped and progress:
+                progress(
+                    f"note: the rebuilt warehouse starts without the study rows of the old one ({len(dropped)} "
+                    "tables); the studies write them again"
+                )
+        return run_dbt(args, warehouse=staging, progress=progress, plan=plan, scratch=scratch)
+
     result = build_atomically(
         warehouse,
-        lambda staging: run_dbt(args, warehouse=staging, progress=progress, plan=plan, scratch=scratch),
-        start_from_current=is_selective(args),
+        build,
+        start_from_current=bool(changed_only) or is_selective(args),
         progress=progress,
     )
-    if summary and progress and not is_selective(args):
+    if summary and progress and (changed_only or not is_selective(extra_args or [])):
         progress(build_summary(warehouse, plan).text())
     return result
