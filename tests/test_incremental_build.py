@@ -127,4 +127,3 @@ def test_incremental_build_after_a_catalog_edit_equals_a_clean_full_build(projec
     # the edit reached the marts: the weights differ from the unedited demo's
     assert table_digests(demo_warehouse)['"marts"."fct_indicator_weights"'] != full['"marts"."fct_indicator_weights"']
     assert code
-
