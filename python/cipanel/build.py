@@ -182,12 +182,20 @@ def run_dbt(
     project: Project | Path | str | None = None,
     plan: BuildPlan | None = None,
     scratch: Path | None = None,
+    staging: bool = False,
 ) -> dbtRunnerResult:
     """dbt `args` on the user project `project` (a folder with cipanel.yml, a Project, or None:
     find_project()); the warehouse defaults to the project's. This writes in place: a build goes
     through build_warehouse, which gives dbt a staging file. `scratch` holds dbt's target/ and
-    logs/ (default: .dbt beside the warehouse)."""
+    logs/ (default: .dbt beside the warehouse).
+
+    `staging`: the warehouse is a file in a folder of its own (cipanel.atomic_build's staging
+    folder); dbt then opens it under one fixed relative name (cipanel.parse_cache.STABLE_FILE, from
+    inside that folder), so its profile and partial parse are the same for every warehouse and
+    project (cipanel.parse_cache)."""
     from dbt.cli.main import dbtRunner
+
+    from cipanel import parse_cache
 
     plan = plan or plan_build(project, input_dir)
     dbt_dir = dbt_project_dir()
@@ -202,9 +210,17 @@ def run_dbt(
     if "--log-path" not in args:
         extra += ["--log-path", str(scratch / "logs")]
 
-    dbt_path = _identifier_safe(warehouse)
-    if dbt_path != warehouse and warehouse.exists():
-        shutil.copy2(warehouse, dbt_path)  # the build updates the warehouse as it would in place
+    if staging:
+        dbt_path = warehouse.with_name(parse_cache.STABLE_FILE)
+        if warehouse.exists():
+            os.replace(warehouse, dbt_path)  # a disposable staging copy: moved, not copied
+        profile_path, workdir = parse_cache.STABLE_FILE, warehouse.parent
+        parse_cache.seed(scratch / "target", dbt_dir)
+    else:
+        dbt_path = _identifier_safe(warehouse)
+        if dbt_path != warehouse and warehouse.exists():
+            shutil.copy2(warehouse, dbt_path)  # the build updates the warehouse as it would in place
+        profile_path, workdir = str(dbt_path), dbt_dir  # dbt resolves models and seeds relative to the project
 
     def on_event(event) -> None:
         if progress and event.info.name == "NodeFinished":
@@ -214,13 +230,13 @@ def run_dbt(
     runner = dbtRunner(callbacks=[on_event])
     cwd = os.getcwd()
     env = {
-        "CIPANEL_WAREHOUSE": str(dbt_path),
+        "CIPANEL_WAREHOUSE": profile_path,
         "CIPANEL_INPUT_DIR": str(plan.input_dir),
         "CIPANEL_PROJECT": str(plan.project.root),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     with _environment(env):
-        os.chdir(dbt_dir)  # dbt resolves models and seeds relative to the project
+        os.chdir(workdir)
         try:
             result = runner.invoke(
                 [*args, *extra, "--project-dir", str(dbt_dir), "--profiles-dir", str(dbt_dir), "--quiet"]
@@ -231,7 +247,9 @@ def run_dbt(
             if dbt_path != warehouse and dbt_path.exists():
                 os.replace(dbt_path, warehouse)
     if not result.success:
-        raise BuildError(_failure_message(args[0], result, warehouse))
+        raise BuildError(_failure_message(args[0], result, warehouse, dbt_path.stem))
+    if staging:
+        parse_cache.store(scratch / "target", dbt_dir)
     return result
 
 
@@ -249,12 +267,12 @@ def _identifier_safe(warehouse: Path) -> Path:
     return warehouse.with_name(f"cipanel_build_{digest}.duckdb")
 
 
-def _failure_message(command: str, result, warehouse: Path) -> str:
+def _failure_message(command: str, result, warehouse: Path, database: str) -> str:
     failed = [r for r in (getattr(result.result, "results", None) or []) if str(r.status) in ("error", "fail")]
     lines = []
     for r in failed:
         lines.append(f"{r.node.name}: {r.message}")
-        lines.extend(f"    {line}" for line in _failing_rows(r, warehouse))
+        lines.extend(f"    {line}" for line in _failing_rows(r, warehouse, database))
     detail = "\n  ".join(lines) if lines else str(result.exception)
     hint = (
         "DuckDB ran out of its memory limit: raise CIPANEL_DUCKDB_MEMORY_LIMIT (profiles.yml, default "
@@ -267,9 +285,10 @@ def _failure_message(command: str, result, warehouse: Path) -> str:
     return f"dbt {command} failed:\n{hint}  {detail}\n"
 
 
-def _failing_rows(run_result, warehouse: Path, limit: int = 5) -> list[str]:
+def _failing_rows(run_result, warehouse: Path, database: str, limit: int = 5) -> list[str]:
     """The first rows a failing data test returned, so the message names the index, indicator,
-    unit and year instead of only a count."""
+    unit and year instead of only a count. The test's SQL names the database dbt built it in
+    (`database`: the file's stem while dbt ran), so the file is attached under that name."""
     node = run_result.node
     sql = getattr(node, "compiled_code", None)
     if getattr(node, "resource_type", None) != "test" or not sql or not Path(warehouse).exists():
@@ -277,8 +296,10 @@ def _failing_rows(run_result, warehouse: Path, limit: int = 5) -> list[str]:
     import duckdb
 
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
+        con = duckdb.connect()
         try:
+            con.execute(f"attach '{str(warehouse).replace(chr(39), chr(39) * 2)}' as \"{database}\" (read_only)")
+            con.execute(f'use "{database}"')
             frame = con.execute(f"select * from ({sql}) as failing limit {limit}").df()
         finally:
             con.close()
@@ -335,7 +356,7 @@ def build_warehouse(
                     f"note: the rebuilt warehouse starts without the study rows of the old one ({len(dropped)} "
                     "tables); the studies write them again"
                 )
-        return run_dbt(args, warehouse=staging, progress=progress, plan=plan, scratch=scratch)
+        return run_dbt(args, warehouse=staging, progress=progress, plan=plan, scratch=scratch, staging=True)
 
     result = build_atomically(
         warehouse,
