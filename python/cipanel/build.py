@@ -210,6 +210,11 @@ def run_dbt(
     if "--log-path" not in args:
         extra += ["--log-path", str(scratch / "logs")]
 
+    if staging and not {"--write-json", "--no-write-json"} & set(args):
+        # manifest.json (written twice, 1.5 MB), run_results.json and graph.gpickle: nothing of
+        # cipanel reads them, and writing them costs about a second per build; the parse dbt reuses
+        # (partial_parse.msgpack) is written either way. `--write-json` in extra_args keeps them.
+        extra.append("--no-write-json")
     if staging:
         dbt_path = warehouse.with_name(parse_cache.STABLE_FILE)
         if warehouse.exists():
