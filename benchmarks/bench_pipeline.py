@@ -102,15 +102,15 @@ def edit_loop(folder: Path, cipanel: str, record) -> list[str]:
             for line in out.splitlines()
             if line.startswith(("build:", "warehouse up to date", "warehouse built in", "done in"))
         ]
-        if expect not in out:
+        if not re.search(expect, out):  # counts as patterns: the demo's studies grow
             sys.exit(f"{label}: expected {expect!r} in the output:\n{out[-2000:]}")
         record(label, seconds)
         if label in (S1, S4, S1B):
             lines.append(dbt_phases(log))
         said.append(f"{label.split()[0]}: " + " | ".join(lines))
 
-    step(S1, "re-estimated 16")
-    step(S2, "studies unchanged: tables reused 16, re-estimated 0")
+    step(S1, r"tables: reused 0, re-estimated [1-9]")
+    step(S2, r"studies unchanged: tables reused [1-9]\d*, re-estimated 0")
     spec = project / "studies" / "study_b.yml"
     spec.write_text(
         spec.read_text(encoding="utf-8").replace(
@@ -118,7 +118,7 @@ def edit_loop(folder: Path, cipanel: str, record) -> list[str]:
         ),
         encoding="utf-8",
     )
-    step(S3, "tables: reused 15, re-estimated 1")
+    step(S3, r"tables: reused [1-9]\d*, re-estimated 1\b")
     catalog = project / "catalog" / "indicator_catalog.csv"
     lines = catalog.read_text(encoding="utf-8").splitlines(keepends=True)
     row = next(i for i, line in enumerate(lines) if i and ",+," in line)
@@ -129,7 +129,7 @@ def edit_loop(folder: Path, cipanel: str, record) -> list[str]:
     shutil.copytree(ROOT / "examples" / "provinces-demo" / "data", fresh / "data", dirs_exist_ok=True)
     step(
         S1B,
-        "re-estimated 16",
+        r"tables: reused 0, re-estimated [1-9]",
         [cipanel, "run", "--project", str(fresh), "--out", str(folder / "out-b")],
         {**env, "CIPANEL_WAREHOUSE": str(folder / "b" / "w.duckdb"), "CIPANEL_PARSE_CACHE": str(folder / "no-cache")},
         folder / "b" / ".dbt" / "logs" / "dbt.log",
