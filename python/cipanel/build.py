@@ -251,6 +251,9 @@ def run_dbt(
             _release_warehouse()
             if dbt_path != warehouse and dbt_path.exists():
                 os.replace(dbt_path, warehouse)
+                wal = dbt_path.with_name(dbt_path.name + ".wal")
+                if wal.exists():  # a log DuckDB did not fold in belongs with its file (atomic_build folds it)
+                    os.replace(wal, warehouse.with_name(warehouse.name + ".wal"))
     if not result.success:
         raise BuildError(_failure_message(args[0], result, warehouse, dbt_path.stem))
     if staging:
