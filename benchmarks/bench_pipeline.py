@@ -62,14 +62,17 @@ def dbt_phases(log: Path) -> str:
     text = log.read_text(encoding="utf-8", errors="replace")
     text = text[text.rindex("Running with dbt=") - 40 :]
 
-    def at(marker: str) -> float:
-        line = next(line for line in text.splitlines() if marker in line)
-        h, m, sec = LOG_TIME.search(line).groups()
-        return int(h) * 3600 + int(m) * 60 + float(sec)
+    def at(pattern: str) -> tuple[float, re.Match]:
+        for line in text.splitlines():
+            found = re.search(pattern, line)
+            if found:
+                h, m, sec = LOG_TIME.search(line).groups()
+                return int(h) * 3600 + int(m) * 60 + float(sec), found
+        raise ValueError(f"no {pattern!r} in {log}")
 
-    start, parsed, done = at("Running with dbt="), at("Found "), at("Finished running ")
-    finished = next(line for line in text.splitlines() if "Finished running " in line)
-    nodes = re.search(r"Finished running (.*) in \d+ hours", finished).group(1)
+    start, parsed = at("Running with dbt=")[0], at(r"Found \d+ models")[0]
+    done, finished = at(r"Finished running (\d+ .*) in \d+ hours")
+    nodes = finished.group(1)
     parse = "full parse" if "Starting full parse" in text else "partial parse"
     return f"dbt start-up + {parse} {parsed - start:.1f} s, nodes {done - parsed:.1f} s ({nodes})"
 
