@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from cipanel import parse_cache
-from cipanel.build import copy_project, dbt_project_dir
+from cipanel.build import copy_project, dbt_project_dir, dbt_vars, plan_build
 from cipanel.determinism import table_digests
 from warehouse_build import DEMO, DEMO_DATA, build
 
@@ -28,8 +28,10 @@ def test_seed_fills_only_a_target_folder_without_a_parse(tmp_path, monkeypatch):
     (second / parse_cache.PARSE_FILE).write_bytes(b"its own parse")
     assert not parse_cache.seed(second, dbt_dir)  # never replaces a folder's own parse
     assert (second / parse_cache.PARSE_FILE).read_bytes() == b"its own parse"
-    # another dbt project folder has its own cache entry
+    # another dbt project folder, or other --vars (another panel window), has its own cache entry
     assert parse_cache.cache_dir(tmp_path / "other-dbt") != parse_cache.cache_dir(dbt_dir)
+    assert parse_cache.cache_dir(dbt_dir, "{panel_start_year: 2010}") != parse_cache.cache_dir(dbt_dir)
+    assert not parse_cache.seed(tmp_path / "three" / "target", dbt_dir, "{panel_start_year: 2010}")
 
 
 def _parse_log(warehouse: Path) -> str:
@@ -37,11 +39,14 @@ def _parse_log(warehouse: Path) -> str:
 
 
 def test_another_project_in_a_new_folder_reuses_the_parse_and_builds_the_same(tmp_path, monkeypatch, demo_warehouse):
-    """The session's demo build left its parse in the cache; a different project (one catalog label
-    changed) built under another warehouse name in a new folder parses partially, and its warehouse
-    equals a build of the same project after a full parse (an empty cache)."""
-    assert demo_warehouse.exists()
+    """The session's demo build's parse is cached (in a cache of this test's own: other builds of the
+    session store theirs in the shared one); a different project (one catalog label changed) built
+    under another warehouse name in a new folder parses partially, and its warehouse equals a build
+    of the same project after a full parse (an empty cache)."""
+    monkeypatch.setenv("CIPANEL_PARSE_CACHE", str(tmp_path / "cache"))
     project = copy_project(tmp_path / "project", source=DEMO)
+    parse_cache.store(demo_warehouse.parent / ".dbt" / "target", dbt_project_dir(), dbt_vars(plan_build(project)))
+    assert (parse_cache.cache_dir(dbt_project_dir(), dbt_vars(plan_build(project))) / parse_cache.PARSE_FILE).is_file()
     catalog = project / "catalog" / "indicator_catalog.csv"
     frame = pd.read_csv(catalog, dtype=str, keep_default_na=False)
     frame.loc[0, "label_en"] = frame.loc[0, "label_en"] + " (edited)"

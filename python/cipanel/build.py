@@ -157,6 +157,11 @@ def plan_build(project: Project | Path | str | None = None, input_dir: Path | st
     return BuildPlan(project, source.resolve(), first, last, window_source, notes, tables)
 
 
+def dbt_vars(plan: BuildPlan) -> str:
+    """The --vars a build passes to dbt: the panel window."""
+    return f"{{panel_start_year: {plan.first_year}, panel_end_year: {plan.last_year}}}"
+
+
 @contextmanager
 def _environment(values: dict[str, str]):
     """Set variables for one dbt run and restore them after: a later run in the same process (tests,
@@ -204,7 +209,7 @@ def run_dbt(
     scratch = Path(scratch or warehouse.parent / ".dbt")  # dbt's target/ and logs/, never in the tool
     extra = []
     if "--vars" not in args:
-        extra += ["--vars", f"{{panel_start_year: {plan.first_year}, panel_end_year: {plan.last_year}}}"]
+        extra += ["--vars", dbt_vars(plan)]
     if "--target-path" not in args:
         extra += ["--target-path", str(scratch / "target")]
     if "--log-path" not in args:
@@ -220,7 +225,8 @@ def run_dbt(
         if warehouse.exists():
             os.replace(warehouse, dbt_path)  # a disposable staging copy: moved, not copied
         profile_path, workdir = parse_cache.STABLE_FILE, warehouse.parent
-        parse_cache.seed(scratch / "target", dbt_dir)
+        cli_vars = [*args, *extra][[*args, *extra].index("--vars") + 1]  # dbt checks them: one cached parse per value
+        parse_cache.seed(scratch / "target", dbt_dir, cli_vars)
     else:
         dbt_path = _identifier_safe(warehouse)
         if dbt_path != warehouse and warehouse.exists():
@@ -257,7 +263,7 @@ def run_dbt(
     if not result.success:
         raise BuildError(_failure_message(args[0], result, warehouse, dbt_path.stem))
     if staging:
-        parse_cache.store(scratch / "target", dbt_dir)
+        parse_cache.store(scratch / "target", dbt_dir, cli_vars)
     return result
 
 

@@ -11,8 +11,10 @@ those reading an env var whose value changed). Two things made every new warehou
     DuckDB stores views without their own database's name, so nothing in the file depends on it.
   - the target folder: it sits beside the warehouse, so a new warehouse folder (a new project, a
     new clone) has no stored parse. After each successful build the parse is kept in a per-user
-    cache (CIPANEL_PARSE_CACHE, default ~/.cache/cipanel/dbt-parse), one per dbt version and dbt
-    project folder, and a target folder without one starts from that copy.
+    cache (CIPANEL_PARSE_CACHE, default ~/.cache/cipanel/dbt-parse), one per dbt version, dbt
+    project folder and --vars (the panel window: dbt discards a parse made with other vars, so
+    projects with different windows keep one each), and a target folder without one starts from
+    that copy.
 Correctness rests on dbt's own checks, which run on the seeded copy as on any stored parse: a copy
 made with another dbt version, other vars or another profile is discarded (a full parse, as
 before), and changed files are re-parsed. The user project reaches the parse only through env
@@ -31,18 +33,18 @@ STABLE_FILE = "cipanel_build.duckdb"  # the name dbt builds under (an identifier
 PARSE_FILE = "partial_parse.msgpack"
 
 
-def cache_dir(dbt_dir: Path) -> Path:
-    """The cached parse's folder for this dbt version and dbt project folder."""
+def cache_dir(dbt_dir: Path, cli_vars: str = "") -> Path:
+    """The cached parse's folder for this dbt version, dbt project folder and --vars value."""
     from dbt.version import __version__
 
     root = Path(os.environ.get("CIPANEL_PARSE_CACHE") or Path.home() / ".cache" / "cipanel" / "dbt-parse")
-    key = hashlib.sha256(f"{__version__}\0{Path(dbt_dir).resolve()}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{__version__}\0{Path(dbt_dir).resolve()}\0{cli_vars}".encode()).hexdigest()[:16]
     return root / key
 
 
-def seed(target: Path, dbt_dir: Path) -> bool:
+def seed(target: Path, dbt_dir: Path, cli_vars: str = "") -> bool:
     """Copy the cached parse into a target folder that has none; True if it did."""
-    stored = cache_dir(dbt_dir) / PARSE_FILE
+    stored = cache_dir(dbt_dir, cli_vars) / PARSE_FILE
     if (Path(target) / PARSE_FILE).exists() or not stored.is_file():
         return False
     try:
@@ -55,13 +57,13 @@ def seed(target: Path, dbt_dir: Path) -> bool:
     return True
 
 
-def store(target: Path, dbt_dir: Path) -> None:
+def store(target: Path, dbt_dir: Path, cli_vars: str = "") -> None:
     """Keep the parse a successful build left in `target` for the next new target folder (written to
     a temporary name and renamed: a concurrent build reads the old copy or the new one)."""
     parsed = Path(target) / PARSE_FILE
     if not parsed.is_file():
         return
-    folder = cache_dir(dbt_dir)
+    folder = cache_dir(dbt_dir, cli_vars)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         scratch = folder / f"{PARSE_FILE}.{os.getpid()}.tmp"
