@@ -45,8 +45,12 @@ def test_another_project_in_a_new_folder_reuses_the_parse_and_builds_the_same(tm
     of the same project after a full parse (an empty cache)."""
     monkeypatch.setenv("CIPANEL_PARSE_CACHE", str(tmp_path / "cache"))
     project = copy_project(tmp_path / "project", source=DEMO)
-    parse_cache.store(demo_warehouse.parent / ".dbt" / "target", dbt_project_dir(), dbt_vars(plan_build(project)))
-    assert (parse_cache.cache_dir(dbt_project_dir(), dbt_vars(plan_build(project))) / parse_cache.PARSE_FILE).is_file()
+    parse_cache.store(
+        demo_warehouse.parent / ".dbt" / "target", dbt_project_dir(), dbt_vars(plan_build(project, DEMO_DATA))
+    )
+    assert (
+        parse_cache.cache_dir(dbt_project_dir(), dbt_vars(plan_build(project, DEMO_DATA))) / parse_cache.PARSE_FILE
+    ).is_file()
     catalog = project / "catalog" / "indicator_catalog.csv"
     frame = pd.read_csv(catalog, dtype=str, keep_default_na=False)
     frame.loc[0, "label_en"] = frame.loc[0, "label_en"] + " (edited)"
