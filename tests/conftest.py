@@ -10,9 +10,11 @@ from warehouse_build import DEMO_DATA, ROOT, build  # noqa: E402
 
 @pytest.fixture(scope="session", autouse=True)
 def _cache_key_outside_home(tmp_path_factory):
-    """The study cache's signing key in a temporary folder, not the tester's ~/.cipanel."""
+    """The study cache's signing key and the cached dbt parse (cipanel.parse_cache) in temporary
+    folders, not the tester's ~/.cipanel and ~/.cache."""
     mp = pytest.MonkeyPatch()
     mp.setenv("CIPANEL_CACHE_KEY_FILE", str(tmp_path_factory.mktemp("cache-key") / "cache.key"))
+    mp.setenv("CIPANEL_PARSE_CACHE", str(tmp_path_factory.mktemp("dbt-parse")))
     yield
     mp.undo()
 

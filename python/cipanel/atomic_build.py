@@ -5,11 +5,10 @@ Layout while a build runs, for a warehouse W = <folder>/<name>.duckdb:
   <folder>/<name>.duckdb.build.lock   held (an OS file lock) by the running build, which writes its
                                       process id in it: one build at a time
   <folder>/<name>.duckdb.building/    the staging folder: <name>.duckdb and DuckDB's .wal/.tmp
-The staging file keeps the warehouse's own file name (in its own folder) because DuckDB names the
-database after the file stem, and dbt writes that name into every view it creates: a view built
-in `x.building.duckdb` would point at a database that no longer exists after the rename. Its path
-is the same on every build (no process id in it): dbt re-parses the whole project when the
-warehouse path in its profile changes, which would add seconds to every build.
+The staging file is in a folder of its own, on the same path on every build (no process id in
+it); inside that folder cipanel.build runs dbt on one fixed file name (cipanel.parse_cache: dbt
+re-parses the whole project when the warehouse path in its profile changes). DuckDB stores a
+view's query without its own database's name, so the file can be renamed to the warehouse's name.
 The staging folder is on the same filesystem as W, so the final step is one os.replace (an atomic
 rename on POSIX: a reader sees the old file or the new one, never a mix). A failed, interrupted
 or out-of-space build removes its staging folder; a killed one leaves it, and the next build

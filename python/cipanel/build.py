@@ -121,6 +121,7 @@ class BuildPlan:
     last_year: int
     window_source: str
     notes: list[str]
+    tables: object = None  # cipanel.project.ProjectTables: what the landing plugin will land
 
 
 def plan_build(project: Project | Path | str | None = None, input_dir: Path | str | None = None) -> BuildPlan:
@@ -153,7 +154,12 @@ def plan_build(project: Project | Path | str | None = None, input_dir: Path | st
     else:
         first, last, window_source = project.first_year, project.last_year, f"years of {project.config_file.name}"
     check_index_windows(project, tables, first, last, window_source)
-    return BuildPlan(project, source.resolve(), first, last, window_source, notes)
+    return BuildPlan(project, source.resolve(), first, last, window_source, notes, tables)
+
+
+def dbt_vars(plan: BuildPlan) -> str:
+    """The --vars a build passes to dbt: the panel window."""
+    return f"{{panel_start_year: {plan.first_year}, panel_end_year: {plan.last_year}}}"
 
 
 @contextmanager
@@ -181,12 +187,20 @@ def run_dbt(
     project: Project | Path | str | None = None,
     plan: BuildPlan | None = None,
     scratch: Path | None = None,
+    staging: bool = False,
 ) -> dbtRunnerResult:
     """dbt `args` on the user project `project` (a folder with cipanel.yml, a Project, or None:
     find_project()); the warehouse defaults to the project's. This writes in place: a build goes
     through build_warehouse, which gives dbt a staging file. `scratch` holds dbt's target/ and
-    logs/ (default: .dbt beside the warehouse)."""
+    logs/ (default: .dbt beside the warehouse).
+
+    `staging`: the warehouse is a file in a folder of its own (cipanel.atomic_build's staging
+    folder); dbt then opens it under one fixed relative name (cipanel.parse_cache.STABLE_FILE, from
+    inside that folder), so its profile and partial parse are the same for every warehouse and
+    project (cipanel.parse_cache)."""
     from dbt.cli.main import dbtRunner
+
+    from cipanel import parse_cache
 
     plan = plan or plan_build(project, input_dir)
     dbt_dir = dbt_project_dir()
@@ -195,15 +209,29 @@ def run_dbt(
     scratch = Path(scratch or warehouse.parent / ".dbt")  # dbt's target/ and logs/, never in the tool
     extra = []
     if "--vars" not in args:
-        extra += ["--vars", f"{{panel_start_year: {plan.first_year}, panel_end_year: {plan.last_year}}}"]
+        extra += ["--vars", dbt_vars(plan)]
     if "--target-path" not in args:
         extra += ["--target-path", str(scratch / "target")]
     if "--log-path" not in args:
         extra += ["--log-path", str(scratch / "logs")]
 
-    dbt_path = _identifier_safe(warehouse)
-    if dbt_path != warehouse and warehouse.exists():
-        shutil.copy2(warehouse, dbt_path)  # the build updates the warehouse as it would in place
+    if staging and not {"--write-json", "--no-write-json"} & set(args):
+        # manifest.json (written twice, 1.5 MB), run_results.json and graph.gpickle: nothing of
+        # cipanel reads them, and writing them costs about a second per build; the parse dbt reuses
+        # (partial_parse.msgpack) is written either way. `--write-json` in extra_args keeps them.
+        extra.append("--no-write-json")
+    if staging:
+        dbt_path = warehouse.with_name(parse_cache.STABLE_FILE)
+        if warehouse.exists():
+            os.replace(warehouse, dbt_path)  # a disposable staging copy: moved, not copied
+        profile_path, workdir = parse_cache.STABLE_FILE, warehouse.parent
+        cli_vars = [*args, *extra][[*args, *extra].index("--vars") + 1]  # dbt checks them: one cached parse per value
+        parse_cache.seed(scratch / "target", dbt_dir, cli_vars)
+    else:
+        dbt_path = _identifier_safe(warehouse)
+        if dbt_path != warehouse and warehouse.exists():
+            shutil.copy2(warehouse, dbt_path)  # the build updates the warehouse as it would in place
+        profile_path, workdir = str(dbt_path), dbt_dir  # dbt resolves models and seeds relative to the project
 
     def on_event(event) -> None:
         if progress and event.info.name == "NodeFinished":
@@ -213,13 +241,13 @@ def run_dbt(
     runner = dbtRunner(callbacks=[on_event])
     cwd = os.getcwd()
     env = {
-        "CIPANEL_WAREHOUSE": str(dbt_path),
+        "CIPANEL_WAREHOUSE": profile_path,
         "CIPANEL_INPUT_DIR": str(plan.input_dir),
         "CIPANEL_PROJECT": str(plan.project.root),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     with _environment(env):
-        os.chdir(dbt_dir)  # dbt resolves models and seeds relative to the project
+        os.chdir(workdir)
         try:
             result = runner.invoke(
                 [*args, *extra, "--project-dir", str(dbt_dir), "--profiles-dir", str(dbt_dir), "--quiet"]
@@ -229,8 +257,13 @@ def run_dbt(
             _release_warehouse()
             if dbt_path != warehouse and dbt_path.exists():
                 os.replace(dbt_path, warehouse)
+                wal = dbt_path.with_name(dbt_path.name + ".wal")
+                if wal.exists():  # a log DuckDB did not fold in belongs with its file (atomic_build folds it)
+                    os.replace(wal, warehouse.with_name(warehouse.name + ".wal"))
     if not result.success:
-        raise BuildError(_failure_message(args[0], result, warehouse))
+        raise BuildError(_failure_message(args[0], result, warehouse, dbt_path.stem))
+    if staging:
+        parse_cache.store(scratch / "target", dbt_dir, cli_vars)
     return result
 
 
@@ -248,12 +281,12 @@ def _identifier_safe(warehouse: Path) -> Path:
     return warehouse.with_name(f"cipanel_build_{digest}.duckdb")
 
 
-def _failure_message(command: str, result, warehouse: Path) -> str:
+def _failure_message(command: str, result, warehouse: Path, database: str) -> str:
     failed = [r for r in (getattr(result.result, "results", None) or []) if str(r.status) in ("error", "fail")]
     lines = []
     for r in failed:
         lines.append(f"{r.node.name}: {r.message}")
-        lines.extend(f"    {line}" for line in _failing_rows(r, warehouse))
+        lines.extend(f"    {line}" for line in _failing_rows(r, warehouse, database))
     detail = "\n  ".join(lines) if lines else str(result.exception)
     hint = (
         "DuckDB ran out of its memory limit: raise CIPANEL_DUCKDB_MEMORY_LIMIT (profiles.yml, default "
@@ -266,9 +299,10 @@ def _failure_message(command: str, result, warehouse: Path) -> str:
     return f"dbt {command} failed:\n{hint}  {detail}\n"
 
 
-def _failing_rows(run_result, warehouse: Path, limit: int = 5) -> list[str]:
+def _failing_rows(run_result, warehouse: Path, database: str, limit: int = 5) -> list[str]:
     """The first rows a failing data test returned, so the message names the index, indicator,
-    unit and year instead of only a count."""
+    unit and year instead of only a count. The test's SQL names the database dbt built it in
+    (`database`: the file's stem while dbt ran), so the file is attached under that name."""
     node = run_result.node
     sql = getattr(node, "compiled_code", None)
     if getattr(node, "resource_type", None) != "test" or not sql or not Path(warehouse).exists():
@@ -276,8 +310,10 @@ def _failing_rows(run_result, warehouse: Path, limit: int = 5) -> list[str]:
     import duckdb
 
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
+        con = duckdb.connect()
         try:
+            con.execute(f"attach '{str(warehouse).replace(chr(39), chr(39) * 2)}' as \"{database}\" (read_only)")
+            con.execute(f'use "{database}"')
             frame = con.execute(f"select * from ({sql}) as failing limit {limit}").df()
         finally:
             con.close()
@@ -306,23 +342,42 @@ def build_warehouse(
     extra_args: list[str] | None = None,
     project: Project | Path | str | None = None,
     summary: bool = True,
+    plan: BuildPlan | None = None,
+    changed_only: list[str] | None = None,
 ) -> dbtRunnerResult:
     """`dbt build` of the project into a new file that replaces the warehouse only if every node
     passed (cipanel.atomic_build: a failed or killed build leaves the last good warehouse as it
-    was), then the build summary (printed through `progress`)."""
+    was), then the build summary (printed through `progress`).
+
+    `changed_only`: dbt selectors (cipanel.incremental.Selection.selectors) of the landed sources
+    that changed and everything downstream of them; the build starts from a copy of the current
+    warehouse without its study rows and builds and tests only those nodes."""
     from cipanel.atomic_build import build_atomically, is_selective
     from cipanel.build_summary import build_summary
 
-    plan = plan_build(project, input_dir)  # every project check before any file is touched
+    plan = plan or plan_build(project, input_dir)  # every project check before any file is touched
     warehouse = Path(warehouse or plan.project.warehouse)
-    args = ["build", *(extra_args or [])]
+    args = ["build", *(["--select", *changed_only] if changed_only else []), *(extra_args or [])]
     scratch = warehouse.resolve().parent / ".dbt"  # beside the final file: dbt's partial parse survives
+
+    def build(staging: Path) -> dbtRunnerResult:
+        if changed_only:
+            from cipanel.incremental import discard_study_rows
+
+            dropped = discard_study_rows(staging)
+            if dropped and progress:
+                progress(
+                    f"note: the rebuilt warehouse starts without the study rows of the old one ({len(dropped)} "
+                    "tables); the studies write them again"
+                )
+        return run_dbt(args, warehouse=staging, progress=progress, plan=plan, scratch=scratch, staging=True)
+
     result = build_atomically(
         warehouse,
-        lambda staging: run_dbt(args, warehouse=staging, progress=progress, plan=plan, scratch=scratch),
-        start_from_current=is_selective(args),
+        build,
+        start_from_current=bool(changed_only) or is_selective(args),
         progress=progress,
     )
-    if summary and progress and not is_selective(args):
+    if summary and progress and (changed_only or not is_selective(extra_args or [])):
         progress(build_summary(warehouse, plan).text())
     return result

@@ -121,22 +121,32 @@ def _study_paths(args, project) -> list[Path]:
 
 def _build_unless_up_to_date(warehouse: Path, args, project, say, started: float) -> str:
     """The build, skipped when the warehouse was built from exactly what the build would read
-    (cipanel.fingerprint); the fingerprint is recorded only after a build that succeeded."""
+    (cipanel.fingerprint), and limited to the nodes downstream of the landed sources that changed
+    when only those did (cipanel.incremental); the fingerprint is recorded only after a build that
+    succeeded."""
     from cipanel import fingerprint
     from cipanel.build import build_warehouse, plan_build
+    from cipanel.incremental import Selection, plan_selection
 
-    current = fingerprint.build_fingerprint(plan_build(project, args.input))  # also checks the project
+    plan = plan_build(project, args.input)  # also checks the project
+    current = fingerprint.build_fingerprint(plan)
     reusable, why = fingerprint.reuse_verdict(warehouse, current)
     if reusable and not args.rebuild:
         say(f"warehouse up to date (fingerprint {current.short}): build skipped; --rebuild forces it")
         return "skipped"
-    reason = "--rebuild" if args.rebuild else why
-    say(f"project {project.root}: building warehouse {warehouse} ({reason}) ...")
+    selection = Selection(why_full="--rebuild") if args.rebuild else plan_selection(warehouse, current)
+    if selection.incremental:
+        say(
+            f"project {project.root}: rebuilding in warehouse {warehouse} what the changed sources "
+            f"({', '.join(f'raw.{s}' for s in selection.sources)}) feed, with its tests ({why}) ..."
+        )
+    else:
+        say(f"project {project.root}: building warehouse {warehouse} ({'--rebuild' if args.rebuild else why}) ...")
     fingerprint.forget(warehouse)
-    build_warehouse(warehouse, args.input, progress=say, project=project)
+    build_warehouse(warehouse, progress=say, plan=plan, changed_only=selection.selectors or None)
     fingerprint.record(warehouse, current)
     say(f"warehouse built in {time.perf_counter() - started:.1f} s (fingerprint {current.short})")
-    return "rebuilt"
+    return f"rebuilt downstream of {', '.join(selection.sources)}" if selection.incremental else "rebuilt"
 
 
 def _unchanged_run(specs, lang, options, warehouse: Path, out: Path) -> dict | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,9 @@ WRITTEN_AFTER_BUILD = ("results", "analytics")
 @dataclass(frozen=True)
 class Fingerprint:
     parts: dict[str, str]  # group -> sha256 of the group
+    # raw source -> sha256 of what it lands (cipanel.incremental): not in the digest, which the
+    # groups already decide; recorded so the next build can rebuild only what changed
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def digest(self) -> str:
@@ -109,14 +112,18 @@ def build_fingerprint(plan: BuildPlan) -> Fingerprint:
         "dbt-duckdb": _version("dbt-duckdb"),
         "duckdb": _version("duckdb"),
     }
+    from cipanel.incremental import source_hashes
+
+    values_hash = _hash_files(values)
     return Fingerprint(
         {
-            "values": _hash_files(values),
+            "values": values_hash,
             "project": _hash_files(project_files),
             "dbt": _hash_files(_tree_files(dbt_dir, PROJECT_PARTS)),
             "code": _hash_files(code),
             "settings": hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8")).hexdigest(),
-        }
+        },
+        source_hashes(plan, values_hash),
     )
 
 
@@ -173,6 +180,7 @@ def record(warehouse: Path | str, current: Fingerprint) -> Path:
     body = {
         "fingerprint": current.digest,
         "parts": current.parts,
+        "sources": current.sources,
         "built_signature": built_signature(warehouse),
         "note": "written by cipanel after a successful build; delete it (or use --rebuild) to force a build",
     }
