@@ -53,6 +53,15 @@ def _quoted(schema: str, table: str) -> str:
     return f'"{schema}"."{table}"'
 
 
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    rows = con.execute(
+        "select lower(column_name) from information_schema.columns where lower(table_schema) = ? "
+        "and lower(table_name) = ?",
+        [schema.lower(), table.lower()],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
 def read_panel(spec: StudySpec, warehouse: Path | str | None = None) -> PanelInputs:
     schema, table = spec.panel["relation"].split(".")
     with connect(warehouse) as con:
@@ -63,7 +72,10 @@ def read_panel(spec: StudySpec, warehouse: Path | str | None = None) -> PanelInp
                 f"{spec.key('panel.relation')}: {spec.panel['relation']!r} is not a table or view of the warehouse "
                 f"{warehouse_path(warehouse)} (tables there: {', '.join(names[:20]) or 'none'})"
             )
-        frame = con.execute(f"select * from {_quoted(schema, table)}").df()
+        # a fixed row order: the estimates' last bits and the study cache's content hash follow it
+        keys = [c for c in (spec.panel["entity"], spec.panel["time"]) if c.lower() in _columns(con, schema, table)]
+        order = (" order by " + ", ".join(f'"{c}"' for c in keys)) if keys else ""
+        frame = con.execute(f"select * from {_quoted(schema, table)}{order}").df()
         flags = [f for f in (spec.panel.get("units") or {}).get("exclude_flags", []) if f not in frame.columns]
         if flags:
             frame = _join_unit_flags(con, relations, frame, flags, spec)
@@ -91,7 +103,7 @@ def _join_unit_flags(con, relations, frame: pd.DataFrame, flags: list[str], spec
         if columns[flag] != "BOOLEAN":
             raise StudyError(f"{where}: marts.dim_units.{flag} is {columns[flag]}, not a true/false flag")
     selected = ", ".join(f'"{f}"' for f in flags)
-    units = con.execute(f"select unit_code, {selected} from {_quoted(*DIM_UNITS)}").df()
+    units = con.execute(f"select unit_code, {selected} from {_quoted(*DIM_UNITS)} order by unit_code").df()
     entity = spec.panel["entity"]
     units = units.rename(columns={"unit_code": "_unit"})
     merged = frame.assign(_unit=frame[entity].astype(str)).merge(units, on="_unit", how="left")
@@ -113,15 +125,18 @@ def read_imputation_flags(
     if IMPUTATION_LOG not in relations:
         return None
     cells = con.execute(
-        f"select unit_code, year, indicator_code from {_quoted(*IMPUTATION_LOG)} where value_status = 'interpolated'"
+        f"select unit_code, year, indicator_code from {_quoted(*IMPUTATION_LOG)} where value_status = 'interpolated' "
+        "order by unit_code, year, indicator_code"
     ).df()
     rows = [cells.assign(variable=cells.indicator_code)]
     if ("marts", "dim_indicators") in relations and ("marts", "fct_index_scores") in relations and len(cells):
         catalog = con.execute(
             "select indicator_code, index_code, dimension_code from marts.dim_indicators "
-            "where coalesce(index_code, '') <> ''"
+            "where coalesce(index_code, '') <> '' order by indicator_code"
         ).df()
-        methods = [m for (m,) in con.execute("select distinct method from marts.fct_index_scores").fetchall()]
+        methods = [
+            m for (m,) in con.execute("select distinct method from marts.fct_index_scores order by method").fetchall()
+        ]
         names = []
         for row in catalog.itertuples(index=False):
             names.append((row.indicator_code, row.index_code))
