@@ -54,8 +54,8 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_wild_bootstrap.py
 	$(BIN)/python benchmarks/bench_spark.py
 
-docs: $(VENV)/.installed
-	CIPANEL_WAREHOUSE=warehouse/cipanel.duckdb $(BIN)/dbt docs generate --profiles-dir .
+docs: $(VENV)/.installed  # after `make run`: the demo warehouse's docs site as one HTML file
+	$(BIN)/cipanel docs --project examples/provinces-demo
 
 clean:
 	rm -rf target logs warehouse output .pytest_cache
