@@ -53,15 +53,6 @@ def _quoted(schema: str, table: str) -> str:
     return f'"{schema}"."{table}"'
 
 
-def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
-    rows = con.execute(
-        "select lower(column_name) from information_schema.columns where lower(table_schema) = ? "
-        "and lower(table_name) = ?",
-        [schema.lower(), table.lower()],
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
 def read_panel(spec: StudySpec, warehouse: Path | str | None = None) -> PanelInputs:
     schema, table = spec.panel["relation"].split(".")
     with connect(warehouse) as con:
@@ -73,7 +64,8 @@ def read_panel(spec: StudySpec, warehouse: Path | str | None = None) -> PanelInp
                 f"{warehouse_path(warehouse)} (tables there: {', '.join(names[:20]) or 'none'})"
             )
         # a fixed row order: the estimates' last bits and the study cache's content hash follow it
-        keys = [c for c in (spec.panel["entity"], spec.panel["time"]) if c.lower() in _columns(con, schema, table)]
+        present = {c.lower() for c in _columns(con, schema, table)}
+        keys = [c for c in (spec.panel["entity"], spec.panel["time"]) if c.lower() in present]
         order = (" order by " + ", ".join(f'"{c}"' for c in keys)) if keys else ""
         frame = con.execute(f"select * from {_quoted(schema, table)}{order}").df()
         flags = [f for f in (spec.panel.get("units") or {}).get("exclude_flags", []) if f not in frame.columns]
