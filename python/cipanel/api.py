@@ -276,10 +276,18 @@ class Model:
             )
         return frame
 
-    def _panel_design(self, what: str) -> fml.Design:
+    def _test_setup(self, what: str, param: str | None) -> tuple[fml.Design, str, dict[str, Any]]:
+        """The design, the tested parameter (default: the first regressor) and the arguments every
+        cipanel.inference test takes from this model (the other regressors as controls, the keys)."""
         if self.route != "panel" or self.effects not in ("entity", "twoway"):
             raise ValueError(f"the {what} needs a model with unit (or unit + year) effects on the panel's keys")
-        return self.design
+        d = self.design
+        param = param or d.x[0]
+        return d, param, {"controls": [c for c in d.x if c != param], "entity": self.entity, "time": self.time}
+
+    @property
+    def _one_cluster(self) -> str | None:
+        return self.vcov.clusters[0] if self.vcov.kind == "cluster" else None
 
     def permutation(
         self,
@@ -296,16 +304,13 @@ class Model:
         model's columns to test on instead of its own sample (two groups' samples stacked)."""
         from cipanel.inference import fisher_permutation_test
 
-        d = self._panel_design("permutation test")
-        param = param or d.x[0]
+        d, param, common = self._test_setup("permutation test", param)
         return fisher_permutation_test(
             self._group_frame(group, data),
             d.y,
             param,
             group,
-            controls=[c for c in d.x if c != param],
-            entity=self.entity,
-            time=self.time,
+            **common,
             effects=self.effects,
             B=B,
             seed=seed,
@@ -318,18 +323,8 @@ class Model:
         as this model."""
         from cipanel.inference import interaction_test
 
-        d = self._panel_design("interaction test")
-        param = param or d.x[0]
-        return interaction_test(
-            self._group_frame(group, data),
-            d.y,
-            param,
-            group,
-            controls=[c for c in d.x if c != param],
-            entity=self.entity,
-            time=self.time,
-            cluster=self.vcov.clusters[0] if self.vcov.kind == "cluster" else None,
-        )
+        d, param, common = self._test_setup("interaction test", param)
+        return interaction_test(self._group_frame(group, data), d.y, param, group, **common, cluster=self._one_cluster)
 
     def placebo(
         self, param: str | None = None, *, mode: str = "unit", B: int = 500, seed: int | None = None, **kw: Any
@@ -338,16 +333,13 @@ class Model:
         B times on this model's sample, with its regressors (cipanel.inference.placebo_test)."""
         from cipanel.inference import placebo_test
 
-        d = self._panel_design("placebo test")
-        param = param or d.x[0]
+        d, param, common = self._test_setup("placebo test", param)
         return placebo_test(
             self.sample,
             d.y,
             param,
-            controls=[c for c in d.x if c != param],
-            entity=self.entity,
-            time=self.time,
-            cluster=self.vcov.clusters[0] if self.vcov.kind == "cluster" else None,
+            **common,
+            cluster=self._one_cluster,
             mode=mode,
             B=B,
             seed=seed,
@@ -570,8 +562,12 @@ def feols(
             drop_singletons=False,  # dropped above, counted in the notes
         )
         route, hd, effects = "iv_hdfe", None, None
-    elif design.slopes:
-        if design.slopes != [(entity, time)] or effects not in ("entity", "twoway") or len(v.clusters) > 1:
+    elif design.slopes or (
+        effects is not None and len(v.clusters) <= 1 and (collinear == "raise" or not _collinear(sample, design))
+    ):
+        if design.slopes and (
+            design.slopes != [(entity, time)] or effects not in ("entity", "twoway") or len(v.clusters) > 1
+        ):
             raise fml.FormulaError(
                 f"formula {formula!r}: varying slopes are supported as "
                 f"{entity}[{time}] (+ {time}) with at most one cluster "
@@ -589,27 +585,13 @@ def feols(
             cov=_PANEL_COV[v.kind],
             cluster=v.clusters[0] if v.clusters else None,
             bandwidth=v.bandwidth,
-            trends=True,
+            trends=bool(design.slopes),
         )
-        route, hd = "panel", None
-    elif effects is not None and len(v.clusters) <= 1 and (collinear == "raise" or not _collinear(sample, design)):
-        from cipanel.estimators.panel import fit_panel
-
-        res = fit_panel(
-            sample,
-            design.y,
-            design.x,
-            entity=entity,
-            time=time,
-            effects=effects,
-            cov=_PANEL_COV[v.kind],
-            cluster=v.clusters[0] if v.clusters else None,
-            bandwidth=v.bandwidth,
-        )
-        d = res.diagnostics
-        r2_base = d.get("r2_lsdv", res.r_squared)
-        d["r2_a"] = float(1 - (1 - r2_base) * (res.nobs - 1) / d["df_resid"])
-        d["r2"] = float(r2_base)  # regress's R2, or LSDV (reghdfe's e(r2)) with effects
+        if not design.slopes:  # unit-specific trends: xtreg's own R2 only (no LSDV counterpart reported)
+            d = res.diagnostics
+            r2_base = d.get("r2_lsdv", res.r_squared)
+            d["r2_a"] = float(1 - (1 - r2_base) * (res.nobs - 1) / d["df_resid"])
+            d["r2"] = float(r2_base)  # regress's R2, or LSDV (reghdfe's e(r2)) with effects
         route, hd = "panel", None
     else:
         if v.kind == "dk":
