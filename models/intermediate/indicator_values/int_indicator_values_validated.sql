@@ -1,5 +1,6 @@
 -- Every landed row with the unit and indicator it resolves to and, if it cannot be used, the first
 -- reason why. Accepted rows have rejection_reason null; the audit models keep the rest.
+-- depends_on: {{ ref('int_unit_keys') }} (joined in macros/validation.sql)
 with landed as (
     select * from {{ ref('stg_raw__indicator_values') }}
 ),
@@ -101,34 +102,15 @@ indicator_lookup as (
     end
 {%- endset %}
 
--- each landed row resolved to its unit, indicator and their attributes; twice from one text, the
--- second time for the duplicate count only (see usable_copies)
-{%- for name, landed in [('resolved', 'landed'), ('resolved_for_copies', ref('stg_raw__indicator_values'))] %}
-
-{{ name }} as (
-    select
-        landed.*,
-        unit_lookup.unit_code,
-        unit_lookup.n_matches as unit_matches,
-        indicator_lookup.indicator_code,
-        indicator_lookup.n_matches as indicator_matches,
-        unit_ids.unit_id,
-        unit_ids.in_sample,
-        unit_ids.unit_type,
-        indicators.indicator_id,
-        indicators.scope,
-        indicators.is_index_component,
-        indicators.first_index_code,
-        indicators.unit_of_measure,
-        indicators.valid_from,
-        indicators.valid_to
-    from {{ landed }} as landed
-    left join unit_lookup on lower(landed.unit_key) = unit_lookup.unit_key
-    left join indicator_lookup on landed.indicator_raw = indicator_lookup.indicator_key
-    left join {{ ref('int_unit_keys') }} as unit_ids on unit_lookup.unit_code = unit_ids.unit_code
-    left join indicators on indicator_lookup.indicator_code = indicators.indicator_code
+-- each landed row resolved to its unit, indicator and their attributes (macros/validation.sql);
+-- twice from one text, the second time for the duplicate count only (see usable_copies)
+resolved as (
+    {{ cipanel.resolved_landed_rows('landed') }}
 ),
-{%- endfor %}
+
+resolved_for_copies as (
+    {{ cipanel.resolved_landed_rows(ref('stg_raw__indicator_values')) }}
+),
 
 first_reason as (
     select
