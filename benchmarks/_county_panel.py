@@ -132,6 +132,25 @@ def make_values(n_units: int, n_years: int, n_indicators: int) -> pd.DataFrame:
     )
 
 
+def make_dirty(values: pd.DataFrame, n_years: int) -> pd.DataFrame:
+    """The same panel as a real file is (SYNTHETIC): 0.5% of the cells of inner years missing (to be
+    interpolated), 0.1% given twice (both copies rejected, the cell then interpolated), 100 rows of
+    an unknown unit and 100 of a year before the window (rejected)."""
+    rng = np.random.default_rng(SEED + 1)
+    inner = np.flatnonzero(values.year.between(FIRST_YEAR + 1, FIRST_YEAR + n_years - 2).to_numpy())
+    gaps = rng.choice(inner, size=len(values) // 200, replace=False)
+    twice = rng.choice(np.setdiff1d(inner, gaps), size=len(values) // 1000, replace=False)
+    return pd.concat(
+        [
+            values.drop(index=gaps),
+            values.loc[twice],
+            values.iloc[:100].assign(unit_code="X9999"),
+            values.iloc[100:200].assign(year=np.int32(FIRST_YEAR - 1)),
+        ],
+        ignore_index=True,
+    )
+
+
 def write_values(values: pd.DataFrame, input_dir: Path, fmt: str = "parquet") -> Path:
     """The user's long input file, written by DuckDB COPY (pyarrow is not installed)."""
     input_dir.mkdir(parents=True, exist_ok=True)
@@ -208,3 +227,245 @@ def pandas_indices(
     """Entropy weights and scores in pandas (pandas_weights, then pandas_scores): (weights, scores)."""
     df, weights = pandas_weights(values, indicator_catalog, index_catalog)
     return weights, pandas_scores(df, weights)
+
+
+# ----------------------------------------------------------------------------------------------
+# The whole pipeline in pandas (landing, validation, interpolation, entropy, scores, panel): what
+# `cipanel build` does, written the way a pandas user with this panel would, for the whole-build
+# comparison of bench_indices.py. Same rules as the warehouse models (stg_raw__indicator_values,
+# int_indicator_values_validated, int_indicator_values_interpolated, the entropy index models,
+# fct_panel), restricted to what a county panel needs: every unit a county in the index sample,
+# every indicator unit-scope (national indicators, units outside the sample and derived variables
+# are not handled and refused). Text work is done once per distinct spelling (a few thousand), not
+# per row; the grid is a NumPy array.
+
+MISSING_MARKERS = ["", "NA", "N/A", "na", "NaN", "..", "...", "…", "—", "-", "--"]
+REASONS = [  # index = the reason code of validate(); 0 = accepted
+    None,
+    "unknown unit",
+    "ambiguous unit name",
+    "unknown indicator",
+    "ambiguous indicator label",
+    "invalid year",
+    "year outside the window",
+    "non-numeric value",
+    "non-finite value",
+    "duplicate unit-year-indicator",
+]
+PIPELINE_STEPS = ["landing", "validation", "interpolation", "weights", "scores", "panel"]
+
+
+def land_values(path: Path) -> pd.DataFrame:
+    """The long file as a pandas user reads it: its own column types (DuckDB reads the file, as
+    pandas has no Parquet reader without pyarrow) and the row number for the rejection messages.
+    (cipanel lands every cell as text, in SQL; reading 3.6 M cells as Python strings into pandas
+    costs ~10x a typed read, so this side keeps the file's types and applies the text rules to
+    each distinct spelling of a column instead.)"""
+    con = duckdb.connect()
+    try:
+        return con.execute(
+            "select file_row_number + 1 as source_row, unit_code as unit_raw, year as year_raw, "
+            "indicator_code as indicator_raw, value as value_raw from read_parquet(?, file_row_number = true)",
+            [str(path)],
+        ).df()
+    finally:
+        con.close()
+
+
+def _text(raw) -> str:
+    return "" if pd.isna(raw) else str(raw).strip()
+
+
+def _per_spelling(column: pd.Series, resolve) -> tuple[np.ndarray, pd.Categorical]:
+    """`resolve` applied to each distinct cell once; (results per distinct cell, codes per row; an
+    empty cell is the last result)."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=True)
+    results = [resolve(s) for s in distinct] + [resolve(None)]
+    return np.array(results, dtype=object), codes
+
+
+def validate(landed: pd.DataFrame, units: pd.DataFrame, catalog: pd.DataFrame, first_year: int, last_year: int):
+    """Every landed row with unit_id, indicator_id, year, value and its first rejection reason (the
+    rules of int_indicator_values_validated, duplicates counted among otherwise usable rows)."""
+    import re
+
+    if (units.unit_type == "nation").any() or not units.in_sample.astype(bool).all():
+        raise ValueError("the pandas pipeline handles in-sample counties only")
+    unit_codes = sorted(units.unit_code)
+    unit_id = {code: i for i, code in enumerate(unit_codes)}
+    keys: dict[str, set] = {}
+    for column, strip in (("unit_code", False), ("name_zh", False), ("short_name_zh", False), ("name_en", True)):
+        for code, name in zip(units.unit_code, units[column].astype(str)):
+            key = re.sub(r"\s", "", name).lower() if strip else name.lower()
+            keys.setdefault(key, set()).add(code)
+
+    def resolve_unit(raw: str):
+        key = raw.split(".")[0] if re.fullmatch(r"[0-9]+[.]0+", raw) else re.sub(r"[\s　]", "", raw)
+        codes = keys.get(key.lower())
+        return (None, 0) if codes is None else (unit_id[min(codes)], len(codes))
+
+    indicators = sorted(catalog.indicator_code.unique())
+    indicator_id = {code: i for i, code in enumerate(indicators)}
+    labels: dict[str, set] = {}
+    for code, label in zip(catalog.indicator_code, catalog.label_zh.fillna(catalog.indicator_code)):
+        labels.setdefault(code, set()).add(code)
+        labels.setdefault(label, set()).add(code)
+
+    def resolve_indicator(raw: str):
+        codes = labels.get(raw)
+        return (None, 0) if codes is None else (indicator_id[min(codes)], len(codes))
+
+    def parse_year(raw) -> int | None:
+        text = _text(raw)
+        return int(text[:4]) if re.fullmatch(r"[0-9]{4}年?", text) else None
+
+    unit_hits, unit_rows = _per_spelling(landed.unit_raw, lambda raw: resolve_unit(_text(raw)))
+    ind_hits, ind_rows = _per_spelling(landed.indicator_raw, lambda raw: resolve_indicator(_text(raw)))
+    years, year_rows = _per_spelling(landed.year_raw, parse_year)
+    u = np.array([h[0] if h[0] is not None else -1 for h in unit_hits])[unit_rows]
+    u_matches = np.array([h[1] for h in unit_hits])[unit_rows]
+    k = np.array([h[0] if h[0] is not None else -1 for h in ind_hits])[ind_rows]
+    k_matches = np.array([h[1] for h in ind_hits])[ind_rows]
+    year = np.array([y if y is not None else -1 for y in years])[year_rows]
+    windows = (
+        catalog.groupby("indicator_code")
+        .agg(first=("first_year", "min"), last=("last_year", "min"))
+        .reindex(indicators)
+        .fillna({"first": first_year, "last": last_year})
+    )
+    valid_from, valid_to = windows["first"].to_numpy(float)[k], windows["last"].to_numpy(float)[k]
+    if pd.api.types.is_numeric_dtype(landed.value_raw):  # a typed column: empty cells are the markers
+        value = landed.value_raw.to_numpy(float)
+        is_marker = np.isnan(value)
+    else:
+        text = landed.value_raw.fillna("").astype(str).str.strip()
+        is_marker = text.isin(MISSING_MARKERS).to_numpy()
+        value = pd.to_numeric(text.where(~is_marker), errors="coerce").to_numpy(float)
+    # the first reason, as a code into REASONS (0: usable); text only for the few rejected rows
+    conditions = [
+        u_matches == 0,
+        u_matches > 1,
+        k_matches == 0,
+        k_matches > 1,
+        year < 0,
+        (year < valid_from) | (year > valid_to),
+        ~is_marker & np.isnan(value),
+        np.isinf(value),
+    ]
+    reason = np.zeros(len(landed), dtype=np.int8)
+    for code, condition in reversed(list(enumerate(conditions, start=1))):
+        reason[condition] = code
+    usable = reason == 0
+    # duplicates: usable rows per (unit, indicator, year), one bincount over a dense integer key
+    n_years = last_year - first_year + 1
+    key = (u.astype(np.int64) * len(indicators) + k) * n_years + (year - first_year)
+    copies = np.bincount(key[usable], minlength=len(unit_codes) * len(indicators) * n_years)
+    duplicate = usable.copy()
+    duplicate[usable] = copies[key[usable]] > 1
+    reason[duplicate] = len(conditions) + 1
+    validated = pd.DataFrame({"unit_id": u, "indicator_id": k, "year": year, "value": value, "reason": reason})
+    return validated, unit_codes, indicators, windows
+
+
+def interpolate(validated: pd.DataFrame, n_units: int, indicators: list[str], windows, catalog, first_year, last_year):
+    """The unit x year x indicator grid with observed values and linear interpolation between the
+    nearest observed years of the same unit (int_indicator_values_interpolated): values and status
+    codes as (unit, indicator, year) arrays; cells outside an indicator's window are masked."""
+    n_years = last_year - first_year + 1
+    accepted = validated[validated.reason == 0]
+    grid = np.full((n_units, len(indicators), n_years), np.nan)
+    grid[accepted.unit_id.to_numpy(), accepted.indicator_id.to_numpy(), accepted.year.to_numpy() - first_year] = (
+        accepted.value.to_numpy()
+    )
+    years = np.arange(first_year, last_year + 1, dtype=float)
+    in_window = (years[None, :] >= windows["first"].to_numpy()[:, None]) & (
+        years[None, :] <= windows["last"].to_numpy()[:, None]
+    )
+    grid[:, ~in_window] = np.nan  # (cannot happen: validation rejects such rows) kept for clarity
+    observed = ~np.isnan(grid)
+    # nearest observed year and value on each side: forward / backward fill along the year axis
+    idx = np.where(observed, np.arange(n_years), 0)
+    prev_idx = np.maximum.accumulate(idx, axis=2)
+    has_prev = np.maximum.accumulate(observed, axis=2)
+    ridx = np.where(observed, np.arange(n_years), n_years - 1)
+    next_idx = np.minimum.accumulate(ridx[:, :, ::-1], axis=2)[:, :, ::-1]
+    has_next = np.maximum.accumulate(observed[:, :, ::-1], axis=2)[:, :, ::-1]
+    prev_value = np.take_along_axis(grid, prev_idx, axis=2)
+    next_value = np.take_along_axis(grid, next_idx, axis=2)
+    prev_year, next_year = years[prev_idx], years[next_idx]
+    components = catalog.groupby("indicator_code")["index_code"].apply(lambda s: s.notna().any()).reindex(indicators)
+    may = catalog.groupby("indicator_code")["interpolate"].any() if "interpolate" in catalog else components
+    may = may.reindex(indicators).to_numpy(bool)[None, :, None]
+    between = has_prev & has_next & ~observed
+    with np.errstate(invalid="ignore", divide="ignore"):
+        filled = prev_value + (next_value - prev_value) * (years - prev_year) / (next_year - prev_year)
+    values = np.where(observed, grid, np.where(between & may, filled, np.nan))
+    status = np.select(
+        [observed, between & may, between, ~has_prev & ~has_next, ~has_prev],
+        ["observed", "interpolated", "not_interpolated", "no_observation", "missing_leading"],
+        default="missing_trailing",
+    )
+    return values, np.where(in_window[None, :, :], status, "")
+
+
+def pipeline(
+    path: Path,
+    units: pd.DataFrame,
+    catalog: pd.DataFrame,
+    index_catalog: pd.DataFrame,
+    first_year: int,
+    last_year: int,
+    timer=None,
+) -> dict:
+    """Landing, validation, interpolation, entropy weights, scores and the unit-year panel in pandas.
+    `timer(step)` is called after each step (PIPELINE_STEPS)."""
+    tick = timer or (lambda step: None)
+    landed = land_values(path)
+    tick("landing")
+    validated, unit_codes, indicators, windows = validate(landed, units, catalog, first_year, last_year)
+    n_rejected = int((validated.reason != 0).sum())
+    rejected = {REASONS[c]: int(n) for c, n in validated.reason[validated.reason != 0].value_counts().items()}
+    del landed
+    tick("validation")
+    values, status = interpolate(validated, len(unit_codes), indicators, windows, catalog, first_year, last_year)
+    n_interpolated = int((status == "interpolated").sum())
+    del validated
+    n_units, n_ind, n_years = values.shape
+    long = pd.DataFrame(
+        {
+            "unit_code": np.repeat(np.array(unit_codes, dtype=object), n_ind * n_years),
+            "indicator_code": np.tile(np.repeat(np.array(indicators, dtype=object), n_years), n_units),
+            "year": np.tile(np.arange(first_year, last_year + 1, dtype=np.int32), n_units * n_ind),
+            "value": values.reshape(-1),
+        }
+    )
+    if long.value.isna().any():
+        first = long[long.value.isna()].iloc[0]
+        raise ValueError(f"index input missing after interpolation: {first.to_dict()}")
+    tick("interpolation")
+    frame, weights = pandas_weights(long, catalog, index_catalog)
+    tick("weights")
+    scores = pandas_scores(frame, weights)
+    del frame
+    tick("scores")
+    # the panel: one row per unit-year, one column per indicator (interpolated values), the entropy
+    # index and its dimensions (<index>, <index>_<dimension>), the interpolated-cell count
+    panel = long.pivot(index=["unit_code", "year"], columns="indicator_code", values="value")
+    named = scores.assign(
+        variable=np.where(
+            scores.dimension_code == "_all", scores.index_code, scores.index_code + "_" + scores.dimension_code
+        )
+    )
+    panel = panel.join(named.pivot(index=["unit_code", "year"], columns="variable", values="score"))
+    interpolated_cells = (status == "interpolated").sum(axis=1).reshape(-1)
+    panel["n_interpolated_cells"] = interpolated_cells
+    panel = panel.reset_index().merge(units[["unit_code", "name_zh", "name_en"]], on="unit_code")
+    tick("panel")
+    return {
+        "weights": weights,
+        "scores": scores,
+        "panel": panel,
+        "n_rejected": n_rejected,
+        "rejected": rejected,
+        "n_interpolated": n_interpolated,
+    }

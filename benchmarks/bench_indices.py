@@ -180,6 +180,38 @@ def _worker_pandas(spec: dict) -> dict:
     }
 
 
+def _worker_pipeline(spec: dict) -> dict:
+    """The whole pipeline in pandas (_county_panel.pipeline): each step's wall and CPU time, the
+    process's peak memory; weights, scores and the panel pickled for the comparison."""
+    import _county_panel as cp
+    import pandas as pd
+
+    project = Path(spec["user_project"])
+    units = pd.read_csv(project / "reference/units.csv", dtype={"unit_code": str})
+    catalog = pd.read_csv(project / "catalog/indicator_catalog.csv", dtype={"indicator_code": str, "index_code": str})
+    indices = pd.read_csv(project / "catalog/index_catalog.csv", dtype={"index_code": str, "shift": float})
+    steps: dict[str, tuple[float, float]] = {}
+    clock = [time.perf_counter(), time.process_time()]
+
+    def tick(step: str) -> None:
+        now = [time.perf_counter(), time.process_time()]
+        steps[step] = (now[0] - clock[0], now[1] - clock[1])
+        clock[:] = now
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = cp.pipeline(Path(spec["values"]), units, catalog, indices, spec["first_year"], spec["last_year"], tick)
+    total = (time.perf_counter() - t0, time.process_time() - c0)
+    for name in ("weights", "scores", "panel"):
+        out[name].to_pickle(spec[f"out_{name}"])
+    return {
+        "steps": steps,
+        "total": total,
+        "n_rejected": out["n_rejected"],
+        "rejected": out["rejected"],
+        "n_interpolated": out["n_interpolated"],
+    }
+
+
 def _worker_sql(spec: dict) -> dict:
     """Each index model's compiled SQL run alone into an in-memory temp table (best of 3) on the built
     warehouse, read-only: the query's own cost without dbt and without writing to the file."""
@@ -216,7 +248,7 @@ def _hwm_mb() -> float:
 
 def _worker_main(kind: str, spec_path: str, out_path: str) -> int:
     spec = json.loads(Path(spec_path).read_text())
-    out = {"dbt": _worker_dbt, "pandas": _worker_pandas, "sql": _worker_sql}[kind](spec)
+    out = {"dbt": _worker_dbt, "pandas": _worker_pandas, "sql": _worker_sql, "pipeline": _worker_pipeline}[kind](spec)
     out["peak_mb"] = _hwm_mb()
     Path(out_path).write_text(json.dumps(out))
     return 0
@@ -269,7 +301,7 @@ def run_worker(kind: str, spec: dict, work: Path, label: str) -> dict:
         tail = (work / f"{label}.log").read_text()[-3000:]
         raise RuntimeError(f"worker {label} failed (exit {proc.returncode}):\n{tail}")
     out = json.loads(out_path.read_text())
-    out.update({"wall_s": wall, "rss_samples": samples})
+    out.update({"wall_s": wall, "rss_samples": samples, "cpu_s": samples[-1][2] if samples else None})
     if kind == "dbt" and not out["success"]:
         raise RuntimeError(f"dbt {spec['args'][0]} ({label}) failed: {out['exception']} {out['failures']}")
     return out
@@ -352,6 +384,55 @@ def compare(warehouse: Path, work: Path) -> tuple[float, float, int, int]:
     return float(dw), float(ds), len(w), len(s)
 
 
+def compare_pipeline(warehouse: Path, work: Path, pipeline: dict) -> dict:
+    """Max |difference| of the pandas pipeline's weights, scores and panel cells from the warehouse's
+    (marts.fct_indicator_weights, fct_index_scores, fct_panel), and both sides' counts of rejected
+    rows and interpolated cells."""
+    import duckdb
+    import numpy as np
+    import pandas as pd
+
+    weights = pd.read_pickle(work / "pipeline_weights.pkl")
+    scores = pd.read_pickle(work / "pipeline_scores.pkl")
+    panel = pd.read_pickle(work / "pipeline_panel.pkl")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        sql_weights = con.execute(
+            "select index_code, indicator_code, weight from marts.fct_indicator_weights where method = 'entropy'"
+        ).df()
+        sql_scores = con.execute(
+            "select index_code, dimension_code, unit_code, year, score from marts.fct_index_scores "
+            "where method = 'entropy'"
+        ).df()
+        columns = [c for c in panel.columns if c not in ("unit_code", "year", "name_zh", "name_en")]
+        sql_panel = con.execute(
+            f"select unit_code, year, {', '.join(columns)} from marts.fct_panel order by unit_code, year"
+        ).df()
+        rejected = con.execute("select sum(rows_rejected) from audit.audit_row_accounting").fetchone()[0]
+        interpolated = con.execute(
+            "select count(*) from intermediate.int_indicator_values_interpolated where value_status = 'interpolated'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    w = weights.merge(sql_weights, on=["index_code", "indicator_code"], suffixes=("_pd", "_sql"))
+    keys = ["index_code", "dimension_code", "unit_code", "year"]
+    sc = scores.merge(sql_scores, on=keys, suffixes=("_pd", "_sql"))
+    mine = panel.sort_values(["unit_code", "year"]).reset_index(drop=True)
+    same_rows = len(mine) == len(sql_panel) and (mine.unit_code.to_numpy() == sql_panel.unit_code.to_numpy()).all()
+    panel_diff = (
+        float(np.nanmax(np.abs(mine[columns].to_numpy(float) - sql_panel[columns].to_numpy(float))))
+        if same_rows
+        else float("inf")
+    )
+    return {
+        "weights": (len(w), len(sql_weights), float((w.weight_pd - w.weight_sql).abs().max())),
+        "scores": (len(sc), len(sql_scores), float((sc.score_pd - sc.score_sql).abs().max())),
+        "panel": (len(mine), len(sql_panel), len(columns), panel_diff),
+        "rejected": (pipeline["n_rejected"], int(rejected or 0)),
+        "interpolated": (pipeline["n_interpolated"], int(interpolated)),
+    }
+
+
 def _render_env_var(text: str) -> str:
     """The value a profile's `{{ env_var('NAME', 'default') }}` takes in this environment."""
     import re
@@ -395,6 +476,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-build", action="store_true", help="skip the `dbt build` with tests")
     parser.add_argument(
+        "--dirty",
+        action="store_true",
+        help="0.5%% of inner cells missing, 0.1%% given twice, 200 bad rows (validation and interpolation "
+        "have work; the index-only pandas comparison is then skipped, the pipeline's is kept)",
+    )
+    parser.add_argument(
         "--skip-rerun",
         action="store_true",
         help="skip the re-run of the index models alone (their own time and peak memory)",
@@ -425,6 +512,10 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         seeds = cp.make_seeds(args.units, args.years, args.indicators, args.indices)
         values = cp.make_values(args.units, args.years, args.indicators)
+        clean_path = None
+        if args.dirty:  # the index-only pandas computation reads the complete panel (same size)
+            clean_path = cp.write_values(values, work / "clean", args.format)
+            values = cp.make_dirty(values, args.years)
         n_values = len(values)
         values_path = cp.write_values(values, work / "inputs", args.format)
         del values
@@ -483,7 +574,7 @@ def main(argv: list[str] | None = None) -> int:
         pandas = run_worker(
             "pandas",
             {
-                "values": str(values_path),
+                "values": str(clean_path or values_path),
                 "repeats": args.repeats,
                 "indicator_catalog": str(user_project / "catalog/indicator_catalog.csv"),
                 "index_catalog": str(user_project / "catalog/index_catalog.csv"),
@@ -493,10 +584,24 @@ def main(argv: list[str] | None = None) -> int:
             work,
             "pandas",
         )
-        dw, ds, n_w, n_s = compare(warehouse, work)
+        dw, ds, n_w, n_s = compare(warehouse, work) if not args.dirty else (float("nan"),) * 2 + (0, 0)
+        pipeline = run_worker(
+            "pipeline",
+            {
+                "values": str(values_path),
+                "user_project": str(user_project),
+                "first_year": cp.FIRST_YEAR,
+                "last_year": last_year,
+                **{f"out_{name}": str(work / f"pipeline_{name}.pkl") for name in ("weights", "scores", "panel")},
+            },
+            work,
+            "pipeline",
+        )
         build = None
         if not args.skip_build:
             build = dbt("build", ["build", *dbt_vars], wh=work / "build.duckdb")
+        # the pipeline against the warehouse the whole build wrote (else the `dbt run`'s)
+        agreement = compare_pipeline(work / "build.duckdb" if build else warehouse, work, pipeline)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -587,6 +692,72 @@ def main(argv: list[str] | None = None) -> int:
     add("  of which weights (min-max, p ln p, groupby sums), best", min(pandas["weight_times"]))
     add("pandas: same, tracemalloc peak of one computation (MB column)", None, pandas["traced_peak_mb"])
 
+    # the whole build against the pandas pipeline of the same steps, part by part
+    pipe_rows: list[tuple[str, float | None, float | None, float | None, float | None]] = []
+    parts = [
+        ("landing", [LANDING_NODE], "landing"),
+        ("staging + validation", STAGING_NODES[1:] + ["int_unit_keys", "int_indicator_attributes"], "validation"),
+        ("interpolation", INTERPOLATION_NODES, "interpolation"),
+        ("entropy weights (normalise, entropy, weights)", INDEX_NODES[:4] + ["int_index_components"], "weights"),
+        (
+            "scores",
+            ["int_index_scores_weighted", "int_index_score_keys", "int_index_scores", "fct_index_scores"],
+            "scores",
+        ),
+        (
+            "panel",
+            ["int_panel_variables_long", "int_panel_derivations", "int_panel_derived_variables", "fct_panel"],
+            "panel",
+        ),
+    ]
+    used = set()
+    for label, names, step in parts:
+        used.update(names)
+        if step == "landing":
+            seconds, cpu = landing, cpu_during(run, [LANDING_NODE])
+        else:
+            seconds, cpu = node_seconds(run, names), cpu_during(run, names)
+        if step == "validation":  # the landing is the compile phase of the first staging node
+            cpu = (cpu or 0.0) - (cpu_during(run, [LANDING_NODE]) or 0.0)
+            seconds = node_seconds(run, names) - landing
+        pipe_rows.append((f"  {label}", seconds, cpu, *pipeline["steps"][step]))
+    pipe_rows.append(
+        (
+            "  robustness methods (CRITIC, TOPSIS, PCA; not in pandas)",
+            node_seconds(run, ROBUSTNESS_NODES),
+            cpu_during(run, ROBUSTNESS_NODES),
+            None,
+            None,
+        )
+    )
+    rest = [n["name"] for n in run["nodes"] if n["name"] not in used and n["name"] not in ROBUSTNESS_NODES]
+    pipe_rows.append(
+        ("  other marts and audit (not in pandas)", node_seconds(run, rest), cpu_during(run, rest), None, None)
+    )
+    pipe_rows.append(
+        ("  dbt import, parse and own work (invoke - nodes)", run["import_s"] + overhead_run, None, None, None)
+    )
+    pipe_rows.append(("whole `dbt run` (threads 1) / pandas pipeline", run["wall_s"], run["cpu_s"], *pipeline["total"]))
+    if build:
+        tests = [n for n in build["nodes"] if n["type"] in ("test", "unit_test")]
+        pipe_rows.append(
+            (
+                f"  data tests in the build ({len(tests)}, node seconds, overlapping)",
+                sum(n["seconds"] for n in tests),
+                cpu_during(build, [n["name"] for n in tests]),
+                None,
+                None,
+            )
+        )
+        pipe_rows.append(
+            (
+                "WHOLE BUILD: `dbt build` (profile threads) / pandas pipeline",
+                build["wall_s"],
+                build["cpu_s"],
+                *pipeline["total"],
+            )
+        )
+
     width = max(len(r[0]) for r in rows) + 2
     print()
     print(f"{'component':<{width}}{'seconds':>9}{'peak MB':>10}{'CPU s':>8}")
@@ -641,12 +812,48 @@ def main(argv: list[str] | None = None) -> int:
         f"machine: {os.cpu_count()} CPUs, load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
         "(other processes share the CPUs: compare figures of the same run)"
     )
+    if args.dirty:
+        print("pandas index computation vs warehouse: not compared (--dirty: it reads the complete panel)")
+    else:
+        print(
+            f"pandas vs warehouse (entropy method): {n_w} weights max |diff| {dw:.1e}, {n_s:,} scores max "
+            f"|diff| {ds:.1e} -> {'agree' if max(dw, ds) <= TOLERANCE else 'DISAGREE'} (tolerance {TOLERANCE:g})"
+        )
+    print()
+    print("The whole build against a pandas pipeline of the same steps (benchmarks/_county_panel.pipeline):")
+    pw = max(len(r[0]) for r in pipe_rows) + 2
+    print(f"{'part':<{pw}}{'dbt s':>8}{'dbt CPU':>9}{'pandas s':>10}{'pd CPU':>8}")
+    print("-" * (pw + 35))
+    fmt = lambda v, w: "" if v is None else f"{v:{w}.2f}"  # noqa: E731
+    for name, s1, c1, s2, c2 in pipe_rows:
+        print(f"{name:<{pw}}{fmt(s1, 8):>8}{fmt(c1, 9):>9}{fmt(s2, 10):>10}{fmt(c2, 8):>8}")
+    print("-" * (pw + 35))
+    whole = build or run
     print(
-        f"pandas vs warehouse (entropy method): {n_w} weights max |diff| {dw:.1e}, {n_s:,} scores max "
-        f"|diff| {ds:.1e} -> {'agree' if max(dw, ds) <= TOLERANCE else 'DISAGREE'} (tolerance {TOLERANCE:g})"
+        f"ratio whole {'`dbt build`' if build else '`dbt run`'} / pandas pipeline = "
+        f"{whole['wall_s'] / pipeline['total'][0]:5.2f}x wall, {whole['cpu_s'] / pipeline['total'][1]:5.2f}x CPU "
+        f"(goal <= 2x); whole processes (with dbt's / Python's start-up and imports) "
+        f"{whole['wall_s']:.1f} / {pipeline['wall_s']:.1f} s = {whole['wall_s'] / pipeline['wall_s']:.2f}x wall, "
+        f"{whole['cpu_s'] / pipeline['cpu_s']:.2f}x CPU; peak MB {whole['peak_mb']:.0f} / {pipeline['peak_mb']:.0f}"
     )
+    a = agreement
+    print(
+        f"pandas pipeline vs warehouse: {a['weights'][0]}/{a['weights'][1]} weights max |diff| {a['weights'][2]:.1e}, "
+        f"{a['scores'][0]:,}/{a['scores'][1]:,} scores max |diff| {a['scores'][2]:.1e}, panel {a['panel'][0]:,}/"
+        f"{a['panel'][1]:,} rows x {a['panel'][2]} columns max |diff| {a['panel'][3]:.1e}; rejected rows "
+        f"{a['rejected'][0]:,}/{a['rejected'][1]:,} ({pipeline['rejected']}), interpolated cells "
+        f"{a['interpolated'][0]:,}/{a['interpolated'][1]:,}"
+    )
+    pipeline_ok = (
+        max(a["weights"][2], a["scores"][2], a["panel"][3]) <= TOLERANCE
+        and a["rejected"][0] == a["rejected"][1]
+        and a["interpolated"][0] == a["interpolated"][1]
+        and a["scores"][0] == a["scores"][1]
+    )
+    print(f"  -> {'agree' if pipeline_ok else 'DISAGREE'} (tolerance {TOLERANCE:g}, counts equal)")
     print(f"total benchmark time {time.perf_counter() - t_start:.0f} s")
-    return 0 if max(dw, ds) <= TOLERANCE else 1
+    index_ok = args.dirty or max(dw, ds) <= TOLERANCE
+    return 0 if index_ok and pipeline_ok else 1
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 -- Every landed row with the unit and indicator it resolves to and, if it cannot be used, the first
 -- reason why. Accepted rows have rejection_reason null; the audit models keep the rest.
+-- depends_on: {{ ref('int_unit_keys') }} (joined in macros/validation.sql)
 with landed as (
     select * from {{ ref('stg_raw__indicator_values') }}
 ),
@@ -66,74 +67,85 @@ indicator_lookup as (
     group by indicator_key
 ),
 
+{#- the first reason a row cannot be used (the validation rules, written once: the duplicate count
+    below applies them too) -#}
+{%- set first_reason_expression %}
+    case
+        when landing_issue is not null then landing_issue
+        when unit_matches is null then 'unknown unit ' || coalesce(unit_raw, '')
+        when unit_matches > 1 then 'ambiguous unit name ' || unit_raw
+        when indicator_matches is null then 'unknown indicator ' || coalesce(indicator_raw, '')
+        when indicator_matches > 1 then 'ambiguous indicator label ' || indicator_raw
+        when year is null then 'invalid year ' || coalesce(year_raw, '')
+        when year < valid_from or year > valid_to
+            then
+                'year ' || cast(year as {{ cipanel.text_type() }}) || ' outside the window '
+                || cast(valid_from as {{ cipanel.text_type() }}) || '-'
+                || cast(valid_to as {{ cipanel.text_type() }}) || ' of ' || indicator_code
+        when scope = 'national' and unit_type <> 'nation'
+            then 'national indicator ' || indicator_code || ' given for a unit'
+        when scope <> 'national' and unit_type = 'nation'
+            then 'national total given for unit-level indicator ' || indicator_code
+        -- outside the index sample only components are refused: a standalone variable of such a
+        -- unit is accepted (counted apart in audit_row_accounting) for study sample rules
+        when unit_type <> 'nation' and not in_sample and is_index_component
+            then
+                'unit ' || unit_code || ' is not in the sample of the indices: ' || indicator_code
+                || ' is a component of index ' || first_index_code
+        when not is_missing_marker and value is null then 'non-numeric value ' || value_raw
+        when value is not null and not {{ cipanel.is_finite('value') }} then 'non-finite value ' || value_raw
+        -- a count or an amount cannot be negative (macros/value_domains.sql lists the units)
+        when value < 0 and unit_of_measure in ({{ cipanel.sql_text_list(cipanel.nonnegative_units()) }})
+            then
+                'negative value ' || value_raw || ' of ' || indicator_code || ': its unit '
+                || unit_of_measure || ' cannot be negative'
+    end
+{%- endset %}
+
+-- each landed row resolved to its unit, indicator and their attributes (macros/validation.sql);
+-- twice from one text, the second time for the duplicate count only (see usable_copies)
 resolved as (
-    select
-        landed.*,
-        unit_lookup.unit_code,
-        unit_lookup.n_matches as unit_matches,
-        indicator_lookup.indicator_code,
-        indicator_lookup.n_matches as indicator_matches,
-        unit_ids.unit_id,
-        unit_ids.in_sample,
-        unit_ids.unit_type,
-        indicators.indicator_id,
-        indicators.scope,
-        indicators.is_index_component,
-        indicators.first_index_code,
-        indicators.unit_of_measure,
-        indicators.valid_from,
-        indicators.valid_to
-    from landed
-    left join unit_lookup on lower(landed.unit_key) = unit_lookup.unit_key
-    left join indicator_lookup on landed.indicator_raw = indicator_lookup.indicator_key
-    left join {{ ref('int_unit_keys') }} as unit_ids on unit_lookup.unit_code = unit_ids.unit_code
-    left join indicators on indicator_lookup.indicator_code = indicators.indicator_code
+    {{ cipanel.resolved_landed_rows('landed') }}
+),
+
+resolved_for_copies as (
+    {{ cipanel.resolved_landed_rows(ref('stg_raw__indicator_values')) }}
 ),
 
 first_reason as (
     select
         *,
-        case
-            when landing_issue is not null then landing_issue
-            when unit_matches is null then 'unknown unit ' || coalesce(unit_raw, '')
-            when unit_matches > 1 then 'ambiguous unit name ' || unit_raw
-            when indicator_matches is null then 'unknown indicator ' || coalesce(indicator_raw, '')
-            when indicator_matches > 1 then 'ambiguous indicator label ' || indicator_raw
-            when year is null then 'invalid year ' || coalesce(year_raw, '')
-            when year < valid_from or year > valid_to
-                then
-                    'year ' || cast(year as {{ cipanel.text_type() }}) || ' outside the window '
-                    || cast(valid_from as {{ cipanel.text_type() }}) || '-'
-                    || cast(valid_to as {{ cipanel.text_type() }}) || ' of ' || indicator_code
-            when scope = 'national' and unit_type <> 'nation'
-                then 'national indicator ' || indicator_code || ' given for a unit'
-            when scope <> 'national' and unit_type = 'nation'
-                then 'national total given for unit-level indicator ' || indicator_code
-            -- outside the index sample only components are refused: a standalone variable of such a
-            -- unit is accepted (counted apart in audit_row_accounting) for study sample rules
-            when unit_type <> 'nation' and not in_sample and is_index_component
-                then
-                    'unit ' || unit_code || ' is not in the sample of the indices: ' || indicator_code
-                    || ' is a component of index ' || first_index_code
-            when not is_missing_marker and value is null then 'non-numeric value ' || value_raw
-            when value is not null and not {{ cipanel.is_finite('value') }} then 'non-finite value ' || value_raw
-            -- a count or an amount cannot be negative (macros/value_domains.sql lists the units)
-            when value < 0 and unit_of_measure in ({{ cipanel.sql_text_list(cipanel.nonnegative_units()) }})
-                then
-                    'negative value ' || value_raw || ' of ' || indicator_code || ': its unit '
-                    || unit_of_measure || ' cannot be negative'
-        end as row_reason
+        {{ first_reason_expression }} as row_reason
     from resolved
 ),
 
-with_copies as (
-    -- copies are counted among otherwise usable rows only; all copies are rejected, none is picked
+-- Duplicates: the keys two or more usable rows share (all copies are rejected, none is picked),
+-- counted in one grouped pass over the integer keys of a second, narrow resolution of the landed
+-- rows. Not a window over first_reason (at county scale the window sorted and spilled the 3.6 M
+-- wide rows: 6 of the model's 9 CPU s) and not a group-by over first_reason itself (a CTE read
+-- twice is materialised, wide rows and all). The result is small (usually empty) and joined back.
+usable_copies as (
     select
-        *,
-        sum(case when row_reason is null then 1 else 0 end)
-            over (partition by unit_id, indicator_id, year)
-            as n_copies
+        unit_id,
+        indicator_id,
+        year,
+        count(*) as n_copies
+    from resolved_for_copies
+    where {{ first_reason_expression }} is null
+    group by unit_id, indicator_id, year
+    having count(*) > 1
+),
+
+with_copies as (
+    select
+        first_reason.*,
+        usable_copies.n_copies
     from first_reason
+    left join usable_copies
+        on
+            first_reason.unit_id = usable_copies.unit_id
+            and first_reason.indicator_id = usable_copies.indicator_id
+            and first_reason.year = usable_copies.year
 )
 
 select
