@@ -85,6 +85,15 @@ def _coefficient_rows(run, table_id: str, term: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+class _LazyFigures:
+    """cipanel.output.figures, imported on the first attribute look-up (it imports matplotlib)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from cipanel.output import figures
+
+        return getattr(figures, name)
+
+
 def _figure(cache: StudyCache | None, name: str, inputs: tuple, draw: Callable[[], Any]) -> list[Path]:
     """draw() -> a path or a list of paths; reused from `cache` when `inputs` are unchanged."""
 
@@ -114,7 +123,7 @@ def study_figures(
     figures = spec.figures or {}
     common = (out.name, synthetic, lang, labels)
     fig = lambda name, inputs, draw: made.extend(_figure(cache, f"{out.name}/{name}", (*common, *inputs), draw))  # noqa: E731
-    from cipanel.output import figures as plots  # matplotlib: only when a figure is drawn
+    plots = _LazyFigures()  # matplotlib: only when a figure is drawn, not when all are reused
 
     trends = figures.get("index_trends")
     if trends:
