@@ -164,6 +164,19 @@ def test_after_editing_one_table_only_it_is_reestimated_and_all_equals_a_clean_r
     assert set(clean_files) == set(incremental_files)
 
 
+def test_each_report_page_is_its_markdown_converted_whole(day):
+    """The pages are converted block by block (cipanel.output.report.report_html), the HTML of
+    unchanged blocks reused; the result is what python-markdown gives for the whole text."""
+    import markdown
+
+    pages = sorted(day["out"].glob("**/report.md"))
+    assert len(pages) == 1 + len(STUDIES)
+    for md in pages:
+        page = md.with_suffix(".html").read_text(encoding="utf-8")
+        body = page[page.index("<body>\n") + len("<body>\n") : page.rindex("\n</body>")]
+        assert body == markdown.markdown(md.read_text(encoding="utf-8"), extensions=["tables"]), md
+
+
 def test_table_entries_unused_for_a_month_are_pruned(tmp_path):
     import os
     import time
