@@ -245,25 +245,37 @@ def write_study_outputs(
 
 def _tables(cache, tables: list, out: Path, lang: str, fmt: TableFormat | None) -> dict[str, object]:
     """write_study_tables through the cache: each table's files, tables.docx and tables.xlsx are
-    keyed by the printed grids they hold (so a re-estimated table with equal cells is not rewritten)."""
-    from cipanel.output.docx_writer import layout, to_docx_collection
+    keyed by the printed grids they hold (so a re-estimated table with equal cells is not rewritten).
+    tables.docx is assembled from the tables' own Word files (the same bytes as drawing it again)."""
+    from cipanel.output.docx_writer import collection_from_parts, layout, to_docx_collection
     from cipanel.output.xlsx_writer import to_xlsx_workbook
     from cipanel.study_cache import key_of
 
     grids = [table_grid(t, lang, fmt) for t in tables]
     keys = [key_of("grid", g) for g in grids]
-    written = []
+    written, landscape = [], []
+
+    def write(g):  # a table's files, and its page orientation (read back when the files are reused)
+        return list(write_grid(g, out).values()), {"landscape": layout(g).landscape}
+
     for g, key in zip(grids, keys, strict=True):
-        paths, _ = cache.output(
-            f"table:{out.name}/{g.table_id}", key, lambda g=g: (list(write_grid(g, out).values()), None)
-        )
+        paths, data = cache.output(f"table:{out.name}/{g.table_id}", key, lambda g=g: write(g))
         written.append({Path(p).suffix[1:]: Path(p) for p in paths})
-    docx, _ = cache.output(
-        f"docx:{out.name}", key_of("docx", keys), lambda: ([to_docx_collection(grids, out / "tables.docx")], None)
-    )
+        landscape.append(data["landscape"] if isinstance(data, dict) else layout(g).landscape)
+
+    def collection():
+        import zipfile
+
+        path = out / "tables.docx"
+        try:
+            return [collection_from_parts([w["docx"] for w in written], landscape, path)], None
+        except (ValueError, KeyError, OSError, zipfile.BadZipFile):  # a part not as to_docx wrote it: draw all
+            return [to_docx_collection(grids, path)], None
+
+    docx, _ = cache.output(f"docx:{out.name}", key_of("docx", keys), collection)
     xlsx, _ = cache.output(
         f"xlsx:{out.name}",
         key_of("xlsx", keys),
-        lambda: ([to_xlsx_workbook(grids, out / "tables.xlsx", [layout(g).landscape for g in grids])], None),
+        lambda: ([to_xlsx_workbook(grids, out / "tables.xlsx", landscape)], None),
     )
     return {"tables": written, "docx": docx[0], "xlsx": xlsx[0]}
