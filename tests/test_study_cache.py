@@ -100,6 +100,23 @@ def test_an_unchanged_run_reestimates_and_rewrites_nothing(day):
     assert "study_b/t2.docx" in record["files"] and "report.html" in record["files"]
 
 
+def test_a_run_that_reuses_everything_imports_no_heavy_library(day):
+    """Without the run record (so the studies are run, not skipped) every table, figure, section
+    and page is reused: none of SciPy's stats, linearmodels, formulaic, statsmodels, matplotlib,
+    python-docx, openpyxl or markdown is imported (a fresh interpreter, as `cipanel study`)."""
+    from study_imports import heavy_modules_after
+
+    (day["out"] / CACHE_DIR / "run.json").unlink()
+    args = ["study", "--project", str(DEMO), "--warehouse", str(day["warehouse"]), "--out", str(day["out"])]
+    for spec in day["specs"]:
+        args += ["--study", str(spec)]
+    heavy, said = heavy_modules_after(f"from cipanel.cli import main\nassert main({args!r}) == 0")
+    assert f"tables: reused {N_TABLES}, re-estimated 0" in said, said[-2000:]
+    assert "written 0" in said, said[-2000:]
+    assert heavy == set(), f"imported {sorted(heavy)}"
+    assert _files(day["out"]) == day["files"]
+
+
 def test_a_deleted_or_hand_edited_output_is_rewritten(day):
     out = day["out"]
     (out / "study_b" / "t2.md").unlink()
