@@ -222,18 +222,33 @@ def results_signature(
     return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
 
 
+_STATES: dict[tuple, str | None] = {}  # one check per warehouse file version and process
+
+
 def warehouse_state(warehouse: Path | str | None) -> str | None:
     """The fingerprint the warehouse was built from, when its sidecar is still the warehouse's own
-    (cipanel.fingerprint); None otherwise (then nothing is reused on the warehouse's word)."""
+    (cipanel.fingerprint); None otherwise (then nothing is reused on the warehouse's word). Asked
+    up to three times per run: answered again from memory while neither file has changed (same
+    inode, size and modification time), as opening the warehouse is the costly part."""
     from cipanel import fingerprint
 
     try:
-        recorded = json.loads(fingerprint.sidecar_path(warehouse).read_text(encoding="utf-8"))
+        sidecar, wal = fingerprint.sidecar_path(warehouse), Path(f"{warehouse}.wal")  # DuckDB's write-ahead log
+        files = [os.stat(warehouse), os.stat(sidecar), *([os.stat(wal)] if wal.exists() else [])]
+        where = (Path(warehouse).resolve().as_posix(), tuple((f.st_ino, f.st_size, f.st_mtime_ns) for f in files))
+    except (OSError, TypeError):
+        return None
+    if where in _STATES:
+        return _STATES[where]
+    try:
+        recorded = json.loads(sidecar.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(recorded, dict) or recorded.get("built_signature") != fingerprint.built_signature(warehouse):
-        return None
-    return recorded.get("fingerprint")
+    state = None
+    if isinstance(recorded, dict) and recorded.get("built_signature") == fingerprint.built_signature(warehouse):
+        state = recorded.get("fingerprint")
+    _STATES[where] = state
+    return state
 
 
 def run_key(
