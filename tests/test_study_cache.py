@@ -100,6 +100,23 @@ def test_an_unchanged_run_reestimates_and_rewrites_nothing(day):
     assert "study_b/t2.docx" in record["files"] and "report.html" in record["files"]
 
 
+def test_a_run_that_reuses_everything_imports_no_heavy_library(day):
+    """Without the run record (so the studies are run, not skipped) every table, figure, section
+    and page is reused: none of SciPy's stats, linearmodels, formulaic, statsmodels, matplotlib,
+    python-docx, openpyxl or markdown is imported (a fresh interpreter, as `cipanel study`)."""
+    from study_imports import heavy_modules_after
+
+    (day["out"] / CACHE_DIR / "run.json").unlink()
+    args = ["study", "--project", str(DEMO), "--warehouse", str(day["warehouse"]), "--out", str(day["out"])]
+    for spec in day["specs"]:
+        args += ["--study", str(spec)]
+    heavy, said = heavy_modules_after(f"from cipanel.cli import main\nassert main({args!r}) == 0")
+    assert f"tables: reused {N_TABLES}, re-estimated 0" in said, said[-2000:]
+    assert "written 0" in said, said[-2000:]
+    assert heavy == set(), f"imported {sorted(heavy)}"
+    assert _files(day["out"]) == day["files"]
+
+
 def test_a_deleted_or_hand_edited_output_is_rewritten(day):
     out = day["out"]
     (out / "study_b" / "t2.md").unlink()
@@ -162,6 +179,19 @@ def test_after_editing_one_table_only_it_is_reestimated_and_all_equals_a_clean_r
     differ = [n for n in tables if clean_files[n] != incremental_files.get(n)]
     assert differ == []
     assert set(clean_files) == set(incremental_files)
+
+
+def test_each_report_page_is_its_markdown_converted_whole(day):
+    """The pages are converted block by block (cipanel.output.report.report_html), the HTML of
+    unchanged blocks reused; the result is what python-markdown gives for the whole text."""
+    import markdown
+
+    pages = sorted(day["out"].glob("**/report.md"))
+    assert len(pages) == 1 + len(STUDIES)
+    for md in pages:
+        page = md.with_suffix(".html").read_text(encoding="utf-8")
+        body = page[page.index("<body>\n") + len("<body>\n") : page.rindex("\n</body>")]
+        assert body == markdown.markdown(md.read_text(encoding="utf-8"), extensions=["tables"]), md
 
 
 def test_table_entries_unused_for_a_month_are_pruned(tmp_path):

@@ -101,7 +101,7 @@ def run_studies(
             spec, analytics[spec.study], cache, state, warehouse, out_dir, lang, synthetic, progress
         )
         if catalog is None:
-            catalog = load_catalog(warehouse)
+            catalog = _catalog(cache, state, warehouse, load_catalog)
         written = write_study_outputs(
             run,
             panel,
@@ -136,6 +136,24 @@ def run_studies(
     progress(summary)
     outputs["summary"] = dict(c)
     return outputs
+
+
+def _catalog(cache, state: str | None, warehouse, load_catalog):
+    """The index catalogs, weights and scores the tables and figures print (six warehouse reads),
+    kept in the study cache under the warehouse's fingerprint: they are marts of the build, so an
+    unchanged fingerprint means unchanged rows (as for the analytics below)."""
+    from cipanel.output.index_tables import IndexCatalog
+    from cipanel.study_cache import key_of
+
+    if state is None:
+        return load_catalog(warehouse)
+    key = key_of("catalog", state)
+    found = cache.load_table(key)
+    if isinstance(found, IndexCatalog):
+        return found
+    catalog = load_catalog(warehouse)
+    cache.save_table(key, catalog)
+    return catalog
 
 
 def _analytics_section(spec, config, cache, state, warehouse, out_dir: Path, lang, synthetic, progress):

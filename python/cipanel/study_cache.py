@@ -12,6 +12,9 @@ clean):
                content, the interpolation flags, the language, this code and the versions of the
                libraries that estimate and write). A table whose key is unchanged
                is loaded instead of re-estimated; its results rows are then identical.
+  html.json    the HTML of each block of the report pages (cipanel.output.report.report_html), keyed
+               by the block's Markdown; signed like the table entries, since it is copied into the
+               report as it stands. Only the blocks of the last run are kept.
   outputs.json for each written output (a table's files, tables.docx/xlsx, a figure, a study's analytics
                section): the hash of its inputs and the size and sha256 of the files it wrote. An output
                is rewritten when its inputs changed or a file is missing or differs (deleted or edited by
@@ -44,7 +47,17 @@ if TYPE_CHECKING:
 CACHE_DIR = ".cipanel-cache"
 FORMAT = 2  # bump when what a cache entry holds changes
 _CODE_HASH: str | None = None
-LIBRARIES = ("numpy", "pandas", "scipy", "linearmodels", "statsmodels", "matplotlib", "python-docx", "openpyxl")
+LIBRARIES = (
+    "numpy",
+    "pandas",
+    "scipy",
+    "linearmodels",
+    "statsmodels",
+    "matplotlib",
+    "python-docx",
+    "openpyxl",
+    "markdown",
+)
 
 
 def _signing_key() -> bytes | None:
@@ -209,18 +222,33 @@ def results_signature(
     return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
 
 
+_STATES: dict[tuple, str | None] = {}  # one check per warehouse file version and process
+
+
 def warehouse_state(warehouse: Path | str | None) -> str | None:
     """The fingerprint the warehouse was built from, when its sidecar is still the warehouse's own
-    (cipanel.fingerprint); None otherwise (then nothing is reused on the warehouse's word)."""
+    (cipanel.fingerprint); None otherwise (then nothing is reused on the warehouse's word). Asked
+    up to three times per run: answered again from memory while neither file has changed (same
+    inode, size and modification time), as opening the warehouse is the costly part."""
     from cipanel import fingerprint
 
     try:
-        recorded = json.loads(fingerprint.sidecar_path(warehouse).read_text(encoding="utf-8"))
+        sidecar, wal = fingerprint.sidecar_path(warehouse), Path(f"{warehouse}.wal")  # DuckDB's write-ahead log
+        files = [os.stat(warehouse), os.stat(sidecar), *([os.stat(wal)] if wal.exists() else [])]
+        where = (Path(warehouse).resolve().as_posix(), tuple((f.st_ino, f.st_size, f.st_mtime_ns) for f in files))
+    except (OSError, TypeError):
+        return None
+    if where in _STATES:
+        return _STATES[where]
+    try:
+        recorded = json.loads(sidecar.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(recorded, dict) or recorded.get("built_signature") != fingerprint.built_signature(warehouse):
-        return None
-    return recorded.get("fingerprint")
+    state = None
+    if isinstance(recorded, dict) and recorded.get("built_signature") == fingerprint.built_signature(warehouse):
+        state = recorded.get("fingerprint")
+    _STATES[where] = state
+    return state
 
 
 def run_key(
@@ -248,6 +276,8 @@ class StudyCache:
         self.enabled = enabled
         self.counts = {"tables reused": 0, "tables estimated": 0, "outputs reused": 0, "outputs written": 0}
         self._outputs: dict[str, dict] = {}
+        self._html: dict[str, str] | None = None  # html.json, read on first use
+        self._html_used: dict[str, str] = {}
         if enabled:
             try:
                 loaded = json.loads((self.root / "outputs.json").read_text(encoding="utf-8"))
@@ -381,8 +411,31 @@ class StudyCache:
     def _save_outputs(self) -> None:
         try:
             _write_atomic(self.root / "outputs.json", json.dumps(self._outputs, sort_keys=True).encode("utf-8"))
+            if self._html_used:
+                signed = sign(json.dumps(self._html_used, sort_keys=True).encode("utf-8"))
+                if signed is not None:
+                    _write_atomic(self.root / "html.json", signed)
         except OSError:
             pass
+
+    # -- report HTML blocks --------------------------------------------------------------------
+    def html(self, block: str, convert: Callable[[str], str]) -> str:
+        """convert(block), or its HTML from the last run when the block's Markdown is unchanged."""
+        if self._html is None:
+            self._html = {}
+            if self.enabled:
+                try:
+                    payload = verified((self.root / "html.json").read_bytes())
+                    loaded = json.loads(payload) if payload is not None else {}
+                    self._html = loaded if isinstance(loaded, dict) else {}
+                except (OSError, ValueError):
+                    pass
+        key = key_of("html", block)
+        done = self._html.get(key)
+        if not isinstance(done, str):
+            done = self._html[key] = convert(block)
+        self._html_used[key] = done
+        return done
 
 
 def table_runner(cache: StudyCache) -> Callable[..., Any]:

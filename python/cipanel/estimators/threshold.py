@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .panel import fit_panel
 from .result import FitResult
 
 STAGES = ("single", "double", "triple")
@@ -456,6 +455,8 @@ def _regime_regression(frame, y, x, rx, qx, ths, entity, time, cov, cluster) -> 
             name = f"{r}._cat#c.{var}"
             work[name] = np.where(codes == r, work[var].to_numpy(float), 0.0)
             names.append(name)
+    from .panel import fit_panel  # here: unpickling a cached ThresholdResult should not import SciPy
+
     result = fit_panel(work, y, [*x, *names], entity=entity, time=time, effects="entity", cov=cov, cluster=cluster)
     result.method = "panel threshold (xthreg; regime regression xtreg, fe)"
     return result, names

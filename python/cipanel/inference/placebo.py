@@ -15,16 +15,15 @@ G/(G-1)(N-1)/(N-K) factor as fit_panel (K = treatment + controls + year dummies 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import scipy.linalg as sla
 
-from ..estimators import _core
-from ..estimators.covariance import small_sample_factor
-from .wild_bootstrap import Progress, _progress
+from .choices import MODES
 
-MODES = ("unit", "unit_year")
+if TYPE_CHECKING:
+    from .wild_bootstrap import Progress
 
 
 @dataclass(frozen=True)
@@ -56,6 +55,14 @@ def placebo_test(
 ) -> PlaceboResult:
     """B placebo reassignments of `treatment`; two-way FE with `controls`, clustered by `cluster`
     (default entity). Returns the placebo coefficients and t statistics and the real ones."""
+    # imported here, not above: unpickling a cached PlaceboResult (cipanel.study_cache) needs only
+    # the dataclass, and SciPy's import costs about a second
+    import scipy.linalg as sla
+
+    from ..estimators import _core
+    from ..estimators.covariance import small_sample_factor
+    from .wild_bootstrap import _progress
+
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     if B < 1:

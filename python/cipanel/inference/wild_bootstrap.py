@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # t quantiles as scipy.stats.t.ppf computes them, without its 1 s import
 
 from ..estimators import _core
 from ..estimators.covariance import small_sample_factor
+from .choices import WEIGHTS
 
-WEIGHTS = ("rademacher", "webb")
 WEBB_VALUES = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 _CHUNK = 4096  # draws generated per block: bounds memory for any B; fixed, so that results
 _BLAS_MIN = 250_000  # never depend on how the work is split (see _blocks)
@@ -321,7 +321,7 @@ def _run_wcr(
 
     lo = hi = np.nan
     if ci:
-        lo, hi = _invert(pfun, w.estimate, w.se, 1 - level, stats.t.ppf(0.5 + level / 2, G - 1))
+        lo, hi = _invert(pfun, w.estimate, w.se, 1 - level, special.stdtrit(G - 1, 0.5 + level / 2))
     return BootResult(
         estimate=w.estimate,
         t_stat=(w.estimate - null) / w.se,
@@ -548,7 +548,7 @@ def wild_bootstrap_iv(
 
     lo = hi = np.nan
     if ci:
-        lo, hi = _invert(pfun, w.estimate, w.se, 1 - level, stats.t.ppf(0.5 + level / 2, G - 1), rel_tol=1e-5)
+        lo, hi = _invert(pfun, w.estimate, w.se, 1 - level, special.stdtrit(G - 1, 0.5 + level / 2), rel_tol=1e-5)
         if prog:
             prog("WRE confidence interval: bootstrap passes", calls[0], calls[0])
     return BootResult(

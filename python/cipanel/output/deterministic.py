@@ -20,6 +20,12 @@ def normalize_office_zip(path: Path) -> None:
     path = Path(path)
     with zipfile.ZipFile(path) as src:
         entries = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    write_office_zip(path, entries)
+
+
+def write_office_zip(path: Path, entries: list[tuple[str, bytes]]) -> None:
+    """The archive of (name, bytes) entries, in order, with fixed entry and core-property dates."""
+    path = Path(path)
     stamp = FIXED_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     tmp = path.with_name(path.name + ".tmp")
     with zipfile.ZipFile(tmp, "w") as dst:

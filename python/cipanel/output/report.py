@@ -2,7 +2,12 @@
 
 The HTML is the Markdown converted by the `markdown` package, so both say the same thing; tables
 are the pipe tables written by write_table (header levels stacked with <br>), and the CSS draws
-them as three-line tables."""
+them as three-line tables.
+
+The conversion is done block by block (a heading, a table, a figure and what follows it up to the
+next one; see markdown_blocks) and joined, which gives the same HTML as converting the whole text
+at once (tests/test_report_blocks.py) but lets a run reuse the HTML of every unchanged block from
+the study cache: after editing one table only that table's block is converted again."""
 
 from __future__ import annotations
 
@@ -13,8 +18,6 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import markdown
 
 from cipanel.output.labels import check_lang, fixed
 from cipanel.output.regression_tables import write_table
@@ -150,7 +153,7 @@ def _write_pages(
     from cipanel.study_cache import key_of
 
     def make():
-        paths = _convert_and_write(md_text, out_dir, title, lang)
+        paths = _convert_and_write(md_text, out_dir, title, lang, cache)
         return [paths["md"], paths["html"]], None
 
     where = Path(os.path.relpath(Path(out_dir).resolve(), cache.out_dir.resolve())).as_posix()
@@ -158,8 +161,58 @@ def _write_pages(
     return {"md": md, "html": page}
 
 
-def _convert_and_write(md_text: str, out_dir: Path, title: str, lang: str) -> dict[str, Path]:
-    body = markdown.markdown(md_text, extensions=["tables"])
+# A block may start where a blank line is followed, at the margin, by a heading, an image or a bold
+# (table) caption: nothing before such a line can continue into it (a list, a quote, a paragraph
+# or a table ends at the blank line; an indented code block and raw HTML are excluded below).
+_BLOCK_START = re.compile(r"\n\n+(?=#{1,6} |!\[|\*\*)")
+# Markdown whose meaning reaches across blocks: reference-style link definitions (used anywhere in
+# the document), raw HTML blocks (a tag at the margin may run past blank lines), comments and
+# processing instructions. The report's own banner is a complete one-line element.
+_DOCUMENT_WIDE = re.compile(r"^\s*\[[^\]\n]+\]:|^<(?!div class=\"synthetic-banner\">.*</div>$)|<!|<\?", re.M)
+# the text ends in an indented (code) line, whose trailing blank lines the code block keeps, or in a
+# raw HTML line, after which the whole-text conversion leaves a blank line
+_OPEN_END = re.compile(r"(?:^|\n)(?: {4}|\t|<)[^\n]*\n*$")
+_CONVERTER = None
+
+
+def markdown_blocks(md_text: str) -> list[str] | None:
+    """md_text cut into blocks that python-markdown converts the same alone as in the whole text,
+    or None when the text uses something whose meaning crosses blocks (then it is converted whole)."""
+    if _DOCUMENT_WIDE.search(md_text):
+        return None
+    blocks: list[str] = []
+    start = 0
+    for cut in _BLOCK_START.finditer(md_text):
+        if not _OPEN_END.search(md_text[start : cut.start()]):  # else: keep it with the next block
+            blocks.append(md_text[start : cut.start()])
+            start = cut.end()
+    blocks.append(md_text[start:])
+    return [b for b in blocks if b.strip()]
+
+
+def markdown_html(md_text: str) -> str:
+    """md_text as HTML, exactly as markdown.markdown(md_text, extensions=["tables"]) gives it."""
+    global _CONVERTER
+    import markdown  # only when a block is converted (a run reusing every block never imports it)
+
+    if _CONVERTER is None:
+        _CONVERTER = markdown.Markdown(extensions=["tables"])
+    return _CONVERTER.reset().convert(md_text)
+
+
+def report_html(md_text: str, cache: StudyCache | None = None) -> str:
+    """The report's HTML body: block by block, each block's HTML from `cache` when converted before."""
+    blocks = markdown_blocks(md_text)
+    if blocks is None:
+        return markdown_html(md_text)
+    convert = markdown_html if cache is None else lambda block: cache.html(block, markdown_html)
+    return "\n".join(html for html in map(convert, blocks) if html)
+
+
+def _convert_and_write(
+    md_text: str, out_dir: Path, title: str, lang: str, cache: StudyCache | None = None
+) -> dict[str, Path]:
+    body = report_html(md_text, cache)
     page = (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
         f'<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'

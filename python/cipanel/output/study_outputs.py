@@ -85,6 +85,15 @@ def _coefficient_rows(run, table_id: str, term: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+class _LazyFigures:
+    """cipanel.output.figures, imported on the first attribute look-up (it imports matplotlib)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from cipanel.output import figures
+
+        return getattr(figures, name)
+
+
 def _figure(cache: StudyCache | None, name: str, inputs: tuple, draw: Callable[[], Any]) -> list[Path]:
     """draw() -> a path or a list of paths; reused from `cache` when `inputs` are unchanged."""
 
@@ -114,7 +123,7 @@ def study_figures(
     figures = spec.figures or {}
     common = (out.name, synthetic, lang, labels)
     fig = lambda name, inputs, draw: made.extend(_figure(cache, f"{out.name}/{name}", (*common, *inputs), draw))  # noqa: E731
-    from cipanel.output import figures as plots  # matplotlib: only when a figure is drawn
+    plots = _LazyFigures()  # matplotlib: only when a figure is drawn, not when all are reused
 
     trends = figures.get("index_trends")
     if trends:
@@ -236,25 +245,37 @@ def write_study_outputs(
 
 def _tables(cache, tables: list, out: Path, lang: str, fmt: TableFormat | None) -> dict[str, object]:
     """write_study_tables through the cache: each table's files, tables.docx and tables.xlsx are
-    keyed by the printed grids they hold (so a re-estimated table with equal cells is not rewritten)."""
-    from cipanel.output.docx_writer import layout, to_docx_collection
+    keyed by the printed grids they hold (so a re-estimated table with equal cells is not rewritten).
+    tables.docx is assembled from the tables' own Word files (the same bytes as drawing it again)."""
+    from cipanel.output.docx_writer import collection_from_parts, layout, to_docx_collection
     from cipanel.output.xlsx_writer import to_xlsx_workbook
     from cipanel.study_cache import key_of
 
     grids = [table_grid(t, lang, fmt) for t in tables]
     keys = [key_of("grid", g) for g in grids]
-    written = []
+    written, landscape = [], []
+
+    def write(g):  # a table's files, and its page orientation (read back when the files are reused)
+        return list(write_grid(g, out).values()), {"landscape": layout(g).landscape}
+
     for g, key in zip(grids, keys, strict=True):
-        paths, _ = cache.output(
-            f"table:{out.name}/{g.table_id}", key, lambda g=g: (list(write_grid(g, out).values()), None)
-        )
+        paths, data = cache.output(f"table:{out.name}/{g.table_id}", key, lambda g=g: write(g))
         written.append({Path(p).suffix[1:]: Path(p) for p in paths})
-    docx, _ = cache.output(
-        f"docx:{out.name}", key_of("docx", keys), lambda: ([to_docx_collection(grids, out / "tables.docx")], None)
-    )
+        landscape.append(data["landscape"] if isinstance(data, dict) else layout(g).landscape)
+
+    def collection():
+        import zipfile
+
+        path = out / "tables.docx"
+        try:
+            return [collection_from_parts([w["docx"] for w in written], landscape, path)], None
+        except (ValueError, KeyError, OSError, zipfile.BadZipFile):  # a part not as to_docx wrote it: draw all
+            return [to_docx_collection(grids, path)], None
+
+    docx, _ = cache.output(f"docx:{out.name}", key_of("docx", keys), collection)
     xlsx, _ = cache.output(
         f"xlsx:{out.name}",
         key_of("xlsx", keys),
-        lambda: ([to_xlsx_workbook(grids, out / "tables.xlsx", [layout(g).landscape for g in grids])], None),
+        lambda: ([to_xlsx_workbook(grids, out / "tables.xlsx", landscape)], None),
     )
     return {"tables": written, "docx": docx[0], "xlsx": xlsx[0]}

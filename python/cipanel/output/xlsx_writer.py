@@ -10,8 +10,9 @@ cannot be computed with. The numbers are the printed (rounded) values; the per-t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -63,10 +64,32 @@ def _star_columns(g: Grid) -> list[bool]:
     return [j > 0 and any(parse_cell(r[j])[2] for r in g.body) for j in range(g.n_cols)]
 
 
+def _styler() -> Callable[..., None]:
+    """style(cell, key, make): the cell gets the style make() describes ({attribute: value}, set in
+    that order), or, when `key` was styled before in this sheet, a copy of that cell's style
+    indices. openpyxl hashes every style object it is given to find its index (most of the time of
+    a sheet); equal styles get equal indices in the same first-use order, so the file is the same."""
+    from copy import copy
+
+    done: dict[Hashable, Any] = {}
+
+    def style(cell, key: Hashable, make: Callable[[], dict[str, Any]]) -> None:
+        if key in done:
+            cell._style = copy(done[key])
+            return
+        for name, value in make().items():
+            setattr(cell, name, value)
+        done[key] = copy(cell._style)
+
+    return style
+
+
 def write_sheet(ws: Worksheet, g: Grid, landscape: bool) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
+
+    style = _styler()
 
     stars = _star_columns(g)
     first = []  # first sheet column of each grid column
@@ -93,16 +116,22 @@ def write_sheet(ws: Worksheet, g: Grid, landscape: bool) -> None:
         for (text, span), start in zip(row, _starts(row), strict=True):
             c0, c1 = first[start], last_of[start + span - 1]
             cell = ws.cell(r, c0, text)
-            cell.number_format = "@"
             if c1 > c0:
                 ws.merge_cells(start_row=r, start_column=c0, end_row=r, end_column=c1)
             if span == 1 and start == 0:
                 widths[1] = max(widths[1], display_width(text))
             for c in range(c0, c1 + 1):
-                rule = thin if (i == nh - 1 or start in partial[i]) else None
-                ws.cell(r, c).border = Border(top=thick if i == 0 else None, bottom=rule)
-                ws.cell(r, c).font = font
-                ws.cell(r, c).alignment = Alignment(horizontal="left" if start == 0 else "center", vertical="bottom")
+                rule = i == nh - 1 or start in partial[i]
+                style(
+                    ws.cell(r, c),
+                    ("header", c == c0, i == 0, rule, start == 0),
+                    lambda c=c, c0=c0, i=i, rule=rule, start=start: {
+                        **({"number_format": "@"} if c == c0 else {}),
+                        "border": Border(top=thick if i == 0 else None, bottom=thin if rule else None),
+                        "font": font,
+                        "alignment": Alignment(horizontal="left" if start == 0 else "center", vertical="bottom"),
+                    },
+                )
             if span == 1 and start > 0:  # header width over the number (+ stars) columns
                 need = display_width(text) - (widths[c1] if c1 > c0 else 0)
                 widths[c0] = max(widths[c0], need)
@@ -110,27 +139,51 @@ def write_sheet(ws: Worksheet, g: Grid, landscape: bool) -> None:
     for i, row in enumerate(g.body):
         r = 2 + nh + i
         bottom = thick if r == last_row else None
+        last = bottom is not None
         for j, text in enumerate(row):
             c = first[j]
             cell = ws.cell(r, c)
-            cell.font, cell.border = font, Border(bottom=bottom)
             if j == 0:
-                cell.value, cell.number_format = text, "@"
-                cell.alignment = Alignment(horizontal="left")
+                cell.value = text
+                style(
+                    cell,
+                    ("stub", last),
+                    lambda bottom=bottom: {
+                        "font": font,
+                        "border": Border(bottom=bottom),
+                        "number_format": "@",
+                        "alignment": Alignment(horizontal="left"),
+                    },
+                )
                 widths[c] = max(widths[c], display_width(text))
                 continue
             value, fmt, star = parse_cell(text)
             cell.value = value if value != "" else None
-            cell.number_format = fmt
+            side = "right" if stars[j] else "center"
+            style(
+                cell,
+                ("number", last, fmt, side),
+                lambda fmt=fmt, side=side, bottom=bottom: {
+                    "font": font,
+                    "border": Border(bottom=bottom),
+                    "number_format": fmt,
+                    "alignment": Alignment(horizontal=side),
+                },
+            )
             widths[c] = max(widths[c], display_width(text[: len(text) - len(star)]))
             if stars[j]:
-                cell.alignment = Alignment(horizontal="right")
                 sc = ws.cell(r, c + 1, star or None)
-                sc.font, sc.border, sc.number_format = font, Border(bottom=bottom), "@"
-                sc.alignment = Alignment(horizontal="left")
+                style(
+                    sc,
+                    ("stars", last),
+                    lambda bottom=bottom: {
+                        "font": font,
+                        "border": Border(bottom=bottom),
+                        "number_format": "@",
+                        "alignment": Alignment(horizontal="left"),
+                    },
+                )
                 widths[c + 1] = max(widths[c + 1], display_width("***"))
-            else:
-                cell.alignment = Alignment(horizontal="center")
     for k, note in enumerate(g.notes):
         r = last_row + 1 + k
         ws.cell(r, 1, (g.note_prefix if k == 0 else "") + note).font = Font(name=FONT, size=9)

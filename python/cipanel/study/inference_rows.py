@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from cipanel.inference.placebo import MODES as PLACEBO_MODES
-from cipanel.inference.wild_bootstrap import WEIGHTS as BOOT_WEIGHTS
+from cipanel.inference.choices import MODES as PLACEBO_MODES
+from cipanel.inference.choices import WEIGHTS as BOOT_WEIGHTS
 from cipanel.study.errors import SpecError
 from cipanel.study.tables import ModelColumn, Stat
 
