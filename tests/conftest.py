@@ -53,3 +53,35 @@ def edited_demo(tmp_path_factory) -> dict:
         mp.setenv("CIPANEL_PARSE_CACHE", str(root / "empty-parse-cache"))
         build(project, clean, project / "data")
     return {"project": project, "indicator": indicator, "clean": clean, "fingerprint_before": before}
+
+
+def _run_demo_studies(warehouse: Path, out: Path, lang: str) -> dict:
+    """Both packaged studies run on the session's demo build, the figures they drew recorded."""
+    from cipanel.output import figures as figure_module
+    from cipanel.pipeline import default_study_paths, run_studies
+
+    figure_module.RECORD = []
+    try:
+        outputs = run_studies(
+            default_study_paths(), warehouse=warehouse, out_dir=out, lang=lang, progress=lambda m: None
+        )
+        figures = list(figure_module.RECORD)
+    finally:
+        figure_module.RECORD = None
+    return {"out": out, "outputs": outputs, "figures": figures}
+
+
+@pytest.fixture(scope="session")
+def demo_studies_zh(demo_warehouse, tmp_path_factory) -> dict:
+    """One run of both packaged studies in Chinese on `demo_warehouse` (its results rows written
+    there), shared by the tests that read its outputs: {"out": folder, "outputs": run_studies'
+    result, "figures": [(png path, Figure)]}. Tests read it; one that adds to an output folder
+    works on a copy. The figures are released by tests/test_output_studies.py once it has checked
+    them (each holds its 300 dpi canvas)."""
+    return _run_demo_studies(demo_warehouse, tmp_path_factory.mktemp("studies_zh"), "zh")
+
+
+@pytest.fixture(scope="session")
+def demo_studies_en(demo_warehouse, tmp_path_factory) -> dict:
+    """The same run in English (--lang en)."""
+    return _run_demo_studies(demo_warehouse, tmp_path_factory.mktemp("studies_en"), "en")
