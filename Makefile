@@ -1,13 +1,14 @@
 # Two commands do everything on a fresh machine (see README):
 #   make run    build the demo project (examples/provinces-demo, SYNTHETIC data), run its studies, write the report
-#   make test   dbt build with all data and unit tests, sqlfluff and ruff, pytest (incl. the Spark comparison)
+#   make test   dbt build with all data and unit tests, sqlfluff and ruff, pytest without the tests marked slow
+#   make test-slow   the tests marked slow (the Spark comparison); CI runs both
 PYTHON ?= python3
 PY_SOURCES := python tests benchmarks scripts setup.py models
 VENV   := .venv
 BIN    := $(VENV)/bin
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test lint dbt-test pytest bench docs clean fonts
+.PHONY: run test test-slow lint dbt-test pytest bench docs clean fonts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,10 +43,18 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check $(PY_SOURCES)
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass
+NO_TESTS_FAIL = rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+
+# every test but those marked slow (pyproject.toml: addopts -m "not slow")
 pytest: $(VENV)/.installed-test
-	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+	$(BIN)/pytest -q; $(NO_TESTS_FAIL)
 
 test: dbt-test lint pytest
+
+# the tests marked slow alone: the Spark comparison (needs the `spark` extra and Java 17), a test
+# of minutes; CI (.ci/run) runs them after `make test`
+test-slow: $(VENV)/.installed-test
+	$(BIN)/pytest -q -m slow; $(NO_TESTS_FAIL)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_indices.py

@@ -1,6 +1,7 @@
 """Rebuild only what an edit touches (cipanel.incremental): the decision from the recorded
 fingerprint, and a warehouse rebuilt downstream of an edited catalog row that is identical, table
-by table, to a clean full build of the edited project (SYNTHETIC demo data)."""
+by table, to a clean full build of the edited project (SYNTHETIC demo data; the edited project and
+its clean build are the session's `edited_demo`, shared with tests/test_parse_cache.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from cipanel.cli import main
 from cipanel.determinism import table_digests
 from cipanel.incremental import plan_selection, select_changed
 from cipanel.project import load_project
-from warehouse_build import DEMO, DEMO_DATA, build
+from warehouse_build import DEMO, DEMO_DATA, flip_direction, query
 
 
 @pytest.fixture
@@ -38,14 +39,7 @@ def _recorded(fp: fingerprint.Fingerprint) -> dict:
     return {"parts": fp.parts, "sources": fp.sources}
 
 
-def _flip_direction(project: Path) -> str:
-    """Flip one indicator's direction (+ to -) in the catalog; returns the indicator code."""
-    catalog = project / "catalog" / "indicator_catalog.csv"
-    lines = catalog.read_text(encoding="utf-8").splitlines(keepends=True)
-    row = next(i for i, line in enumerate(lines) if i and ",+," in line)
-    lines[row] = lines[row].replace(",+,", ",-,", 1)
-    catalog.write_text("".join(lines), encoding="utf-8")
-    return lines[row].split(",")[0]
+_flip_direction = flip_direction
 
 
 def test_a_catalog_edit_selects_its_source_and_what_is_downstream(project):
@@ -97,15 +91,16 @@ def test_a_replaced_warehouse_file_is_never_built_incrementally(project, tmp_pat
     assert "not the one" in plan_selection(warehouse, _fp(project)).why_full
 
 
-def test_incremental_build_after_a_catalog_edit_equals_a_clean_full_build(project, tmp_path, demo_warehouse):
-    """The session's demo build is the last build (same fingerprint as the copy); after one catalog
-    row is edited, `cipanel build` rebuilds only the nodes downstream of raw.indicator_catalog in a
-    copy of it, and every table equals a full build of the edited project."""
+def test_incremental_build_after_a_catalog_edit_equals_a_clean_full_build(tmp_path, demo_warehouse, edited_demo):
+    """The session's demo build is the last build (recorded with the fingerprint the copy had before
+    its catalog row was edited); `cipanel build` of the edited copy rebuilds only the nodes
+    downstream of raw.indicator_catalog in a copy of it, and every table equals a full build of the
+    edited project."""
+    project = edited_demo["project"]
     warehouse = tmp_path / "incremental" / "w.duckdb"
     warehouse.parent.mkdir()
     shutil.copyfile(demo_warehouse, warehouse)
-    fingerprint.record(warehouse, _fp(project))
-    code = _flip_direction(project)
+    fingerprint.record(warehouse, edited_demo["fingerprint_before"])
 
     said = io.StringIO()
     with contextlib.redirect_stdout(said):
@@ -117,11 +112,11 @@ def test_incremental_build_after_a_catalog_edit_equals_a_clean_full_build(projec
     assert "stg_raw__indicator_values" not in ran and "dim_units" not in ran  # not downstream of the catalog
     assert fingerprint.reuse_verdict(warehouse, _fp(project)) == (True, "")
 
-    clean = tmp_path / "clean" / "w.duckdb"
-    build(project, clean, project / "data")
-    incremental, full = table_digests(warehouse), table_digests(clean)
+    incremental, full = table_digests(warehouse), table_digests(edited_demo["clean"])
     assert sorted(incremental) == sorted(full)
     assert [t for t in full if incremental[t] != full[t]] == []
     # the edit reached the marts: the weights differ from the unedited demo's
     assert table_digests(demo_warehouse)['"marts"."fct_indicator_weights"'] != full['"marts"."fct_indicator_weights"']
-    assert code
+    assert edited_demo["indicator"] in set(
+        query(warehouse, "select indicator_code from marts.dim_indicators where direction = '-'").indicator_code
+    )

@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cipanel.output import figures as figure_module
 from cipanel.output.docx_writer import CJK_FONT, FONT_PT, LATIN_FONT, MARGIN_CM, PAGE_CM
 from cipanel.output.text_metrics import (
     ASCII_WIDTHS,
@@ -27,7 +26,7 @@ from cipanel.output.text_metrics import (
     text_width,
 )
 from cipanel.output.xlsx_writer import display_width
-from cipanel.pipeline import default_study_paths, run_studies
+from cipanel.pipeline import run_studies
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 UPDATE = os.environ.get("CIPANEL_UPDATE_SNAPSHOTS") == "1"
@@ -36,19 +35,18 @@ EMU_PER_CM = 360000
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
-def written(request, demo_warehouse, tmp_path_factory):
-    """(lang, out_dir, outputs, [(png path, Figure)]) of one run of both studies."""
+def written(request):
+    """(lang, out_dir, outputs, [(png path, Figure)]) of the session's run of both studies in that
+    language (tests/conftest.py demo_studies_zh / _en); its figures are closed after this module's
+    tests of the language (nothing else reads them)."""
+    import matplotlib.pyplot as plt
+
     lang = request.param
-    out = tmp_path_factory.mktemp(f"studies_{lang}")
-    figure_module.RECORD = []
-    try:
-        outputs = run_studies(
-            default_study_paths(), warehouse=demo_warehouse, out_dir=out, lang=lang, progress=lambda m: None
-        )
-        figs = list(figure_module.RECORD)
-    finally:
-        figure_module.RECORD = None
-    return lang, out, outputs, figs
+    run = request.getfixturevalue(f"demo_studies_{lang}")
+    yield lang, run["out"], run["outputs"], run["figures"]
+    for _, fig in run["figures"]:
+        plt.close(fig)
+    run["figures"].clear()
 
 
 def docx_files(out: Path) -> list[Path]:
@@ -330,9 +328,12 @@ def test_same_inputs_give_byte_identical_docx_xlsx_png_and_svg(written, demo_war
 
 
 def test_an_ad_hoc_study_writes_its_own_report_and_keeps_the_others(written, demo_warehouse, tmp_path):
-    lang, out, _, _ = written
+    import shutil
+
+    lang, shared, _, _ = written
     if lang != "zh":
         pytest.skip("once is enough")
+    out = shutil.copytree(shared, tmp_path / "out")  # the session's output folder stays as written
     before = {p: p.read_bytes() for p in (out / "study_a").rglob("*") if p.is_file()}
     spec = tmp_path / "my.yml"
     spec.write_text(

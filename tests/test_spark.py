@@ -2,8 +2,9 @@
 warehouse built on Spark equals the DuckDB build in every index score and weight to 1e-12, and the
 run leaves no Spark scratch folder (metastore_db/, derby.log, spark-warehouse/) in the working tree.
 
-Takes about two and a half minutes (a local JVM, a Derby metastore, ~140 dbt nodes). Without the
-extra the test FAILS, it does not skip: `make test` installs it."""
+Takes about two and a half minutes on a quiet machine (a local JVM, a Derby metastore, about 210
+dbt nodes), so it is marked slow: `make test-slow` runs it (and CI, after `make test`). Without the
+extra the test FAILS, it does not skip: `make test-slow` installs it."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def _scratch_in(folder: Path) -> list[str]:
     return sorted(name for name in SCRATCH_NAMES if (folder / name).exists())
 
 
+@pytest.mark.slow
 def test_spark_build_equals_duckdb_to_1e_12(demo_warehouse, tmp_path):
     try:
         import dbt.adapters.spark  # noqa: F401

@@ -13,12 +13,10 @@ import pytest
 
 from cipanel.demo.generator import PLANTED
 from cipanel.estimators.panel import fit_panel
-from cipanel.pipeline import default_study_paths, run_studies
+from cipanel.pipeline import default_study_paths
 from cipanel.study.runner import run_study
 from cipanel.study.spec import SpecError, load_spec
 from cipanel.warehouse import read_table
-
-STUDY_A = Path(__file__).resolve().parents[1] / "examples" / "provinces-demo" / "studies" / "study_a.yml"
 
 
 def write_spec(tmp_path, text: str) -> Path:
@@ -113,10 +111,9 @@ def test_an_unknown_variable_or_bad_filter_is_a_spec_error(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def study_a_outputs(demo_warehouse, tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    outputs = run_studies([STUDY_A], warehouse=demo_warehouse, out_dir=out, lang="zh", progress=lambda m: None)
-    return out, outputs
+def study_a_outputs(demo_studies_zh):
+    """Study A's outputs in the session's Chinese run of both packaged studies (tests/conftest.py)."""
+    return demo_studies_zh["out"], demo_studies_zh["outputs"]
 
 
 def test_study_a_writes_all_its_tables_results_and_report(study_a_outputs, demo_warehouse):

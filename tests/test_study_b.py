@@ -3,26 +3,18 @@ GMM diagnostics, winsorising, PCA outcome, both studies in one report."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from cipanel.estimators.panel import fit_panel
 from cipanel.estimators.winsor import winsorize
-from cipanel.pipeline import default_study_paths, run_studies
 from cipanel.warehouse import read_table
-
-STUDIES = Path(__file__).resolve().parents[1] / "examples" / "provinces-demo" / "studies"
 
 
 @pytest.fixture(scope="module")
-def both(demo_warehouse, tmp_path_factory):
-    out = tmp_path_factory.mktemp("both")
-    outputs = run_studies(
-        default_study_paths(), warehouse=demo_warehouse, out_dir=out, lang="en", progress=lambda m: None
-    )
-    return out, outputs
+def both(demo_studies_en):
+    """The session's English run of both packaged studies (tests/conftest.py)."""
+    return demo_studies_en["out"], demo_studies_en["outputs"]
 
 
 def tables(outputs):

@@ -4,8 +4,6 @@ the rows papers print are there, the Lee-Yu column has N(T-1) observations, the 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,19 +11,16 @@ import pytest
 from cipanel.analytics.weights import spatial_weights
 from cipanel.estimators.spatial import fit_spatial, row_standardise
 from cipanel.estimators.threshold import fit_threshold
-from cipanel.pipeline import run_studies
 from cipanel.warehouse import read_table
 
-STUDY_B = Path(__file__).resolve().parents[1] / "examples" / "provinces-demo" / "studies" / "study_b.yml"
 CONTROLS = ["ln_gdp_pc", "urban_rate", "fiscal_self_sufficiency", "ln_fintech"]
 
 
 @pytest.fixture(scope="module")
-def study_b(demo_warehouse, tmp_path_factory):
-    out = tmp_path_factory.mktemp("study_b_models")
-    outputs = run_studies([STUDY_B], warehouse=demo_warehouse, out_dir=out, lang="en", progress=lambda m: None)
-    tables = {t.table_id: t for t in outputs["study_b"]["run"].tables}
-    return out, tables
+def study_b(demo_studies_en):
+    """Study B's tables in the session's English run of both packaged studies (tests/conftest.py)."""
+    tables = {t.table_id: t for t in demo_studies_en["outputs"]["study_b"]["run"].tables}
+    return demo_studies_en["out"], tables
 
 
 @pytest.fixture(scope="module")

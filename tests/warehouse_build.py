@@ -30,3 +30,13 @@ def query(warehouse: Path, sql: str):
         return con.execute(sql).df()
     finally:
         con.close()
+
+
+def flip_direction(project: Path) -> str:
+    """Flip one indicator's direction (+ to -) in a project's catalog; returns the indicator code."""
+    catalog = Path(project) / "catalog" / "indicator_catalog.csv"
+    lines = catalog.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if i and ",+," in line)
+    lines[row] = lines[row].replace(",+,", ",-,", 1)
+    catalog.write_text("".join(lines), encoding="utf-8")
+    return lines[row].split(",")[0]
