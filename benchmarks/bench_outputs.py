@@ -9,7 +9,10 @@ process sees them, best of N:
   analytics   the analytics block (its statistics, rows, tables and figures)
   report      the study reports and the combined report
   total       the whole process (imports included)
+  cpu         CPU seconds (user + system) of the process and its figure workers: on a machine
+              shared with other jobs, the steadier measure of the work done
 
+`--serial` also runs this tree with CIPANEL_WORKERS=1 (every figure in the main process);
 `--compare DIR` also runs the same benchmark on another source tree (e.g. an export of the main
 branch's python/ folder, `git archive main python | tar -x -C /tmp/base`) in the same session,
 alternating the two, and prints the ratio of each part. `CIPANEL_WORKERS` is passed through.
@@ -29,8 +32,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+try:
+    import resource
+except ImportError:  # Windows: no CPU seconds of child processes
+    resource = None
+
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ("estimation", "tables", "figures", "analytics", "report", "total")
+PARTS = ("estimation", "tables", "figures", "analytics", "report", "total", "cpu")
 
 # Runs inside the child: wraps the functions of each part with a timer (a part's nested calls are
 # not counted twice), then runs the CLI. Names missing from a source tree are skipped.
@@ -59,6 +67,7 @@ TARGETS = [
     ("cipanel.output.study_outputs", "write_study_tables", "tables"),
     ("cipanel.output.study_outputs", "_tables", "tables"),
     ("cipanel.output.study_outputs", "study_figures", "figures"),
+    ("cipanel.output.study_outputs", "submit_study_figures", "figures"),
     ("cipanel.output.study_outputs", "collect_figures", "figures"),
     ("cipanel.pipeline", "_analytics_section", "analytics"),
     ("cipanel.output.study_outputs", "write_report", "report"),
@@ -76,12 +85,18 @@ sys.exit(code)
 """
 
 
-def run_once(source: Path, warehouse: Path, scratch: Path) -> dict[str, float]:
+def run_once(source: Path, warehouse: Path, scratch: Path, extra_env: dict[str, str]) -> dict[str, float]:
     out = scratch / "out"
     shutil.rmtree(out, ignore_errors=True)
-    env = {**os.environ, "PYTHONPATH": str(source), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {**os.environ, "PYTHONPATH": str(source), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **extra_env}
     env.setdefault("CIPANEL_DBT_PROJECT_DIR", str(ROOT))  # one dbt project for both source trees
     args = ["study", "--project", str(ROOT / "examples" / "provinces-demo"), "--warehouse", str(warehouse)]
+    cpu = lambda: (  # noqa: E731
+        sum(getattr(resource.getrusage(resource.RUSAGE_CHILDREN), f) for f in ("ru_utime", "ru_stime"))
+        if resource
+        else 0.0
+    )
+    before = cpu()
     done = subprocess.run(
         [sys.executable, "-c", CHILD, *args, "--out", str(out)],
         capture_output=True,
@@ -93,7 +108,7 @@ def run_once(source: Path, warehouse: Path, scratch: Path) -> dict[str, float]:
     lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
     if done.returncode or not lines:
         sys.exit(f"cipanel study failed ({source}):\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-    return json.loads(lines[-1][6:])
+    return {**json.loads(lines[-1][6:]), "cpu": cpu() - before}  # the workers are reaped by the child
 
 
 def main() -> None:
@@ -101,15 +116,18 @@ def main() -> None:
     parser.add_argument("--warehouse", type=Path, required=True, help="a built demo warehouse")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--compare", type=Path, help="another source tree (its python/ folder)")
+    parser.add_argument("--serial", action="store_true", help="also this tree with CIPANEL_WORKERS=1")
     opts = parser.parse_args()
-    sources = {"this tree": ROOT / "python"}
+    sources = {"this tree": (ROOT / "python", {})}
+    if opts.serial:
+        sources = {"serial": (ROOT / "python", {"CIPANEL_WORKERS": "1"}), **sources}
     if opts.compare:
-        sources = {"compared": opts.compare.resolve(), **sources}
+        sources = {"compared": (opts.compare.resolve(), {}), **sources}
     best: dict[str, dict[str, float]] = {name: {} for name in sources}
     with tempfile.TemporaryDirectory(prefix="bench_outputs_") as tmp:
         for i in range(opts.repeat):
-            for name, source in sources.items():  # alternated: both see the same machine load
-                times = run_once(source, opts.warehouse.resolve(), Path(tmp))
+            for name, (source, env) in sources.items():  # alternated: all see the same machine load
+                times = run_once(source, opts.warehouse.resolve(), Path(tmp), env)
                 print(f"run {i + 1} {name}: " + ", ".join(f"{k} {times.get(k, 0):.2f}" for k in PARTS), flush=True)
                 for part in PARTS:
                     best[name][part] = min(best[name].get(part, float("inf")), times.get(part, 0.0))

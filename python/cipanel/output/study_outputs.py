@@ -5,7 +5,9 @@ write_study_outputs once per study and write_combined_report once per run.
 
 With a cipanel.study_cache.StudyCache, a table's files, tables.docx/xlsx and each figure are
 rewritten only when what they are drawn from changed or a file is missing or was edited; the
-report pages are always reassembled (cheap). matplotlib is imported only when a figure is drawn."""
+report pages are always reassembled (cheap). The figures are started before the tables and drawn
+in worker processes meanwhile (cipanel.output.figure_jobs; CIPANEL_WORKERS=1 draws them here, one
+after another); matplotlib is imported only where a figure is drawn."""
 
 from __future__ import annotations
 
