@@ -9,8 +9,8 @@ process sees them, best of N:
   analytics   the analytics block (its statistics, rows, tables and figures)
   report      the study reports and the combined report
   total       the whole process (imports included)
-  cpu         CPU seconds (user + system) of the process and its figure workers: on a machine
-              shared with other jobs, the steadier measure of the work done
+  cpu         CPU seconds (user + system) of the process and its figure workers (needs psutil):
+              on a machine shared with other jobs, the steadier measure of the work done
 
 `--serial` also runs this tree with CIPANEL_WORKERS=1 (every figure in the main process);
 `--compare DIR` also runs the same benchmark on another source tree (e.g. an export of the main
@@ -32,18 +32,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-try:
-    import resource
-except ImportError:  # Windows: no CPU seconds of child processes
-    resource = None
-
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = ("estimation", "tables", "figures", "analytics", "report", "total", "cpu")
 
 # Runs inside the child: wraps the functions of each part with a timer (a part's nested calls are
 # not counted twice), then runs the CLI. Names missing from a source tree are skipped.
 CHILD = r"""
-import functools, importlib, json, sys, time
+import functools, importlib, json, os, sys, time
 t0 = time.perf_counter()
 spent = {}
 depth = {"n": 0}
@@ -80,6 +75,19 @@ for module, name, part in TARGETS:
 from cipanel.cli import main
 code = main(sys.argv[1:])
 spent["total"] = time.perf_counter() - t0
+t = os.times()
+cpu = t.user + t.system + t.children_user + t.children_system
+try:  # the figure workers, still alive (a pool lives as long as the process); psutil is optional
+    import psutil
+    for child in psutil.Process().children(recursive=True):
+        try:
+            c = child.cpu_times()
+            cpu += c.user + c.system + c.children_user + c.children_system
+        except psutil.Error:
+            pass
+except ImportError:
+    cpu = None
+spent["cpu"] = cpu
 print("BENCH " + json.dumps(spent))
 sys.exit(code)
 """
@@ -91,12 +99,6 @@ def run_once(source: Path, warehouse: Path, scratch: Path, extra_env: dict[str, 
     env = {**os.environ, "PYTHONPATH": str(source), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **extra_env}
     env.setdefault("CIPANEL_DBT_PROJECT_DIR", str(ROOT))  # one dbt project for both source trees
     args = ["study", "--project", str(ROOT / "examples" / "provinces-demo"), "--warehouse", str(warehouse)]
-    cpu = lambda: (  # noqa: E731
-        sum(getattr(resource.getrusage(resource.RUSAGE_CHILDREN), f) for f in ("ru_utime", "ru_stime"))
-        if resource
-        else 0.0
-    )
-    before = cpu()
     done = subprocess.run(
         [sys.executable, "-c", CHILD, *args, "--out", str(out)],
         capture_output=True,
@@ -108,7 +110,7 @@ def run_once(source: Path, warehouse: Path, scratch: Path, extra_env: dict[str, 
     lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
     if done.returncode or not lines:
         sys.exit(f"cipanel study failed ({source}):\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-    return {**json.loads(lines[-1][6:]), "cpu": cpu() - before}  # the workers are reaped by the child
+    return {k: v for k, v in json.loads(lines[-1][6:]).items() if v is not None}
 
 
 def main() -> None:

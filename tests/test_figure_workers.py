@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -93,10 +94,17 @@ def _draw(jobs: list[FigureJob]) -> list:
     return handles, [figure_jobs.result(h) for h in handles]
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    ("lang", "method"),
+    [
+        pytest.param("zh", "forkserver", marks=pytest.mark.skipif(sys.platform == "win32", reason="no forkserver")),
+        ("en", "spawn"),  # how Windows starts its workers
+    ],
+)
 def test_figures_from_workers_equal_figures_drawn_in_process_and_a_second_run(
-    demo_warehouse, tmp_path, monkeypatch, lang
+    demo_warehouse, tmp_path, monkeypatch, lang, method
 ):
+    monkeypatch.setattr(figure_jobs, "START_METHOD", method)
     frames, analytics = _frames(demo_warehouse), _synthetic_analytics()
     runs = {}
     for name, workers in (("serial", "1"), ("parallel", "2"), ("parallel_again", "2")):

@@ -3,13 +3,17 @@
 A figure is a FigureJob: the dotted name of a plotting function and its (picklable) arguments.
 `start(jobs)` hands a batch to a process pool and returns at once; `result(handle)` waits for one.
 The pool is created on the first batch worth it (MIN_BATCH figures) and kept for the rest of the
-process; its workers import matplotlib and look up the CJK font once. Workers are started with
-"spawn" on every platform (as Windows must), so they never inherit a half-copied DuckDB connection
-or thread, and a figure is drawn by the same code, fonts and settings as in the main process: the
-files are byte-identical to a serial run's.
+process; its workers import matplotlib and look up the CJK font once. Workers are never forked
+from the main process (which holds DuckDB connections and threads): on Windows they are spawned
+(fresh interpreters, as Windows must), elsewhere forked from a fresh forkserver process that has
+imported matplotlib and the plotting modules once for all of them. Either way a figure is drawn by
+the same code, fonts and settings as in the main process: the files are byte-identical to a
+serial run's.
 
-CIPANEL_WORKERS sets the number of worker processes (default: the CPU count, at most 4);
-CIPANEL_WORKERS=1 draws every figure in the main process, one after another. Figures are also drawn
+CIPANEL_WORKERS sets how many processes write the outputs: the main one (tables, report) and
+CIPANEL_WORKERS - 1 figure workers; default the CPU count, at most 4 (on 2 cores: one worker, so
+the figures are drawn beside the tables, not competing with them). CIPANEL_WORKERS=1 draws every
+figure in the main process, one after another. Figures are also drawn
 in the main process while a test records them (cipanel.output.figures.RECORD), and when the pool
 cannot start or breaks (e.g. a script without an `if __name__ == "__main__":` guard on Windows):
 then with a warning."""
@@ -28,6 +32,8 @@ log = logging.getLogger(__name__)
 ENV = "CIPANEL_WORKERS"
 MAX_DEFAULT = 4
 MIN_BATCH = 3  # fewer figures draw faster in-process than a worker starts (~1-2 s of imports)
+START_METHOD = "spawn" if sys.platform == "win32" else "forkserver"
+PRELOAD = ["cipanel.output.figures", "cipanel.output.threshold_figures", "cipanel.analytics.figures"]
 _POOL: ProcessPoolExecutor | None = None
 _POOL_SIZE = 0
 
@@ -53,7 +59,8 @@ def draw(job: FigureJob) -> Any:
 
 
 def workers() -> int:
-    """Worker processes to use: CIPANEL_WORKERS, else the CPU count (at most MAX_DEFAULT)."""
+    """Processes writing the outputs (the main one included): CIPANEL_WORKERS, else the CPU
+    count (at most MAX_DEFAULT)."""
     raw = os.environ.get(ENV, "").strip()
     if raw:
         try:
@@ -73,23 +80,26 @@ def _recording() -> bool:
 
 
 def _warm() -> None:
-    """Worker start-up: matplotlib, the plotting modules and the font lookup, once per worker."""
-    from cipanel.analytics import figures as _analytics  # noqa: F401
-    from cipanel.output import figures, threshold_figures  # noqa: F401
-
-    figures.cjk_font()
+    """Worker start-up: matplotlib and the plotting modules (already there when forked from the
+    forkserver) and the font lookup."""
+    for module in PRELOAD:
+        import_module(module)
+    import_module("cipanel.output.figures").cjk_font()
 
 
 def _pool() -> ProcessPoolExecutor | None:
     global _POOL, _POOL_SIZE
-    size = workers()
+    size = workers() - 1  # the main process writes the tables meanwhile
     if _POOL is not None and _POOL_SIZE == size:
         return _POOL
     shutdown()
     import multiprocessing
 
     try:
-        _POOL = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"), initializer=_warm)
+        context = multiprocessing.get_context(START_METHOD)
+        if START_METHOD == "forkserver":
+            context.set_forkserver_preload(PRELOAD)  # imported once, in the server
+        _POOL = ProcessPoolExecutor(size, mp_context=context, initializer=_warm)
     except (OSError, ValueError, RuntimeError) as exc:
         log.warning("figure workers could not start (%s): figures are drawn in the main process", exc)
         return None
