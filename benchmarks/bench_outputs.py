@@ -12,7 +12,7 @@ process sees them, best of N:
   cpu         CPU seconds (user + system) of the process and its figure workers (needs psutil):
               on a machine shared with other jobs, the steadier measure of the work done
 
-`--serial` also runs this tree with CIPANEL_WORKERS=1 (every figure in the main process);
+`--workers 1,2` runs this tree once per CIPANEL_WORKERS value (1: every figure in the main process);
 `--compare DIR` also runs the same benchmark on another source tree (e.g. an export of the main
 branch's python/ folder, `git archive main python | tar -x -C /tmp/base`) in the same session,
 alternating the two, and prints the ratio of each part. `CIPANEL_WORKERS` is passed through.
@@ -118,11 +118,11 @@ def main() -> None:
     parser.add_argument("--warehouse", type=Path, required=True, help="a built demo warehouse")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--compare", type=Path, help="another source tree (its python/ folder)")
-    parser.add_argument("--serial", action="store_true", help="also this tree with CIPANEL_WORKERS=1")
+    parser.add_argument("--workers", help="CIPANEL_WORKERS values to run this tree with, e.g. 1,2")
     opts = parser.parse_args()
     sources = {"this tree": (ROOT / "python", {})}
-    if opts.serial:
-        sources = {"serial": (ROOT / "python", {"CIPANEL_WORKERS": "1"}), **sources}
+    if opts.workers:
+        sources = {f"workers={n}": (ROOT / "python", {"CIPANEL_WORKERS": n}) for n in opts.workers.split(",")}
     if opts.compare:
         sources = {"compared": (opts.compare.resolve(), {}), **sources}
     best: dict[str, dict[str, float]] = {name: {} for name in sources}
@@ -135,12 +135,17 @@ def main() -> None:
                     best[name][part] = min(best[name].get(part, float("inf")), times.get(part, 0.0))
     workers = os.environ.get("CIPANEL_WORKERS", "default")
     print(f"\ncold `cipanel study` of the demo project, best of {opts.repeat} (s; CIPANEL_WORKERS={workers})")
-    print(f"{'part':<12}" + "".join(f"{name:>12}" for name in sources) + ("       ratio" if opts.compare else ""))
+    ratios = [f"{'ratio':>12}"] * (len(sources) - 1) if opts.compare else []
+    print(f"{'part':<12}" + "".join(f"{name:>12}" for name in sources) + "".join(ratios))
     for part in PARTS:
         row = f"{part:<12}" + "".join(f"{best[name][part]:>12.2f}" for name in sources)
         if opts.compare:
-            before, after = best["compared"][part], best["this tree"][part]
-            row += f"{after / before:>12.2f}" if before else f"{'-':>12}"
+            before = best["compared"][part]
+            row += "".join(
+                f"{best[name][part] / before:>12.2f}" if before else f"{'-':>12}"
+                for name in sources
+                if name != "compared"
+            )
         print(row)
 
 

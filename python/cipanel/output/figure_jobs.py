@@ -11,12 +11,13 @@ the same code, fonts and settings as in the main process: the files are byte-ide
 serial run's.
 
 CIPANEL_WORKERS sets how many processes write the outputs: the main one (tables, report) and
-CIPANEL_WORKERS - 1 figure workers; default the CPU count, at most 4 (on 2 cores: one worker, so
-the figures are drawn beside the tables, not competing with them). CIPANEL_WORKERS=1 draws every
-figure in the main process, one after another. Figures are also drawn
-in the main process while a test records them (cipanel.output.figures.RECORD), and when the pool
-cannot start or breaks (e.g. a script without an `if __name__ == "__main__":` guard on Windows):
-then with a warning."""
+CIPANEL_WORKERS - 1 figure workers. CIPANEL_WORKERS=1 draws every figure in the main process, one
+after another. Default: the CPU count (at most 4) from 3 CPUs up, else 1: on the 2-core machine
+this was measured on (benchmarks/bench_outputs.py), a worker beside the main process made a cold
+study slower, quiet or busy (its imports cost CPU, and it slowed the table files as much as it
+saved on the figures). Figures are also drawn in the main process while a test records them
+(cipanel.output.figures.RECORD), and when the pool cannot start or breaks (e.g. a script without
+an `if __name__ == "__main__":` guard on Windows): then with a warning."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def draw(job: FigureJob) -> Any:
 
 def workers() -> int:
     """Processes writing the outputs (the main one included): CIPANEL_WORKERS, else the CPU
-    count (at most MAX_DEFAULT)."""
+    count (at most MAX_DEFAULT) on a machine with 3 CPUs or more, else 1 (see above)."""
     raw = os.environ.get(ENV, "").strip()
     if raw:
         try:
@@ -71,7 +72,8 @@ def workers() -> int:
             pass
         log.warning("%s=%r is not a whole number >= 1: figures are drawn in the main process", ENV, raw)
         return 1
-    return max(1, min(os.cpu_count() or 1, MAX_DEFAULT))
+    cpus = os.cpu_count() or 1
+    return min(cpus, MAX_DEFAULT) if cpus >= 3 else 1
 
 
 def _recording() -> bool:
