@@ -14,7 +14,7 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from cipanel.output.figures import DPI, cjk_font, mark_synthetic
+from cipanel.output.figures import DPI, cjk_font, layout_once, mark_synthetic
 
 T = {
     "year": ("年份", "Year"),
@@ -57,6 +57,7 @@ def _save(fig: Figure, out: Path, synthetic: bool) -> Path:
     if synthetic:
         mark_synthetic(fig, keep_title=True)  # the figure's own title stays under the mark
     out.parent.mkdir(parents=True, exist_ok=True)
+    layout_once(fig)  # one layout, no extra draw inside savefig
     fig.savefig(out, dpi=DPI, format="png")
     return out
 
@@ -98,15 +99,17 @@ def kde_ridges(
     with _style():
         fig = _new(3.4 * len(regions), 4.2)
         axes = np.atleast_1d(fig.subplots(1, len(regions), sharex=True))
+        # each (region, year) curve sliced out of one sorted pass, not filtered row by row
+        by_region = {r: d for r, d in frame.groupby("region", sort=False)}
         for ax, r in zip(axes, regions, strict=True):
-            d = frame[frame.region == r]
-            years = sorted(d.year.unique())
+            d = by_region.get(r, frame.iloc[:0])
+            curves = [(year, g.x.to_numpy(), g.density.to_numpy()) for year, g in d.groupby("year", sort=True)]
+            years = [year for year, _, _ in curves]
             step = d.density.max() * 0.6 if len(d) else 1
-            for k, year in enumerate(years):
-                g = d[d.year == year]
+            for k, (_, x, density) in enumerate(curves):
                 base = k * step
-                ax.fill_between(g.x, base, base + g.density, color=f"C{k % 10}", alpha=0.55, lw=0.8)
-                ax.plot(g.x, base + g.density, color="k", lw=0.5)
+                ax.fill_between(x, base, base + density, color=f"C{k % 10}", alpha=0.55, lw=0.8)
+                ax.plot(x, base + density, color="k", lw=0.5)
             ax.set_yticks([k * step for k in range(len(years))], [str(y) for y in years], fontsize=7)
             ax.set_title(_t("national", lang) if r == "_all" else region(r), fontsize=9)
         fig.suptitle(_t("kde_title", lang).format(index=label, rule=frame.bandwidth_rule.iloc[0]))

@@ -11,12 +11,19 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cipanel.analytics import figures
 from cipanel.analytics.compute import AnalyticsError, compute, weights_for
 from cipanel.analytics.config import AnalyticsConfig
 from cipanel.analytics.store import store
 from cipanel.analytics.tables import TableWriter
+from cipanel.output.figure_jobs import FigureJob, result, start
 from cipanel.warehouse import connect
+
+
+class Names(dict):
+    """Code -> printed name, callable like the lookup it replaces (picklable, unlike a lambda)."""
+
+    def __call__(self, code: str) -> str:
+        return self.get(code, str(code))
 
 
 @dataclass
@@ -156,51 +163,66 @@ def run_analytics(
 
     regions, units = look["regions"], look["units"]
     region = lambda r: str(regions.loc[r, f"region_{lang}"]) if r in regions.index else str(r)
+    # the figures are drawn in worker processes (cipanel.output.figure_jobs) while the tables are
+    # written here: their arguments must pickle, so the region names go as a mapping, not a lambda
+    names = Names({r: region(r) for r in dict.fromkeys(regions.index)})
+    jobs: list[FigureJob] = []
+    plot = lambda name, *args: jobs.append(FigureJob(f"cipanel.analytics.figures:{name}", args, {}))  # noqa: E731
     unit = lambda u: str(units.loc[u, "short_name_zh" if lang == "zh" else "name_en"]) if u in units.index else str(u)
     out = Path(out_dir)
     tw = TableWriter(out, lang, synthetic, region, unit, first_table)
     by = lambda name, index: frames[name][frames[name].index_code == index] if name in frames else None
+    writes: list = []  # the tables of the loop below, written once the figures are started
+    write = lambda fn, *args: writes.append((fn, args))  # noqa: E731
     for index in config.indices:
         if config.gini:
-            tw.gini(index, label(index), by("dagum_gini", index), by("dagum_gini_groups", index))
-            run.figures.append(
-                figures.gini_contributions(
-                    by("dagum_gini", index),
-                    by("dagum_gini_groups", index),
-                    label(index),
-                    region,
-                    out / f"a_gini_{index}.png",
-                    synthetic,
-                    lang,
-                )
+            write(tw.gini, index, label(index), by("dagum_gini", index), by("dagum_gini_groups", index))
+            plot(
+                "gini_contributions",
+                by("dagum_gini", index),
+                by("dagum_gini_groups", index),
+                label(index),
+                names,
+                out / f"a_gini_{index}.png",
+                synthetic,
+                lang,
             )
-            tw.theil(index, label(index), by("theil", index), by("theil_groups", index))
+            write(tw.theil, index, label(index), by("theil", index), by("theil_groups", index))
         if config.convergence:
-            tw.sigma(index, label(index), by("sigma_convergence", index))
-            tw.beta(index, label(index), by("beta_convergence", index), config.convergence["effects"])
+            write(tw.sigma, index, label(index), by("sigma_convergence", index))
+            write(tw.beta, index, label(index), by("beta_convergence", index), config.convergence["effects"])
         if config.kde:
-            run.figures.append(
-                figures.kde_ridges(
-                    by("kde_density", index), label(index), region, out / f"a_kde_{index}.png", synthetic, lang
-                )
+            plot(
+                "kde_ridges", by("kde_density", index), label(index), names, out / f"a_kde_{index}.png", synthetic, lang
             )
         if config.moran:
-            tw.moran(index, label(index), by("moran_global", index), _weights_text(config.weights, lang))
-            tw.lisa(index, label(index), by("moran_local", index), config.moran["alpha"], config.moran["permutations"])
-    if config.moran:
-        run.figures.append(
-            figures.moran_trend(
-                frames["moran_global"], {i: label(i) for i in config.indices}, out / "a_moran.png", synthetic, lang
+            write(tw.moran, index, label(index), by("moran_global", index), _weights_text(config.weights, lang))
+            write(
+                tw.lisa,
+                index,
+                label(index),
+                by("moran_local", index),
+                config.moran["alpha"],
+                config.moran["permutations"],
             )
+    if config.moran:
+        plot(
+            "moran_trend",
+            frames["moran_global"],
+            {i: label(i) for i in config.indices},
+            out / "a_moran.png",
+            synthetic,
+            lang,
         )
     for entry in config.coupling:
         frame = frames["coupling_coordination"]
         frame = frame[frame.coupling_name == entry["name"]]
         name = " - ".join(label(s) for s in entry["systems"])
-        tw.coupling(entry["name"], name, frame)
-        run.figures.append(
-            figures.coupling_trend(frame, name, region, out / f"a_coupling_{entry['name']}.png", synthetic, lang)
-        )
+        write(tw.coupling, entry["name"], name, frame)
+        plot("coupling_trend", frame, name, names, out / f"a_coupling_{entry['name']}.png", synthetic, lang)
+    drawing = start(jobs)
+    for fn, args in writes:
+        fn(*args)
     if config.obstacle:
         ind, dims = look["indicators"], look["dimensions"]
         ind_label = dict(zip(ind.indicator_code, ind[f"label_{lang}"]))
@@ -221,6 +243,7 @@ def run_analytics(
                 zip(dims[dims.index_code == index].dimension_code, dims[dims.index_code == index][f"label_{lang}"])
             )
             tw.obstacle_dimensions(index, label(index), d[d.index_code == index], year, dim_label.get)
+    run.figures = [Path(result(handle)) for handle in drawing]
     run.tables = tw.written
     progress(f"{config.study}: {len(run.tables)} analytics tables and {len(run.figures)} figures in {out}")
     return run

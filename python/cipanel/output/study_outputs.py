@@ -5,13 +5,14 @@ write_study_outputs once per study and write_combined_report once per run.
 
 With a cipanel.study_cache.StudyCache, a table's files, tables.docx/xlsx and each figure are
 rewritten only when what they are drawn from changed or a file is missing or was edited; the
-report pages are always reassembled (cheap). matplotlib is imported only when a figure is drawn."""
+report pages are always reassembled (cheap). The figures are started before the tables and drawn
+in worker processes meanwhile (cipanel.output.figure_jobs; CIPANEL_WORKERS=1 draws them here, one
+after another); matplotlib is imported only where a figure is drawn."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -85,29 +86,132 @@ def _coefficient_rows(run, table_id: str, term: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-class _LazyFigures:
-    """cipanel.output.figures, imported on the first attribute look-up (it imports matplotlib)."""
-
-    def __getattr__(self, name: str) -> Any:
-        from cipanel.output import figures
-
-        return getattr(figures, name)
+class _NotReusable(Exception):
+    """Raised by the probe below: the cache has no current copy of this figure."""
 
 
-def _figure(cache: StudyCache | None, name: str, inputs: tuple, draw: Callable[[], Any]) -> list[Path]:
-    """draw() -> a path or a list of paths; reused from `cache` when `inputs` are unchanged."""
+def _not_reusable():
+    raise _NotReusable
 
-    def make():
-        drawn = draw()
-        paths = [drawn] if isinstance(drawn, (str, Path)) else list(drawn or [])
-        vectors = [Path(p).with_suffix(".svg") for p in paths]  # output.figures saves an SVG beside each PNG
-        return paths, None, [v for v in vectors if v.is_file()]
 
+def _submit(cache: StudyCache | None, name: str, inputs: tuple, job) -> tuple:
+    """A figure slot: ("done", paths) when `cache` holds it with unchanged `inputs` and intact
+    files, else ("drawing", name, key, job), the job started by start_figures."""
     if cache is None:
-        return make()[0]
+        return ("drawing", name, None, job)
     from cipanel.study_cache import key_of
 
-    return cache.output(f"figure:{name}", key_of("figure", name, *inputs), make)[0]
+    key = key_of("figure", name, *inputs)
+    try:  # the cache's own check (key, files intact); a figure not reusable is drawn below
+        return ("done", cache.output(f"figure:{name}", key, _not_reusable)[0])
+    except _NotReusable:
+        return ("drawing", name, key, job)
+
+
+def _paths(drawn) -> list[Path]:
+    return [Path(drawn)] if isinstance(drawn, (str, Path)) else [Path(p) for p in drawn or []]
+
+
+def submit_study_figures(
+    run: StudyRun,
+    panel: pd.DataFrame,
+    cat: IndexCatalog,
+    labels: dict[str, str],
+    out: Path,
+    synthetic: bool,
+    cache: StudyCache | None = None,
+) -> list:
+    """Start drawing the study's figures (cipanel.output.figure_jobs: in worker processes while the
+    caller writes tables); collect_figures waits for them. Figures whose inputs are unchanged are
+    reused from `cache`."""
+    from cipanel.output.figure_jobs import FigureJob, start
+
+    spec, lang, slots = run.spec, run.lang, []
+    figures = spec.figures or {}
+    common = (out.name, synthetic, lang, labels)
+    opts = {"synthetic": synthetic, "labels": labels, "lang": lang}
+    plots = "cipanel.output.figures"
+
+    def fig(name: str, inputs: tuple, func: str, *args, **kwargs) -> None:
+        job = FigureJob(func, args, kwargs)
+        slots.append(_submit(cache, f"{out.name}/{name}", (*common, *inputs), job))
+
+    trends = figures.get("index_trends")
+    if trends:
+        path = out / f"{spec.study}_index_trends.png"
+        scheme = f"region_{trends['region_scheme']}"
+        fig(path.name, (panel, trends), f"{plots}:plot_index_trends", panel, trends["indices"], scheme, path, **opts)
+    weights = figures.get("weights")
+    if weights:
+        frame = cat.weights[cat.weights.index_code.isin(weights["indices"])]
+        fig("weights", (frame,), f"{plots}:plot_indicator_weights", frame, out, **opts)
+        for index in weights["indices"]:  # the unit x year heat map of each weighted index
+            scores = cat.scores[cat.scores.index_code == index].sort_values(["unit_code", "year"])
+            if len(scores):
+                fig(
+                    f"heatmap_{index}",
+                    (scores,),
+                    f"{plots}:plot_index_heatmap",
+                    scores.rename(columns={"unit_code": "unit"}),
+                    out / f"heatmap_{index}.png",
+                    title=labels.get(index, index),
+                    **opts,
+                )
+    coefficients = figures.get("coefficients")
+    if coefficients:
+        rows = _coefficient_rows(run, coefficients["table"], coefficients["term"])
+        term = labels.get(coefficients["term"], coefficients["term"])
+        title = fixed("coef_term_title", lang).format(term=term)  # a figure, not the table's 表N caption
+        path = out / f"{spec.study}_{coefficients['table']}_coefficients.png"
+        fig(path.name, (rows, title), f"{plots}:plot_coefficients", rows, path, title=title, **opts)
+    for table_id, result in run.placebos.items():
+        path = out / f"{spec.study}_{table_id}_placebo.png"
+        fig(
+            path.name,
+            (result.coefs, result.real_coef),
+            f"{plots}:plot_placebo",
+            result.coefs,
+            result.real_coef,
+            path,
+            synthetic=synthetic,
+            lang=lang,
+        )
+    for key, result in getattr(run, "threshold_fits", {}).items():  # LR curves of threshold tables
+        name = key.replace(" ", "_").replace("(", "").replace(")", "")
+        path = out / f"{spec.study}_{name}_threshold_lr.png"
+        fig(
+            path.name,
+            (result,),
+            "cipanel.output.threshold_figures:plot_lr_curves",
+            result,
+            path,
+            synthetic=synthetic,
+            lang=lang,
+        )
+    drawing = [i for i, slot in enumerate(slots) if slot[0] == "drawing"]
+    for i, handle in zip(drawing, start([slots[i][3] for i in drawing]), strict=True):
+        slots[i] = (*slots[i], handle)
+    return slots
+
+
+def collect_figures(slots: list, cache: StudyCache | None = None) -> list[Path]:
+    """The figures' paths in report order, once every figure started by submit_study_figures is
+    written (each drawn one recorded in `cache` with its SVG copy)."""
+    from cipanel.output.figure_jobs import result
+
+    made: list[Path] = []
+    for slot in slots:
+        if slot[0] == "done":
+            made += slot[1]
+            continue
+        _, name, key, _, handle = slot
+        paths = _paths(result(handle))
+        if cache is None:
+            made += paths
+            continue
+        svgs = [p.with_suffix(".svg") for p in paths]  # output.figures saves an SVG beside each PNG
+        made += cache.output(f"figure:{name}", key, lambda p=paths, v=svgs: (p, None, [s for s in v if s.is_file()]))[0]
+    return made
 
 
 def study_figures(
@@ -119,78 +223,9 @@ def study_figures(
     synthetic: bool,
     cache: StudyCache | None = None,
 ) -> list[Path]:
-    spec, lang, made = run.spec, run.lang, []
-    figures = spec.figures or {}
-    common = (out.name, synthetic, lang, labels)
-    fig = lambda name, inputs, draw: made.extend(_figure(cache, f"{out.name}/{name}", (*common, *inputs), draw))  # noqa: E731
-    plots = _LazyFigures()  # matplotlib: only when a figure is drawn, not when all are reused
-
-    trends = figures.get("index_trends")
-    if trends:
-        path = out / f"{spec.study}_index_trends.png"
-        scheme = f"region_{trends['region_scheme']}"
-        fig(
-            path.name,
-            (panel, trends),
-            lambda: plots.plot_index_trends(
-                panel, trends["indices"], scheme, path, synthetic=synthetic, labels=labels, lang=lang
-            ),
-        )
-    weights = figures.get("weights")
-    if weights:
-        frame = cat.weights[cat.weights.index_code.isin(weights["indices"])]
-        fig(
-            "weights",
-            (frame,),
-            lambda: plots.plot_indicator_weights(frame, out, synthetic=synthetic, labels=labels, lang=lang),
-        )
-        for index in weights["indices"]:  # the unit x year heat map of each weighted index
-            scores = cat.scores[cat.scores.index_code == index].sort_values(["unit_code", "year"])
-            if len(scores):
-                fig(
-                    f"heatmap_{index}",
-                    (scores,),
-                    lambda scores=scores, index=index: plots.plot_index_heatmap(
-                        scores.rename(columns={"unit_code": "unit"}),
-                        out / f"heatmap_{index}.png",
-                        synthetic=synthetic,
-                        title=labels.get(index, index),
-                        labels=labels,
-                        lang=lang,
-                    ),
-                )
-    coefficients = figures.get("coefficients")
-    if coefficients:
-        rows = _coefficient_rows(run, coefficients["table"], coefficients["term"])
-        term = labels.get(coefficients["term"], coefficients["term"])
-        title = fixed("coef_term_title", lang).format(term=term)  # a figure, not the table's 表N caption
-        path = out / f"{spec.study}_{coefficients['table']}_coefficients.png"
-        fig(
-            path.name,
-            (rows, title),
-            lambda: plots.plot_coefficients(rows, path, synthetic=synthetic, title=title, labels=labels, lang=lang),
-        )
-    for table_id, result in run.placebos.items():
-        path = out / f"{spec.study}_{table_id}_placebo.png"
-        fig(
-            path.name,
-            (result.coefs, result.real_coef),
-            lambda path=path, result=result: plots.plot_placebo(
-                result.coefs, result.real_coef, path, synthetic=synthetic, lang=lang
-            ),
-        )
-    for key, result in getattr(run, "threshold_fits", {}).items():  # LR curves of threshold tables
-        name = key.replace(" ", "_").replace("(", "").replace(")", "")
-        path = out / f"{spec.study}_{name}_threshold_lr.png"
-
-        def draw(result=result, path=path):
-            from cipanel.output.threshold_figures import plot_lr_curves
-
-            plot_lr_curves(result, path, synthetic=synthetic, lang=lang)
-            return path
-
-        fig(path.name, (result,), draw)
-    return made
+    """Every figure of the study, drawn (or reused) and written: submit_study_figures, then
+    collect_figures."""
+    return collect_figures(submit_study_figures(run, panel, cat, labels, out, synthetic, cache), cache)
 
 
 def write_study_outputs(
@@ -215,14 +250,15 @@ def write_study_outputs(
     cat = catalog if catalog is not None else load_catalog(warehouse)  # one read per run (pipeline)
     systems, appendix = index_grids(cat, study_indices(cat, _spec_names(spec)), lang, synthetic)
     every_table = [*systems, *run.tables, *appendix]
+    regions = read_table("marts.dim_unit_regions", warehouse)
+    labels = {**catalog_labels(cat, lang, regions), **{k: spec.label(k, lang) for k in spec.labels}}
+    drawing = submit_study_figures(run, panel, cat, labels, out, synthetic, cache)  # drawn while tables are written
     tables = (
         write_study_tables(every_table, out, lang, fmt)
         if cache is None
         else _tables(cache, every_table, out, lang, fmt)
     )
-    regions = read_table("marts.dim_unit_regions", warehouse)
-    labels = {**catalog_labels(cat, lang, regions), **{k: spec.label(k, lang) for k in spec.labels}}
-    figures = study_figures(run, panel, cat, labels, out, synthetic, cache)
+    figures = collect_figures(drawing, cache)
     title = spec.title or spec.study  # a study without a title is named by its id, never `****`
     every = f"{fixed('downloads', lang)}[tables.docx](tables.docx) · [tables.xlsx](tables.xlsx)"
     section = ReportSection(
