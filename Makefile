@@ -60,6 +60,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_indices.py
 	$(BIN)/python benchmarks/bench_fe.py
 	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_outputs.py
 	$(BIN)/python benchmarks/bench_wild_bootstrap.py
 	$(BIN)/python benchmarks/bench_spark.py
 
