@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from cipanel.inference.choices import MODES as PLACEBO_MODES
@@ -128,7 +129,10 @@ def group_test(columns: list[ModelColumn], fitted: list, test: dict, where: str,
     if fitted[a] is None or fitted[b] is None:
         raise SpecError(f"{where}: group tests compare OLS / FE columns")
     model = fitted[b]
-    pooled = pd.concat([fitted[a].sample.assign(_group=0), model.sample.assign(_group=1)], ignore_index=True)
+    # the group column joined at once: an insert into the samples (one block per derived column) is slow
+    group = np.repeat(np.array([0, 1], dtype=np.int64), [len(fitted[a].sample), len(model.sample)])
+    stacked = pd.concat([fitted[a].sample, model.sample], ignore_index=True)
+    pooled = pd.concat([stacked, pd.Series(group, name="_group")], axis=1)
     target = columns[b]
     if "interaction" in methods:
         res = model.interaction_test("_group", data=pooled)
