@@ -10,15 +10,12 @@ outside the selection are left out: --indirect-selection cautious).
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 
 import pytest
 
 from cipanel.build import copy_dbt_project
-from warehouse_build import DEMO, DEMO_DATA, ROOT, DbtFailed, build
+from warehouse_build import DEMO, DEMO_DATA, DbtFailed, build, dbt_test_names
 
 MODEL = "models/intermediate/indicator_values/int_indicator_values_interpolated.sql"
 # an interpolated cell whose bracket does not enclose it: the contract's check constraint
@@ -63,51 +60,9 @@ def test_a_contract_violation_fails_the_build_with_a_clear_message(broken_build)
     assert not warehouse.exists()  # an atomic build leaves no half-built warehouse
 
 
-def _tests_of(target: str, model: str, scratch) -> set[str]:
-    """The data tests dbt would run for `model` on `target` (dbt ls in a subprocess: no build; its
-    target/ and logs/ go to `scratch`, not into the repository)."""
-    env = {
-        **os.environ,
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DBT_TARGET_PATH": str(scratch / target / "target"),
-        "DBT_LOG_PATH": str(scratch / target / "logs"),
-        "CIPANEL_PROJECT": str(DEMO),
-        "CIPANEL_WAREHOUSE": ":memory:",
-    }
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dbt.cli.main",
-            "ls",
-            "--resource-type",
-            "test",
-            "--select",
-            model,
-            "--output",
-            "json",
-            "--output-keys",
-            "name",
-            "--target",
-            target,
-            "--profiles-dir",
-            str(ROOT),
-            "--project-dir",
-            str(ROOT),
-            "-q",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=True,
-    )
-    return {json.loads(line)["name"] for line in out.stdout.splitlines() if line.startswith("{")}
-
-
 def test_the_constraints_replace_their_tests_on_duckdb_only(tmp_path):
-    duckdb_tests = _tests_of("dev", "int_indicator_values_interpolated", tmp_path)
-    spark_tests = _tests_of("spark", "int_indicator_values_interpolated", tmp_path)
+    duckdb_tests = dbt_test_names("dev", tmp_path, "int_indicator_values_interpolated")
+    spark_tests = dbt_test_names("spark", tmp_path, "int_indicator_values_interpolated")
     moved = {"interpolated_cells_lie_between_their_brackets"} | {
         f"not_null_int_indicator_values_interpolated_{c}" for c in ("unit_code", "indicator_code", "year")
     }

@@ -8,17 +8,13 @@ still run (`dbt ls` for both targets), and the combined tests of the staging vie
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 
 import duckdb
 import pytest
 
-from warehouse_build import DEMO, ROOT
+from warehouse_build import ROOT, dbt_test_names
 
 # (table, column): not null by the contract on DuckDB, by a `not_null` test on Spark
 NOT_NULL = {
@@ -137,37 +133,7 @@ def tests_by_target(tmp_path_factory) -> dict[str, set[str]]:
     """Every data test dbt would run on each target (dbt ls in a subprocess: no build; its target/
     and logs/ in a temporary folder, not in the repository)."""
     scratch = tmp_path_factory.mktemp("dbt-ls")
-    found = {}
-    for target in ("dev", "spark"):
-        env = {
-            **os.environ,
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "DBT_TARGET_PATH": str(scratch / target / "target"),
-            "DBT_LOG_PATH": str(scratch / target / "logs"),
-            "CIPANEL_PROJECT": str(DEMO),
-            "CIPANEL_WAREHOUSE": ":memory:",
-        }
-        args = ["ls", "--resource-type", "test", "--output", "json", "--output-keys", "name", "--target", target]
-        out = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "dbt.cli.main",
-                *args,
-                "--profiles-dir",
-                str(ROOT),
-                "--project-dir",
-                str(ROOT),
-                "-q",
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-            check=True,
-        )
-        found[target] = {json.loads(line)["name"] for line in out.stdout.splitlines() if line.startswith("{")}
-    return found
+    return {target: dbt_test_names(target, scratch) for target in ("dev", "spark")}
 
 
 MOVED = {f"not_null_{t.split('.')[1]}_{c}" for t, cols in NOT_NULL.items() for c in cols} | {

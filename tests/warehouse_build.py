@@ -4,6 +4,10 @@ catalog) and a given input folder."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from cipanel.build import BuildError, build_warehouse, copy_project  # noqa: F401 (tests import it from here)
@@ -40,3 +44,28 @@ def flip_direction(project: Path) -> str:
     lines[row] = lines[row].replace(",+,", ",-,", 1)
     catalog.write_text("".join(lines), encoding="utf-8")
     return lines[row].split(",")[0]
+
+
+def dbt_test_names(target: str, scratch: Path, select: str | None = None) -> set[str]:
+    """The data tests dbt would run on `target` (all, or those of `select`), by `dbt ls` in a
+    subprocess: nothing is built; its target/ and logs/ go to `scratch`, not into the repository."""
+    env = {
+        **os.environ,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_TARGET_PATH": str(scratch / target / "target"),
+        "DBT_LOG_PATH": str(scratch / target / "logs"),
+        "CIPANEL_PROJECT": str(DEMO),
+        "CIPANEL_WAREHOUSE": ":memory:",
+    }
+    selection = ["--select", select] if select else []
+    args = ["ls", "--resource-type", "test", *selection, "--output", "json", "--output-keys", "name"]
+    out = subprocess.run(
+        [sys.executable, "-m", "dbt.cli.main", *args, "--target", target, "--profiles-dir", str(ROOT)]
+        + ["--project-dir", str(ROOT), "-q"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    return {json.loads(line)["name"] for line in out.stdout.splitlines() if line.startswith("{")}
