@@ -136,6 +136,15 @@ def write_sheet(ws: Worksheet, g: Grid, landscape: bool) -> None:
                 need = display_width(text) - (widths[c1] if c1 > c0 else 0)
                 widths[c0] = max(widths[c0], need)
     last_row = 1 + nh + len(g.body)
+
+    def left_text(bottom: Side | None) -> dict[str, object]:  # the stub column and the stars columns
+        return {
+            "font": font,
+            "border": Border(bottom=bottom),
+            "number_format": "@",
+            "alignment": Alignment(horizontal="left"),
+        }
+
     for i, row in enumerate(g.body):
         r = 2 + nh + i
         bottom = thick if r == last_row else None
@@ -145,16 +154,7 @@ def write_sheet(ws: Worksheet, g: Grid, landscape: bool) -> None:
             cell = ws.cell(r, c)
             if j == 0:
                 cell.value = text
-                style(
-                    cell,
-                    ("stub", last),
-                    lambda bottom=bottom: {
-                        "font": font,
-                        "border": Border(bottom=bottom),
-                        "number_format": "@",
-                        "alignment": Alignment(horizontal="left"),
-                    },
-                )
+                style(cell, ("left text", last), lambda bottom=bottom: left_text(bottom))
                 widths[c] = max(widths[c], display_width(text))
                 continue
             value, fmt, star = parse_cell(text)
@@ -173,16 +173,7 @@ def write_sheet(ws: Worksheet, g: Grid, landscape: bool) -> None:
             widths[c] = max(widths[c], display_width(text[: len(text) - len(star)]))
             if stars[j]:
                 sc = ws.cell(r, c + 1, star or None)
-                style(
-                    sc,
-                    ("stars", last),
-                    lambda bottom=bottom: {
-                        "font": font,
-                        "border": Border(bottom=bottom),
-                        "number_format": "@",
-                        "alignment": Alignment(horizontal="left"),
-                    },
-                )
+                style(sc, ("left text", last), lambda bottom=bottom: left_text(bottom))
                 widths[c + 1] = max(widths[c + 1], display_width("***"))
     for k, note in enumerate(g.notes):
         r = last_row + 1 + k
