@@ -61,7 +61,7 @@ TARGETS = [
     ("cipanel.pipeline", "run_study", "estimation"),
     ("cipanel.output.study_outputs", "write_study_tables", "tables"),
     ("cipanel.output.study_outputs", "_tables", "tables"),
-    ("cipanel.output.study_outputs", "study_figures", "figures"),
+    ("cipanel.output.study_outputs", "study_figures", "figures"),  # trees before figure jobs (--compare)
     ("cipanel.output.study_outputs", "submit_study_figures", "figures"),
     ("cipanel.output.study_outputs", "collect_figures", "figures"),
     ("cipanel.pipeline", "_analytics_section", "analytics"),

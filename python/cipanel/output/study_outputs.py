@@ -214,20 +214,6 @@ def collect_figures(slots: list, cache: StudyCache | None = None) -> list[Path]:
     return made
 
 
-def study_figures(
-    run: StudyRun,
-    panel: pd.DataFrame,
-    cat: IndexCatalog,
-    labels: dict[str, str],
-    out: Path,
-    synthetic: bool,
-    cache: StudyCache | None = None,
-) -> list[Path]:
-    """Every figure of the study, drawn (or reused) and written: submit_study_figures, then
-    collect_figures."""
-    return collect_figures(submit_study_figures(run, panel, cat, labels, out, synthetic, cache), cache)
-
-
 def write_study_outputs(
     run: StudyRun,
     panel: pd.DataFrame,
