@@ -152,9 +152,9 @@ def _build_unless_up_to_date(warehouse: Path, args, project, say, started: float
 def _unchanged_run(specs, lang, options, warehouse: Path, out: Path) -> dict | None:
     """The last run's record when nothing it read changed and its outputs and results rows are
     intact (cipanel.study_cache); decided from files and the warehouse catalogue, before pandas."""
-    from cipanel.study_cache import StudyCache, run_key
+    from cipanel.study_cache import StudyCache, run_key, warehouse_state
 
-    return StudyCache(out).unchanged(run_key(specs, lang, options, warehouse, out), warehouse)
+    return StudyCache(out).unchanged(run_key(specs, lang, options, warehouse_state(warehouse), out), warehouse)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -74,10 +74,10 @@ def run_studies(
     panels = [read_panel(spec, warehouse) for spec in specs]
     check_writable(warehouse)  # a spec error above leaves the warehouse file untouched
     out_dir = Path(out_dir)
-    key = run_key(spec_paths, lang, table_options, warehouse, out_dir)
+    state = warehouse_state(warehouse)
+    key = run_key(spec_paths, lang, table_options, state, out_dir)
     cache = StudyCache(out_dir, enabled=not rebuild)
     cache.forget_run()  # no record vouches for outputs while they are being rewritten
-    state = warehouse_state(warehouse)
     outputs: dict[str, object] = {}
     catalog = None  # the index catalogs and scores: read once, when the first study's outputs need it
     for spec, inputs in zip(specs, panels, strict=True):  # checked relation names; imputation flags

@@ -228,8 +228,9 @@ _STATES: dict[tuple, str | None] = {}  # one check per warehouse file version an
 def warehouse_state(warehouse: Path | str | None) -> str | None:
     """The fingerprint the warehouse was built from, when its sidecar is still the warehouse's own
     (cipanel.fingerprint); None otherwise (then nothing is reused on the warehouse's word). Asked
-    up to three times per run: answered again from memory while neither file has changed (same
-    inode, size and modification time), as opening the warehouse is the costly part."""
+    twice by `cipanel run` (its early exit, then the studies): answered again from memory while
+    neither file has changed (same inode, size and modification time), as opening the warehouse is
+    the costly part."""
     from cipanel import fingerprint
 
     try:
@@ -252,11 +253,10 @@ def warehouse_state(warehouse: Path | str | None) -> str | None:
 
 
 def run_key(
-    spec_paths: list[Path], lang: str, table_options: dict | None, warehouse: Path | str | None, out_dir: Path
+    spec_paths: list[Path], lang: str, table_options: dict | None, state: str | None, out_dir: Path
 ) -> str | None:
-    """The key of a whole run, from files and settings only (no pandas): None when the warehouse
-    has no valid fingerprint, so the run cannot be known to be unchanged."""
-    state = warehouse_state(warehouse)
+    """The key of a whole run, from files and settings only (no pandas); `state` is the warehouse's
+    warehouse_state: None when it has no valid fingerprint, so the run cannot be known to be unchanged."""
     if state is None:
         return None
     try:
