@@ -97,7 +97,14 @@ def _draw(jobs: list[FigureJob]) -> list:
 @pytest.mark.parametrize(
     ("lang", "method"),
     [
-        pytest.param("zh", "forkserver", marks=pytest.mark.skipif(sys.platform == "win32", reason="no forkserver")),
+        pytest.param(
+            "zh",
+            "forkserver",
+            marks=pytest.mark.skipif(
+                sys.platform == "win32",
+                reason="Windows has no forkserver start method: workers are spawned there (the en case tests spawn)",
+            ),
+        ),
         ("en", "spawn"),  # how Windows starts its workers
     ],
 )
